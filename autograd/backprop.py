@@ -1,0 +1,133 @@
+"""Reverse-mode differentiation: the topological order and the chain rule, in one place.
+
+`propagate` is the only code that applies the chain rule. For each node, from
+the output back to the inputs, it asks the node's local-derivative function for
+∂node/∂parent and adds ``local × upstream`` to each parent's gradient. A parent
+reached along several paths (a reused node, ``x*x``, a diamond) receives one
+contribution per path, and the contributions add up: that is the multivariable
+chain rule.
+
+`backward` (which fills ``.grad``) and `grad` (which returns gradients, and with
+``create_graph=True`` returns them as differentiable Values) both call it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from autograd.modes import state
+from autograd.value import Value
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every node that `root` depends on, each after all of its parents, `root` last.
+
+    Iterative depth-first search, so the depth of the graph is limited by memory,
+    not by Python's recursion limit (a 1,000,000-deep chain is fine).
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"expected a Value to differentiate, got {type(root).__name__}")
+    order: list[Value] = []
+    visited = {root}
+    # Each entry is (node, parents_done). A node is appended once all of its
+    # parents, pushed above it on the stack, have been appended.
+    stack: list[tuple[Value, bool]] = [(root, False)]
+    while stack:
+        node, parents_done = stack.pop()
+        if parents_done:
+            order.append(node)
+            continue
+        stack.append((node, True))
+        for parent in node.parents:
+            if parent not in visited:
+                visited.add(parent)
+                stack.append((parent, False))
+    return order
+
+
+def propagate(order: Sequence[Value], seed: Any, differentiable: bool) -> dict[Value, Any]:
+    """Apply the chain rule from ``order[-1]`` (whose gradient is `seed`) back to every node.
+
+    Returns ∂output/∂node for every node that the output depends on through a
+    differentiable path. With ``differentiable=False`` gradients are floats and
+    local derivatives are evaluated on the nodes' data; with ``True`` they are
+    evaluated on the nodes themselves, so every gradient is a graph node too.
+    """
+    grads: dict[Value, Any] = {order[-1]: seed}
+    check = state.anomaly
+    for node in reversed(order):
+        upstream = grads.get(node)
+        local_grads = node.local_grads
+        if upstream is None or local_grads is None:
+            continue
+        parents = node.parents
+        locals_ = _local_derivatives(node, differentiable)
+        for parent, local in zip(parents, locals_):
+            contribution = local * upstream  # the chain rule: ∂out/∂parent = ∂out/∂node · ∂node/∂parent
+            if check:
+                _check_finite(contribution, node, parent)
+            previous = grads.get(parent)
+            grads[parent] = contribution if previous is None else previous + contribution
+    return grads
+
+
+def _local_derivatives(node: Value, differentiable: bool) -> tuple[Any, ...]:
+    local_grads = node.local_grads
+    assert local_grads is not None  # internal: only called on non-leaves
+    try:
+        if differentiable:
+            return local_grads(node, *node.parents)
+        return local_grads(node.data, *[p.data for p in node.parents])
+    except (ArithmeticError, ValueError) as error:
+        inputs = ", ".join(f"{p.data!r}" for p in node.parents)
+        raise type(error)(
+            f"the derivative of {node.op!r} at ({inputs}) is undefined or infinite: {error}; "
+            "move the input away from that point (e.g. add a small epsilon)"
+        ) from error
+
+
+def _check_finite(contribution: Any, node: Value, parent: Value) -> None:
+    number = contribution.data if isinstance(contribution, Value) else contribution
+    if not math.isfinite(number):
+        inputs = ", ".join(f"{p.data!r}" for p in node.parents)
+        raise FloatingPointError(
+            f"backward through {node.op!r} (operands {inputs}) gave the gradient {number!r} "
+            f"for operand {parent!r}"
+        )
+
+
+def backward(root: Value, seed: float = 1.0) -> None:
+    """Set ``.grad`` of every node below `root`: recomputed on non-leaves, accumulated on leaves."""
+    order = topological_order(root)
+    grads = propagate(order, seed, differentiable=False)
+    for node in order:
+        if node.local_grads is None:
+            node.grad += grads.get(node, 0.0)
+        else:
+            node.grad = grads.get(node, 0.0)
+
+
+def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> list[Value]:
+    """∂output/∂input for each input, returned as Values; ``.grad`` is left untouched.
+
+    With ``create_graph=True`` the returned gradients are graph nodes built
+    from the same local-derivative functions, so they can be differentiated in
+    turn: second derivatives, Hessians, Newton's method. An input the output
+    does not depend on gets a gradient of 0.
+    """
+    if not isinstance(output, Value):
+        raise TypeError(f"grad's output must be a Value, got {type(output).__name__}")
+    if isinstance(inputs, Value):
+        raise TypeError("grad's inputs must be a list of Values; write grad(y, [x]) for one input")
+    inputs = list(inputs)
+    for position, node in enumerate(inputs):
+        if not isinstance(node, Value):
+            raise TypeError(f"grad's inputs[{position}] must be a Value, got {type(node).__name__}")
+    grads = propagate(topological_order(output), 1.0, differentiable=create_graph)
+    result = []
+    for node in inputs:
+        g = grads.get(node, 0.0)
+        result.append(g if isinstance(g, Value) else Value(g))
+    return result

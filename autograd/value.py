@@ -1,0 +1,403 @@
+"""The graph node, `Value`, and every primitive operation on it.
+
+Each operation is written in one pattern: compute the forward value with the
+float rule from `autograd.scalar`, and record a *local-derivative function*
+that gives ∂out/∂parent for each parent. The local-derivative functions sit
+right above the operation that uses them. They take ``(out, *inputs)`` and
+are written with operators and `autograd.functions` helpers that work on
+floats and on Values alike, so the same function serves:
+
+* plain backward (called with floats: ``local(out.data, a.data, b.data)``), and
+* differentiable backward for higher derivatives (called with the Values
+  themselves, so the returned derivatives are new graph nodes).
+
+Nothing else about backward lives here: the chain rule, ``parent.grad +=
+local × upstream``, is applied in one place, `autograd.backprop`.
+
+A node keeps references to its parents only, never to its children or to
+itself, so a graph has no reference cycles and is freed by reference counting
+the moment its output is dropped.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from numbers import Real
+from typing import Any, Union
+
+from autograd import scalar
+from autograd.modes import state
+
+Operand = Union["Value", int, float]
+LocalGrads = Callable[..., tuple[Any, ...]]
+
+
+def _describe(x: object) -> str:
+    text = repr(x)
+    if len(text) > 40:
+        text = text[:37] + "..."
+    return f"{type(x).__name__} {text}"
+
+
+def _real_number(x: object, what: str) -> float:
+    """x as a float, or a TypeError that says what a real number is here."""
+    if isinstance(x, bool) or not isinstance(x, Real):
+        raise TypeError(
+            f"{what} must be a real number (int or float), got {_describe(x)}; "
+            "convert it with float(...) first"
+        )
+    return float(x)
+
+
+class Value:
+    """A scalar in a computation graph: its number, its gradient and how it was made.
+
+    Attributes:
+        data: the number (a float).
+        grad: ∂(output)/∂(this node) after `backward()`; 0.0 until then.
+        name: a label for drawings and derivations (``None`` if not given).
+        op: the operation that produced this node (``'+'``, ``'*'``, ``'tanh'``, ...),
+            ``''`` for a leaf (an input, a parameter or a constant).
+        parents: the operand nodes, in operand order, duplicates kept
+            (``x*x`` has parents ``(x, x)``).
+        local_grads: ``f(out, *inputs) -> tuple`` giving ∂out/∂parent for each
+            parent; ``None`` for a leaf.
+
+    Equality and hashing are by identity (``a == b`` only if they are the same
+    node), so nodes can be dictionary keys and set members while a graph is
+    walked. Ordering comparisons (``<``, ``<=``, ``>``, ``>=``) compare ``data``
+    and return a bool; they are not recorded in the graph.
+    """
+
+    __slots__ = ("data", "grad", "name", "op", "parents", "local_grads")
+
+    data: float
+    grad: float
+    name: str | None
+    op: str
+    parents: tuple[Value, ...]
+    local_grads: LocalGrads | None
+
+    def __init__(self, data: float, name: str | None = None) -> None:
+        if isinstance(data, Value):
+            raise TypeError(
+                "Value(...) got another Value; use the Value itself, or value.detach() "
+                "for a copy that is cut off from its graph"
+            )
+        self.data = _real_number(data, "Value data")
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"name must be a string or None, got {_describe(name)}")
+        self.grad = 0.0
+        self.name = name
+        self.op = ""
+        self.parents = ()
+        self.local_grads = None
+
+    # ------------------------------------------------------------------ display
+
+    def __repr__(self) -> str:
+        parts = [f"data={self.data:.4g}", f"grad={self.grad:.4g}"]
+        if self.op:
+            parts.append(f"op={self.op!r}")
+        if self.name is not None:
+            parts.append(f"name={self.name!r}")
+        return f"Value({', '.join(parts)})"
+
+    def __format__(self, spec: str) -> str:
+        return format(self.data, spec)
+
+    def __float__(self) -> float:
+        return self.data
+
+    # ------------------------------------------------------------- comparisons
+
+    def __lt__(self, other: Operand) -> bool:
+        return self.data < _data_of(other, "<")
+
+    def __le__(self, other: Operand) -> bool:
+        return self.data <= _data_of(other, "<=")
+
+    def __gt__(self, other: Operand) -> bool:
+        return self.data > _data_of(other, ">")
+
+    def __ge__(self, other: Operand) -> bool:
+        return self.data >= _data_of(other, ">=")
+
+    __hash__ = object.__hash__
+
+    # ---------------------------------------------------------------- arithmetic
+
+    def __add__(self, other: Operand) -> Value:
+        other = _operand(other, "+")
+        return _node(self.data + other.data, (self, other), "+", _add_local)
+
+    def __radd__(self, other: Operand) -> Value:
+        return _operand(other, "+").__add__(self)
+
+    def __sub__(self, other: Operand) -> Value:
+        other = _operand(other, "-")
+        return _node(self.data - other.data, (self, other), "-", _sub_local)
+
+    def __rsub__(self, other: Operand) -> Value:
+        return _operand(other, "-").__sub__(self)
+
+    def __mul__(self, other: Operand) -> Value:
+        other = _operand(other, "*")
+        return _node(self.data * other.data, (self, other), "*", _mul_local)
+
+    def __rmul__(self, other: Operand) -> Value:
+        return _operand(other, "*").__mul__(self)
+
+    def __truediv__(self, other: Operand) -> Value:
+        other = _operand(other, "/")
+        return _node(scalar.divide(self.data, other.data), (self, other), "/", _div_local)
+
+    def __rtruediv__(self, other: Operand) -> Value:
+        return _operand(other, "/").__truediv__(self)
+
+    def __neg__(self) -> Value:
+        return _node(-self.data, (self,), "neg", _neg_local)
+
+    def __abs__(self) -> Value:
+        return _node(abs(self.data), (self,), "abs", _abs_local)
+
+    def __pow__(self, exponent: Operand) -> Value:
+        if isinstance(exponent, Value):
+            if self.data <= 0:
+                raise ValueError(
+                    f"a Value exponent needs a positive base, got base {self.data!r}: "
+                    "∂(a**b)/∂b = a**b·ln(a) exists only for a > 0; "
+                    "use a number exponent (x ** 2) if the exponent is a constant"
+                )
+            out = scalar.power(self.data, exponent.data)
+            return _node(out, (self, exponent), "**", _pow_local)
+        c = _real_number(exponent, "the exponent of **")
+        return _node(scalar.power(self.data, c), (self,), f"**{_short(c)}", _constant_power_local(c))
+
+    def __rpow__(self, base: Operand) -> Value:
+        return _operand(base, "**").__pow__(self)
+
+    # ----------------------------------------------------- elementary functions
+
+    def exp(self) -> Value:
+        """e**self."""
+        return _node(scalar.exp(self.data), (self,), "exp", _exp_local)
+
+    def log(self) -> Value:
+        """Natural logarithm; raises ValueError for data <= 0."""
+        return _node(scalar.log(self.data), (self,), "log", _log_local)
+
+    def sqrt(self) -> Value:
+        """Square root; raises ValueError for data < 0."""
+        return _node(scalar.sqrt(self.data), (self,), "sqrt", _sqrt_local)
+
+    def tanh(self) -> Value:
+        """Hyperbolic tangent."""
+        return _node(scalar.tanh(self.data), (self,), "tanh", _tanh_local)
+
+    def sigmoid(self) -> Value:
+        """Logistic function 1/(1+e^-x), stable for large |x|."""
+        return _node(scalar.sigmoid(self.data), (self,), "sigmoid", _sigmoid_local)
+
+    def relu(self) -> Value:
+        """max(x, 0); its derivative at exactly 0 is taken as 0."""
+        return _node(scalar.relu(self.data), (self,), "relu", _relu_local)
+
+    def leaky_relu(self, slope: float = 0.01) -> Value:
+        """x for x > 0, slope·x otherwise."""
+        s = _real_number(slope, "leaky_relu slope")
+        return _node(scalar.leaky_relu(self.data, s), (self,), "leaky_relu", _leaky_relu_local(s))
+
+    def softplus(self) -> Value:
+        """log(1 + e^x), stable for large |x|; its derivative is sigmoid(x)."""
+        return _node(scalar.softplus(self.data), (self,), "softplus", _softplus_local)
+
+    def sin(self) -> Value:
+        """Sine (radians)."""
+        return _node(scalar.sin(self.data), (self,), "sin", _sin_local)
+
+    def cos(self) -> Value:
+        """Cosine (radians)."""
+        return _node(scalar.cos(self.data), (self,), "cos", _cos_local)
+
+    # ---------------------------------------------------------------- gradients
+
+    def backward(self, grad: float = 1.0) -> None:
+        """Fill ``.grad`` of every node this one depends on with ∂self/∂node.
+
+        ``grad`` is the seed ∂(final)/∂self (1.0 when self is the loss).
+        Gradients of intermediate nodes are recomputed by each call; gradients of
+        leaves (inputs, parameters) *accumulate* across calls, so calling
+        ``backward()`` twice doubles them, exactly as in PyTorch. That is what
+        lets a mini-batch sum per-example gradients, and why optimizers offer
+        ``zero_grad()``. The graph is kept: you can draw or explain it afterwards.
+        """
+        backprop.backward(self, _real_number(grad, "backward's grad"))
+
+    def detach(self) -> Value:
+        """A new leaf with the same data and name, cut off from this graph."""
+        return Value(self.data, self.name)
+
+
+def _data_of(other: object, symbol: str) -> float:
+    if isinstance(other, Value):
+        return other.data
+    return _real_number(other, f"the right operand of Value {symbol}")
+
+
+def _operand(x: object, symbol: str) -> Value:
+    """x as a Value: Values pass through, real numbers become constant leaves."""
+    if isinstance(x, Value):
+        return x
+    if isinstance(x, bool) or not isinstance(x, Real):
+        raise TypeError(
+            f"unsupported operand for Value {symbol} {_describe(x)}: the other operand "
+            "must be a Value or a real number (int or float); convert it with float(...) "
+            "or build a Value for each element of a list"
+        )
+    return _leaf(float(x))
+
+
+def _short(c: float) -> str:
+    return str(int(c)) if c.is_integer() and abs(c) < 1e15 else repr(c)
+
+
+_new_value = object.__new__
+
+
+def _leaf(data: float) -> Value:
+    node = _new_value(Value)
+    node.data = data
+    node.grad = 0.0
+    node.name = None
+    node.op = ""
+    node.parents = ()
+    node.local_grads = None
+    return node
+
+
+def _node(data: float, parents: tuple[Value, ...], op: str, local_grads: LocalGrads) -> Value:
+    """Make the output node of an operation; under `no_grad` it is a plain leaf."""
+    node = _new_value(Value)
+    node.data = data
+    node.grad = 0.0
+    node.name = None
+    if state.recording:
+        node.op = op
+        node.parents = parents
+        node.local_grads = local_grads
+    else:
+        node.op = ""
+        node.parents = ()
+        node.local_grads = None
+    if state.anomaly and not math.isfinite(data):
+        operands = ", ".join(f"{p.data!r}" for p in parents)
+        raise FloatingPointError(f"operation {op!r} produced {data!r} from operands ({operands})")
+    return node
+
+
+# ----------------------------------------------------------------------------
+# Local derivatives: ∂out/∂parent for each parent, given (out, *inputs) as
+# floats or as Values. Written only with operators and `functions` helpers so
+# both kinds of argument work.
+
+
+def _add_local(out: Any, a: Any, b: Any) -> tuple[Any, ...]:
+    """∂(a+b)/∂a = 1, ∂(a+b)/∂b = 1"""
+    return (1.0, 1.0)
+
+
+def _sub_local(out: Any, a: Any, b: Any) -> tuple[Any, ...]:
+    """∂(a−b)/∂a = 1, ∂(a−b)/∂b = −1"""
+    return (1.0, -1.0)
+
+
+def _mul_local(out: Any, a: Any, b: Any) -> tuple[Any, ...]:
+    """∂(a·b)/∂a = b, ∂(a·b)/∂b = a"""
+    return (b, a)
+
+
+def _div_local(out: Any, a: Any, b: Any) -> tuple[Any, ...]:
+    """∂(a/b)/∂a = 1/b, ∂(a/b)/∂b = −a/b² = −out/b"""
+    return (1.0 / b, -out / b)
+
+
+def _neg_local(out: Any, a: Any) -> tuple[Any, ...]:
+    """∂(−a)/∂a = −1"""
+    return (-1.0,)
+
+
+def _abs_local(out: Any, a: Any) -> tuple[Any, ...]:
+    """∂|a|/∂a = sign(a), taken as 0 at a = 0"""
+    return (1.0 if a > 0 else -1.0 if a < 0 else 0.0,)
+
+
+def _pow_local(out: Any, a: Any, b: Any) -> tuple[Any, ...]:
+    """∂(a^b)/∂a = b·a^(b−1), ∂(a^b)/∂b = a^b·ln a"""
+    return (b * a ** (b - 1.0), out * functions.log(a))
+
+
+def _constant_power_local(c: float) -> LocalGrads:
+    def local(out: Any, a: Any) -> tuple[Any, ...]:
+        """∂(a^c)/∂a = c·a^(c−1)"""
+        return (c * a ** (c - 1.0),)
+
+    return local
+
+
+def _exp_local(out: Any, a: Any) -> tuple[Any, ...]:
+    """∂e^a/∂a = e^a = out"""
+    return (out,)
+
+
+def _log_local(out: Any, a: Any) -> tuple[Any, ...]:
+    """∂ln(a)/∂a = 1/a"""
+    return (1.0 / a,)
+
+
+def _sqrt_local(out: Any, a: Any) -> tuple[Any, ...]:
+    """∂√a/∂a = 1/(2√a) = 0.5/out"""
+    return (0.5 / out,)
+
+
+def _tanh_local(out: Any, a: Any) -> tuple[Any, ...]:
+    """∂tanh(a)/∂a = 1 − tanh²(a) = 1 − out²"""
+    return (1.0 - out * out,)
+
+
+def _sigmoid_local(out: Any, a: Any) -> tuple[Any, ...]:
+    """∂σ(a)/∂a = σ(a)·(1 − σ(a)) = out·(1 − out)"""
+    return (out * (1.0 - out),)
+
+
+def _relu_local(out: Any, a: Any) -> tuple[Any, ...]:
+    """∂relu(a)/∂a = 1 if a > 0 else 0"""
+    return (1.0 if a > 0 else 0.0,)
+
+
+def _leaky_relu_local(slope: float) -> LocalGrads:
+    def local(out: Any, a: Any) -> tuple[Any, ...]:
+        """∂leaky_relu(a)/∂a = 1 if a > 0 else slope"""
+        return (1.0 if a > 0 else slope,)
+
+    return local
+
+
+def _softplus_local(out: Any, a: Any) -> tuple[Any, ...]:
+    """∂softplus(a)/∂a = σ(a)"""
+    return (functions.sigmoid(a),)
+
+
+def _sin_local(out: Any, a: Any) -> tuple[Any, ...]:
+    """∂sin(a)/∂a = cos(a)"""
+    return (functions.cos(a),)
+
+
+def _cos_local(out: Any, a: Any) -> tuple[Any, ...]:
+    """∂cos(a)/∂a = −sin(a)"""
+    return (-functions.sin(a),)
+
+
+# Imported last: both modules use `Value`, and `Value` uses them only at call time.
+from autograd import backprop, functions  # noqa: E402

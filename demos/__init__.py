@@ -1,0 +1,1 @@
+"""Runnable demonstrations; `python -m demos` (or `make demo`) runs them all in order."""
