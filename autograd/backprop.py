@@ -57,35 +57,37 @@ def propagate(order: Sequence[Value], seed: Any, differentiable: bool) -> dict[V
     """
     grads: dict[Value, Any] = {order[-1]: seed}
     check = state.anomaly
-    for node in reversed(order):
-        upstream = grads.get(node)
-        local_grads = node.local_grads
-        if upstream is None or local_grads is None:
-            continue
-        parents = node.parents
-        locals_ = _local_derivatives(node, differentiable)
-        for parent, local in zip(parents, locals_):
-            contribution = local * upstream  # the chain rule: ∂out/∂parent = ∂out/∂node · ∂node/∂parent
-            if check:
-                _check_finite(contribution, node, parent)
-            previous = grads.get(parent)
-            grads[parent] = contribution if previous is None else previous + contribution
-    return grads
-
-
-def _local_derivatives(node: Value, differentiable: bool) -> tuple[Any, ...]:
-    local_grads = node.local_grads
-    assert local_grads is not None  # internal: only called on non-leaves
+    node = order[-1]
     try:
-        if differentiable:
-            return local_grads(node, *node.parents)
-        return local_grads(node.data, *[p.data for p in node.parents])
+        for node in reversed(order):
+            upstream = grads.get(node)
+            local_grads = node.local_grads
+            if upstream is None or local_grads is None:
+                continue
+            parents = node.parents
+            if differentiable:
+                local_derivatives = local_grads(node, *parents)
+            elif len(parents) == 2:
+                local_derivatives = local_grads(node.data, parents[0].data, parents[1].data)
+            elif len(parents) == 1:
+                local_derivatives = local_grads(node.data, parents[0].data)
+            else:
+                local_derivatives = local_grads(node.data, *[p.data for p in parents])
+            for parent, local in zip(parents, local_derivatives):
+                contribution = local * upstream  # the chain rule: ∂out/∂parent = ∂out/∂node · ∂node/∂parent
+                if check:
+                    _check_finite(contribution, node, parent)
+                previous = grads.get(parent)
+                grads[parent] = contribution if previous is None else previous + contribution
+    except FloatingPointError:
+        raise  # already names the operation (detect_anomaly)
     except (ArithmeticError, ValueError) as error:
         inputs = ", ".join(f"{p.data!r}" for p in node.parents)
         raise type(error)(
             f"the derivative of {node.op!r} at ({inputs}) is undefined or infinite: {error}; "
             "move the input away from that point (e.g. add a small epsilon)"
         ) from error
+    return grads
 
 
 def _check_finite(contribution: Any, node: Value, parent: Value) -> None:

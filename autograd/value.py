@@ -129,21 +129,24 @@ class Value:
     # ---------------------------------------------------------------- arithmetic
 
     def __add__(self, other: Operand) -> Value:
-        other = _operand(other, "+")
+        if type(other) is not Value:
+            other = _operand(other, "+")
         return _node(self.data + other.data, (self, other), "+", _add_local)
 
     def __radd__(self, other: Operand) -> Value:
         return _operand(other, "+").__add__(self)
 
     def __sub__(self, other: Operand) -> Value:
-        other = _operand(other, "-")
+        if type(other) is not Value:
+            other = _operand(other, "-")
         return _node(self.data - other.data, (self, other), "-", _sub_local)
 
     def __rsub__(self, other: Operand) -> Value:
         return _operand(other, "-").__sub__(self)
 
     def __mul__(self, other: Operand) -> Value:
-        other = _operand(other, "*")
+        if type(other) is not Value:
+            other = _operand(other, "*")
         return _node(self.data * other.data, (self, other), "*", _mul_local)
 
     def __rmul__(self, other: Operand) -> Value:

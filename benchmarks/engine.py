@@ -1,0 +1,211 @@
+"""Engine benchmark: figures and ratios from one run, never a pass/fail test.
+
+Prints medians of several runs for
+  (a) one SGD step of an MLP 2→16→16→1 (ReLU hidden, linear output) on 100
+      two-moons points: forward, mean hinge loss + 1e-4·L2, backward, update —
+      for the hand-written delta-rule step (benchmarks/handwritten.py), for
+      scalargrad, and for a micrograd-design baseline (benchmarks/closure_engine.py);
+  (b) a 100,000-deep chain: build and backward;
+  (c) a 100,000-term sum: build and backward;
+  (d) memory per `+`/`*` node (tracemalloc), scalargrad vs the baseline.
+
+Where the time goes (cProfile of (a); see the table in the README for figures):
+  before: <filled in by the profiling work>
+  after:  <filled in by the profiling work>
+"""
+
+from __future__ import annotations
+
+import gc
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+
+import autograd
+from autograd import Value
+from benchmarks.closure_engine import ClosureValue
+from benchmarks.handwritten import DenseLayer, hinge_step, random_network
+
+SIZES = [2, 16, 16, 1]
+ALPHA = 1e-4
+LEARNING_RATE = 0.1
+SEED = 1337
+
+
+def moons(n: int = 100) -> tuple[list[list[float]], list[float]]:
+    from nn.datasets import moons as make_moons
+
+    inputs, labels = make_moons(n, noise=0.1, seed=SEED)
+    return [list(map(float, x)) for x in inputs], [float(y) for y in labels]
+
+
+def _as_values(layers: list[DenseLayer], make: Callable[[float], object]) -> list[tuple[list[list], list]]:
+    return [([[make(w) for w in row] for row in layer.weights], [make(b) for b in layer.biases]) for layer in layers]
+
+
+def scalargrad_step(network: list[tuple[list[list[Value]], list[Value]]], inputs, labels) -> float:
+    """The same step as `hinge_step`, as a user of scalargrad would write it."""
+    parameters = [p for weights, biases in network for row in weights for p in row] + [
+        b for _, biases in network for b in biases
+    ]
+    last = len(network) - 1
+    losses = []
+    for x, y in zip(inputs, labels):
+        activation: list = x
+        for index, (weights, biases) in enumerate(network):
+            z = [autograd.sum([w * a for w, a in zip(row, activation)] + [b]) for row, b in zip(weights, biases)]
+            activation = z if index == last else [v.relu() for v in z]
+        losses.append((1.0 - y * activation[0]).relu())
+    loss = autograd.sum(losses) / len(losses) + ALPHA * autograd.sum([p * p for p in parameters])
+    for p in parameters:
+        p.grad = 0.0
+    loss.backward()
+    with autograd.no_grad():
+        for p in parameters:
+            p.data -= LEARNING_RATE * p.grad
+    return loss.data
+
+
+def closure_step(network, inputs, labels) -> float:
+    """The same step written against the micrograd-design baseline (Python sum builds chains)."""
+    parameters = [p for weights, biases in network for row in weights for p in row] + [
+        b for _, biases in network for b in biases
+    ]
+    last = len(network) - 1
+    losses = []
+    for x, y in zip(inputs, labels):
+        activation: list = x
+        for index, (weights, biases) in enumerate(network):
+            z = [sum((w * a for w, a in zip(row, activation)), b) for row, b in zip(weights, biases)]
+            activation = z if index == last else [v.relu() for v in z]
+        losses.append((1.0 + -y * activation[0]).relu())
+    loss = sum(losses) * (1.0 / len(losses)) + ALPHA * sum(p * p for p in parameters)
+    for p in parameters:
+        p.grad = 0.0
+    loss.backward()
+    for p in parameters:
+        p.data -= LEARNING_RATE * p.grad
+    return loss.data
+
+
+def median_seconds(run: Callable[[], object], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def check_same_computation(inputs, labels) -> None:
+    """The engine step and the hand-written step must agree, or the ratio means nothing."""
+    reference = random_network(SIZES, SEED)
+    network = _as_values(random_network(SIZES, SEED), Value)
+    expected_loss, expected_grads = hinge_step(reference, inputs, labels, ALPHA, LEARNING_RATE)
+    loss = scalargrad_step(network, inputs, labels)
+    assert abs(loss - expected_loss) < 1e-9, (loss, expected_loss)
+    for (weights, biases), (weight_grads, bias_grads) in zip(network, expected_grads):
+        for row, grad_row in zip(weights, weight_grads):
+            for p, g in zip(row, grad_row):
+                assert abs(p.grad - g) < 1e-9, (p.grad, g)
+        for p, g in zip(biases, bias_grads):
+            assert abs(p.grad - g) < 1e-9, (p.grad, g)
+
+
+def mlp_step_times(repeats: int) -> dict[str, float]:
+    inputs, labels = moons()
+    check_same_computation(inputs, labels)
+    reference = random_network(SIZES, SEED)
+    ours = _as_values(random_network(SIZES, SEED), Value)
+    baseline = _as_values(random_network(SIZES, SEED), ClosureValue)
+    return {
+        "hand-written": median_seconds(lambda: hinge_step(reference, inputs, labels, ALPHA, LEARNING_RATE), repeats * 3),
+        "scalargrad": median_seconds(lambda: scalargrad_step(ours, inputs, labels), repeats),
+        "micrograd-design": median_seconds(lambda: closure_step(baseline, inputs, labels), max(2, repeats // 2)),
+    }
+
+
+def chain_times(depth: int, repeats: int) -> tuple[float, float]:
+    def build() -> Value:
+        x = Value(1.0)
+        for _ in range(depth):
+            x = x + 1.0
+        return x
+
+    def build_and_backward() -> None:
+        build().backward()
+
+    def handwritten() -> None:
+        x = 1.0
+        values = []
+        for _ in range(depth):
+            x = x + 1.0
+            values.append(x)
+        grad = 1.0
+        for _ in reversed(values):
+            grad = grad * 1.0
+
+    return median_seconds(build_and_backward, repeats), median_seconds(handwritten, repeats)
+
+
+def sum_times(terms: int, repeats: int) -> tuple[float, float]:
+    leaves = [Value(float(i)) for i in range(terms)]
+
+    def build_and_backward() -> None:
+        autograd.sum(leaves).backward()
+
+    def handwritten() -> None:
+        numbers = [float(i) for i in range(terms)]
+        sum(numbers)
+        [1.0 for _ in numbers]
+
+    return median_seconds(build_and_backward, repeats), median_seconds(handwritten, repeats)
+
+
+def bytes_per_node(make_leaf: Callable[[float], object], count: int = 100_000) -> tuple[float, float]:
+    """Traced bytes per `*` node, after the build and after backward.
+
+    The nodes form chains x ← x·c of 500 (the baseline's recursive backward
+    cannot go much deeper); after backward each node also holds its gradient.
+    """
+    depth = 500
+    factor = make_leaf(1.0000001)
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    chains = []
+    for _ in range(count // depth):
+        x = make_leaf(1.0)
+        for _ in range(depth):
+            x = x * factor
+        chains.append(x)
+    built = tracemalloc.get_traced_memory()[0]
+    for x in chains:
+        x.backward()  # type: ignore[attr-defined]
+    gc.collect()
+    after_backward = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    return (built - before) / count, (after_backward - before) / count
+
+
+def main(repeats: int = 7) -> None:
+    print("scalargrad engine benchmark (medians; ratios from this run)")
+    step = mlp_step_times(repeats)
+    base = step["hand-written"]
+    print("\n(a) one SGD step, MLP 2→16→16→1 on 100 two-moons points")
+    print(f"    {'implementation':<18} {'time':>10} {'× hand-written':>15}")
+    for name, seconds in step.items():
+        print(f"    {name:<18} {seconds * 1e3:>8.1f}ms {seconds / base:>14.1f}×")
+    chain, chain_ref = chain_times(100_000, max(3, repeats // 2))
+    print(f"\n(b) 100,000-deep chain, build + backward: {chain * 1e3:.1f} ms ({chain / chain_ref:.1f}× plain floats)")
+    total, total_ref = sum_times(100_000, repeats)
+    print(f"(c) 100,000-term sum, build + backward:   {total * 1e3:.1f} ms ({total / total_ref:.1f}× plain floats)")
+    ours, theirs = bytes_per_node(Value), bytes_per_node(ClosureValue)
+    print("(d) memory per * node (built / after backward):")
+    print(f"    scalargrad        {ours[0]:>4.0f} B / {ours[1]:>4.0f} B")
+    print(f"    micrograd-design  {theirs[0]:>4.0f} B / {theirs[1]:>4.0f} B ({theirs[1] / ours[1]:.1f}× ours)")
+
+
+if __name__ == "__main__":
+    main()
