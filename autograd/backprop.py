@@ -14,7 +14,7 @@ chain rule.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd.modes import state
@@ -47,13 +47,23 @@ def topological_order(root: Value) -> list[Value]:
     return order
 
 
-def propagate(order: Sequence[Value], seed: Any, differentiable: bool) -> dict[Value, Any]:
+def propagate(
+    order: Sequence[Value],
+    seed: Any,
+    differentiable: bool,
+    on_step: Callable[[Value, Value, Any, Any, Any], None] | None = None,
+) -> dict[Value, Any]:
     """Apply the chain rule from ``order[-1]`` (whose gradient is `seed`) back to every node.
 
     Returns ∂output/∂node for every node that the output depends on through a
     differentiable path. With ``differentiable=False`` gradients are floats and
     local derivatives are evaluated on the nodes' data; with ``True`` they are
     evaluated on the nodes themselves, so every gradient is a graph node too.
+
+    `on_step`, if given, is called for every edge as it is processed, with
+    ``(node, parent, local, upstream, contribution)``; a node's edges come one
+    after another in the order of ``node.parents``. Derivations are written
+    from these records, so they show exactly what the engine computed.
     """
     grads: dict[Value, Any] = {order[-1]: seed}
     check = state.anomaly
@@ -77,6 +87,8 @@ def propagate(order: Sequence[Value], seed: Any, differentiable: bool) -> dict[V
                 contribution = local * upstream  # the chain rule: ∂out/∂parent = ∂out/∂node · ∂node/∂parent
                 if check:
                     _check_finite(contribution, node, parent)
+                if on_step is not None:
+                    on_step(node, parent, local, upstream, contribution)
                 previous = grads.get(parent)
                 grads[parent] = contribution if previous is None else previous + contribution
     except FloatingPointError:

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, overload
 
 from autograd import scalar
-from autograd.value import Operand, Value, _node, _operand, _real_number
+from autograd.value import Operand, Value, _node, _operand, _real_number, local_rules
 
 
 @overload
@@ -120,8 +120,8 @@ def _operands(values: Iterable[Operand], what: str) -> tuple[Value, ...]:
     return nodes
 
 
+@local_rules("∂(x₁+…+xₙ)/∂xᵢ = 1")
 def _sum_local(out: Any, *inputs: Any) -> tuple[Any, ...]:
-    """∂(x₁+…+xₙ)/∂xᵢ = 1"""
     return (1.0,) * len(inputs)
 
 
@@ -131,8 +131,8 @@ def sum(values: Iterable[Operand]) -> Value:  # noqa: A001 - mirrors builtins.su
     return _node(builtins.sum(v.data for v in nodes), nodes, "sum", _sum_local)
 
 
+@local_rules("∂logsumexp(x)/∂xᵢ = e^(xᵢ − out) = softmax(x)ᵢ")
 def _logsumexp_local(out: Any, *inputs: Any) -> tuple[Any, ...]:
-    """∂logsumexp(x)/∂xᵢ = e^(xᵢ − out) = softmax(x)ᵢ"""
     return tuple(exp(x - out) for x in inputs)
 
 

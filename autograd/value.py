@@ -21,6 +21,7 @@ the moment its output is dropped.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from numbers import Real
@@ -306,99 +307,117 @@ def _node(data: float, parents: tuple[Value, ...], op: str, local_grads: LocalGr
 # both kinds of argument work.
 
 
+def local_rules(*rules: str) -> Callable[[LocalGrads], LocalGrads]:
+    """Attach the rule of each local derivative, as text, to the function that computes it.
+
+    The text (one entry per parent, or one entry for all parents of an n-ary
+    operation) is what derivations print beside the numbers, so the formula
+    and the code that evaluates it are written in the same place.
+    """
+
+    def attach(local_grads: LocalGrads) -> LocalGrads:
+        local_grads.rules = rules  # type: ignore[attr-defined]
+        local_grads.__doc__ = "; ".join(rules)
+        return local_grads
+
+    return attach
+
+
+@local_rules("∂(a+b)/∂a = 1", "∂(a+b)/∂b = 1")
 def _add_local(out: Any, a: Any, b: Any) -> tuple[Any, ...]:
-    """∂(a+b)/∂a = 1, ∂(a+b)/∂b = 1"""
     return (1.0, 1.0)
 
 
+@local_rules("∂(a−b)/∂a = 1", "∂(a−b)/∂b = −1")
 def _sub_local(out: Any, a: Any, b: Any) -> tuple[Any, ...]:
-    """∂(a−b)/∂a = 1, ∂(a−b)/∂b = −1"""
     return (1.0, -1.0)
 
 
+@local_rules("∂(a·b)/∂a = b", "∂(a·b)/∂b = a")
 def _mul_local(out: Any, a: Any, b: Any) -> tuple[Any, ...]:
-    """∂(a·b)/∂a = b, ∂(a·b)/∂b = a"""
     return (b, a)
 
 
+@local_rules("∂(a/b)/∂a = 1/b", "∂(a/b)/∂b = −a/b² = −out/b")
 def _div_local(out: Any, a: Any, b: Any) -> tuple[Any, ...]:
-    """∂(a/b)/∂a = 1/b, ∂(a/b)/∂b = −a/b² = −out/b"""
     return (1.0 / b, -out / b)
 
 
+@local_rules("∂(−a)/∂a = −1")
 def _neg_local(out: Any, a: Any) -> tuple[Any, ...]:
-    """∂(−a)/∂a = −1"""
     return (-1.0,)
 
 
+@local_rules("∂|a|/∂a = sign(a)  (0 at a = 0)")
 def _abs_local(out: Any, a: Any) -> tuple[Any, ...]:
-    """∂|a|/∂a = sign(a), taken as 0 at a = 0"""
     return (1.0 if a > 0 else -1.0 if a < 0 else 0.0,)
 
 
+@local_rules("∂(a^b)/∂a = b·a^(b−1)", "∂(a^b)/∂b = a^b·ln a")
 def _pow_local(out: Any, a: Any, b: Any) -> tuple[Any, ...]:
-    """∂(a^b)/∂a = b·a^(b−1), ∂(a^b)/∂b = a^b·ln a"""
     return (b * a ** (b - 1.0), out * functions.log(a))
 
 
+@functools.lru_cache(maxsize=256)
 def _constant_power_local(c: float) -> LocalGrads:
+    @local_rules("∂(a^c)/∂a = c·a^(c−1)")
     def local(out: Any, a: Any) -> tuple[Any, ...]:
-        """∂(a^c)/∂a = c·a^(c−1)"""
         return (c * a ** (c - 1.0),)
 
     return local
 
 
+@local_rules("∂e^a/∂a = e^a = out")
 def _exp_local(out: Any, a: Any) -> tuple[Any, ...]:
-    """∂e^a/∂a = e^a = out"""
     return (out,)
 
 
+@local_rules("∂ln(a)/∂a = 1/a")
 def _log_local(out: Any, a: Any) -> tuple[Any, ...]:
-    """∂ln(a)/∂a = 1/a"""
     return (1.0 / a,)
 
 
+@local_rules("∂√a/∂a = 1/(2√a) = 0.5/out")
 def _sqrt_local(out: Any, a: Any) -> tuple[Any, ...]:
-    """∂√a/∂a = 1/(2√a) = 0.5/out"""
     return (0.5 / out,)
 
 
+@local_rules("∂tanh(a)/∂a = 1 − tanh²(a) = 1 − out²")
 def _tanh_local(out: Any, a: Any) -> tuple[Any, ...]:
-    """∂tanh(a)/∂a = 1 − tanh²(a) = 1 − out²"""
     return (1.0 - out * out,)
 
 
+@local_rules("∂σ(a)/∂a = σ(a)·(1 − σ(a)) = out·(1 − out)")
 def _sigmoid_local(out: Any, a: Any) -> tuple[Any, ...]:
-    """∂σ(a)/∂a = σ(a)·(1 − σ(a)) = out·(1 − out)"""
     return (out * (1.0 - out),)
 
 
+@local_rules("∂relu(a)/∂a = 1 if a > 0 else 0")
 def _relu_local(out: Any, a: Any) -> tuple[Any, ...]:
-    """∂relu(a)/∂a = 1 if a > 0 else 0"""
     return (1.0 if a > 0 else 0.0,)
 
 
+@functools.lru_cache(maxsize=256)
 def _leaky_relu_local(slope: float) -> LocalGrads:
+    @local_rules("∂leaky_relu(a)/∂a = 1 if a > 0 else slope")
     def local(out: Any, a: Any) -> tuple[Any, ...]:
-        """∂leaky_relu(a)/∂a = 1 if a > 0 else slope"""
         return (1.0 if a > 0 else slope,)
 
     return local
 
 
+@local_rules("∂softplus(a)/∂a = σ(a)")
 def _softplus_local(out: Any, a: Any) -> tuple[Any, ...]:
-    """∂softplus(a)/∂a = σ(a)"""
     return (functions.sigmoid(a),)
 
 
+@local_rules("∂sin(a)/∂a = cos(a)")
 def _sin_local(out: Any, a: Any) -> tuple[Any, ...]:
-    """∂sin(a)/∂a = cos(a)"""
     return (functions.cos(a),)
 
 
+@local_rules("∂cos(a)/∂a = −sin(a)")
 def _cos_local(out: Any, a: Any) -> tuple[Any, ...]:
-    """∂cos(a)/∂a = −sin(a)"""
     return (-functions.sin(a),)
 
 
