@@ -364,6 +364,7 @@ def _constant_power_local(c: float) -> LocalGrads:
     def local(out: Any, a: Any) -> tuple[Any, ...]:
         return (c * a ** (c - 1.0),)
 
+    local.exponent = c  # type: ignore[attr-defined]  # read by code generation and derivations
     return local
 
 
@@ -403,6 +404,7 @@ def _leaky_relu_local(slope: float) -> LocalGrads:
     def local(out: Any, a: Any) -> tuple[Any, ...]:
         return (1.0 if a > 0 else slope,)
 
+    local.slope = slope  # type: ignore[attr-defined]  # read by code generation and derivations
     return local
 
 
