@@ -114,13 +114,13 @@ def _check_finite(contribution: Any, node: Value, parent: Value) -> None:
 
 def backward(root: Value, seed: float = 1.0) -> None:
     """Set ``.grad`` of every node below `root`: recomputed on non-leaves, accumulated on leaves."""
-    order = topological_order(root)
-    grads = propagate(order, seed, differentiable=False)
-    for node in order:
+    grads = propagate(topological_order(root), seed, differentiable=False)
+    # propagate reaches every node below root, so every one of them has an entry.
+    for node, gradient in grads.items():
         if node.local_grads is None:
-            node.grad += grads.get(node, 0.0)
+            node.grad += gradient
         else:
-            node.grad = grads.get(node, 0.0)
+            node.grad = gradient
 
 
 def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> list[Value]:

@@ -98,6 +98,34 @@ def median_seconds(run: Callable[[], object], repeats: int) -> float:
     return statistics.median(times)
 
 
+def interleaved_medians(
+    runs: dict[str, tuple[Callable[[], object], int]], rounds: int
+) -> dict[str, tuple[float, float]]:
+    """Median seconds per call of each run, and of the `gc.collect()` right after it.
+
+    Each round times every run (``calls`` times in a row, for quick ones) in
+    alternation, so a change in machine load touches all of them alike. Every
+    run starts from a collected heap, so no run pays for another's garbage;
+    the collection after it is timed separately: it is the cost of freeing
+    whatever reference cycles the run left behind.
+    """
+    samples: dict[str, list[tuple[float, float]]] = {name: [] for name in runs}
+    for _ in range(rounds):
+        for name, (run, calls) in runs.items():
+            gc.collect()
+            start = time.perf_counter()
+            for _ in range(calls):
+                run()
+            middle = time.perf_counter()
+            gc.collect()
+            end = time.perf_counter()
+            samples[name].append(((middle - start) / calls, (end - middle) / calls))
+    return {
+        name: (statistics.median(t for t, _ in pairs), statistics.median(c for _, c in pairs))
+        for name, pairs in samples.items()
+    }
+
+
 def check_same_computation(inputs, labels) -> None:
     """The engine step and the hand-written step must agree, or the ratio means nothing."""
     reference = random_network(SIZES, SEED)
@@ -113,17 +141,20 @@ def check_same_computation(inputs, labels) -> None:
             assert abs(p.grad - g) < 1e-9, (p.grad, g)
 
 
-def mlp_step_times(repeats: int) -> dict[str, float]:
+def mlp_step_times(rounds: int) -> dict[str, tuple[float, float]]:
     inputs, labels = moons()
     check_same_computation(inputs, labels)
     reference = random_network(SIZES, SEED)
     ours = _as_values(random_network(SIZES, SEED), Value)
     baseline = _as_values(random_network(SIZES, SEED), ClosureValue)
-    return {
-        "hand-written": median_seconds(lambda: hinge_step(reference, inputs, labels, ALPHA, LEARNING_RATE), repeats * 3),
-        "scalargrad": median_seconds(lambda: scalargrad_step(ours, inputs, labels), repeats),
-        "micrograd-design": median_seconds(lambda: closure_step(baseline, inputs, labels), max(2, repeats // 2)),
-    }
+    return interleaved_medians(
+        {
+            "hand-written": (lambda: hinge_step(reference, inputs, labels, ALPHA, LEARNING_RATE), 5),
+            "scalargrad": (lambda: scalargrad_step(ours, inputs, labels), 1),
+            "micrograd-design": (lambda: closure_step(baseline, inputs, labels), 1),
+        },
+        rounds,
+    )
 
 
 def chain_times(depth: int, repeats: int) -> tuple[float, float]:
@@ -192,11 +223,11 @@ def bytes_per_node(make_leaf: Callable[[float], object], count: int = 100_000) -
 def main(repeats: int = 7) -> None:
     print("scalargrad engine benchmark (medians; ratios from this run)")
     step = mlp_step_times(repeats)
-    base = step["hand-written"]
+    base = step["hand-written"][0]
     print("\n(a) one SGD step, MLP 2→16→16→1 on 100 two-moons points")
-    print(f"    {'implementation':<18} {'time':>10} {'× hand-written':>15}")
-    for name, seconds in step.items():
-        print(f"    {name:<18} {seconds * 1e3:>8.1f}ms {seconds / base:>14.1f}×")
+    print(f"    {'implementation':<18} {'step':>10} {'× hand-written':>15} {'then gc.collect()':>19}")
+    for name, (seconds, collect) in step.items():
+        print(f"    {name:<18} {seconds * 1e3:>8.1f}ms {seconds / base:>14.1f}× {collect * 1e3:>17.1f}ms")
     chain, chain_ref = chain_times(100_000, max(3, repeats // 2))
     print(f"\n(b) 100,000-deep chain, build + backward: {chain * 1e3:.1f} ms ({chain / chain_ref:.1f}× plain floats)")
     total, total_ref = sum_times(100_000, repeats)
