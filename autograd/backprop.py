@@ -30,19 +30,24 @@ def topological_order(root: Value) -> list[Value]:
     if not isinstance(root, Value):
         raise TypeError(f"expected a Value to differentiate, got {type(root).__name__}")
     order: list[Value] = []
-    visited = {root}
-    # Each entry is (node, parents_done). A node is appended once all of its
-    # parents, pushed above it on the stack, have been appended.
+    expanded: set[Value] = set()
+    # Each entry is (node, parents_done). A node is expanded once, when first
+    # popped: it goes back on the stack marked done, with its unexpanded parents
+    # above it, and is appended when popped again, after all of them. (Marking
+    # nodes when *pushed* instead would be wrong: in y = h·tanh(h), tanh(h)
+    # could then be appended before h.)
     stack: list[tuple[Value, bool]] = [(root, False)]
     while stack:
         node, parents_done = stack.pop()
         if parents_done:
             order.append(node)
             continue
+        if node in expanded:
+            continue
+        expanded.add(node)
         stack.append((node, True))
         for parent in node.parents:
-            if parent not in visited:
-                visited.add(parent)
+            if parent not in expanded:
                 stack.append((parent, False))
     return order
 
