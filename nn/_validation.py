@@ -1,0 +1,51 @@
+"""Checks on user-supplied numbers and sizes, shared by layers, losses and files.
+
+Every check raises with a message that starts with *where* the bad value sits
+(``weights[1][0]``, ``state_dict['layers.0.neurons.1.b']``, ``targets[3]``), so
+a user can find it in their own data.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+
+# The engine's "type and clipped repr" wording, so nn's messages read like the engine's.
+from autograd.value import _describe as describe
+
+__all__ = ["count", "describe", "finite_number", "numbers", "sequence"]
+
+
+def finite_number(x: object, where: str) -> float:
+    """x as a float, or ValueError naming `where` if it is not a finite real number.
+
+    Booleans are refused on purpose: ``True`` as a weight or a target is far more
+    often a mistake than a wish for 1.0.
+    """
+    if isinstance(x, bool) or not isinstance(x, Real):
+        raise ValueError(f"{where}: expected a number, got {describe(x)}")
+    number = float(x)
+    if not math.isfinite(number):
+        raise ValueError(f"{where}: expected a finite number, got {number!r}")
+    return number
+
+
+def count(n: object, what: str, minimum: int = 1) -> int:
+    """n as an int >= `minimum` (a number of inputs or neurons), or TypeError/ValueError naming `what`."""
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError(f"{what} must be an int, got {describe(n)}")
+    if n < minimum:
+        raise ValueError(f"{what} must be at least {minimum}, got {n}")
+    return n
+
+
+def numbers(n: int) -> str:
+    """'1 number' or 'n numbers', for messages such as "expected 3 numbers, got 2"."""
+    return "1 number" if n == 1 else f"{n} numbers"
+
+
+def sequence(x: object, where: str) -> list[object]:
+    """x as a list if it is a list or tuple, else ValueError naming `where`."""
+    if not isinstance(x, (list, tuple)):
+        raise ValueError(f"{where}: expected a list, got {describe(x)}")
+    return list(x)

@@ -1,0 +1,270 @@
+"""Loss functions: one Value C that says how far a batch of outputs is from its targets.
+
+Every loss has the signature ``loss(outputs, targets, reduction='sum') -> Value``:
+
+* `outputs` is always a batch, a list over examples; each example's output is
+  a Value (one output unit) or a list of Values, as ``model(x)`` returns it.
+  One example is written ``[output]``.
+* `targets` is a list over examples; each a number or a list of numbers (one
+  per output unit). `cross_entropy` also takes a class index.
+* Per example, `half_sse`, `bce`, `bce_with_logits`, `cross_entropy` and
+  `hinge` sum over the output units, while `mse` averages over them.
+* Over the batch, ``reduction='sum'`` (seed 004's C_T = Σ C) or ``'mean'``.
+
+Each docstring names the output delta δ = ∂C/∂z at the output pre-activation z
+for one example (BACKPROP.md's table); with ``reduction='mean'`` divide it by
+the batch size. The tests check each against the engine's ``z.grad``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Literal
+
+import autograd
+from autograd import Value
+from nn._validation import describe, finite_number, numbers
+
+Output = Value | float | Sequence[Value | float]
+Target = float | Sequence[float]
+Reduction = Literal["sum", "mean"]
+
+BCE_EPSILON = 1e-12
+"""`bce` clips probabilities to [BCE_EPSILON, 1 − BCE_EPSILON] so that log never sees 0."""
+
+
+def half_sse(outputs: Sequence[Output], targets: Sequence[Target], reduction: Reduction = "sum") -> Value:
+    """½ Σ_i (y_i − o_i)² per example: the classic teaching loss (seed 004, Mazur).
+
+    Output delta with an identity output: δ_i = o_i − y_i (the ½ cancels the 2);
+    with a sigmoid output, δ_i = (o_i − y_i)·o_i·(1 − o_i).
+    """
+    return _reduce(
+        [
+            autograd.sum([0.5 * (o - y) ** 2 for o, y in zip(units, ys)])
+            for units, ys in _examples(outputs, targets, reduction, _numbers_per_unit)
+        ],
+        reduction,
+    )
+
+
+def mse(outputs: Sequence[Output], targets: Sequence[Target], reduction: Reduction = "sum") -> Value:
+    """(1/n) Σ_i (o_i − y_i)² per example, n = the number of output units (seed 002).
+
+    Output delta with an identity output: δ_i = (2/n)(o_i − y_i); with a sigmoid
+    output, δ_i = (2/n)(o_i − y_i)·o_i·(1 − o_i). The factor 2/n is why
+    `half_sse` exists: it gives the bare o − y.
+    """
+    return _reduce(
+        [
+            autograd.sum([(o - y) ** 2 for o, y in zip(units, ys)]) / len(units)
+            for units, ys in _examples(outputs, targets, reduction, _numbers_per_unit)
+        ],
+        reduction,
+    )
+
+
+def bce(outputs: Sequence[Output], targets: Sequence[Target], reduction: Reduction = "sum") -> Value:
+    """Binary cross-entropy from probabilities: −Σ_i [y_i·log o_i + (1 − y_i)·log(1 − o_i)] per example.
+
+    Output delta with a sigmoid output: δ_i = o_i − y_i (σ' = o(1 − o) cancels
+    the denominators). Outputs must lie in [0, 1] and targets in [0, 1]. Each
+    output is clipped to [BCE_EPSILON, 1 − BCE_EPSILON] = [1e-12, 1 − 1e-12] so
+    the loss stays finite when a sigmoid saturates; a clipped output is a
+    constant, so it gets no gradient (as with a clamp). For saturating
+    logits prefer `bce_with_logits`, which never clips.
+    """
+    per_example = []
+    for index, (units, ys) in enumerate(_examples(outputs, targets, reduction, _probabilities)):
+        terms = []
+        for o, y in zip(units, ys):
+            if not 0.0 <= o.data <= 1.0:
+                raise ValueError(
+                    f"outputs[{index}]: bce expects probabilities in [0, 1] (e.g. a sigmoid output), got {o.data!r}; "
+                    "for raw scores use bce_with_logits"
+                )
+            p = _clip_probability(o)
+            terms.append(-(y * p.log() + (1.0 - y) * (1.0 - p).log()))
+        per_example.append(autograd.sum(terms))
+    return _reduce(per_example, reduction)
+
+
+def bce_with_logits(outputs: Sequence[Output], targets: Sequence[Target], reduction: Reduction = "sum") -> Value:
+    """Binary cross-entropy of σ(z), computed from the logits z: Σ_i [softplus(z_i) − y_i·z_i] per example.
+
+    The same number as ``bce`` of ``sigmoid(z)`` (since log σ(z) = z − softplus(z)
+    and log(1 − σ(z)) = −softplus(z)) but finite and exact for any z, as
+    softplus is computed stably. Output delta at the logit: δ_i = σ(z_i) − y_i.
+    Targets in [0, 1].
+    """
+    return _reduce(
+        [
+            autograd.sum([z.softplus() - y * z for z, y in zip(units, ys)])
+            for units, ys in _examples(outputs, targets, reduction, _probabilities)
+        ],
+        reduction,
+    )
+
+
+def cross_entropy(outputs: Sequence[Output], targets: Sequence[Target | int], reduction: Reduction = "sum") -> Value:
+    """Softmax cross-entropy from logits: −Σ_i y_i·log softmax(z)_i = logsumexp(z) − Σ_i y_i·z_i per example.
+
+    Each example's output is the list of logits z (one per class; use
+    ``output_activation='linear'``, since softmax is applied here, stably via
+    logsumexp). Each target is a class index c (0-based int) or a one-hot list;
+    any probability distribution (non-negative, summing to 1) is accepted too.
+    Output delta at the logits: δ_i = softmax(z)_i − y_i, BACKPROP.md's
+    softmax row o_i − y_i.
+    """
+    per_example = []
+    for units, ys in _examples(outputs, targets, reduction, _class_distribution):
+        expected = autograd.sum([y * z for z, y in zip(units, ys) if y != 0.0])
+        per_example.append(autograd.logsumexp(units) - expected)
+    return _reduce(per_example, reduction)
+
+
+def hinge(outputs: Sequence[Output], targets: Sequence[Target], reduction: Reduction = "sum") -> Value:
+    """Max-margin loss Σ_i max(0, 1 − y_i·s_i) per example, labels y = ±1 (micrograd's moons demo).
+
+    Output delta at the score s (identity output): δ_i = −y_i while the margin
+    is violated (y_i·s_i < 1), else 0: examples classified with margin teach nothing.
+    """
+    return _reduce(
+        [
+            autograd.sum([(1.0 - y * s).relu() for s, y in zip(units, ys)])
+            for units, ys in _examples(outputs, targets, reduction, _signs)
+        ],
+        reduction,
+    )
+
+
+def l2(parameters: Sequence[Value], coefficient: float) -> Value:
+    """coefficient · Σ p²: a weight-decay penalty to add to a loss (micrograd's demo uses 1e-4).
+
+    Its gradient is 2·coefficient·p for each parameter, which pulls weights toward 0.
+    """
+    strength = finite_number(coefficient, "l2 coefficient")
+    if strength < 0:
+        raise ValueError(f"l2 coefficient must be >= 0, got {strength!r}")
+    if isinstance(parameters, Value) or not isinstance(parameters, (list, tuple)):
+        raise TypeError(f"l2 expects a list of parameters (model.parameters()), got {describe(parameters)}")
+    for position, p in enumerate(parameters):
+        if not isinstance(p, Value):
+            raise TypeError(f"l2 parameters[{position}] must be a Value, got {describe(p)}")
+    if not parameters:
+        return Value(0.0)
+    return strength * autograd.sum([p * p for p in parameters])
+
+
+LOSSES: dict[str, Callable[..., Value]] = {
+    "mse": mse,
+    "half_sse": half_sse,
+    "bce": bce,
+    "bce_with_logits": bce_with_logits,
+    "cross_entropy": cross_entropy,
+    "hinge": hinge,
+}
+"""Each batch loss by name, for spec files and command lines (``l2`` is a penalty, not listed)."""
+
+
+# ---------------------------------------------------------------------------- validation
+
+TargetReader = Callable[[object, int, str], list[float]]
+"""Reads one example's target as one float per output unit; (target, number of units, where) -> floats."""
+
+
+def _examples(
+    outputs: object, targets: object, reduction: object, read_target: TargetReader
+) -> list[tuple[list[Value], list[float]]]:
+    """(output units as Values, target per unit) for each example, after checking the whole batch."""
+    if reduction not in ("sum", "mean"):
+        raise ValueError(f"reduction must be 'sum' or 'mean', got {reduction!r}")
+    if isinstance(outputs, Value) or not isinstance(outputs, (list, tuple)):
+        raise TypeError(
+            f"outputs must be a list over examples (a batch), got {describe(outputs)}; for one example write [output]"
+        )
+    if not isinstance(targets, (list, tuple)):
+        raise TypeError(f"targets must be a list over examples, got {describe(targets)}")
+    if not outputs:
+        raise ValueError("outputs is empty: a loss needs at least one example")
+    if len(outputs) != len(targets):
+        raise ValueError(
+            f"outputs has {len(outputs)} examples but targets has {len(targets)}; outputs is a batch, "
+            "so one example with several output units is written [[o1, o2]]"
+        )
+    examples = []
+    for index, (output, target) in enumerate(zip(outputs, targets)):
+        units = _output_units(output, f"outputs[{index}]")
+        examples.append((units, read_target(target, len(units), f"targets[{index}]")))
+    return examples
+
+
+def _output_units(output: object, where: str) -> list[Value]:
+    entries = output if isinstance(output, (list, tuple)) else [output]
+    if not entries:
+        raise ValueError(f"{where}: an example's output needs at least one unit")
+    units = []
+    for unit in entries:
+        if isinstance(unit, Value):
+            units.append(unit)
+        else:
+            units.append(Value(finite_number(unit, where)))
+    return units
+
+
+def _numbers_per_unit(target: object, n_units: int, where: str) -> list[float]:
+    """A number for a one-unit output, or a list with one number per unit."""
+    if isinstance(target, (list, tuple)):
+        if len(target) != n_units:
+            raise ValueError(f"{where}: expected {numbers(n_units)} (one per output unit), got {len(target)}")
+        return [finite_number(y, f"{where}[{i}]") for i, y in enumerate(target)]
+    if n_units != 1:
+        raise ValueError(f"{where}: the output has {n_units} units, so the target must be a list of {n_units} numbers")
+    return [finite_number(target, where)]
+
+
+def _probabilities(target: object, n_units: int, where: str) -> list[float]:
+    """Targets for a binary cross-entropy: numbers in [0, 1]."""
+    ys = _numbers_per_unit(target, n_units, where)
+    for y in ys:
+        if not 0.0 <= y <= 1.0:
+            raise ValueError(f"{where}: binary cross-entropy targets must lie in [0, 1], got {y!r}")
+    return ys
+
+
+def _signs(target: object, n_units: int, where: str) -> list[float]:
+    """Targets for the hinge loss: labels −1 or +1."""
+    ys = _numbers_per_unit(target, n_units, where)
+    for y in ys:
+        if y not in (-1.0, 1.0):
+            raise ValueError(f"{where}: hinge labels must be -1 or +1, got {y!r}; map class 0 to -1")
+    return ys
+
+
+def _class_distribution(target: object, n_classes: int, where: str) -> list[float]:
+    """A class index as a one-hot list, or a one-hot / probability list checked as such."""
+    if isinstance(target, int) and not isinstance(target, bool):
+        if not 0 <= target < n_classes:
+            raise ValueError(f"{where}: class index {target} is out of range for {n_classes} logits (0..{n_classes - 1})")
+        return [1.0 if i == target else 0.0 for i in range(n_classes)]
+    if not isinstance(target, (list, tuple)):
+        raise ValueError(f"{where}: expected a class index (int) or a one-hot list, got {describe(target)}")
+    ys = _numbers_per_unit(target, n_classes, where)
+    if any(y < 0.0 for y in ys) or not math.isclose(math.fsum(ys), 1.0, abs_tol=1e-9):
+        raise ValueError(f"{where}: a one-hot target must be non-negative and sum to 1, got {list(target)!r}")
+    return ys
+
+
+def _clip_probability(o: Value) -> Value:
+    """o itself inside [ε, 1 − ε]; outside it, the nearest bound as a constant (no gradient)."""
+    if o.data < BCE_EPSILON:
+        return Value(BCE_EPSILON)
+    if o.data > 1.0 - BCE_EPSILON:
+        return Value(1.0 - BCE_EPSILON)
+    return o
+
+
+def _reduce(per_example: list[Value], reduction: Reduction) -> Value:
+    total = autograd.sum(per_example)
+    return total if reduction == "sum" else total / len(per_example)
