@@ -114,7 +114,7 @@ def cos(x: Operand) -> Operand:
 def _operands(values: Iterable[Operand], what: str) -> tuple[Value, ...]:
     if isinstance(values, (Value, str, bytes)) or not isinstance(values, Iterable):
         raise TypeError(f"{what} takes a list of Values or numbers, got {type(values).__name__}")
-    nodes = tuple(_operand(v, f"in {what}(...):") for v in values)
+    nodes = tuple([v if type(v) is Value else _operand(v, f"in {what}(...):") for v in values])
     if not nodes:
         raise ValueError(f"{what} needs at least one value, got an empty list")
     return nodes
@@ -128,7 +128,7 @@ def _sum_local(out: Any, *inputs: Any) -> tuple[Any, ...]:
 def sum(values: Iterable[Operand]) -> Value:  # noqa: A001 - mirrors builtins.sum on purpose
     """x₁ + … + xₙ as one node with n parents (not a chain n deep)."""
     nodes = _operands(values, "sum")
-    return _node(builtins.sum(v.data for v in nodes), nodes, "sum", _sum_local)
+    return _node(builtins.sum([v.data for v in nodes]), nodes, "sum", _sum_local)
 
 
 @local_rules("∂logsumexp(x)/∂xᵢ = e^(xᵢ − out) = softmax(x)ᵢ")

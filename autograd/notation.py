@@ -63,7 +63,7 @@ def parse_network_name(name: str | None) -> NetworkName | None:
         if "," in indices:
             neuron_text, source_text = indices.split(",")
         elif len(indices) == 2:
-            neuron_text, source_text = indices
+            neuron_text, source_text = indices[0], indices[1]
         else:
             return None
         return NetworkName(kind, layer, int(neuron_text), int(source_text))
