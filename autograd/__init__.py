@@ -10,10 +10,11 @@
 Where things live: `value` (the node and each operation's local derivative),
 `backprop` (topological order and the chain rule), `functions` (exp, log, sum,
 softmax, ... on Values or numbers), `modes` (no_grad, detect_anomaly),
-`gradcheck` (central differences).
+`gradcheck` (central differences), `explain` (step-by-step derivations).
 """
 
 from autograd.backprop import grad, topological_order
+from autograd.compile import CompiledFunction, TracingError, compile
 from autograd.functions import (
     cos,
     exp,
@@ -30,6 +31,8 @@ from autograd.functions import (
     sum,
     tanh,
 )
+from autograd.draw import Graph, draw
+from autograd.explain import Derivation, explain
 from autograd.gradcheck import GradcheckError, gradcheck, numeric_gradient
 from autograd.modes import detect_anomaly, is_grad_enabled, no_grad
 from autograd.value import Value
@@ -37,12 +40,19 @@ from autograd.value import Value
 __version__ = "0.1.0"
 
 __all__ = [
+    "CompiledFunction",
+    "Derivation",
     "GradcheckError",
+    "Graph",
+    "TracingError",
     "Value",
     "__version__",
+    "compile",
     "cos",
     "detect_anomaly",
+    "draw",
     "exp",
+    "explain",
     "grad",
     "gradcheck",
     "is_grad_enabled",

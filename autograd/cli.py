@@ -9,17 +9,26 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 import autograd
+from autograd.commands import CommandError, register_all
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose usage errors are one line, like every other error of the CLI."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"scalargrad: error: {message} (see: {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="scalargrad",
         description="A scalar autograd engine for seeing how backpropagation works.",
     )
     parser.add_argument("--version", action="version", version=f"scalargrad {autograd.__version__}")
-    parser.add_subparsers(dest="command", metavar="COMMAND")
+    register_all(parser.add_subparsers(dest="command", metavar="COMMAND"))
     return parser
 
 
@@ -29,7 +38,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
-    return int(args.run(args))
+    try:
+        return int(args.run(args))
+    except CommandError as error:
+        print(f"scalargrad: error: {error.message}", *error.details, sep="\n", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -362,6 +362,8 @@ def _pow_local(out: Any, a: Any, b: Any) -> tuple[Any, ...]:
 def _constant_power_local(c: float) -> LocalGrads:
     @local_rules("∂(a^c)/∂a = c·a^(c−1)")
     def local(out: Any, a: Any) -> tuple[Any, ...]:
+        if c == 0.0 or c == 1.0:  # a^0 is constant and a^1 is a: no a^(−1) or a^0 to evaluate at a = 0
+            return (c,)
         return (c * a ** (c - 1.0),)
 
     local.exponent = c  # type: ignore[attr-defined]  # read by code generation and derivations

@@ -1,7 +1,8 @@
 """Neural networks built only from `autograd.Value`s."""
 
-from nn import losses
+from nn import datasets, losses, optim, train
+from nn.derive import NetworkDerivation, derive
 from nn.layers import MLP, Layer, Neuron
 from nn.module import Module
 
-__all__ = ["MLP", "Layer", "Module", "Neuron", "losses"]
+__all__ = ["MLP", "Layer", "Module", "NetworkDerivation", "Neuron", "datasets", "derive", "losses", "optim", "train"]

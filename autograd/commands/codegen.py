@@ -1,0 +1,107 @@
+"""`scalargrad codegen SPEC.json`: print the straight-line forward and backward code that a network spec implies.
+
+The spec's network (see `nn.spec`) is traced once by `autograd.compile`, with
+the spec's inputs as inputs and its weights and biases as parameters (targets
+are constants), and the generated source is printed: the delta rule written
+out for this one network, with the textbook's names. A ``__main__`` block
+with the spec's numbers follows, so ``scalargrad codegen spec.json -o step.py
+&& python step.py`` runs the spec's gradient-descent steps with nothing but
+that code.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import autograd
+from autograd.commands import CommandError
+from autograd.draw import _write_atomically
+from autograd.value import Value
+from nn.losses import LOSSES
+from nn.spec import Spec, SpecError, load_spec
+
+_EXAMPLE = """examples:
+  scalargrad codegen demos/examples/seed001_two_hidden_layers.json
+  scalargrad codegen demos/examples/mazur_2_2_2.json -o mazur_step.py && python mazur_step.py
+
+The spec format is the one of `scalargrad derive` (see its --help)."""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the `codegen` subcommand."""
+    parser = subparsers.add_parser(
+        "codegen",
+        help="print the generated forward-and-backward Python code of a network spec",
+        description="Trace the network, loss and data of SPEC.json with autograd.compile and print the\n"
+        "straight-line Python it generates: every weighted input z, activation a, delta and weight\n"
+        "gradient as a local variable, each backward line commented with its local derivative.",
+        epilog=_EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("spec", metavar="SPEC.json", help="the spec file (see demos/examples/)")
+    parser.add_argument("--input-gradients", action="store_true", help="also compute ∂C/∂x for every network input")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the code to FILE instead of the terminal")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check the spec and the output path, trace and generate, then print or write."""
+    if args.output is not None and not Path(args.output).parent.is_dir():
+        raise CommandError(f"-o {args.output}: the folder {str(Path(args.output).parent)!r} does not exist")
+    try:
+        spec = load_spec(args.spec)
+    except SpecError as error:
+        raise CommandError(str(error)) from None
+    try:
+        text = generate_script(spec, args.spec, input_gradients=args.input_gradients)
+    except (ArithmeticError, ValueError) as error:
+        raise CommandError(f"{args.spec}: the computation failed: {error}") from None
+    if args.output is None:
+        print(text, end="")
+        return 0
+    try:
+        _write_atomically(Path(args.output), text.encode("utf-8"))
+    except OSError as error:
+        raise CommandError(f"cannot write {args.output}: {error.strerror or error}") from None
+    print(f"wrote {args.output}")
+    return 0
+
+
+def generate_script(spec: Spec, origin: str, *, input_gradients: bool = False) -> str:
+    """The compiled source of the spec's loss, a header naming the spec, and a runnable ``__main__`` block."""
+    model = spec.model()
+    loss = LOSSES[spec.loss]
+
+    def network_loss(inputs: list) -> Value:
+        examples = inputs if spec.batch else [inputs]
+        return loss([model(x) for x in examples], spec.targets, reduction=spec.reduction)
+
+    example_inputs = spec.inputs if spec.batch else spec.inputs[0]
+    parameters = model.parameters()
+    compiled = autograd.compile(network_loss, example_inputs, params=parameters, input_gradients=input_gradients)
+    header = [
+        f"# scalargrad codegen {origin}" + (f": {spec.name}" if spec.name else ""),
+        f"# loss C = {spec.loss} (reduction {spec.reduction!r}) of the network's output and the spec's target(s);",
+        "# forward_and_backward(inputs, params) takes flat lists of floats (in the order they are unpacked)",
+        "# and returns C, ∂C/∂inputs (or None), ∂C/∂params, ().",
+        "",
+    ]
+    main = [
+        "",
+        "",
+        'if __name__ == "__main__":',
+        "    # The spec's numbers; each step is the update w ← w − α·∂C/∂w of every parameter.",
+        f"    inputs = {[x for example in spec.inputs for x in example]!r}  # example by example",
+        f"    params = {[p.data for p in parameters]!r}",
+        f"    names = {[p.name for p in parameters]!r}",
+        f"    learning_rate = {spec.learning_rate!r}",
+        f"    for step in range(1, {spec.steps + 1}):",
+        "        loss, _, gradients, _ = forward_and_backward(inputs, params)",
+        '        print(f"step {step}: C = {loss!r}")',
+        "        for name, gradient in zip(names, gradients):",
+        '            print(f"    ∂C/∂{name} = {gradient!r}")',
+        "        params = [p - learning_rate * g for p, g in zip(params, gradients)]",
+        "",
+    ]
+    return "\n".join(header) + compiled.source + "\n".join(main)

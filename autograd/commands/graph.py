@@ -1,0 +1,137 @@
+"""`scalargrad graph "EXPR" --var x=2 -o graph.svg`: draw the computation graph of an expression.
+
+The expression is parsed by `autograd.expression` (never evaluated as Python),
+backward is run from its output, and `autograd.draw` writes the picture in
+the format of the output's extension.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+
+from autograd.backprop import topological_order
+from autograd.commands import CommandError
+from autograd.draw import FORMATS, draw
+from autograd.expression import FUNCTIONS, ParseError, UndefinedVariableError, check_variable_name, parse_expression
+from autograd.value import Value
+
+_EXAMPLE = (
+    """example:
+  scalargrad graph "tanh(x1*w1 + x2*w2 + b)" --var x1=2 --var x2=0 --var w1=-3 --var w2=1 \\
+      --var b=6.8813735870195432 -o neuron.svg
+
+operators: + - * / ** and parentheses; functions: """
+    + ", ".join(sorted(FUNCTIONS))
+    + " (leaky_relu(x, slope) too)"
+)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the `graph` subcommand."""
+    parser = subparsers.add_parser(
+        "graph",
+        help="draw the computation graph of an expression, with data and gradients",
+        description="Parse EXPR over the variables given with --var, run backward from its value, "
+        "and draw the graph with every node's data and gradient.",
+        epilog=_EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("expression", metavar="EXPR", help='an expression such as "tanh(x*w + b)"')
+    parser.add_argument(
+        "--var", action="append", default=[], metavar="NAME=NUMBER", help="a variable and its value (repeat for each)"
+    )
+    parser.add_argument(
+        "-o", "--output", required=True, metavar="PATH", help="the picture to write: .svg, .png, .pdf or .dot"
+    )
+    parser.add_argument(
+        "--rankdir", choices=("LR", "TB"), default="LR", help="LR: inputs on the left (default); TB: at the top"
+    )
+    parser.add_argument(
+        "--precision", type=int, default=4, metavar="DIGITS", help="significant digits shown (default 4)"
+    )
+    parser.add_argument("--no-grad", action="store_true", help="do not run backward; show data only")
+    parser.add_argument(
+        "--highlight", action="append", default=[], metavar="NAME", help="draw variable NAME in red (repeatable)"
+    )
+    parser.add_argument(
+        "--max-nodes", type=int, default=500, metavar="N", help="refuse graphs of more than N values (default 500)"
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Parse, differentiate, draw, save; print the output path, the value and the gradients."""
+    output = Path(args.output)
+    if output.suffix.lower().lstrip(".") not in FORMATS:
+        raise CommandError(
+            f"-o {args.output}: the file needs one of the extensions {', '.join('.' + f for f in FORMATS)}"
+        )
+    if not output.parent.is_dir():
+        raise CommandError(f"-o {args.output}: the folder {str(output.parent)!r} does not exist")
+    variables = parse_variables(args.var)
+    try:
+        root = parse_expression(args.expression, variables)
+    except UndefinedVariableError as error:
+        raise CommandError(
+            f"{error}; give it a value with --var {error.name}=NUMBER", _indented(error.pointer())
+        ) from None
+    except ParseError as error:
+        raise CommandError(str(error), _indented(error.pointer())) from None
+    in_graph = set(topological_order(root))
+    used = [leaf for leaf in variables.values() if leaf in in_graph]
+    highlight = []
+    for name in args.highlight:
+        if name not in variables or variables[name] not in used:
+            raise CommandError(f"--highlight {name}: {name!r} is not a variable of the expression")
+        highlight.append(variables[name])
+    if not args.no_grad:
+        root.backward()
+    try:
+        graph = draw(
+            root,
+            show_grad=not args.no_grad,
+            precision=args.precision,
+            rankdir=args.rankdir,
+            highlight=highlight,
+            max_nodes=args.max_nodes,
+        )
+        path = graph.save(output)
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+    except OSError as error:
+        raise CommandError(f"cannot write {str(output)!r}: {error.strerror or error}") from None
+    digits = args.precision
+    print(f"wrote {path}")
+    print(f"value: {root.data:.{digits}g}")
+    if not args.no_grad and used:
+        print("gradients: " + ", ".join(f"d/d{leaf.name} = {leaf.grad:.{digits}g}" for leaf in used))
+    return 0
+
+
+def parse_variables(specs: list[str]) -> dict[str, Value]:
+    """--var NAME=NUMBER options as leaf Values named NAME, in the order given."""
+    variables: dict[str, Value] = {}
+    for spec in specs:
+        name, equals, number = (part.strip() for part in spec.partition("="))
+        if not equals or not name:
+            raise CommandError(f"--var {spec!r} is not NAME=NUMBER; write it like --var x=2.0")
+        try:
+            check_variable_name(name)
+        except ValueError as error:
+            raise CommandError(f"--var {spec!r}: {error}") from None
+        if name in variables:
+            raise CommandError(f"--var {name} is given twice; give each variable once")
+        try:
+            value = float(number)
+        except ValueError:
+            raise CommandError(f"--var {spec!r}: {number!r} is not a number; write it like --var {name}=2.0") from None
+        if not math.isfinite(value):
+            raise CommandError(f"--var {spec!r}: the value must be a finite number")
+        variables[name] = Value(value, name=name)
+    return variables
+
+
+def _indented(text: str) -> list[str]:
+    return ["  " + line for line in text.splitlines()]

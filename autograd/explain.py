@@ -1,0 +1,716 @@
+"""Step-by-step derivations of any expression: the forward pass, then every chain-rule step.
+
+`explain(root)` runs the engine's own backward pass (`autograd.backprop.propagate`)
+with a recorder attached, so every number in the derivation is the number the
+engine computed: nothing here applies the chain rule a second time. The result,
+a `Derivation`, lists
+
+* the forward pass in topological order: each node's rule (``v1 = x · y``) and value;
+* the backward pass, one step per edge in the order the engine processes them::
+
+      ∂L/∂w = ∂L/∂z · ∂z/∂w = (upstream) × (local) = contribution     [local rule]
+
+  and, for a node used more than once (``x*x``, a weight shared by two paths),
+  the sum of its contributions, which is the multivariable chain rule.
+
+It renders as aligned plain text (``str(d)``), Markdown (`Derivation.to_markdown`),
+a LaTeX ``align*`` block (`Derivation.to_latex`) and JSON-ready data
+(`Derivation.to_dict`). Nodes are labelled by their ``name``; an unnamed root
+is ``L``, unnamed leaves get ``c1, c2, …``, other unnamed nodes ``v1, v2, …``
+(numbered in forward order, skipping labels a name already uses), and a name
+carried by several distinct nodes gets ``#2``, ``#3``, … on its later nodes.
+
+JSON schema of `Derivation.to_dict` (``"schema": "scalargrad.explain/1"``)::
+
+    {"schema": "scalargrad.explain/1",
+     "root": label of the differentiated node, "seed": ∂root/∂root (1.0),
+     "forward": [{"label", "op" ('' for a leaf), "operands": [labels],
+                  "expression" (text form, '' for a leaf), "value"}],
+     "backward": [{"kind": "edge", "node", "parent", "position" (0-based operand
+                   position), "rule", "local", "upstream", "contribution",
+                   "index", "count" (the edge brings contribution `index` of the
+                   `count` that `parent` receives)}
+                  | {"kind": "sum", "label", "contributions": [numbers], "total"}],
+     "gradients": {label: ∂root/∂node for every node}}
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from autograd.backprop import propagate, topological_order
+from autograd.notation import parse_network_name
+from autograd.value import Value
+
+SCHEMA = "scalargrad.explain/1"
+"""Identifies the layout of `Derivation.to_dict`; bumped if the layout changes."""
+
+NUMBER_DIGITS = 6
+"""Significant digits of the numbers in text, Markdown and LaTeX output (JSON keeps every digit)."""
+
+SUM_WIDTH = 40
+"""A sum of contributions longer than this (in characters) is not written out term by term."""
+
+TERMINAL_WIDTH = 100
+"""Text output fits this many columns: wider rows put their local rule on a line of their own."""
+
+
+# ---------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class ForwardStep:
+    """One node of the forward pass: ``label = expression = value``."""
+
+    label: str
+    op: str
+    operands: tuple[str, ...]
+    expression: str
+    latex: str
+    value: float
+
+
+@dataclass(frozen=True)
+class EdgeStep:
+    """One chain-rule step, exactly as the engine took it.
+
+    ``contribution = upstream × local`` is the part of ∂root/∂parent that flows
+    through `node`; it is contribution `index` of `count` that `parent` receives.
+    """
+
+    node: str
+    parent: str
+    position: int
+    rule: str
+    local: float
+    upstream: float
+    contribution: float
+    index: int
+    count: int
+
+
+@dataclass(frozen=True)
+class GradientSum:
+    """∂root/∂label as the sum of its contributions, for a node the graph uses more than once."""
+
+    label: str
+    contributions: tuple[float, ...]
+    total: float
+
+
+BackwardStep = EdgeStep | GradientSum
+
+
+# ---------------------------------------------------------------- numbers and tables
+
+
+def format_number(x: float, digits: int = NUMBER_DIGITS) -> str:
+    """`x` with `digits` significant digits, without a trailing ``.0`` (``1``, ``0.671846``, ``2.04e-07``).
+
+    Negative zero prints as ``0``: a product such as ``-0.5 × 0`` is zero, not "minus zero".
+    """
+    return f"{x + 0.0:.{digits}g}"
+
+
+def format_factor(x: float) -> str:
+    """A number as a factor of a product: negatives in parentheses, so ``1 × (-3)`` reads right."""
+    text = format_number(x)
+    return f"({text})" if x < 0 else text
+
+
+def align_columns(
+    rows: Sequence[Sequence[str]], indent: str = "  ", right: Sequence[int] = (), separator: str = " "
+) -> list[str]:
+    """Rows of cells as lines whose columns line up (columns listed in `right` are right-aligned).
+
+    Trailing blanks are stripped, so the text copies cleanly out of a terminal.
+    """
+    columns = max((len(row) for row in rows), default=0)
+    widths = [max((len(row[i]) for row in rows if i < len(row)), default=0) for i in range(columns)]
+    lines = []
+    for row in rows:
+        cells = [cell.rjust(widths[i]) if i in right else cell.ljust(widths[i]) for i, cell in enumerate(row)]
+        lines.append((indent + separator.join(cells)).rstrip())
+    return lines
+
+
+# ---------------------------------------------------------------- how each operation reads
+
+# op -> (plain text, LaTeX); {0}, {1}, ... are the operands' labels.
+_FORMS: dict[str, tuple[str, str]] = {
+    "+": ("{0} + {1}", "{0} + {1}"),
+    "-": ("{0} − {1}", "{0} - {1}"),
+    "*": ("{0} · {1}", r"{0} \cdot {1}"),
+    "/": ("{0} / {1}", r"\frac{{{0}}}{{{1}}}"),
+    "neg": ("−{0}", "-{0}"),
+    "abs": ("|{0}|", r"\left|{0}\right|"),
+    "**": ("{0}^{1}", "{{{0}}}^{{{1}}}"),
+    "exp": ("exp({0})", "e^{{{0}}}"),
+    "log": ("ln({0})", r"\ln({0})"),
+    "sqrt": ("√{0}", r"\sqrt{{{0}}}"),
+    "tanh": ("tanh({0})", r"\tanh({0})"),
+    "sigmoid": ("σ({0})", r"\sigma({0})"),
+    "relu": ("relu({0})", r"\operatorname{{relu}}({0})"),
+    "softplus": ("softplus({0})", r"\operatorname{{softplus}}({0})"),
+    "sin": ("sin({0})", r"\sin({0})"),
+    "cos": ("cos({0})", r"\cos({0})"),
+}
+
+
+def _parameter(node: Value) -> tuple[str, float] | None:
+    """The constant a parametrised operation carries (the c of x**c, leaky_relu's slope), if any."""
+    for attribute, symbol in (("exponent", "c"), ("slope", "slope")):
+        value = getattr(node.local_grads, attribute, None)
+        if value is not None:
+            return symbol, value
+    return None
+
+
+def _expression(node: Value, operands: list[str], latex_operands: list[str]) -> tuple[str, str]:
+    """How `node` is computed from its operands' labels, as plain text and as LaTeX."""
+    op = node.op
+    parameter = _parameter(node)
+    if op.startswith("**") and parameter is not None:
+        exponent = format_number(parameter[1])
+        return f"{operands[0]}^{exponent}", f"{{{latex_operands[0]}}}^{{{exponent}}}"
+    if op == "leaky_relu" and parameter is not None:
+        slope = format_number(parameter[1])
+        return (
+            f"leaky_relu({operands[0]}, {slope})",
+            rf"\operatorname{{leaky\_relu}}({latex_operands[0]}, {slope})",
+        )
+    if op == "sum":
+        return " + ".join(operands), " + ".join(latex_operands)
+    if op in _FORMS:
+        text, latex = _FORMS[op]
+        return text.format(*operands), latex.format(*latex_operands)
+    joined = ", ".join(operands)
+    return f"{op}({joined})", rf"\operatorname{{{_latex_escape(op)}}}({', '.join(latex_operands)})"
+
+
+def _rule(node: Value, position: int) -> str:
+    """The local derivative rule of `node` with respect to its operand at `position`, as text."""
+    rules: tuple[str, ...] = getattr(node.local_grads, "rules", ())
+    if not rules:
+        return f"∂{node.op}/∂operand {position + 1} (no rule text recorded)"
+    rule = rules[position] if len(rules) > 1 else rules[0]
+    parameter = _parameter(node)
+    if parameter is not None:
+        rule += f", {parameter[0]} = {format_number(parameter[1])}"
+    return rule
+
+
+# ---------------------------------------------------------------- labels
+
+
+def _labels(order: Sequence[Value]) -> dict[Value, str]:
+    """A distinct, stable label for every node: its name, L for an unnamed root, or a generated c1/v1 label."""
+    taken = {node.name for node in order if node.name is not None}
+    labels: dict[Value, str] = {}
+    root = order[-1]
+    if root.name is None and "L" not in taken:
+        labels[root] = "L"
+    used: dict[str, int] = {}
+    counters = {"c": 0, "v": 0}
+    for node in order:
+        if node in labels:
+            continue
+        if node.name is not None:
+            seen = used.get(node.name, 0) + 1
+            used[node.name] = seen
+            labels[node] = node.name if seen == 1 else f"{node.name}#{seen}"
+            continue
+        prefix = "c" if node.local_grads is None else "v"
+        while True:
+            counters[prefix] += 1
+            candidate = f"{prefix}{counters[prefix]}"
+            if candidate not in taken:
+                break
+        labels[node] = candidate
+    return labels
+
+
+_SIMPLE_LABEL = re.compile(r"^(?P<base>[A-Za-z])(?P<index>\d*)$")
+
+
+def latex_label(label: str) -> str:
+    """A node label as LaTeX math: ``w[2]_13`` → ``w^{[2]}_{13}``, ``x1`` → ``x_{1}``, others upright."""
+    base, _, copy = label.partition("#")
+    parsed = parse_network_name(base)
+    if parsed is not None:
+        indices = base.split("_", 1)[1]
+        latex = f"{parsed.kind}^{{[{parsed.layer}]}}_{{{indices}}}"
+    elif (match := _SIMPLE_LABEL.match(base)) is not None:
+        latex = match["base"] + (f"_{{{match['index']}}}" if match["index"] else "")
+    else:
+        latex = rf"\mathrm{{{_latex_escape(base)}}}"
+    return rf"{{{latex}}}\langle {copy}\rangle" if copy else latex
+
+
+def _latex_escape(text: str) -> str:
+    return re.sub(r"([_#%&$])", r"\\\1", text)
+
+
+# Formulas are written for reading in a terminal (∂C/∂w[2]_13, σ(a)·(1 − σ(a)), Σ_j …);
+# `text_to_latex` turns them into LaTeX math.
+_LATEX_SYMBOLS = {
+    "∂": r"\partial ",
+    "·": r"\cdot ",
+    "×": r"\times ",
+    "−": "-",
+    "←": r"\leftarrow ",
+    "→": r"\rightarrow ",
+    "≈": r"\approx ",
+    "≤": r"\le ",
+    "≥": r"\ge ",
+    "²": "^{2}",
+    "½": r"\frac{1}{2}",
+    "…": r"\dots ",
+    "σ": r"\sigma ",
+    "α": r"\alpha ",
+    "δ": r"\delta ",
+    "ε": r"\varepsilon ",
+    "Σ": r"\sum ",
+    "₁": "_{1}",
+    "ₙ": "_{n}",
+    "ᵢ": "_{i}",
+}
+_LATEX_FUNCTIONS = {"tanh", "ln", "sin", "cos", "exp", "max"}
+_LATEX_WORDS = {"if", "else", "at", "with", "for", "of", "since"}
+_NAME = r"(?:[wbzaδ]\[[^\]]+\]_[A-Za-z0-9]+(?:,[A-Za-z0-9]+)?|[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)?)"
+_LATEX_TOKEN = re.compile(
+    "|".join(
+        [
+            rf"(?P<fraction>∂(?P<numerator>{_NAME})/∂(?P<denominator>{_NAME}))",
+            r"(?P<network>(?P<kind>[wbzaδ])\[(?P<layer>[^\]]+)\]_(?P<indices>[A-Za-z0-9]+(?:,[A-Za-z0-9]+)?))",
+            r"(?P<sum>Σ_(?P<over>[A-Za-z]))",
+            r"(?P<sqrt>√(?P<radicand>\w))",
+            r"(?P<number>\d+(?:\.\d+)?(?:e[-+]\d+)?)",
+            r"(?P<indexed>(?P<base>[A-Za-z])_(?:\{(?P<braced>[^}]*)\}|(?P<index>[A-Za-z0-9]+)))",
+            r"(?P<word>[A-Za-z][A-Za-z_]*[A-Za-z]|[A-Za-z])(?P<digits>\d*)",
+            r"(?P<special>[#%&$])",
+            r"(?P<space>\s{2,})",
+            r"(?P<symbol>[^\x00-\x7f])",
+        ]
+    )
+)
+
+
+def text_to_latex(text: str, prose: bool = False) -> str:
+    """A formula as written in text output (``∂C/∂w[2]_13 = δ[2]_1 · a[1]_3``) as LaTeX math.
+
+    With ``prose=True`` the text is a sentence instead: LaTeX's special
+    characters are escaped and each non-ASCII symbol becomes inline math.
+    Raises ValueError for a character it has no LaTeX for, so output never
+    silently loses a symbol.
+    """
+    if prose:
+        return re.sub(r"[^\x00-\x7f]|[_#%&$|{}^~\\]", _prose_character, text)
+    latex = _LATEX_TOKEN.sub(_latex_token, text)
+    # a^(b−1) → a^{b-1}: a parenthesised exponent must be one group
+    return re.sub(r"\^\(([^()]*)\)", r"^{\1}", latex)
+
+
+def _latex_token(match: re.Match[str]) -> str:
+    if match["fraction"]:
+        numerator, denominator = text_to_latex(match["numerator"]), text_to_latex(match["denominator"])
+        return rf"\frac{{\partial {numerator}}}{{\partial {denominator}}}"
+    if match["network"]:
+        kind = r"\delta" if match["kind"] == "δ" else match["kind"]
+        return f"{{{kind}^{{[{text_to_latex(match['layer'])}]}}_{{{match['indices']}}}}}"
+    if match["sum"]:
+        return rf"\sum_{{{match['over']}}}"
+    if match["sqrt"]:
+        return rf"\sqrt{{{match['radicand']}}}"
+    if match["number"]:
+        mantissa, _, exponent = match["number"].partition("e")
+        return rf"{mantissa} \cdot 10^{{{int(exponent)}}}" if exponent else mantissa
+    if match["indexed"]:
+        index = match["braced"] if match["braced"] is not None else match["index"]
+        return f"{{{match['base']}_{{{index}}}}}"
+    if match["word"]:
+        word, digits = match["word"], match["digits"]
+        subscript = f"_{{{digits}}}" if digits else ""
+        if len(word) == 1:
+            return f"{{{word}{subscript}}}"
+        if word in _LATEX_FUNCTIONS:
+            return f"\\{word} "
+        if word in _LATEX_WORDS:
+            return rf"\text{{ {word} }}"
+        return rf"\mathrm{{{_latex_escape(word)}}}{subscript}"
+    if match["special"]:
+        return "\\" + match["special"]
+    if match["space"]:
+        return r"\quad "
+    return _latex_symbol(match["symbol"])
+
+
+def _latex_symbol(character: str) -> str:
+    if character not in _LATEX_SYMBOLS:
+        raise ValueError(f"no LaTeX for the character {character!r}; add it to autograd.explain._LATEX_SYMBOLS")
+    return _LATEX_SYMBOLS[character]
+
+
+def _prose_character(match: re.Match[str]) -> str:
+    character = match[0]
+    if character in "_#%&${}":
+        return "\\" + character
+    if character == "|":
+        return "$|$"
+    if character in "^~\\":
+        return {"^": r"\^{}", "~": r"\~{}", "\\": r"\textbackslash{}"}[character]
+    return f"${_latex_symbol(character)}$"
+
+
+# ---------------------------------------------------------------- the derivation
+
+
+class Derivation:
+    """The forward and backward pass of one expression, step by step, with the engine's numbers.
+
+    Attributes:
+        root: the label of the differentiated node (the L of ∂L/∂w).
+        seed: ∂root/∂root, where the backward pass starts (1.0).
+        forward: one `ForwardStep` per node, each after its operands.
+        backward: the `EdgeStep` records in the engine's order, with a `GradientSum`
+            where a node's contributions are complete and there is more than one.
+        gradients: ∂root/∂node for every node, by label.
+    """
+
+    def __init__(
+        self,
+        root: str,
+        seed: float,
+        forward: tuple[ForwardStep, ...],
+        backward: tuple[BackwardStep, ...],
+        gradients: dict[str, float],
+        labels: dict[Value, str],
+    ) -> None:
+        self.root = root
+        self.seed = seed
+        self.forward = forward
+        self.backward = backward
+        self.gradients = gradients
+        self._labels = labels
+
+    def label(self, node: Value) -> str:
+        """The label this derivation uses for `node` (KeyError if the node is not in the graph)."""
+        return self._labels[node]
+
+    def gradient(self, node: Value | str) -> float:
+        """∂root/∂node, for a node of the graph or its label."""
+        return self.gradients[node if isinstance(node, str) else self._labels[node]]
+
+    def edges(self) -> list[EdgeStep]:
+        """The chain-rule steps alone, in the engine's order."""
+        return [step for step in self.backward if isinstance(step, EdgeStep)]
+
+    # ------------------------------------------------------------ plain text
+
+    @staticmethod
+    def _partial(of: str, by: str) -> str:
+        return f"∂{of}/∂{by}"
+
+    def _edge_cells(self, step: EdgeStep) -> list[str]:
+        target = self._partial(self.root, step.parent)
+        if step.count > 1:
+            target += f" ({step.index} of {step.count})"
+        chain = f"{self._partial(self.root, step.node)} · {self._partial(step.node, step.parent)}"
+        numbers = f"{format_factor(step.upstream)} × {format_factor(step.local)}"
+        return [target, "=", chain, "=", numbers, "=", format_number(step.contribution), step.rule]
+
+    def _seed_cells(self) -> list[str]:
+        return [self._partial(self.root, self.root), "=", "seed", "", "", "=", format_number(self.seed), ""]
+
+    def _sum_cells(self, step: GradientSum) -> list[str]:
+        terms = (
+            " + ".join(format_factor(c) for c in step.contributions)
+            if _written_out(step)
+            else "(the contributions above)"
+        )
+        chain = f"sum of the {len(step.contributions)} contributions"
+        return [self._partial(self.root, step.label), "=", chain, "=", terms, "=", format_number(step.total), ""]
+
+    def _backward_rows(self) -> list[list[str]]:
+        """The seed, then one row per backward step: target, =, chain, =, numbers, =, value, local rule."""
+        rows = [self._seed_cells()]
+        for step in self.backward:
+            rows.append(self._edge_cells(step) if isinstance(step, EdgeStep) else self._sum_cells(step))
+        return rows
+
+    def __str__(self) -> str:
+        forward_rows = [
+            [step.label, "=", step.expression, "=", format_number(step.value)]
+            if step.op
+            else [step.label, "=", "", "", format_number(step.value), "leaf"]
+            for step in self.forward
+        ]
+        lines = [
+            "Forward pass (topological order: every node after its operands)",
+            *align_columns(forward_rows, right=(4,)),
+            "",
+            "Backward pass: one chain-rule step per edge, in the order the engine takes them",
+            f"  ∂{self.root}/∂w = ∂{self.root}/∂z · ∂z/∂w = upstream × local = contribution, with the local rule",
+            *_fit(self._backward_rows(), right=(6,), note_under=2),
+        ]
+        return "\n".join(lines)
+
+    # ------------------------------------------------------------ Markdown
+
+    def to_markdown(self) -> str:
+        """The derivation as two Markdown tables (forward, backward), formulas in code spans."""
+        lines = [
+            "**Forward pass** (topological order: every node after its operands)",
+            "",
+            "| node | computed as | value |",
+            "|---|---|---:|",
+        ]
+        for step in self.forward:
+            expression = _code(step.expression) if step.op else "leaf"
+            lines.append(f"| {_code(step.label)} | {expression} | {format_number(step.value)} |")
+        lines += [
+            "",
+            f"**Backward pass** (the engine's order; ∂{self.root}/∂w = ∂{self.root}/∂z · ∂z/∂w = upstream × local)",
+            "",
+            "| gradient | chain rule | numbers | value | local rule |",
+            "|---|---|---|---:|---|",
+        ]
+        for target, _, chain, _, numbers, _, value, note in self._backward_rows():
+            lines.append(f"| {_code(target)} | {_code(chain)} | {_code(numbers)} | {value} | {_code(note)} |")
+        return "\n".join(lines) + "\n"
+
+    # ------------------------------------------------------------ LaTeX
+
+    @staticmethod
+    def _latex_partial(of: str, by: str) -> str:
+        return rf"\frac{{\partial {latex_label(of)}}}{{\partial {latex_label(by)}}}"
+
+    def to_latex(self) -> str:
+        r"""The derivation as one ``align*`` block (needs amsmath), rules in a ``&&`` column."""
+        rows = [r"&\text{forward pass}"]
+        for step in self.forward:
+            value = _latex_number(step.value)
+            if step.op:
+                rows.append(f"{latex_label(step.label)} &= {step.latex} = {value}")
+            else:
+                rows.append(rf"{latex_label(step.label)} &= {value} && \text{{leaf}}")
+        rows.append(r"&\text{backward pass}")
+        root = self.root
+        rows.append(rf"{self._latex_partial(root, root)} &= {_latex_number(self.seed)} && \text{{seed}}")
+        for step in self.backward:
+            target = self._latex_partial(root, step.label if isinstance(step, GradientSum) else step.parent)
+            if isinstance(step, EdgeStep):
+                chain = rf"{self._latex_partial(root, step.node)} \cdot {self._latex_partial(step.node, step.parent)}"
+                numbers = rf"{_latex_factor(step.upstream)} \times {_latex_factor(step.local)}"
+                value, note = step.contribution, text_to_latex(step.rule)
+                if step.count > 1:
+                    target += rf"\Big|_{{{step.index}/{step.count}}}"
+            else:
+                chain = r"\textstyle\sum \text{contributions}"
+                numbers = " + ".join(_latex_factor(c) for c in step.contributions)
+                if not _written_out(step):
+                    numbers = r"\text{(the contributions above)}"
+                value, note = step.total, rf"\text{{used {len(step.contributions)} times}}"
+            rows.append(f"{target} &= {chain} = {numbers} = {_latex_number(value)} && {note}")
+        return "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}\n"
+
+    # ------------------------------------------------------------ JSON
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every number of the derivation as JSON-ready data (layout in the module docstring)."""
+        backward: list[dict[str, Any]] = []
+        for step in self.backward:
+            if isinstance(step, EdgeStep):
+                backward.append({"kind": "edge", **_fields(step)})
+            else:
+                backward.append(
+                    {"kind": "sum", "label": step.label, "contributions": list(step.contributions), "total": step.total}
+                )
+        return {
+            "schema": SCHEMA,
+            "root": self.root,
+            "seed": self.seed,
+            "forward": [
+                {
+                    "label": s.label,
+                    "op": s.op,
+                    "operands": list(s.operands),
+                    "expression": s.expression,
+                    "value": s.value,
+                }
+                for s in self.forward
+            ],
+            "backward": backward,
+            "gradients": dict(self.gradients),
+        }
+
+    def __repr__(self) -> str:
+        return f"Derivation(root={self.root!r}, nodes={len(self.forward)}, edges={len(self.edges())})"
+
+
+def _written_out(step: GradientSum) -> bool:
+    """Whether a sum of contributions is short enough (`SUM_WIDTH`) to be written term by term."""
+    return len(" + ".join(format_factor(c) for c in step.contributions)) <= SUM_WIDTH
+
+
+def _fields(step: EdgeStep) -> dict[str, Any]:
+    return {name: getattr(step, name) for name in EdgeStep.__dataclass_fields__}
+
+
+def _fit(rows: list[list[str]], right: Sequence[int], note_under: int) -> list[str]:
+    """Aligned rows with each row's last cell (its note) in a column of its own.
+
+    If a note would pass `TERMINAL_WIDTH`, every note instead goes on a line of
+    its own under its row, starting below column `note_under`, so that no
+    line wraps in a terminal.
+    """
+    body = align_columns([row[:-1] for row in rows], right=right)
+    note_column = max(len(line) for line in body) + 3
+    if all(note_column + len(row[-1]) <= TERMINAL_WIDTH for row in rows):
+        return [(line.ljust(note_column) + row[-1]).rstrip() for line, row in zip(body, rows)]
+    indent = 2 + sum(len(cell) + 1 for cell in _column_cells(rows, note_under))
+    lines = []
+    for line, row in zip(body, rows):
+        lines.append(line)
+        if row[-1]:
+            lines.append(" " * indent + "where " + row[-1])
+    return lines
+
+
+def _column_cells(rows: list[list[str]], before: int) -> list[str]:
+    """The widest cell of each column left of column `before` (what the columns' starts are made of)."""
+    return [max((row[i] for row in rows), key=len) for i in range(before)]
+
+
+def _code(text: str) -> str:
+    """Text as a Markdown code span that is safe inside a table cell."""
+    return "`" + text.replace("|", "\\|") + "`" if text else ""
+
+
+def _latex_number(x: float) -> str:
+    text = format_number(x)
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return rf"{mantissa} \cdot 10^{{{int(exponent)}}}"
+    return text
+
+
+def _latex_factor(x: float) -> str:
+    text = _latex_number(x)
+    return rf"\left({text}\right)" if x < 0 else text
+
+
+def explain(root: Value, seed: float = 1.0) -> Derivation:
+    """The forward pass and every chain-rule step of ∂root/∂(each node), with the engine's numbers.
+
+    `root` is usually a loss; `seed` is ∂root/∂root (1.0). The graph and the
+    nodes' ``.grad`` are left untouched: the derivation holds its own copy of
+    every number, recorded from `autograd.backprop.propagate` as the engine
+    computed it::
+
+        >>> from autograd import Value
+        >>> x = Value(3.0, name="x")
+        >>> d = explain(x * x)
+        >>> d.gradient(x)
+        6.0
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"explain needs the Value to differentiate, got {type(root).__name__}")
+    order = topological_order(root)
+    labels = _labels(order)
+    forward = []
+    latex_labels = {node: latex_label(label) for node, label in labels.items()}
+    for node in order:
+        operands = [labels[p] for p in node.parents]
+        if node.local_grads is None:
+            text = latex = ""
+        else:
+            text, latex = _expression(node, operands, [latex_labels[p] for p in node.parents])
+        forward.append(ForwardStep(labels[node], node.op, tuple(operands), text, latex, node.data))
+
+    records: list[tuple[Value, Value, int, float, float, float]] = []
+    position_in = _Positions()
+
+    def record(node: Value, parent: Value, local: float, upstream: float, contribution: float) -> None:
+        records.append((node, parent, position_in.next(node), local, upstream, contribution))
+
+    grads = propagate(order, seed, differentiable=False, on_step=record)
+    backward = _backward_steps(records, grads, labels)
+    gradients = {labels[node]: grads[node] for node in order if node in grads}
+    return Derivation(labels[root], seed, tuple(forward), backward, gradients, labels)
+
+
+class _Positions:
+    """Numbers a node's edges 0, 1, 2, … as the engine reports them (consecutively, in operand order)."""
+
+    def __init__(self) -> None:
+        self._node: Value | None = None
+        self._position = 0
+
+    def next(self, node: Value) -> int:
+        if node is self._node:
+            self._position += 1
+        else:
+            self._node, self._position = node, 0
+        return self._position
+
+
+def _backward_steps(
+    records: list[tuple[Value, Value, int, float, float, float]],
+    grads: dict[Value, float],
+    labels: dict[Value, str],
+) -> tuple[BackwardStep, ...]:
+    """Edge steps in the engine's order, with a sum step where a reused node's gradient is complete.
+
+    A non-leaf's gradient is complete when the engine starts on its own edges;
+    a leaf's at the end. The total shown is the engine's accumulated gradient.
+    """
+    counts: dict[Value, int] = {}
+    for _, parent, *_ in records:
+        counts[parent] = counts.get(parent, 0) + 1
+    contributions: dict[Value, list[float]] = {}
+    steps: list[BackwardStep] = []
+    summed: set[Value] = set()
+
+    def sum_step(node: Value) -> None:
+        if counts.get(node, 0) > 1 and node not in summed:
+            summed.add(node)
+            steps.append(GradientSum(labels[node], tuple(contributions[node]), grads[node]))
+
+    for node, parent, position, local, upstream, contribution in records:
+        sum_step(node)
+        contributions.setdefault(parent, []).append(contribution)
+        steps.append(
+            EdgeStep(
+                node=labels[node],
+                parent=labels[parent],
+                position=position,
+                rule=_rule(node, position),
+                local=local,
+                upstream=upstream,
+                contribution=contribution,
+                index=len(contributions[parent]),
+                count=counts[parent],
+            )
+        )
+    for parent in contributions:
+        sum_step(parent)
+    return tuple(steps)
+
+
+__all__ = [
+    "SCHEMA",
+    "Derivation",
+    "EdgeStep",
+    "ForwardStep",
+    "GradientSum",
+    "align_columns",
+    "explain",
+    "format_factor",
+    "format_number",
+    "latex_label",
+    "text_to_latex",
+]

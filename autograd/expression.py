@@ -1,0 +1,302 @@
+"""A safe parser for arithmetic expressions over named variables, building a graph of Values.
+
+``parse_expression("tanh(x*w + b)", {"x": 2.0, "w": -3.0, "b": 6.88})``
+returns the output Value; each variable becomes one leaf Value named after
+it (used twice, ``x*x``, it is the same leaf twice). Nothing in the text is
+ever executed: a tokenizer and a recursive-descent parser accept only
+
+* numbers (``2``, ``-0.5``, ``1e-3``) and the variables given,
+* ``+ - * /`` and ``**`` with Python's precedence: ``**`` binds tightest and
+  groups to the right, and binds tighter than a unary minus on its left
+  (``-x**2`` is ``-(x**2)``, ``2**-1`` is ``0.5``),
+* parentheses, and calls of the engine's one-argument functions
+  (`FUNCTIONS`), plus ``leaky_relu(x, slope)`` with a number as slope.
+
+Numbers stay numbers until they meet a Value, as in Python code, so
+``x**2`` records the operation ``**2`` and ``2*3*x`` a constant 6.
+
+Any other input raises `ParseError` with the position of the offending
+character, which `ParseError.pointer` draws as a caret under the expression.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Callable, Mapping
+from typing import NamedTuple
+
+from autograd import functions
+from autograd.value import Value
+
+Number = Value | float
+
+MAX_DEPTH = 200
+"""The most parentheses and function calls that may be open at once (the parser recurses on them)."""
+
+FUNCTIONS: dict[str, Callable[..., Number]] = {
+    "tanh": functions.tanh,
+    "exp": functions.exp,
+    "log": functions.log,
+    "sqrt": functions.sqrt,
+    "sigmoid": functions.sigmoid,
+    "relu": functions.relu,
+    "softplus": functions.softplus,
+    "sin": functions.sin,
+    "cos": functions.cos,
+    "abs": abs,
+    "leaky_relu": functions.leaky_relu,
+}
+"""The functions an expression may call, each taking one argument (leaky_relu also an optional slope)."""
+
+_ARGUMENT_COUNTS = {"leaky_relu": (1, 2)}
+
+
+class ParseError(ValueError):
+    """An expression that cannot be parsed or evaluated, with the position (0-based) of the culprit."""
+
+    def __init__(self, message: str, expression: str, position: int) -> None:
+        super().__init__(f"{message} (at column {position + 1})")
+        self.message = message
+        self.expression = expression
+        self.position = position
+
+    def pointer(self) -> str:
+        """Two lines: the expression, and a caret under the offending position."""
+        line = re.sub(r"\s", " ", self.expression)
+        return f"{line}\n{' ' * self.position}^"
+
+
+class UndefinedVariableError(ParseError):
+    """A name in the expression that is neither a given variable nor a function."""
+
+    def __init__(self, name: str, expression: str, position: int, defined: list[str]) -> None:
+        known = f"the variables given are {', '.join(sorted(defined))}" if defined else "no variables were given"
+        super().__init__(f"undefined variable {name!r}; {known}", expression, position)
+        self.name = name
+
+
+class _Token(NamedTuple):
+    kind: str  # 'number', 'name', an operator or punctuation ('+', '**', '(', ...), or 'end'
+    text: str
+    position: int
+
+
+_TOKEN = re.compile(
+    r"(?P<space>\s+)"
+    r"|(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
+    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
+    r"|(?P<symbol>\*\*|[-+*/(),])"
+)
+
+
+def tokenize(expression: str) -> list[_Token]:
+    """The tokens of `expression`, ending with an 'end' token; ParseError at the first character that fits none."""
+    tokens = []
+    position = 0
+    while position < len(expression):
+        match = _TOKEN.match(expression, position)
+        if match is None:
+            raise ParseError(f"unexpected character {expression[position]!r}", expression, position)
+        kind = match.lastgroup
+        if kind == "symbol":
+            tokens.append(_Token(match.group(), match.group(), position))
+        elif kind != "space":
+            tokens.append(_Token(str(kind), match.group(), position))
+        position = match.end()
+    tokens.append(_Token("end", "", len(expression)))
+    return tokens
+
+
+def parse_expression(expression: str, variables: Mapping[str, float | Value]) -> Value:
+    """Build the graph of `expression` over `variables` and return its output Value.
+
+    A variable given as a number becomes a leaf Value named after the variable;
+    one given as a Value is used as it is. An expression without variables
+    still returns a Value (a leaf holding its number).
+    """
+    if not isinstance(expression, str):
+        raise TypeError(f"the expression must be a str, got {type(expression).__name__}")
+    for name in variables:
+        check_variable_name(name)
+    result = _Parser(expression, variables).parse()
+    return result if isinstance(result, Value) else Value(result)
+
+
+def check_variable_name(name: object) -> None:
+    """Raise ValueError unless `name` can be written as a variable in an expression."""
+    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        raise ValueError(f"{name!r} is not a variable name: use letters, digits and '_', not starting with a digit")
+    if name in FUNCTIONS:
+        raise ValueError(f"{name!r} is the name of a function, not a variable; choose another name")
+
+
+class _Parser:
+    """Recursive descent that recurses only into parentheses and calls, three frames per level.
+
+    Grammar (Python's, restricted)::
+
+        expression := product (('+' | '-') product)*
+        product    := operand (('*' | '/') operand)*
+        operand    := ('-' | '+')* atom ('**' ('-' | '+')* atom)*     ** groups to the right
+        atom       := number | name | name '(' expression (',' expression)* ')' | '(' expression ')'
+
+    Sums, products, signs and power chains are loops, so only nesting costs
+    stack, and MAX_DEPTH levels of it stay far below Python's recursion limit.
+    """
+
+    def __init__(self, expression: str, variables: Mapping[str, float | Value]) -> None:
+        self.expression = expression
+        self.tokens = tokenize(expression)
+        self.index = 0
+        self.given = variables
+        self.leaves: dict[str, Value] = {}
+
+    # -- tokens
+
+    @property
+    def current(self) -> _Token:
+        return self.tokens[self.index]
+
+    def take(self) -> _Token:
+        token = self.tokens[self.index]
+        self.index += 1
+        return token
+
+    def signs(self) -> list[_Token]:
+        signs = []
+        while self.current.kind in ("-", "+"):
+            signs.append(self.take())
+        return signs
+
+    def error(self, message: str, token: _Token | None = None) -> ParseError:
+        return ParseError(message, self.expression, (token or self.current).position)
+
+    @staticmethod
+    def describe(token: _Token) -> str:
+        return "the end of the expression" if token.kind == "end" else repr(token.text)
+
+    # -- grammar
+
+    def parse(self) -> Number:
+        result = self.expression_rule(depth=0)
+        if self.current.kind == ")":
+            raise self.error("unmatched ')': no '(' is open here")
+        if self.current.kind != "end":
+            hint = "; write '*' for a product, e.g. 2*x" if self.current.kind in ("name", "number", "(") else ""
+            raise self.error(
+                f"expected an operator or the end of the expression, got {self.describe(self.current)}{hint}"
+            )
+        return result
+
+    def expression_rule(self, depth: int) -> Number:
+        total = self.product(depth)
+        while self.current.kind in ("+", "-"):
+            symbol = self.take()
+            total = self.apply(symbol, total, self.product(depth))
+        return total
+
+    def product(self, depth: int) -> Number:
+        result = self.operand(depth)
+        while self.current.kind in ("*", "/"):
+            symbol = self.take()
+            result = self.apply(symbol, result, self.operand(depth))
+        return result
+
+    def operand(self, depth: int) -> Number:
+        """Signs, then a chain of powers; the signs apply to the whole chain (-x**2 is -(x**2))."""
+        signs = self.signs()
+        atoms = [self.atom(depth)]
+        links: list[tuple[_Token, list[_Token]]] = []  # each '**' and the signs of the exponent after it
+        while self.current.kind == "**":
+            links.append((self.take(), self.signs()))
+            atoms.append(self.atom(depth))
+        # a ** -b ** c is a ** (-(b ** c)): fold from the right.
+        result = atoms[-1]
+        for base, (power, exponent_signs) in zip(reversed(atoms[:-1]), reversed(links)):
+            result = self.apply(power, base, self.negate(exponent_signs, result))
+        return self.negate(signs, result)
+
+    def atom(self, depth: int) -> Number:
+        token = self.take()
+        if token.kind == "number":
+            return float(token.text)
+        if token.kind == "name" and self.current.kind != "(":
+            if token.text in FUNCTIONS:
+                raise self.error(f"{token.text} is a function: call it with parentheses, e.g. {token.text}(x)", token)
+            return self.variable(token)
+        if token.kind not in ("name", "("):
+            raise self.error(
+                f"expected a number, a variable, a function call or '(', got {self.describe(token)}", token
+            )
+        function = FUNCTIONS.get(token.text) if token.kind == "name" else None
+        if token.kind == "name" and function is None:
+            raise self.error(
+                f"unknown function {token.text!r}; the functions are {', '.join(sorted(FUNCTIONS))}", token
+            )
+        opening = token if token.kind == "(" else self.take()
+        if depth >= MAX_DEPTH:
+            raise self.error(
+                f"the expression nests more than {MAX_DEPTH} parentheses and calls deep; simplify it", opening
+            )
+        arguments = [self.expression_rule(depth + 1)]
+        while function is not None and self.current.kind == ",":
+            self.take()
+            arguments.append(self.expression_rule(depth + 1))
+        if self.current.kind != ")":
+            raise self.error(
+                f"'(' at column {opening.position + 1} is never closed: expected ')', got {self.describe(self.current)}"
+            )
+        self.take()
+        return arguments[0] if function is None else self.call(token, function, arguments)
+
+    def call(self, name: _Token, function: Callable[..., Number], arguments: list[Number]) -> Number:
+        low, high = _ARGUMENT_COUNTS.get(name.text, (1, 1))
+        if not low <= len(arguments) <= high:
+            expected = f"{low}" if low == high else f"{low} or {high}"
+            raise self.error(
+                f"{name.text} takes {expected} argument{'s' if high > 1 else ''}, got {len(arguments)}", name
+            )
+        if any(isinstance(argument, Value) for argument in arguments[1:]):
+            raise self.error(f"the slope of {name.text} must be a number, not an expression with variables", name)
+        return self.evaluate(name, function, *arguments)
+
+    def variable(self, token: _Token) -> Value:
+        name = token.text
+        if name not in self.leaves:
+            if name not in self.given:
+                raise UndefinedVariableError(name, self.expression, token.position, list(self.given))
+            given = self.given[name]
+            self.leaves[name] = given if isinstance(given, Value) else Value(given, name=name)
+        return self.leaves[name]
+
+    # -- evaluation
+
+    def negate(self, signs: list[_Token], operand: Number) -> Number:
+        for sign in reversed(signs):
+            if sign.kind == "-":
+                operand = self.evaluate(sign, operator.neg, operand)
+        return operand
+
+    def apply(self, symbol: _Token, left: Number, right: Number) -> Number:
+        return self.evaluate(symbol, _BINARY[symbol.kind], left, right)
+
+    def evaluate(self, token: _Token, function: Callable[..., Number], *arguments: Number) -> Number:
+        """Run one operation; a math error becomes a ParseError that points at its operator or function."""
+        try:
+            result = function(*arguments)
+        except (ArithmeticError, ValueError) as error:
+            raise self.error(f"cannot compute {self.describe(token)} here: {error}", token) from None
+        if isinstance(result, complex):  # float ** float with a negative base and a fractional exponent
+            message = "a negative number to a fractional power is not real"
+            raise self.error(f"cannot compute {self.describe(token)} here: {message}", token)
+        return result
+
+
+_BINARY: dict[str, Callable[[Number, Number], Number]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+    "**": operator.pow,
+}

@@ -1,0 +1,323 @@
+"""Training: run a model over data in epochs and batches, one optimizer step per batch.
+
+`fit` covers the three training modes of seed 001 with one loop, chosen by
+``batch_size``:
+
+* full batch (``batch_size=None``): one step per epoch on the gradient of the
+  loss over every example;
+* stochastic (``batch_size=1``): one step per example;
+* mini-batch (``batch_size=n``): one step per n examples (the last batch of an
+  epoch may be smaller).
+
+With a batch, the loss is the sum (``reduction='sum'``, the project's
+convention) or the mean (``'mean'``) of the per-example losses, so every
+parameter's gradient is the sum or the mean of its per-example gradients; for
+a bias that is the sum or mean of its per-example deltas δ. Nothing in this
+loop computes a gradient itself: ``loss.backward()`` does, through the engine.
+
+>>> from nn import MLP, datasets, optim
+>>> from nn.train import fit
+>>> inputs, labels = datasets.xor(signed=True)
+>>> model = MLP(2, [4, 1], activation="tanh", seed=0)
+>>> history = fit(model, inputs, labels, loss="hinge", optimizer=optim.Adam(model.parameters(), lr=0.1),
+...               epochs=100, progress=False)
+>>> history.accuracy[-1]
+1.0
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import random
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+from tqdm import tqdm
+
+from autograd import Value, no_grad
+from nn import losses
+from nn._validation import count, describe
+from nn.module import Module
+from nn.optim import Optimizer
+
+__all__ = ["CLASSIFICATION_LOSSES", "Evaluation", "History", "StepInfo", "evaluate", "fit"]
+
+CLASSIFICATION_LOSSES: tuple[str, ...] = ("hinge", "bce", "bce_with_logits", "cross_entropy")
+"""Losses whose targets are classes; with ``metrics='auto'`` these get an accuracy."""
+
+Output = Union[Value, list[Value]]
+LossFunction = Callable[..., Value]
+
+
+@dataclass
+class StepInfo:
+    """What a `fit` callback receives after every optimizer step.
+
+    Attributes:
+        epoch: index of the current epoch, from 0.
+        step: index of the step just taken, from 0, counted over the whole run.
+        loss: the number that was minimised in this step: the batch's data
+            loss plus the regularization term, before the update.
+        model: the model being trained (already updated by this step).
+        optimizer: the optimizer; assign ``optimizer.lr`` here for a schedule.
+    """
+
+    epoch: int
+    step: int
+    loss: float
+    model: Module
+    optimizer: Optimizer
+
+
+@dataclass
+class History:
+    """Per-epoch figures from `fit`, index e for epoch e.
+
+    Attributes:
+        loss: the data loss over the epoch's examples (no regularization term),
+            each example counted with the parameters of the step it was in,
+            before that step's update. With ``reduction='sum'`` it is the sum
+            over the examples, with ``'mean'`` the mean. For full batch it is
+            exactly the loss at the start of the epoch.
+        accuracy: fraction of the epoch's examples classified correctly, on
+            the same forward passes; empty when no accuracy is measured.
+        steps: how many optimizer steps were taken in all.
+    """
+
+    loss: list[float] = field(default_factory=list)
+    accuracy: list[float] = field(default_factory=list)
+    steps: int = 0
+
+
+@dataclass
+class Evaluation:
+    """The loss and accuracy of a model on a data set, as `evaluate` returns them."""
+
+    loss: float
+    accuracy: float | None
+
+
+# ------------------------------------------------------------------- losses
+
+
+def _resolve_loss(loss: str | LossFunction, reduction: str) -> tuple[LossFunction, str | None]:
+    """The loss as a function of (outputs, targets), and its name if it is one of `nn.losses`."""
+    if reduction not in ("sum", "mean"):
+        raise ValueError(f"reduction must be 'sum' or 'mean', got {reduction!r}")
+    if isinstance(loss, str):
+        if loss not in losses.LOSSES:
+            valid = ", ".join(map(repr, losses.LOSSES))
+            raise ValueError(f"unknown loss {loss!r}; valid names are {valid}, or pass a function")
+        return functools.partial(losses.LOSSES[loss], reduction=reduction), loss
+    if not callable(loss):
+        raise TypeError(f"loss must be a name such as 'mse' or a function (outputs, targets) -> Value, got {describe(loss)}")
+    for name, function in losses.LOSSES.items():
+        if loss is function:
+            return functools.partial(loss, reduction=reduction), name
+    if reduction != "sum":
+        raise ValueError(
+            "reduction applies to the losses of nn.losses; a custom loss function reduces the batch itself, "
+            "so leave reduction='sum'"
+        )
+    return loss, None
+
+
+# ------------------------------------------------------------------ accuracy
+
+Judge = Callable[[Output, Any], bool]
+
+
+def _argmax(numbers: Sequence[float]) -> int:
+    return max(range(len(numbers)), key=lambda i: numbers[i])
+
+
+def _units(output: Output) -> list[float]:
+    return [unit.data for unit in output] if isinstance(output, list) else [output.data]
+
+
+def _targets(target: Any) -> list[float]:
+    return [float(t) for t in target] if isinstance(target, (list, tuple)) else [float(target)]
+
+
+def _threshold_judge(threshold: float, positive_target: float) -> Judge:
+    """Each output unit says "positive" above `threshold`; an example is right when every unit is."""
+
+    def judge(output: Output, target: Any) -> bool:
+        return all(
+            (o > threshold) == (t >= positive_target) for o, t in zip(_units(output), _targets(target), strict=True)
+        )
+
+    return judge
+
+
+def _argmax_judge(output: Output, target: Any) -> bool:
+    """The class with the largest output must be the target class (an index, or the argmax of a one-hot)."""
+    if not isinstance(output, list):
+        raise ValueError(
+            "accuracy by largest output needs a model with several outputs; for one output use a "
+            "classification loss (hinge, bce, bce_with_logits) or metrics=None"
+        )
+    predicted = _argmax(_units(output))
+    if isinstance(target, (list, tuple)):
+        return predicted == _argmax(_targets(target))
+    return predicted == target
+
+
+def _judge(loss_name: str | None, metrics: str | None) -> Judge | None:
+    """How to tell a right answer from a wrong one, or None when no accuracy is measured."""
+    if metrics not in ("auto", "accuracy", None):
+        raise ValueError(f"metrics must be 'auto', 'accuracy' or None, got {metrics!r}")
+    if metrics is None or (metrics == "auto" and loss_name not in CLASSIFICATION_LOSSES):
+        return None
+    if loss_name == "hinge":
+        return _threshold_judge(0.0, 0.0)  # score > 0 ↔ label +1
+    if loss_name == "bce":
+        return _threshold_judge(0.5, 0.5)  # probability > 0.5 ↔ label 1
+    if loss_name == "bce_with_logits":
+        return _threshold_judge(0.0, 0.5)  # logit > 0 ↔ label 1
+    return _argmax_judge  # cross_entropy, and 'accuracy' asked of any other loss
+
+
+# ------------------------------------------------------------------- the loop
+
+
+def _check_data(inputs: Sequence[Any], targets: Sequence[Any]) -> int:
+    for name, data in (("inputs", inputs), ("targets", targets)):
+        if not isinstance(data, (list, tuple)):
+            raise TypeError(f"{name} must be a list (one entry per example), got {describe(data)}")
+    if len(inputs) != len(targets):
+        raise ValueError(f"inputs and targets must have one entry per example, got {len(inputs)} and {len(targets)}")
+    if not inputs:
+        raise ValueError("inputs is empty: training needs at least one example")
+    return len(inputs)
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cycle collector for the loop, then restore its previous state.
+
+    Each step allocates tens of thousands of nodes, which keeps triggering the
+    cycle collector; it never finds anything, because engine graphs hold no
+    reference cycles and are freed by reference counting as soon as a step's
+    loss is dropped.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def fit(
+    model: Module,
+    inputs: Sequence[Sequence[float]],
+    targets: Sequence[Any],
+    *,
+    loss: str | LossFunction,
+    optimizer: Optimizer,
+    epochs: int,
+    batch_size: int | None = None,
+    shuffle: bool = True,
+    seed: int = 0,
+    reduction: str = "sum",
+    regularization: Callable[[list[Value]], Value] | None = None,
+    progress: bool | None = None,
+    callback: Callable[[StepInfo], None] | None = None,
+    metrics: str | None = "auto",
+) -> History:
+    """Train `model` on (inputs, targets) and return the per-epoch `History`.
+
+    Args:
+        model: a callable `Module`; ``model(x)`` gives a Value (one output) or a list.
+        inputs, targets: one entry per example (targets as the loss expects them).
+        loss: a name from ``nn.losses.LOSSES`` ('mse', 'hinge', ...) or any function
+            ``(outputs, targets) -> Value`` over a batch.
+        optimizer: built on ``model.parameters()``; `fit` calls its `zero_grad`
+            and `step`.
+        epochs: passes over the data.
+        batch_size: None for full batch, 1 for stochastic, n for mini-batches.
+        shuffle: visit the examples in a new random order every epoch (for
+            stochastic and mini-batch training; a full batch needs no order).
+        seed: seed of that order, so a run can be repeated exactly.
+        reduction: 'sum' or 'mean' over each batch, for the losses of `nn.losses`.
+        regularization: a function of the parameter list whose Value is added
+            to every step's loss, e.g. ``lambda ps: nn.losses.l2(ps, 1e-4)``.
+        progress: a tqdm progress bar over the epochs; None (the default) shows
+            it only when stderr is a terminal, so logs and tests stay clean.
+        callback: called after every optimizer step with a `StepInfo`.
+        metrics: 'auto' measures accuracy for the classification losses
+            (`CLASSIFICATION_LOSSES`); 'accuracy' also for the others, by the
+            largest output (several outputs needed); None measures none.
+    """
+    if not isinstance(model, Module) or not callable(model):
+        raise TypeError(f"model must be a callable nn.Module such as an MLP, got {describe(model)}")
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(
+            f"optimizer must be an nn.optim optimizer, e.g. nn.optim.SGD(model.parameters(), lr=0.1), "
+            f"got {describe(optimizer)}"
+        )
+    examples = _check_data(inputs, targets)
+    count(epochs, "epochs")
+    size = examples if batch_size is None else min(count(batch_size, "batch_size"), examples)
+    loss_function, loss_name = _resolve_loss(loss, reduction)
+    judge = _judge(loss_name, metrics)
+    parameters = model.parameters()
+    order = list(range(examples))
+    rng = random.Random(seed)
+    history = History()
+    with _cyclic_gc_paused(), tqdm(total=epochs, unit="epoch", disable=None if progress is None else not progress) as bar:
+        for epoch in range(epochs):
+            if shuffle and size < examples:
+                rng.shuffle(order)
+            epoch_loss, correct = 0.0, 0
+            for start in range(0, examples, size):
+                batch = order[start : start + size]
+                outputs = [model(inputs[i]) for i in batch]
+                batch_targets = [targets[i] for i in batch]
+                data_loss = loss_function(outputs, batch_targets)
+                objective = data_loss if regularization is None else data_loss + regularization(parameters)
+                optimizer.zero_grad()
+                objective.backward()
+                optimizer.step()
+                epoch_loss += data_loss.data * (len(batch) if reduction == "mean" else 1)
+                if judge is not None:
+                    correct += sum(judge(output, target) for output, target in zip(outputs, batch_targets))
+                if callback is not None:
+                    callback(StepInfo(epoch, history.steps, objective.data, model, optimizer))
+                history.steps += 1
+            history.loss.append(epoch_loss / examples if reduction == "mean" else epoch_loss)
+            postfix = {"loss": f"{history.loss[-1]:.4g}"}
+            if judge is not None:
+                history.accuracy.append(correct / examples)
+                postfix["accuracy"] = f"{history.accuracy[-1]:.1%}"
+            bar.set_postfix(postfix, refresh=False)
+            bar.update()
+    return history
+
+
+def evaluate(
+    model: Module,
+    inputs: Sequence[Sequence[float]],
+    targets: Sequence[Any],
+    *,
+    loss: str | LossFunction,
+    reduction: str = "sum",
+    metrics: str | None = "auto",
+) -> Evaluation:
+    """The model's loss and accuracy on (inputs, targets), without building a graph or changing anything.
+
+    Arguments as in `fit`; accuracy is None when `metrics` measures none.
+    """
+    _check_data(inputs, targets)
+    loss_function, loss_name = _resolve_loss(loss, reduction)
+    judge = _judge(loss_name, metrics)
+    with no_grad():
+        outputs = [model(x) for x in inputs]
+        value = loss_function(outputs, list(targets)).data
+    accuracy = None if judge is None else sum(judge(o, t) for o, t in zip(outputs, targets)) / len(inputs)
+    return Evaluation(value, accuracy)
