@@ -24,6 +24,9 @@ from autograd.value import Value
 def topological_order(root: Value) -> list[Value]:
     """Every node that `root` depends on, each after all of its parents, `root` last.
 
+    Operands are visited left to right, so the order reads like the forward
+    computation as written (``x*w + b`` gives x, w, x*w, b, ...).
+
     Iterative depth-first search, so the depth of the graph is limited by memory,
     not by Python's recursion limit (a 1,000,000-deep chain is fine).
     """
@@ -46,7 +49,7 @@ def topological_order(root: Value) -> list[Value]:
             continue
         expanded.add(node)
         stack.append((node, True))
-        for parent in node.parents:
+        for parent in reversed(node.parents):  # reversed, so the first operand is ordered first
             if parent not in expanded:
                 stack.append((parent, False))
     return order

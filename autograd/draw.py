@@ -26,6 +26,7 @@ from typing import NamedTuple
 
 import graphviz
 
+from autograd.backprop import topological_order
 from autograd.notation import NetworkName, parse_network_name
 from autograd.value import Value
 
@@ -196,7 +197,7 @@ def draw(
     _check_options(root, show_data, show_grad, precision, rankdir, max_nodes)
     if not collapse:
         _check_size(root, max_nodes)
-    order = _operands_first(root)
+    order = topological_order(root)
     position = {node: index for index, node in enumerate(order, start=1)}
     neurons = _find_neurons(order, position) if (group or collapse) else {}
     emphasised, emphasised_edges = _highlighted(highlight, position)
@@ -267,26 +268,6 @@ def _highlighted(highlight: Highlight, position: dict[Value, int]) -> tuple[set[
         if second in first.parents:
             edges.add((second, first))
     return set(nodes), edges
-
-
-def _operands_first(root: Value) -> list[Value]:
-    """Every node `root` depends on, each after all of its operands, `root` last.
-
-    The iterative depth-first search of `autograd.topological_order`, but visiting
-    operands left to right, so that x1 is numbered, and placed, before x2.
-    """
-    order: list[Value] = []
-    expanded: set[Value] = set()
-    stack: list[tuple[Value, bool]] = [(root, False)]
-    while stack:
-        node, operands_done = stack.pop()
-        if operands_done:
-            order.append(node)
-        elif node not in expanded:
-            expanded.add(node)
-            stack.append((node, True))
-            stack.extend((parent, False) for parent in reversed(node.parents) if parent not in expanded)
-    return order
 
 
 # ----------------------------------------------------------------------------- neurons

@@ -156,16 +156,6 @@ def test_the_same_graph_gives_byte_identical_dot_every_time():
     assert draw(first).source == draw(first).source
 
 
-def test_each_node_comes_after_its_operands_even_when_reached_early_by_another_path():
-    x = Value(1.0, name="x")
-    a = x * 1.0
-    q = a * 2.0
-    r = a + q  # a is an operand of r (first) and of q
-    order = draw_module._operands_first(r)
-    for position, node in enumerate(order):
-        assert all(order.index(parent) < position for parent in node.parents)
-
-
 def test_a_100000_node_chain_fails_fast_with_the_max_nodes_error():
     node = Value(0.0, name="x")
     for _ in range(100_000):

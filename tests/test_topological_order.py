@@ -33,3 +33,10 @@ def test_a_node_used_directly_and_through_another_path_is_finished_first() -> No
     y.backward()
     t = math.tanh(1.5)
     assert math.isclose(x.grad, 3 * t + 1.5 * (1 - t * t) * 3, rel_tol=1e-12)
+
+
+def test_operands_are_ordered_left_to_right() -> None:
+    x, w, b = Value(1.0, name="x"), Value(2.0, name="w"), Value(3.0, name="b")
+    product = x * w
+    out = product + b
+    assert topological_order(out) == [x, w, product, b, out]
