@@ -10,12 +10,14 @@
 Where things live: `value` (the node and each operation's local derivative),
 `backprop` (topological order and the chain rule), `functions` (exp, log, sum,
 softmax, ... on Values or numbers), `modes` (no_grad, detect_anomaly),
-`gradcheck` (central differences), `explain` (step-by-step derivations).
+`gradcheck` (central differences), `explain` (step-by-step derivations),
+`compile` (trace once, then run the generated straight-line code of `codegen`).
 """
 
 from autograd.backprop import grad, topological_order
 from autograd.compile import CompiledFunction, TracingError, compile
 from autograd.functions import (
+    clamp,
     cos,
     exp,
     leaky_relu,
@@ -47,6 +49,7 @@ __all__ = [
     "TracingError",
     "Value",
     "__version__",
+    "clamp",
     "compile",
     "cos",
     "detect_anomaly",

@@ -57,7 +57,7 @@ import sys
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from autograd import scalar
 from autograd.backprop import topological_order
@@ -98,6 +98,7 @@ _HELPERS: dict[str, tuple[str, str]] = {
     "_sigmoid": ("autograd.scalar", "sigmoid"),
     "_softplus": ("autograd.scalar", "softplus"),
     "_sin": ("autograd.scalar", "sin"),
+    "_clamp": ("autograd.scalar", "clamp"),
     "_cos": ("autograd.scalar", "cos"),
     "_power": ("autograd.scalar", "power"),
     "_logsumexp": ("autograd.scalar", "logsumexp"),
@@ -141,8 +142,7 @@ class GeneratedCode:
     named_constants: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class _Expr:
+class _Expr(NamedTuple):
     """Python expression text, with its precedence and how deeply it nests expressions."""
 
     text: str
@@ -218,7 +218,7 @@ class _Names:
 def _forward_expression(node: Value, operands: list[_Expr]) -> _Expr:
     """The expression that computes `node` from its operands' expressions, as the engine computes it."""
     op = node.op
-    depth = 1 + max(o.depth for o in operands)
+    depth = 1 + max([o.depth for o in operands])
     if op in _BINARY_OPERATORS:
         precedence = _BINARY_OPERATORS[op]
         left, right = operands
@@ -231,6 +231,8 @@ def _forward_expression(node: Value, operands: list[_Expr]) -> _Expr:
         return _Expr(f"{a} if {a} > 0 else {otherwise}", _CONDITIONAL, depth)
     if op == "**":
         return _call("_positive_base_power", operands, depth)
+    if op == "clamp":
+        return _call("_clamp", [operands[0], _literal(_low(node)), _literal(_high(node))], depth)
     if op.startswith("**"):
         exponent = _exponent(node)
         if exponent.is_integer():  # no complex results possible, so Python's own ** is the engine's power
@@ -271,12 +273,41 @@ def _slope(node: Value) -> float:
     return float(node.local_grads.slope)  # type: ignore[union-attr]
 
 
-def _templates(node: Value) -> tuple[str, ...]:
-    """`_backward_templates` for `node`, worked out once per kind of operation."""
-    return _backward_templates(node.op, node.local_grads, len(node.parents))
+def _low(node: Value) -> float:
+    return float(node.local_grads.low)  # type: ignore[union-attr]
+
+
+def _high(node: Value) -> float:
+    return float(node.local_grads.high)  # type: ignore[union-attr]
+
+
+class _Edge(NamedTuple):
+    """How one parent's contribution is written: its template, the rule it applies, the values it reads."""
+
+    template: str
+    rule: str
+    reads_out: bool
+    reads_a: bool
+    reads_b: bool
+    reads_x: bool
+
+
+def _edges(node: Value) -> tuple[_Edge, ...]:
+    """One `_Edge` per parent of `node`, worked out once per kind of operation."""
+    return _edges_of(node.op, node.local_grads, len(node.parents))
 
 
 @functools.lru_cache(maxsize=1024)
+def _edges_of(op: str, local_grads: Any, arity: int) -> tuple[_Edge, ...]:
+    rules = getattr(local_grads, "rules", ()) or ("",)
+    edges = []
+    for position, template in enumerate(_backward_templates(op, local_grads, arity)):
+        fields = {field for _, field, _, _ in string.Formatter().parse(template) if field}
+        rule = rules[position] if position < len(rules) else rules[0]  # one text for every parent of an n-ary node
+        edges.append(_Edge(template, rule, "out" in fields, "a" in fields, "b" in fields, "x" in fields))
+    return tuple(edges)
+
+
 def _backward_templates(op: str, local_grads: Any, arity: int) -> tuple[str, ...]:
     """For each parent, its contribution ``local derivative × upstream`` as a template.
 
@@ -313,6 +344,9 @@ def _backward_templates(op: str, local_grads: Any, arity: int) -> tuple[str, ...
         return (f"{factor} * {{a}} ** {power} * {{g}}",)
     if op == "leaky_relu":
         return (f"{{g}} if {{a}} > 0 else {_literal(float(local_grads.slope)).at(_MULTIPLICATIVE)} * {{g}}",)
+    if op == "clamp":
+        low, high = _literal(float(local_grads.low)), _literal(float(local_grads.high))
+        return (f"{{g}} if {low.at(_ADDITIVE)} <= {{a}} <= {high.at(_ADDITIVE)} else 0.0",)
     if op == "sum":
         return ("{g}",) * arity
     if op == "logsumexp":
@@ -334,7 +368,9 @@ _UNARY_TEMPLATES = {
     "cos": "-_sin({a}) * {g}",
 }
 
-_KNOWN_OPERATIONS = "+ - * / neg abs **c ** exp log sqrt tanh sigmoid relu leaky_relu softplus sin cos sum logsumexp"
+_KNOWN_OPERATIONS = (
+    "+ - * / neg abs **c ** exp log sqrt tanh sigmoid relu leaky_relu clamp softplus sin cos sum logsumexp"
+)
 
 
 def _unknown_operation(op: str) -> str:
@@ -342,21 +378,6 @@ def _unknown_operation(op: str) -> str:
         f"autograd.compile cannot generate code for the operation {op!r}; "
         f"it knows {_KNOWN_OPERATIONS}. Build the function from those operations"
     )
-
-
-@functools.lru_cache(maxsize=1024)
-def _reads(template: str) -> tuple[bool, bool, bool, bool]:
-    """Whether a backward template reads the node's value, its first operand, its second, the parent."""
-    fields = {field for _, field, _, _ in string.Formatter().parse(template) if field}
-    return "out" in fields, "a" in fields, "b" in fields, "x" in fields
-
-
-def _rule(node: Value, position: int) -> str:
-    """The engine's text of ∂node/∂parent (one text serves every parent of an n-ary node)."""
-    rules = getattr(node.local_grads, "rules", ())
-    if not rules:
-        return ""
-    return rules[position] if position < len(rules) else rules[0]
 
 
 # ------------------------------------------------------------- the generator
@@ -446,16 +467,15 @@ class _Generator:
                 read_again.add(node.parents[0])
             if node not in needs_gradient or not node.parents:
                 continue
-            for parent, template in zip(node.parents, _templates(node)):
+            for parent, edge in zip(node.parents, _edges(node)):
                 if parent in needs_gradient:
-                    out, a, b, x = _reads(template)
-                    if out:
+                    if edge.reads_out:
                         read_again.add(node)
-                    if a:
+                    if edge.reads_a:
                         read_again.add(node.parents[0])
-                    if b:
+                    if edge.reads_b:
                         read_again.add(node.parents[1])
-                    if x:
+                    if edge.reads_x:
                         read_again.add(parent)
         self.varies, self.needs_gradient, self.uses, self.read_again = varies, needs_gradient, uses, read_again
 
@@ -518,22 +538,21 @@ class _Generator:
             if not node.parents:
                 continue
             upstream = self.gradient[node]
-            for position, (parent, template) in enumerate(zip(node.parents, _templates(node))):
+            expression = self.expression
+            for parent, edge in zip(node.parents, _edges(node)):
                 if parent not in self.needs_gradient:
                     continue
-                if template == "{g}" and parent.parents and parent.name is None and self.uses[parent] == 1:
+                if edge.template == "{g}" and parent.parents and parent.name is None and self.uses[parent] == 1:
                     self.gradient[parent] = upstream  # ∂node/∂parent = 1 and no other path: the same gradient
                     continue
-                reads_out, reads_a, reads_b, reads_x = _reads(template)
-                expression = self.expression
-                contribution = template.format(
+                contribution = edge.template.format(
                     g=upstream,
-                    out=expression[node].at(_ATOM) if reads_out else "",
-                    a=expression[node.parents[0]].at(_ATOM) if reads_a else "",
-                    b=expression[node.parents[1]].at(_ATOM) if reads_b else "",
-                    x=expression[parent].at(_ATOM) if reads_x else "",
+                    out=expression[node].at(_ATOM) if edge.reads_out else "",
+                    a=expression[node.parents[0]].at(_ATOM) if edge.reads_a else "",
+                    b=expression[node.parents[1]].at(_ATOM) if edge.reads_b else "",
+                    x=expression[parent].at(_ATOM) if edge.reads_x else "",
                 )
-                pending.setdefault(parent, []).append((contribution, _rule(node, position)))
+                pending.setdefault(parent, []).append((contribution, edge.rule))
 
     def _write_gradient(self, node: Value, contributions: list[tuple[str, str]]) -> None:
         """``grad = c1 + c2 + …``, in statements of at most _MAX_CHAINED_TERMS terms, added in order."""

@@ -264,7 +264,9 @@ def _split_result(result: object, has_aux: bool) -> tuple[Value, _Shape | None, 
     if not has_aux:
         return result, None, []
     aux_shape = _Shape.of(aux, "aux", lambda v: isinstance(v, Value) or _is_number(v))
-    aux_values = aux_shape.flatten(aux, "aux", lambda v, where: v if isinstance(v, Value) else Value(_real_number(v, where)))
+    aux_values = aux_shape.flatten(
+        aux, "aux", lambda v, where: v if isinstance(v, Value) else Value(_real_number(v, where))
+    )
     return result, aux_shape, aux_values
 
 

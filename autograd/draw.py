@@ -206,6 +206,24 @@ def draw(
     return Graph(dot.source)
 
 
+def node_ids(root: Value) -> dict[Value, str]:
+    """The DOT id `draw` gives each Value of `root`'s graph (``v1``, ``v2``, ...), in drawing order.
+
+    In a drawing made node by node (without `collapse`) each Value is one DOT
+    node with this id, and Graphviz's SVG keeps it as the ``<title>`` of the
+    node's ``<g>``; the oval of the operation that made the Value has the id
+    followed by ``op``. An unnamed Value shows its id as its label. Pages that
+    script the SVG (`autograd.lesson`) find their nodes by these ids.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"node_ids needs the Value that was drawn, got {type(root).__name__}")
+    return {node: _node_id(position) for position, node in enumerate(topological_order(root), start=1)}
+
+
+def _node_id(position: int) -> str:
+    return f"v{position}"
+
+
 # ----------------------------------------------------------------------------- checks
 
 
@@ -429,7 +447,7 @@ class _Builder:
     # -- names and kinds
 
     def node_id(self, node: Value) -> str:
-        return f"v{self.position[node]}"
+        return _node_id(self.position[node])
 
     def label_of(self, node: Value) -> str:
         return node.name if node.name is not None else self.node_id(node)

@@ -51,7 +51,7 @@ SCHEMA = "scalargrad.explain/1"
 NUMBER_DIGITS = 6
 """Significant digits of the numbers in text, Markdown and LaTeX output (JSON keeps every digit)."""
 
-SUM_WIDTH = 40
+SUM_WIDTH = 30
 """A sum of contributions longer than this (in characters) is not written out term by term."""
 
 TERMINAL_WIDTH = 100

@@ -85,6 +85,19 @@ def leaky_relu(x: Operand, slope: float = 0.01) -> Operand:
 
 
 @overload
+def clamp(x: Value, low: float, high: float) -> Value: ...
+@overload
+def clamp(x: float, low: float, high: float) -> float: ...
+def clamp(x: Operand, low: float, high: float) -> Operand:
+    """x limited to [low, high], of a Value or a number."""
+    if isinstance(x, Value):
+        return x.clamp(low, high)
+    return scalar.clamp(
+        _real_number(x, "clamp's argument"), _real_number(low, "clamp's low"), _real_number(high, "clamp's high")
+    )
+
+
+@overload
 def softplus(x: Value) -> Value: ...
 @overload
 def softplus(x: float) -> float: ...

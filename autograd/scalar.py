@@ -69,6 +69,11 @@ def leaky_relu(x: float, slope: float) -> float:
     return x if x > 0 else slope * x
 
 
+def clamp(x: float, low: float, high: float) -> float:
+    """x limited to [low, high]."""
+    return min(max(x, low), high)
+
+
 def sin(x: float) -> float:
     """Sine of x in radians."""
     return math.sin(x)

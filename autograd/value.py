@@ -213,6 +213,18 @@ class Value:
         s = _real_number(slope, "leaky_relu slope")
         return _node(scalar.leaky_relu(self.data, s), (self,), "leaky_relu", _leaky_relu_local(s))
 
+    def clamp(self, low: float, high: float) -> Value:
+        """x limited to [low, high]; the gradient is 1 inside the interval (ends included), 0 outside.
+
+        This is how a loss keeps a probability away from 0 and 1 *inside the
+        graph*, so the limit is applied again whenever the graph is re-run
+        (as by `autograd.compile`), not decided once in Python.
+        """
+        lo, hi = _real_number(low, "clamp's low"), _real_number(high, "clamp's high")
+        if not lo <= hi:
+            raise ValueError(f"clamp needs low <= high, got low={lo!r}, high={hi!r}")
+        return _node(scalar.clamp(self.data, lo, hi), (self,), "clamp", _clamp_local(lo, hi))
+
     def softplus(self) -> Value:
         """log(1 + e^x), stable for large |x|; its derivative is sigmoid(x)."""
         return _node(scalar.softplus(self.data), (self,), "softplus", _softplus_local)
@@ -407,6 +419,16 @@ def _leaky_relu_local(slope: float) -> LocalGrads:
         return (1.0 if a > 0 else slope,)
 
     local.slope = slope  # type: ignore[attr-defined]  # read by code generation and derivations
+    return local
+
+
+@functools.lru_cache(maxsize=256)
+def _clamp_local(low: float, high: float) -> LocalGrads:
+    @local_rules("∂clamp(a)/∂a = 1 on [low, high], else 0")
+    def local(out: Any, a: Any) -> tuple[Any, ...]:
+        return (1.0 if low <= a <= high else 0.0,)
+
+    local.low, local.high = low, high  # type: ignore[attr-defined]  # read by code generation and derivations
     return local
 
 

@@ -1,8 +1,9 @@
 """Run every benchmark (what `make bench` does)."""
 
 from benchmarks import compile as compile_benchmark
-from benchmarks import engine
+from benchmarks import engine, training
 
 engine.main()
-print()
 compile_benchmark.main()
+print()
+training.main()

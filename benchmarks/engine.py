@@ -44,11 +44,19 @@ def _as_values(layers: list[DenseLayer], make: Callable[[float], object]) -> lis
     return [([[make(w) for w in row] for row in layer.weights], [make(b) for b in layer.biases]) for layer in layers]
 
 
-def scalargrad_step(network: list[tuple[list[list[Value]], list[Value]]], inputs, labels) -> float:
-    """The same step as `hinge_step`, as a user of scalargrad would write it."""
-    parameters = [p for weights, biases in network for row in weights for p in row] + [
-        b for _, biases in network for b in biases
-    ]
+Network = list[tuple[list[list[Value]], list[Value]]]
+
+
+def parameters_of(network: Network) -> list[Value]:
+    """Weights, then biases."""
+    return [p for weights, _ in network for row in weights for p in row] + [b for _, biases in network for b in biases]
+
+
+def hinge_loss(network: Network, inputs: list, labels: list) -> Value:
+    """Mean hinge loss max(0, 1 − y·score) + ALPHA·Σp², as a user of scalargrad would write it.
+
+    `inputs` and `labels` may be numbers, or Values (when the loss is traced by `autograd.compile`).
+    """
     last = len(network) - 1
     losses = []
     for x, y in zip(inputs, labels):
@@ -57,7 +65,13 @@ def scalargrad_step(network: list[tuple[list[list[Value]], list[Value]]], inputs
             z = [autograd.sum([w * a for w, a in zip(row, activation)] + [b]) for row, b in zip(weights, biases)]
             activation = z if index == last else [v.relu() for v in z]
         losses.append((1.0 - y * activation[0]).relu())
-    loss = autograd.sum(losses) / len(losses) + ALPHA * autograd.sum([p * p for p in parameters])
+    return autograd.sum(losses) / len(losses) + ALPHA * autograd.sum([p * p for p in parameters_of(network)])
+
+
+def scalargrad_step(network: Network, inputs: list, labels: list) -> float:
+    """The same step as `hinge_step`: build the graph, backward, update."""
+    parameters = parameters_of(network)
+    loss = hinge_loss(network, inputs, labels)
     for p in parameters:
         p.grad = 0.0
     loss.backward()
@@ -65,6 +79,27 @@ def scalargrad_step(network: list[tuple[list[list[Value]], list[Value]]], inputs
         for p in parameters:
             p.data -= LEARNING_RATE * p.grad
     return loss.data
+
+
+def compile_step(network: Network, inputs: list, labels: list) -> autograd.CompiledFunction:
+    """`hinge_loss` traced once, with the data as inputs and the weights and biases as params."""
+    return autograd.compile(
+        lambda data: hinge_loss(network, data["x"], data["y"]),
+        {"x": inputs, "y": labels},
+        params=parameters_of(network),
+        input_gradients=False,
+    )
+
+
+def compiled_step(compiled: autograd.CompiledFunction, inputs: list, labels: list) -> float:
+    """The same step with generated code: zero the gradients, run forward and backward, update."""
+    parameters = compiled.params
+    for p in parameters:
+        p.grad = 0.0
+    loss, _ = compiled({"x": inputs, "y": labels})
+    for p in parameters:
+        p.data -= LEARNING_RATE * p.grad
+    return loss
 
 
 def closure_step(network, inputs, labels) -> float:
@@ -127,18 +162,24 @@ def interleaved_medians(
 
 
 def check_same_computation(inputs, labels) -> None:
-    """The engine step and the hand-written step must agree, or the ratio means nothing."""
+    """Every implementation must compute the hand-written step's numbers, or the ratios mean nothing."""
     reference = random_network(SIZES, SEED)
-    network = _as_values(random_network(SIZES, SEED), Value)
     expected_loss, expected_grads = hinge_step(reference, inputs, labels, ALPHA, LEARNING_RATE)
-    loss = scalargrad_step(network, inputs, labels)
-    assert abs(loss - expected_loss) < 1e-9, (loss, expected_loss)
-    for (weights, biases), (weight_grads, bias_grads) in zip(network, expected_grads):
-        for row, grad_row in zip(weights, weight_grads):
-            for p, g in zip(row, grad_row):
-                assert abs(p.grad - g) < 1e-9, (p.grad, g)
-        for p, g in zip(biases, bias_grads):
-            assert abs(p.grad - g) < 1e-9, (p.grad, g)
+    expected_parameters = [w for layer in reference for row in layer.weights for w in row] + [
+        b for layer in reference for b in layer.biases
+    ]
+    eager = _as_values(random_network(SIZES, SEED), Value)
+    compiled = _as_values(random_network(SIZES, SEED), Value)
+    losses = {
+        "scalargrad": scalargrad_step(eager, inputs, labels),
+        "compiled": compiled_step(compile_step(compiled, inputs, labels), inputs, labels),
+    }
+    for name, network in (("scalargrad", eager), ("compiled", compiled)):
+        parameters = [p.data for p in parameters_of(network)]
+        if abs(losses[name] - expected_loss) > 1e-9 or any(
+            abs(p - q) > 1e-9 for p, q in zip(parameters, expected_parameters)
+        ):
+            raise AssertionError(f"the {name} step and the hand-written step disagree: the benchmark is void")
 
 
 def mlp_step_times(rounds: int) -> dict[str, tuple[float, float]]:
@@ -146,11 +187,13 @@ def mlp_step_times(rounds: int) -> dict[str, tuple[float, float]]:
     check_same_computation(inputs, labels)
     reference = random_network(SIZES, SEED)
     ours = _as_values(random_network(SIZES, SEED), Value)
+    compiled = compile_step(_as_values(random_network(SIZES, SEED), Value), inputs, labels)
     baseline = _as_values(random_network(SIZES, SEED), ClosureValue)
     return interleaved_medians(
         {
             "hand-written": (lambda: hinge_step(reference, inputs, labels, ALPHA, LEARNING_RATE), 5),
             "scalargrad": (lambda: scalargrad_step(ours, inputs, labels), 1),
+            "compiled": (lambda: compiled_step(compiled, inputs, labels), 5),
             "micrograd-design": (lambda: closure_step(baseline, inputs, labels), 1),
         },
         rounds,

@@ -84,7 +84,7 @@ def bce(outputs: Sequence[Output], targets: Sequence[Target], reduction: Reducti
                     f"outputs[{index}]: bce expects probabilities in [0, 1] (e.g. a sigmoid output), got {o.data!r}; "
                     "for raw scores use bce_with_logits"
                 )
-            p = _clip_probability(o)
+            p = o.clamp(BCE_EPSILON, 1.0 - BCE_EPSILON)
             terms.append(-(y * p.log() + (1.0 - y) * (1.0 - p).log()))
         per_example.append(autograd.sum(terms))
     return _reduce(per_example, reduction)
@@ -119,7 +119,7 @@ def cross_entropy(outputs: Sequence[Output], targets: Sequence[Target | int], re
     """
     per_example = []
     for units, ys in _examples(outputs, targets, reduction, _class_distribution):
-        expected = autograd.sum([y * z for z, y in zip(units, ys) if y != 0.0])
+        expected = autograd.sum([y * z for z, y in zip(units, ys) if isinstance(y, Value) or y != 0.0])
         per_example.append(autograd.logsumexp(units) - expected)
     return _reduce(per_example, reduction)
 
@@ -213,22 +213,34 @@ def _output_units(output: object, where: str) -> list[Value]:
     return units
 
 
-def _numbers_per_unit(target: object, n_units: int, where: str) -> list[float]:
+def _target_number(y: object, where: str) -> float | Value:
+    """A target number; a Value (a target traced by autograd.compile) is checked by its data and kept."""
+    if isinstance(y, Value):
+        finite_number(y.data, where)
+        return y
+    return finite_number(y, where)
+
+
+def _data(y: float | Value) -> float:
+    return y.data if isinstance(y, Value) else y
+
+
+def _numbers_per_unit(target: object, n_units: int, where: str) -> list[float | Value]:
     """A number for a one-unit output, or a list with one number per unit."""
     if isinstance(target, (list, tuple)):
         if len(target) != n_units:
             raise ValueError(f"{where}: expected {numbers(n_units)} (one per output unit), got {len(target)}")
-        return [finite_number(y, f"{where}[{i}]") for i, y in enumerate(target)]
+        return [_target_number(y, f"{where}[{i}]") for i, y in enumerate(target)]
     if n_units != 1:
         raise ValueError(f"{where}: the output has {n_units} units, so the target must be a list of {n_units} numbers")
-    return [finite_number(target, where)]
+    return [_target_number(target, where)]
 
 
 def _probabilities(target: object, n_units: int, where: str) -> list[float]:
     """Targets for a binary cross-entropy: numbers in [0, 1]."""
     ys = _numbers_per_unit(target, n_units, where)
     for y in ys:
-        if not 0.0 <= y <= 1.0:
+        if not 0.0 <= _data(y) <= 1.0:
             raise ValueError(f"{where}: binary cross-entropy targets must lie in [0, 1], got {y!r}")
     return ys
 
@@ -237,7 +249,7 @@ def _signs(target: object, n_units: int, where: str) -> list[float]:
     """Targets for the hinge loss: labels −1 or +1."""
     ys = _numbers_per_unit(target, n_units, where)
     for y in ys:
-        if y not in (-1.0, 1.0):
+        if _data(y) not in (-1.0, 1.0):
             raise ValueError(f"{where}: hinge labels must be -1 or +1, got {y!r}; map class 0 to -1")
     return ys
 
@@ -251,18 +263,9 @@ def _class_distribution(target: object, n_classes: int, where: str) -> list[floa
     if not isinstance(target, (list, tuple)):
         raise ValueError(f"{where}: expected a class index (int) or a one-hot list, got {describe(target)}")
     ys = _numbers_per_unit(target, n_classes, where)
-    if any(y < 0.0 for y in ys) or not math.isclose(math.fsum(ys), 1.0, abs_tol=1e-9):
+    if any(_data(y) < 0.0 for y in ys) or not math.isclose(math.fsum(map(_data, ys)), 1.0, abs_tol=1e-9):
         raise ValueError(f"{where}: a one-hot target must be non-negative and sum to 1, got {list(target)!r}")
     return ys
-
-
-def _clip_probability(o: Value) -> Value:
-    """o itself inside [ε, 1 − ε]; outside it, the nearest bound as a constant (no gradient)."""
-    if o.data < BCE_EPSILON:
-        return Value(BCE_EPSILON)
-    if o.data > 1.0 - BCE_EPSILON:
-        return Value(1.0 - BCE_EPSILON)
-    return o
 
 
 def _reduce(per_example: list[Value], reduction: Reduction) -> Value:

@@ -37,6 +37,7 @@ from typing import Any, Union
 
 from tqdm import tqdm
 
+import autograd
 from autograd import Value, no_grad
 from nn import losses
 from nn._validation import count, describe
@@ -134,8 +135,9 @@ def _argmax(numbers: Sequence[float]) -> int:
     return max(range(len(numbers)), key=lambda i: numbers[i])
 
 
-def _units(output: Output) -> list[float]:
-    return [unit.data for unit in output] if isinstance(output, list) else [output.data]
+def _units(output: Output | float | list[float]) -> list[float]:
+    units = output if isinstance(output, list) else [output]
+    return [unit.data if isinstance(unit, Value) else unit for unit in units]
 
 
 def _targets(target: Any) -> list[float]:
@@ -195,6 +197,74 @@ def _check_data(inputs: Sequence[Any], targets: Sequence[Any]) -> int:
     return len(inputs)
 
 
+def _batch_objective(
+    model: Module,
+    loss_function: LossFunction,
+    regularization: Callable[[list[Value]], Value] | None,
+    parameters: list[Value],
+    batch_inputs: Sequence[Any],
+    batch_targets: Sequence[Any],
+) -> tuple[Value, tuple[Value, list[Output]]]:
+    """The objective to minimise (data loss + regularization), and (data loss, outputs) to report."""
+    outputs = [model(x) for x in batch_inputs]
+    data_loss = loss_function(outputs, batch_targets)
+    objective = data_loss if regularization is None else data_loss + regularization(parameters)
+    return objective, (data_loss, outputs)
+
+
+class _CompiledSteps:
+    """One `autograd.compile`d objective per batch size: traced on the first batch of that size, then re-run.
+
+    The batch's inputs and targets are the traced inputs, the model's parameters
+    the params, so each call computes with the current weights and the new
+    data, and leaves ∂objective/∂parameter in ``.grad`` as backward() would.
+    """
+
+    def __init__(
+        self,
+        objective: Callable[[Sequence[Any], Sequence[Any]], tuple[Value, tuple[Value, list[Output]]]],
+        parameters: list[Value],
+        classes: int | None,
+    ) -> None:
+        self._objective = objective
+        self._parameters = parameters
+        self._classes = classes
+        self._by_size: dict[int, autograd.CompiledFunction] = {}
+
+    def __call__(self, batch_inputs: list[Any], batch_targets: list[Any]) -> tuple[float, float, list[Any]]:
+        """(objective, data loss, outputs as numbers) for the batch."""
+        data = {"inputs": batch_inputs, "targets": [_traceable(target, self._classes) for target in batch_targets]}
+        compiled = self._by_size.get(len(batch_inputs))
+        if compiled is None:
+            compiled = autograd.compile(
+                lambda traced: self._objective(traced["inputs"], traced["targets"]),
+                data,
+                params=self._parameters,
+                input_gradients=False,
+                has_aux=True,
+            )
+            self._by_size[len(batch_inputs)] = compiled
+        objective, _, (data_loss, outputs) = compiled(data)
+        return objective, data_loss, outputs
+
+
+def _output_count(model: Module, example: Any) -> int:
+    with no_grad():
+        output = model(example)
+    return len(output) if isinstance(output, list) else 1
+
+
+def _traceable(target: Any, classes: int | None) -> Any:
+    """A target as numbers that can become traced inputs: for cross-entropy, a class index becomes one-hot.
+
+    (An index selects a logit, a structural choice that tracing would freeze;
+    the one-hot list is the same cross-entropy written as numbers.)
+    """
+    if classes is None or not isinstance(target, int) or isinstance(target, bool):
+        return target
+    return [1.0 if k == target else 0.0 for k in range(classes)]
+
+
 @contextmanager
 def _cyclic_gc_paused() -> Iterator[None]:
     """Pause Python's cycle collector for the loop, then restore its previous state.
@@ -229,6 +299,7 @@ def fit(
     progress: bool | None = None,
     callback: Callable[[StepInfo], None] | None = None,
     metrics: str | None = "auto",
+    compile: bool = False,  # noqa: A002 - the name of autograd.compile, which it switches on
 ) -> History:
     """Train `model` on (inputs, targets) and return the per-epoch `History`.
 
@@ -253,6 +324,10 @@ def fit(
         metrics: 'auto' measures accuracy for the classification losses
             (`CLASSIFICATION_LOSSES`); 'accuracy' also for the others, by the
             largest output (several outputs needed); None measures none.
+        compile: trace each batch size's step once with `autograd.compile` and
+            run the generated code instead of building a graph every step: the
+            same numbers (to rounding) many times faster. The loss may not
+            branch on values in Python (see `autograd.compile`).
     """
     if not isinstance(model, Module) or not callable(model):
         raise TypeError(f"model must be a callable nn.Module such as an MLP, got {describe(model)}")
@@ -267,6 +342,11 @@ def fit(
     loss_function, loss_name = _resolve_loss(loss, reduction)
     judge = _judge(loss_name, metrics)
     parameters = model.parameters()
+    batch_objective = functools.partial(_batch_objective, model, loss_function, regularization, parameters)
+    compiled_steps = None
+    if compile:
+        classes = _output_count(model, inputs[0]) if loss_name == "cross_entropy" else None
+        compiled_steps = _CompiledSteps(batch_objective, parameters, classes)
     order = list(range(examples))
     rng = random.Random(seed)
     history = History()
@@ -277,18 +357,21 @@ def fit(
             epoch_loss, correct = 0.0, 0
             for start in range(0, examples, size):
                 batch = order[start : start + size]
-                outputs = [model(inputs[i]) for i in batch]
+                batch_inputs = [inputs[i] for i in batch]
                 batch_targets = [targets[i] for i in batch]
-                data_loss = loss_function(outputs, batch_targets)
-                objective = data_loss if regularization is None else data_loss + regularization(parameters)
                 optimizer.zero_grad()
-                objective.backward()
+                if compiled_steps is not None:
+                    objective_value, data_loss_value, outputs = compiled_steps(batch_inputs, batch_targets)
+                else:
+                    objective, (data_loss, outputs) = batch_objective(batch_inputs, batch_targets)
+                    objective.backward()
+                    objective_value, data_loss_value = objective.data, data_loss.data
                 optimizer.step()
-                epoch_loss += data_loss.data * (len(batch) if reduction == "mean" else 1)
+                epoch_loss += data_loss_value * (len(batch) if reduction == "mean" else 1)
                 if judge is not None:
                     correct += sum(judge(output, target) for output, target in zip(outputs, batch_targets))
                 if callback is not None:
-                    callback(StepInfo(epoch, history.steps, objective.data, model, optimizer))
+                    callback(StepInfo(epoch, history.steps, objective_value, model, optimizer))
                 history.steps += 1
             history.loss.append(epoch_loss / examples if reduction == "mean" else epoch_loss)
             postfix = {"loss": f"{history.loss[-1]:.4g}"}

@@ -14,13 +14,14 @@ Keeping every operation inside its domain. While `recipes` draws a recipe it
 also evaluates it with plain `math` floats (`FLOAT_RULES`, used for nothing
 else) and accepts a step only if its operands are comfortably inside the
 operation's domain: log and sqrt see values >= 0.05, a divisor is at least 0.1
-away from 0, a Value exponent has a base >= 0.1, abs/relu/leaky_relu never see
-a value within 1e-3 of their kink, and no node exceeds 100 in magnitude (so
-exp, products and powers cannot overflow or lose all precision). The margins
-are far larger than rounding error, so the float check and the exact one agree.
-A step that does not fit is redrawn a few times; if it still does not fit, its
-operand is first mapped into (0.5, 2.5) by ``tanh(n) + 1.5``, a point where
-every operation is defined.
+away from 0, a Value exponent has a base >= 0.1, abs/relu/leaky_relu/clamp
+never see a value within 1e-3 of a kink, and no node exceeds 100 in magnitude
+(so exp, products and powers cannot overflow or lose all precision). The
+margins are far larger than rounding error, so the float check and the exact
+one agree. A step that does not fit is redrawn a few times; if it still does
+not fit, its operand is first mapped into (0.5, 2.5) by ``tanh(n) + 1.5`` (or
+into (0.75, 2.75), should that land on a clamp bound), where every operation
+is defined.
 
 Shape of a recipe. The first operand of every step is the previous node (the
 "backbone"), so the output, the last node, depends on every step; the other
@@ -38,6 +39,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
 import sympy
 from hypothesis import strategies as st
 
@@ -55,7 +57,8 @@ POSITIVE_MARGIN = 0.05
 CONSTANTS = (-2.0, -1.5, -1.0, -0.5, 0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0)
 NUMBER_EXPONENTS = (-2.0, -1.0, 0.0, 0.5, 1.0, 1.5, 2.0, 3.0)
 LEAKY_SLOPES = (0.01, 0.1, 0.25)
-REPAIR_SHIFT = 1.5
+CLAMP_BOUNDS = ((-1.0, 1.0), (0.0, 2.0), (-0.5, 0.25))
+REPAIR_SHIFTS = (1.5, 1.75)
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,13 @@ _ARITHMETIC: dict[str, Callable[..., Any]] = {
     "abs": abs,
 }
 
+# Functions every backend's module offers under the operation's own name.
+_SAME_NAMED = ("exp", "log", "sqrt", "tanh", "sin", "cos")
+
+
+def _same_named(module: Any, names: Sequence[str] = _SAME_NAMED) -> dict[str, Callable[..., Any]]:
+    return {name: getattr(module, name) for name in names}
+
 
 def _float_log_sum_exp(*xs: float) -> float:
     return math.log(math.fsum(math.exp(x) for x in xs))
@@ -123,16 +133,12 @@ def _float_log_sum_exp(*xs: float) -> float:
 
 FLOAT_RULES: Rules = {
     **_ARITHMETIC,
-    "exp": math.exp,
-    "log": math.log,
-    "sqrt": math.sqrt,
-    "tanh": math.tanh,
+    **_same_named(math),
     "sigmoid": lambda a: 1.0 / (1.0 + math.exp(-a)),
     "relu": lambda a: max(a, 0.0),
     "leaky_relu": lambda a, slope: a if a > 0 else slope * a,
+    "clamp": lambda a, low, high: min(max(a, low), high),
     "softplus": lambda a: math.log1p(math.exp(a)),
-    "sin": math.sin,
-    "cos": math.cos,
     "sum": lambda *xs: math.fsum(xs),
     "logsumexp": _float_log_sum_exp,
     "softmax": lambda *xs, index: math.exp(xs[index] - _float_log_sum_exp(*xs)),
@@ -141,16 +147,7 @@ FLOAT_RULES: Rules = {
 
 ENGINE_RULES: Rules = {
     **_ARITHMETIC,
-    "exp": autograd.exp,
-    "log": autograd.log,
-    "sqrt": autograd.sqrt,
-    "tanh": autograd.tanh,
-    "sigmoid": autograd.sigmoid,
-    "relu": autograd.relu,
-    "leaky_relu": autograd.leaky_relu,
-    "softplus": autograd.softplus,
-    "sin": autograd.sin,
-    "cos": autograd.cos,
+    **_same_named(autograd, (*_SAME_NAMED, "sigmoid", "relu", "leaky_relu", "softplus", "clamp")),
     "sum": lambda *xs: autograd.sum(xs),
     "logsumexp": lambda *xs: autograd.logsumexp(xs),
     "softmax": lambda *xs, index: autograd.softmax(xs)[index],
@@ -165,16 +162,12 @@ def _sympy_log_sum_exp(*xs: sympy.Expr) -> sympy.Expr:
 # Textbook definitions, not the stable forms: SymPy evaluates them exactly.
 SYMPY_RULES: Rules = {
     **_ARITHMETIC,
-    "exp": sympy.exp,
-    "log": sympy.log,
-    "sqrt": sympy.sqrt,
-    "tanh": sympy.tanh,
+    **_same_named(sympy),
     "sigmoid": lambda a: 1 / (1 + sympy.exp(-a)),
     "relu": lambda a: sympy.Max(a, 0),
     "leaky_relu": lambda a, slope: sympy.Max(a, 0) + sympy.Rational(slope) * sympy.Min(a, 0),
+    "clamp": lambda a, low, high: sympy.Min(sympy.Max(a, sympy.Rational(low)), sympy.Rational(high)),
     "softplus": lambda a: sympy.log(1 + sympy.exp(a)),
-    "sin": sympy.sin,
-    "cos": sympy.cos,
     "sum": lambda *xs: sympy.Add(*xs),
     "logsumexp": _sympy_log_sum_exp,
     "softmax": lambda *xs, index: sympy.exp(xs[index]) / sympy.Add(*[sympy.exp(x) for x in xs]),
@@ -190,17 +183,11 @@ def torch_rules(torch: Any) -> Rules:
 
     return {
         **_ARITHMETIC,
-        "exp": torch.exp,
-        "log": torch.log,
-        "sqrt": torch.sqrt,
-        "tanh": torch.tanh,
-        "sigmoid": torch.sigmoid,
-        "relu": torch.relu,
+        **_same_named(torch, (*_SAME_NAMED, "sigmoid", "relu")),
         "leaky_relu": lambda a, slope: torch.nn.functional.leaky_relu(a, slope),
+        "clamp": lambda a, low, high: torch.clamp(a, low, high),
         # F.softplus switches to the identity above x = 20; logaddexp(x, 0) is exact everywhere.
         "softplus": lambda a: torch.logaddexp(a, torch.zeros_like(a)),
-        "sin": torch.sin,
-        "cos": torch.cos,
         "sum": lambda *xs: stacked(xs).sum(),
         "logsumexp": lambda *xs: torch.logsumexp(stacked(xs), dim=0),
         "softmax": lambda *xs, index: torch.softmax(stacked(xs), dim=0)[index],
@@ -223,6 +210,10 @@ def _number_power_defined(base: float, exponent: float) -> bool:
 
 def _away_from_kink(a: float, *_: Any, **__: Any) -> bool:
     return abs(a) >= KINK_MARGIN
+
+
+def _away_from_bounds(a: float, low: float, high: float) -> bool:
+    return abs(a - low) >= KINK_MARGIN and abs(a - high) >= KINK_MARGIN
 
 
 def _anywhere(*_: Any, **__: Any) -> bool:
@@ -262,6 +253,7 @@ OPERATIONS: dict[str, Operation] = {
         Operation("sigmoid", ("node",)),
         Operation("relu", ("node",), _away_from_kink),
         Operation("leaky_relu", ("node",), _away_from_kink),
+        Operation("clamp", ("node",), _away_from_bounds),
         Operation("softplus", ("node",)),
         Operation("sin", ("node",)),
         Operation("cos", ("node",)),
@@ -293,6 +285,9 @@ def _evaluate(step: Step, values: Sequence[float]) -> float | None:
 def _draw_options(draw: st.DrawFn, op: str, operand_count: int) -> dict[str, Any]:
     if op == "leaky_relu":
         return {"slope": draw(st.sampled_from(LEAKY_SLOPES))}
+    if op == "clamp":
+        low, high = draw(st.sampled_from(CLAMP_BOUNDS))
+        return {"low": low, "high": high}
     if op in ("softmax", "log_softmax"):
         return {"index": draw(st.integers(0, operand_count - 1))}
     return {}
@@ -346,11 +341,6 @@ def recipes(draw: st.DrawFn, required: str | None = None, max_steps: int = 5, ma
     required_position = draw(st.integers(0, step_count - 1)) if required else None
     values = list(inputs)
     steps: list[Step] = []
-
-    def add(step: Step, value: float) -> None:
-        steps.append(step)
-        values.append(value)
-
     for position in range(step_count):
         op = required if position == required_position else draw(st.sampled_from(sorted(OPERATIONS)))
         assert op is not None
@@ -358,21 +348,30 @@ def recipes(draw: st.DrawFn, required: str | None = None, max_steps: int = 5, ma
             step = _draw_step(draw, op, len(values))
             value = _evaluate(step, values)
             if value is not None:
-                add(step, value)
+                steps.append(step)
+                values.append(value)
                 break
         else:
-            # Map the newest node into (0.5, 2.5), where every operation is defined.
-            newest = len(values) - 1
-            for repair in (Step("tanh", (newest,)), Step("add", (newest + 1, Constant(REPAIR_SHIFT)))):
-                repaired_value = _evaluate(repair, values)
-                assert repaired_value is not None
-                add(repair, repaired_value)
-            step = _repaired(step, len(values) - 1)
-            value = _evaluate(step, values)
-            if value is None:
-                raise AssertionError(f"graph_strategies: the repaired step {step} is still outside its domain")
-            add(step, value)
+            for repair_step, repair_value in _with_repair(step, values):
+                steps.append(repair_step)
+                values.append(repair_value)
     return Recipe(inputs, tuple(steps))
+
+
+def _with_repair(step: Step, values: Sequence[float]) -> list[tuple[Step, float]]:
+    """``tanh(newest) + shift``, then `step` applied to it: steps and values for the first shift that fits."""
+    newest = len(values) - 1
+    squash = Step("tanh", (newest,))
+    squashed = _evaluate(squash, values)
+    assert squashed is not None  # tanh is defined everywhere and bounded
+    for shift_value in REPAIR_SHIFTS:
+        shift = Step("add", (newest + 1, Constant(shift_value)))
+        trial = [*values, squashed, squashed + shift_value]
+        repaired = _repaired(step, newest + 2)
+        value = _evaluate(repaired, trial)
+        if value is not None:
+            return [(squash, squashed), (shift, squashed + shift_value), (repaired, value)]
+    raise AssertionError(f"graph_strategies: no repair brings {step} inside its domain")
 
 
 # ------------------------------------------------- our engine, differentiated
@@ -393,3 +392,14 @@ def engine_hessian(recipe: Recipe) -> list[list[float]]:
     leaves = engine_leaves(recipe)
     first = autograd.grad(engine_output(recipe, leaves), leaves, create_graph=True)
     return [[g.data for g in autograd.grad(gradient, leaves)] for gradient in first]
+
+
+# ----------------------------------------------------- shared test scaffolding
+
+#: Parametrizes a test over every operation; the test draws `recipes(required=op)`.
+for_every_operation = pytest.mark.parametrize("op", sorted(OPERATIONS))
+
+
+def assert_close(actual: float, expected: float, relative: float, floor: float, what: str) -> None:
+    """`actual` (our engine) within `relative` of `expected` (an oracle), or within `floor` of it near 0."""
+    assert math.isclose(actual, expected, rel_tol=relative, abs_tol=floor), f"{what}: engine {actual!r}, oracle {expected!r}"

@@ -76,6 +76,11 @@ def test_leaky_relu_slope_must_be_a_number() -> None:
         Value(1.0).leaky_relu("0.1")  # type: ignore[arg-type]
 
 
+def test_clamp_bound_must_be_a_number() -> None:
+    with pytest.raises(TypeError, match=r"clamp's low"):
+        Value(1.0).clamp(None, 1.0)  # type: ignore[arg-type]
+
+
 # ------------------------------------------------------------------- domains
 
 
@@ -94,6 +99,11 @@ def test_module_log_of_a_non_positive_number_is_a_value_error(x: float) -> None:
 def test_sqrt_of_a_negative_value_is_a_value_error() -> None:
     with pytest.raises(ValueError, match=r"sqrt.*>= 0"):
         Value(-1.0).sqrt()
+
+
+def test_clamp_with_low_above_high_is_a_value_error() -> None:
+    with pytest.raises(ValueError, match=r"low <= high.*low=2.0, high=1.0"):
+        Value(1.5).clamp(2.0, 1.0)
 
 
 def test_sqrt_of_zero_is_allowed() -> None:

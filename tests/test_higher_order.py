@@ -61,6 +61,7 @@ SECOND_DERIVATIVES = [
     ),
     SecondDerivative("relu", Value.relu, lambda x: 0.0, (-1.0, 2.0)),
     SecondDerivative("leaky_relu", lambda x: x.leaky_relu(0.1), lambda x: 0.0, (-1.0, 2.0)),
+    SecondDerivative("clamp", lambda x: x.clamp(-0.5, 0.5), lambda x: 0.0, (-1.0, 0.2, 2.0)),
     # softplus'' = σ' = σ(1 − σ)
     SecondDerivative("softplus", Value.softplus, lambda x: _sigmoid(x) * (1 - _sigmoid(x)), (-1.0, 0.0, 2.0)),
     SecondDerivative("sin", Value.sin, lambda x: -math.sin(x), (-1.0, 0.5)),

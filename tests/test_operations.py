@@ -67,6 +67,14 @@ UNARY = [
         lambda x: 1.0 if x > 0 else 0.01,
         (-1.0, 2.0),
     ),
+    # clamp to [−1, 2]: slope 1 inside the interval, 0 outside (the ends are tested below)
+    Unary(
+        "clamp(-1, 2)",
+        lambda x: x.clamp(-1.0, 2.0),
+        lambda x: min(max(x, -1.0), 2.0),
+        lambda x: 1.0 if -1.0 <= x <= 2.0 else 0.0,
+        (-3.0, 0.5, 2.5),
+    ),
     # d/dx ln(1+e^x) = e^x/(1+e^x) = 1/(1+e^-x)
     Unary("softplus", Value.softplus, lambda x: math.log1p(math.exp(x)), _logistic, (-3.0, 0.0, 2.5)),
     Unary("sin", Value.sin, math.sin, math.cos, (-1.0, 0.0, 2.0)),
@@ -190,6 +198,21 @@ def test_square_has_zero_derivative_at_zero() -> None:
     assert x.grad == 0.0
 
 
+@pytest.mark.parametrize("end", [-1.0, 2.0])
+def test_clamp_derivative_at_either_end_is_one(end: float) -> None:
+    """The interval is closed: an input sitting exactly on a bound still passes its gradient."""
+    x = Value(end)
+    out = x.clamp(-1.0, 2.0)
+    out.backward()
+    assert (out.data, x.grad) == (end, 1.0)
+
+
+def test_clamp_to_a_single_point_is_constant() -> None:
+    x = Value(0.3)
+    out = x.clamp(1.0, 1.0)
+    assert out.data == 1.0
+
+
 def test_negative_base_with_integer_exponent_is_differentiable() -> None:
     x = Value(-2.0)
     y = x**3
@@ -310,15 +333,19 @@ ELEMENTWISE = [
     ("sigmoid", _logistic, 0.7),
     ("relu", lambda x: max(x, 0.0), -0.7),
     ("leaky_relu", lambda x: 0.01 * x, -0.7),
+    ("clamp", lambda x: max(x, -0.5), -0.7),
     ("softplus", lambda x: math.log1p(math.exp(x)), 0.7),
     ("sin", math.sin, 0.7),
     ("cos", math.cos, 0.7),
 ]
 
 
+EXTRA_ARGUMENTS = {"clamp": (-0.5, 0.5)}
+
+
 @pytest.mark.parametrize(("name", "formula", "x"), ELEMENTWISE)
 def test_module_function_of_a_number_returns_a_float(name: str, formula, x: float) -> None:
-    result = getattr(autograd, name)(x)
+    result = getattr(autograd, name)(x, *EXTRA_ARGUMENTS.get(name, ()))
     assert type(result) is float
     assert _close(result, formula(x))
 
@@ -326,7 +353,7 @@ def test_module_function_of_a_number_returns_a_float(name: str, formula, x: floa
 @pytest.mark.parametrize(("name", "formula", "x"), ELEMENTWISE)
 def test_module_function_of_a_value_records_the_operation(name: str, formula, x: float) -> None:
     leaf = Value(x)
-    result = getattr(autograd, name)(leaf)
+    result = getattr(autograd, name)(leaf, *EXTRA_ARGUMENTS.get(name, ()))
     assert isinstance(result, Value)
     assert (result.op, result.parents) == (name, (leaf,))
     assert _close(result.data, formula(x))

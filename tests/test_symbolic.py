@@ -1,8 +1,10 @@
 """Random expression graphs against SymPy: values, every gradient, every second derivative.
 
-The oracle is exact: SymPy differentiates the textbook definition of each
-operation symbolically and evaluates the result at the very float inputs (as
-exact rationals) with 30 significant digits, which is then rounded to float64.
+The oracle is exact for our purpose: SymPy differentiates the textbook
+definition of each operation symbolically, and the derivative is evaluated at
+the very float inputs in 50-digit arithmetic (mpmath, fixed precision, so an
+expression that cancels to 0 costs no more than any other), then rounded to
+float64. Its error is some 35 orders of magnitude below the tolerance.
 The engine passes when it is within a relative 1e-9 of that, with an absolute
 floor of 1e-10 for results near 0 (where a relative bound means nothing: a
 saturated tanh or sigmoid legitimately rounds 1 − out² to 0).
@@ -15,28 +17,28 @@ derandomized, so CI sees the same examples on every run.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
-import pytest
+import mpmath
 import sympy
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from graph_strategies import (
-    OPERATIONS,
     SYMPY_RULES,
     Recipe,
+    assert_close,
     build,
     engine_hessian,
     engine_leaves,
     engine_output,
+    for_every_operation,
     recipes,
 )
 
 RELATIVE_TOLERANCE = 1e-9
 ABSOLUTE_FLOOR = 1e-10
-DIGITS = 30
+DIGITS = 50
 
 # Second derivatives are the costly part of SymPy's work, hence fewer examples.
 _deterministic = settings(
@@ -46,7 +48,7 @@ _deterministic = settings(
     suppress_health_check=[HealthCheck.too_slow],
     report_multiple_bugs=False,
 )
-FIRST_ORDER = settings(_deterministic, max_examples=12)
+FIRST_ORDER = settings(_deterministic, max_examples=10)
 SECOND_ORDER = settings(_deterministic, max_examples=5)
 
 
@@ -60,19 +62,25 @@ def _symbolic_output(recipe: Recipe, symbols: Sequence[sympy.Symbol]) -> sympy.E
     return expression
 
 
+def _dirac_delta(x: mpmath.mpf, order: int = 0) -> mpmath.mpf:
+    """δ(x), which the second derivatives of abs, relu, leaky_relu and clamp contain: 0 off the kink."""
+    if x == 0:
+        raise ValueError("a recipe put a kink exactly at the evaluation point; graph_strategies should prevent that")
+    return mpmath.mpf(0)
+
+
 def _exact(expression: sympy.Expr, symbols: Sequence[sympy.Symbol], recipe: Recipe) -> float:
-    """`expression` at the recipe's inputs, evaluated to DIGITS digits, as the nearest float."""
-    point = {s: sympy.Rational(x) for s, x in zip(symbols, recipe.inputs)}
-    return float(expression.evalf(DIGITS, subs=point))
+    """`expression` at the recipe's inputs, evaluated with DIGITS digits, as the nearest float."""
+    function = sympy.lambdify(symbols, expression, modules=[{"DiracDelta": _dirac_delta}, "mpmath"])
+    with mpmath.workdps(DIGITS):
+        return float(function(*[mpmath.mpf(x) for x in recipe.inputs]))
 
 
 def _assert_close(actual: float, expected: float, what: str) -> None:
-    assert math.isclose(actual, expected, rel_tol=RELATIVE_TOLERANCE, abs_tol=ABSOLUTE_FLOOR), (
-        f"{what}: engine {actual!r}, SymPy {expected!r}"
-    )
+    assert_close(actual, expected, RELATIVE_TOLERANCE, ABSOLUTE_FLOOR, what)
 
 
-@pytest.mark.parametrize("op", sorted(OPERATIONS))
+@for_every_operation
 @FIRST_ORDER
 @given(data=st.data())
 def test_value_matches_sympy(op: str, data: st.DataObject) -> None:
@@ -82,7 +90,7 @@ def test_value_matches_sympy(op: str, data: st.DataObject) -> None:
     _assert_close(output.data, _exact(_symbolic_output(recipe, symbols), symbols, recipe), "value")
 
 
-@pytest.mark.parametrize("op", sorted(OPERATIONS))
+@for_every_operation
 @FIRST_ORDER
 @given(data=st.data())
 def test_backward_gradients_match_sympy(op: str, data: st.DataObject) -> None:
@@ -96,7 +104,7 @@ def test_backward_gradients_match_sympy(op: str, data: st.DataObject) -> None:
         _assert_close(leaf.grad, expected, f"∂out/∂{symbol}")
 
 
-@pytest.mark.parametrize("op", sorted(OPERATIONS))
+@for_every_operation
 @SECOND_ORDER
 @given(data=st.data())
 def test_second_derivatives_match_sympy(op: str, data: st.DataObject) -> None:

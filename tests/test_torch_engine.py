@@ -12,13 +12,21 @@ installed (CI installs it).
 
 from __future__ import annotations
 
-import math
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graph_strategies import OPERATIONS, Recipe, build, engine_hessian, engine_leaves, engine_output, recipes, torch_rules
+from graph_strategies import (
+    Recipe,
+    assert_close,
+    build,
+    engine_hessian,
+    engine_leaves,
+    engine_output,
+    for_every_operation,
+    recipes,
+    torch_rules,
+)
 
 torch = pytest.importorskip("torch", reason="PyTorch is not installed: `pip install torch` to run the cross-check")
 
@@ -39,12 +47,10 @@ def _torch_output(recipe: Recipe, leaves: list):
 
 
 def _assert_close(actual: float, expected: float, what: str) -> None:
-    assert math.isclose(actual, expected, rel_tol=RELATIVE_TOLERANCE, abs_tol=ABSOLUTE_FLOOR), (
-        f"{what}: engine {actual!r}, PyTorch {expected!r}"
-    )
+    assert_close(actual, expected, RELATIVE_TOLERANCE, ABSOLUTE_FLOOR, what)
 
 
-@pytest.mark.parametrize("op", sorted(OPERATIONS))
+@for_every_operation
 @DETERMINISTIC
 @given(data=st.data())
 def test_value_matches_torch(op: str, data: st.DataObject) -> None:
@@ -53,7 +59,7 @@ def test_value_matches_torch(op: str, data: st.DataObject) -> None:
     _assert_close(engine_output(recipe, engine_leaves(recipe)).data, expected, "value")
 
 
-@pytest.mark.parametrize("op", sorted(OPERATIONS))
+@for_every_operation
 @DETERMINISTIC
 @given(data=st.data())
 def test_gradients_match_torch(op: str, data: st.DataObject) -> None:
@@ -67,7 +73,7 @@ def test_gradients_match_torch(op: str, data: st.DataObject) -> None:
         _assert_close(leaf.grad, expected, f"∂out/∂x{i}")
 
 
-@pytest.mark.parametrize("op", sorted(OPERATIONS))
+@for_every_operation
 @DETERMINISTIC
 @given(data=st.data())
 def test_second_derivatives_match_torch(op: str, data: st.DataObject) -> None:

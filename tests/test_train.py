@@ -314,3 +314,52 @@ def test_accuracy_by_largest_output_needs_several_outputs():
     model = MLP.from_weights([[[1.0]]], [[0.0]], "linear")
     with pytest.raises(ValueError, match="several outputs"):
         evaluate(model, [[1.0]], [1.0], loss="mse", metrics="accuracy")
+
+
+# ------------------------------------------------------------ compile=True
+
+
+def _train_twice(compiled_too: bool, **setup):
+    """Train the same seeded model eagerly and with compile=True; return both histories and parameter lists."""
+    results = []
+    for compile_flag in (False, True):
+        model = MLP(2, setup["nouts"], activation="tanh", output_activation=setup.get("output", "linear"), seed=3)
+        history = fit(
+            model,
+            setup["inputs"],
+            setup["targets"],
+            loss=setup["loss"],
+            optimizer=SGD(model.parameters(), lr=0.05, momentum=0.9),
+            epochs=3,
+            batch_size=setup.get("batch_size"),
+            reduction=setup.get("reduction", "sum"),
+            regularization=setup.get("regularization"),
+            progress=False,
+            compile=compile_flag,
+        )
+        results.append((history, [p.data for p in model.parameters()]))
+    return results
+
+
+_X, _SIGNED = datasets.moons(24, noise=0.1, seed=5)
+_CLASSES = [0 if y < 0 else 1 for y in _SIGNED]
+
+
+@pytest.mark.parametrize(
+    "setup",
+    [
+        {"nouts": [4, 1], "targets": _SIGNED, "loss": "hinge", "regularization": lambda ps: losses.l2(ps, 1e-4)},
+        {"nouts": [4, 1], "targets": _SIGNED, "loss": "hinge", "batch_size": 5, "reduction": "mean"},
+        {"nouts": [4, 1], "targets": [0.5 * y for y in _SIGNED], "loss": "mse", "batch_size": 1},
+        {"nouts": [4, 1], "targets": _CLASSES, "loss": "bce", "output": "sigmoid", "batch_size": 8},
+        {"nouts": [4, 1], "targets": _CLASSES, "loss": "bce_with_logits", "batch_size": 8},
+        {"nouts": [4, 2], "targets": [[1.0, 0.0] if c == 0 else [0.0, 1.0] for c in _CLASSES], "loss": "cross_entropy"},
+        {"nouts": [4, 2], "targets": _CLASSES, "loss": "cross_entropy", "batch_size": 7},
+    ],
+    ids=["hinge-l2-full", "hinge-mean-minibatch", "mse-stochastic", "bce-sigmoid", "bce-logits", "ce-one-hot", "ce-index"],
+)
+def test_compiled_training_equals_eager_training(setup):
+    (eager_history, eager_parameters), (compiled_history, compiled_parameters) = _train_twice(True, inputs=_X, **setup)
+    assert compiled_history.loss == pytest.approx(eager_history.loss, rel=1e-12, abs=1e-12)
+    assert compiled_history.accuracy == eager_history.accuracy
+    assert compiled_parameters == pytest.approx(eager_parameters, rel=1e-12, abs=1e-12)

@@ -1,0 +1,714 @@
+"""Lesson pages: one self-contained HTML file that steps through the forward and backward pass of a graph.
+
+A picture of a graph shows the final gradients; a student learns backpropagation
+by watching them arrive. `lesson(root)` builds a page a teacher can open in any
+browser, offline, from ``file://``, and step through on a projector:
+
+* the forward pass node by node (each node's value appears in its box),
+* the output (the loss), where backward starts with ∂L/∂L = 1,
+* the backward pass, one chain-rule step per edge in the engine's own order:
+  ``∂L/∂p = ∂L/∂n · ∂n/∂p = upstream × local = contribution``, and the running
+  sum where a node is used more than once,
+* the gradients of the leaves, then, given a learning rate, the updates
+  ``x ← x − α·∂L/∂x`` (`nn.lesson` writes a network's, w ← w − α·δ·a, b ← b − α·δ).
+
+Every number on the page comes from the records of the engine: the derivation
+of `autograd.explain` (itself recorded from `autograd.backprop.propagate`) and,
+for a network, `nn.derive`. The page embeds them as JSON and draws the graph
+with `autograd.draw`, inline; the steps find the drawing's nodes by the ids of
+`autograd.draw.node_ids`. Nothing is fetched from anywhere: no CDN, no fonts.
+
+JSON embedded in the page (``"schema": "scalargrad.lesson/1"``)::
+
+    {"schema", "title",
+     "steps": [{"phase" (start, forward, loss, backward, sum, gradients, update, end),
+                "phase_name", "heading", "equation", "numbers", "details": [text],
+                "table": [[text, text]], "focus": DOT id or null, "related": [DOT ids],
+                "edges": ["tail->head" DOT edge names], "operations": [DOT ids],
+                "changes": [[DOT id, "data" | "grad", text shown in the box, "" | "updated"]]}],
+     "nodes": [{"id": DOT id, "label": label on the page, "record": label in "derivation"}],
+     "derivation": `Derivation.to_dict()`, "network": `NetworkDerivation.to_dict()` or null}
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from autograd.backprop import topological_order
+from autograd.draw import _write_atomically, draw, node_ids
+from autograd.explain import (
+    Derivation,
+    EdgeStep,
+    ForwardStep,
+    GradientSum,
+    _expression,
+    explain,
+    format_factor,
+    format_number,
+)
+from autograd.notation import parse_network_name
+from autograd.value import Value
+
+SCHEMA = "scalargrad.lesson/1"
+"""Identifies the layout of the JSON a lesson page embeds."""
+
+GRAPH_PRECISION = 4
+"""Significant digits of the numbers written into the drawing's boxes (the panel shows 6)."""
+
+MAX_NODES = 300
+"""The most Values a lesson steps through by default: each is a forward step and each edge a backward step."""
+
+GRAPH_PANE = (1000.0, 720.0)
+"""The size (CSS pixels) of the page's graph pane on a 1600 × 900 screen: `rankdir=None` picks the layout that fills it best."""
+
+PHASE_NAMES = {
+    "start": "Start",
+    "forward": "Forward",
+    "loss": "Output",
+    "backward": "Backward",
+    "sum": "Backward",
+    "gradients": "Gradients",
+    "update": "Update",
+    "end": "Result",
+}
+"""The name the page shows for each kind of step; consecutive steps of one name form a phase."""
+
+_TEMPLATE = "lesson_template.html"
+_PLACEHOLDER = re.compile(r"@@(TITLE|SVG|DATA)@@")
+
+
+@dataclass(frozen=True)
+class LessonStep:
+    """What the page shows at one step: the panel's text, the highlighted nodes and the numbers written in the boxes.
+
+    Attributes:
+        phase: the kind of step, a key of `PHASE_NAMES`.
+        heading: where the step is (``node 3 of 51``).
+        equation: the step's formula, in words and symbols (the page's largest text).
+        numbers: the same formula with the engine's numbers (``= 0.5 × 1 = 0.5``).
+        details: short lines that say why.
+        table: rows of two cells (a quantity and its value), for summaries.
+        focus: the DOT id of the node the step computes, or None.
+        related: the DOT ids of the nodes it uses.
+        edges: DOT edges to highlight, as Graphviz names them: ``"v3->v5op"``.
+        operations: DOT ids of operation ovals to highlight.
+        changes: ``(DOT id, 'data' or 'grad', text, style)``: what the step writes
+            into a box; style ``'updated'`` marks a parameter after its update.
+    """
+
+    phase: str
+    heading: str
+    equation: str
+    numbers: str = ""
+    details: tuple[str, ...] = ()
+    table: tuple[tuple[str, str], ...] = ()
+    focus: str | None = None
+    related: tuple[str, ...] = ()
+    edges: tuple[str, ...] = ()
+    operations: tuple[str, ...] = ()
+    changes: tuple[tuple[str, str, str, str], ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if self.phase not in PHASE_NAMES:
+            raise ValueError(f"unknown lesson phase {self.phase!r}; use one of {', '.join(PHASE_NAMES)}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The step as JSON-ready data, with the name of its phase."""
+        data = asdict(self)
+        data["phase_name"] = PHASE_NAMES[self.phase]
+        return data
+
+
+def _scale_in_pane(svg: str) -> float:
+    """How much an SVG must be scaled to fit `GRAPH_PANE` (Graphviz states its size in points)."""
+    size = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg)
+    if size is None:
+        return 0.0
+    width, height = (max(float(number), 1.0) for number in size.groups())
+    return min(GRAPH_PANE[0] / width, GRAPH_PANE[1] / height)
+
+
+def _distinct(items: Sequence[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+def _graph_number(x: float) -> str:
+    """A number as the drawing writes it (`draw`'s precision, −0 shown as 0)."""
+    return format_number(x, GRAPH_PRECISION)
+
+
+class LessonGraph:
+    """A graph with its derivation and its drawing, and the steps of a lesson about it.
+
+    The derivation (`autograd.explain`) holds every number; the drawing is
+    `autograd.draw`'s SVG, with the boxes sized for those numbers. On the page,
+    a node is called by its name, by ``L`` if it is an unnamed root (as in
+    `explain`), and otherwise by the id the drawing shows (``v7``), so that the
+    panel and the picture agree. With ``rankdir=None`` the graph is drawn both
+    left to right and top to bottom, and the page gets the drawing that is
+    largest when fitted into its graph pane.
+
+    Attributes:
+        root: the Value the lesson differentiates.
+        derivation: its `Derivation`.
+        ids: the DOT id of every node (`autograd.draw.node_ids`), in drawing order.
+        labels: the label the page uses for every node.
+        svg: the drawing, as SVG text.
+    """
+
+    def __init__(
+        self, root: Value, *, group: bool = False, rankdir: str | None = None, max_nodes: int = MAX_NODES
+    ) -> None:
+        if not isinstance(root, Value):
+            raise TypeError(f"a lesson needs the Value to differentiate, got {type(root).__name__}")
+        if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
+            raise ValueError(f"max_nodes must be a positive int, got {max_nodes!r}")
+        order = topological_order(root)
+        if len(order) > max_nodes:
+            raise ValueError(
+                f"the graph has {len(order)} Values, more than max_nodes={max_nodes}: a lesson shows each one "
+                "as a step, and that many steps teach nothing. Use a smaller expression or network (one example, "
+                "fewer neurons), or raise max_nodes"
+            )
+        self.root = root
+        self.derivation: Derivation = explain(root)
+        self.ids = node_ids(root)
+        self._record_label = {node: self.derivation.label(node) for node in self.ids}
+        self._node_of = {label: node for node, label in self._record_label.items()}
+        self.labels = {node: self._page_label(node) for node in self.ids}
+        self._forward: dict[str, ForwardStep] = {step.label: step for step in self.derivation.forward}
+        with self._drawn_with_derivation():
+            drawings = [
+                draw(root, group=group, precision=GRAPH_PRECISION, rankdir=direction, max_nodes=max_nodes).svg()
+                for direction in ((rankdir,) if rankdir is not None else ("LR", "TB"))
+            ]
+        self.svg = max(drawings, key=_scale_in_pane)
+
+    # ---------------------------------------------------------------- names and numbers
+
+    def _page_label(self, node: Value) -> str:
+        if node.name is not None or (node is self.root and self._names_root()):
+            return self._record_label[node]
+        return self.ids[node]
+
+    def _names_root(self) -> bool:
+        """Whether the drawing calls an unnamed root by explain's label L (if L is free)."""
+        return self.root.name is None and self.derivation.root == "L"
+
+    @contextmanager
+    def _drawn_with_derivation(self) -> Iterator[None]:
+        """While drawing: every node's grad is the derivation's, and an unnamed root is named L; then restored.
+
+        The boxes are sized for the text drawn in them, so they must be drawn with
+        the numbers the page will write there. The user's graph is left as it was.
+        """
+        saved = [(node, node.grad) for node in self.ids]
+        renamed = self._names_root()
+        try:
+            for node in self.ids:
+                node.grad = self.derivation.gradient(node)
+            if renamed:
+                self.root.name = self.derivation.root
+            yield
+        finally:
+            for node, grad in saved:
+                node.grad = grad
+            if renamed:
+                self.root.name = None
+
+    def value(self, node: Value) -> float:
+        """The node's value as the derivation recorded it."""
+        return self._forward[self._record_label[node]].value
+
+    def gradient(self, node: Value) -> float:
+        """∂root/∂node as the derivation recorded it."""
+        return self.derivation.gradient(node)
+
+    def named(self, name: str) -> Value | None:
+        """The first node (in drawing order) with this name, or None."""
+        return next((node for node in self.ids if node.name == name), None)
+
+    def _partial(self, node: Value) -> str:
+        return f"∂{self.labels[self.root]}/∂{self.labels[node]}"
+
+    # ---------------------------------------------------------------- the steps
+
+    def start_step(self, title: str, updates: int = 0) -> LessonStep:
+        """The first page: what the lesson will show, and how to move through it."""
+        nodes, edges = len(self.derivation.forward), len(self.derivation.edges())
+        root = self.labels[self.root]
+        details = [
+            f"Forward pass: the value of each of the {nodes} nodes, from the leaves to {root}.",
+            f"Backward pass: {edges} chain-rule steps in the engine's order, each "
+            f"∂{root}/∂(operand) = upstream × local, and the sums where a node is used more than once.",
+        ]
+        if updates:
+            details.append(f"Then {updates} updates of gradient descent, each against its gradient.")
+        details.append("→ or Next: one step forward; ← or Previous: one step back; Space: play or pause.")
+        return LessonStep("start", "how this lesson goes", title, details=tuple(details))
+
+    def forward_order(self) -> list[Value]:
+        """The nodes in the order the lesson computes them: wave by wave, each leaf just before its first use.
+
+        A node's wave is its depth (the longest path from a leaf), so a network
+        is computed layer by layer as the textbook does: the products w·a, then the
+        sums z, then the activations a, then the next layer. Within a wave the
+        drawing's order decides. Any such order is a topological order, as the
+        engine's is; only the reading order differs.
+        """
+        depth: dict[Value, int] = {}
+        for node in self.ids:  # drawing order lists operands first
+            depth[node] = 1 + max((depth[parent] for parent in node.parents), default=-1)
+        position = {node: index for index, node in enumerate(self.ids)}
+        computed = sorted((node for node in self.ids if node.parents), key=lambda n: (depth[n], position[n]))
+        order: list[Value] = []
+        placed: set[Value] = set()
+        for node in computed:
+            for parent in node.parents:
+                if not parent.parents and parent not in placed:
+                    placed.add(parent)
+                    order.append(parent)
+            order.append(node)
+        return order or [self.root]
+
+    def forward_steps(self) -> list[LessonStep]:
+        """One step per node: its rule, the same with its operands' values, and its value appearing in its box."""
+        order = self.forward_order()
+        steps = []
+        for number, node in enumerate(order, start=1):
+            label, node_id = self.labels[node], self.ids[node]
+            value = self.value(node)
+            change = (node_id, "data", f"data {_graph_number(value)}", "")
+            heading = f"node {number} of {len(order)}"
+            if not node.parents:
+                steps.append(
+                    LessonStep(
+                        "forward",
+                        heading,
+                        f"{label} = {format_number(value)}",
+                        details=(_leaf_role(node),),
+                        focus=node_id,
+                        changes=(change,),
+                    )
+                )
+                continue
+            operands = [self.labels[parent] for parent in node.parents]
+            numbers = [format_factor(self.value(parent)) for parent in node.parents]
+            rule = _expression(node, operands, operands)[0]
+            with_numbers = _expression(node, numbers, numbers)[0]
+            role = _network_role(node) or (
+                f"{label} is computed from {_listing(_distinct(operands))}, which the forward pass already has"
+            )
+            steps.append(
+                LessonStep(
+                    "forward",
+                    heading,
+                    f"{label} = {rule}",
+                    f"= {with_numbers} = {format_number(value)}",
+                    details=(role,),
+                    focus=node_id,
+                    related=_distinct([self.ids[parent] for parent in node.parents]),
+                    edges=self._edges_into(node),
+                    operations=(node_id + "op",),
+                    changes=(change,),
+                )
+            )
+        return steps
+
+    def _edges_into(self, node: Value, parents: Sequence[Value] | None = None) -> tuple[str, ...]:
+        node_id = self.ids[node]
+        tails = node.parents if parents is None else parents
+        return _distinct([f"{self.ids[parent]}->{node_id}op" for parent in tails] + [f"{node_id}op->{node_id}"])
+
+    def output_step(self) -> LessonStep:
+        """The forward pass is done: the root's value, and the seed ∂root/∂root that backward starts from."""
+        root, seed = self.labels[self.root], self.derivation.seed
+        return LessonStep(
+            "loss",
+            "the end of the forward pass",
+            f"{root} = {format_number(self.value(self.root))}",
+            f"∂{root}/∂{root} = {format_number(seed)}",
+            details=(
+                f"{root} is the number to differentiate: the backward pass finds ∂{root}/∂node for every node.",
+                f"It starts here, with ∂{root}/∂{root} = {format_number(seed)} (the seed): "
+                f"{root} changes one for one with itself.",
+            ),
+            focus=self.ids[self.root],
+            changes=((self.ids[self.root], "grad", f"grad {_graph_number(seed)}", ""),),
+        )
+
+    def backward_steps(self) -> list[LessonStep]:
+        """One step per edge in the engine's order, and one per reused node where its contributions add up."""
+        edges = self.derivation.edges()
+        consumers: dict[str, list[str]] = {}
+        for edge in edges:
+            consumers.setdefault(edge.parent, []).append(edge.node)
+        running: dict[str, list[float]] = {}
+        sums: dict[str, float] = {}
+        steps = []
+        number = 0
+        for record in self.derivation.backward:
+            if isinstance(record, GradientSum):
+                steps.append(self._sum_step(record, consumers[record.label]))
+                continue
+            number += 1
+            contributions = running.setdefault(record.parent, [])
+            contributions.append(record.contribution)
+            # The engine's own accumulation, in its order: previous + contribution.
+            sums[record.parent] = record.contribution if len(contributions) == 1 else sums[record.parent] + record.contribution
+            steps.append(self._edge_step(record, number, len(edges), contributions, sums[record.parent]))
+        return steps
+
+    def _edge_step(
+        self, record: EdgeStep, number: int, total: int, contributions: list[float], running: float
+    ) -> LessonStep:
+        node, parent = self._node_of[record.node], self._node_of[record.parent]
+        n, p = self.labels[node], self.labels[parent]
+        path = f"   (path {record.index} of {record.count})" if record.count > 1 else ""
+        upstream_source = "the seed" if node is self.root else "from an earlier step"
+        details = [
+            f"upstream {self._partial(node)} = {format_number(record.upstream)}, {upstream_source}",
+            f"local ∂{n}/∂{p} = {format_number(record.local)}, by the rule {record.rule}"
+            + self._operand_names(node),
+        ]
+        if record.count > 1:
+            terms = " + ".join(format_factor(c) for c in contributions)
+            so_far = format_number(running) if len(contributions) == 1 else f"{terms} = {format_number(running)}"
+            details.append(f"{p} is used {record.count} times; its gradient adds the contributions: so far {so_far}")
+        elif not parent.parents or parse_network_name(parent.name) is not None:
+            details.extend(self._gradient_notes(parent))
+        return LessonStep(
+            "backward",
+            f"chain-rule step {number} of {total}",
+            f"{self._partial(parent)} = {self._partial(node)} · ∂{n}/∂{p}{path}",
+            f"= {format_factor(record.upstream)} × {format_factor(record.local)} = {format_number(record.contribution)}",
+            details=tuple(details),
+            focus=self.ids[parent],
+            related=(self.ids[node],),
+            edges=self._edges_into(node, [parent]),
+            operations=(self.ids[node] + "op",),
+            changes=((self.ids[parent], "grad", f"grad {_graph_number(running)}", ""),),
+        )
+
+    def _operand_names(self, node: Value) -> str:
+        """Which operand each letter of a local rule stands for: ``, where a = w[2]_11 (-0.5), b = …``."""
+        if node.op == "sum" or len(node.parents) > 2:
+            return ""
+        letters = "ab"
+        names = [
+            f"{letter} = {self.labels[parent]} ({format_number(self.value(parent))})"
+            for letter, parent in zip(letters, node.parents)
+        ]
+        return ", where " + ", ".join(names)
+
+    def _sum_step(self, record: GradientSum, consumer_labels: list[str]) -> LessonStep:
+        node = self._node_of[record.label]
+        label = self.labels[node]
+        consumers = [self._node_of[name] for name in _distinct(consumer_labels)]
+        count = len(record.contributions)
+        details = [
+            f"{label} is an operand of {count} operations, so a change in {label} reaches "
+            f"{self.labels[self.root]} along {count} paths: the chain rule adds their contributions.",
+            *self._gradient_notes(node),
+        ]
+        return LessonStep(
+            "sum",
+            f"{label} is used {count} times",
+            f"{self._partial(node)} = sum of its {count} contributions",
+            f"= {' + '.join(format_factor(c) for c in record.contributions)} = {format_number(record.total)}",
+            details=tuple(details),
+            focus=self.ids[node],
+            related=tuple(self.ids[consumer] for consumer in consumers),
+            edges=tuple(f"{self.ids[node]}->{self.ids[consumer]}op" for consumer in consumers),
+            changes=((self.ids[node], "grad", f"grad {_graph_number(record.total)}", ""),),
+        )
+
+    def _gradient_notes(self, node: Value) -> list[str]:
+        """What a completed gradient means, for the nodes of a network and for leaves."""
+        name = parse_network_name(node.name)
+        partial = self._partial(node)
+        if name is not None and name.kind == "z":
+            return [f"{partial} is δ{node.name[1:]}, the delta of neuron {name.neuron} in layer {name.layer}"]
+        if name is not None and name.kind in "wb":
+            return [f"{partial} is complete: the gradient that gradient descent will use for {node.name}"]
+        if not node.parents:
+            return [f"{partial} is complete: {self.labels[node]} is a leaf, so nothing flows further back"]
+        return []
+
+    def gradients_step(self) -> LessonStep:
+        """After the backward pass: a table of the named leaves' gradients (inputs and parameters)."""
+        leaves = [node for node in self.ids if not node.parents and node.name is not None]
+        root = self.labels[self.root]
+        return LessonStep(
+            "gradients",
+            "the end of the backward pass",
+            f"Every node now holds ∂{root}/∂node",
+            details=(
+                f"The gradients of the named leaves, the numbers backward() leaves in their .grad:",
+            ),
+            table=tuple((self._partial(leaf), format_number(self.gradient(leaf))) for leaf in leaves),
+            related=tuple(self.ids[leaf] for leaf in leaves),
+        )
+
+    def trained_leaves(self) -> list[Value]:
+        """What gradient descent changes: the parameters (leaves named ``w[l]_kj``, ``b[l]_k``), else every named leaf."""
+        leaves = [node for node in self.ids if not node.parents and node.name is not None]
+        parameters = [leaf for leaf in leaves if (name := parse_network_name(leaf.name)) and name.kind in "wb"]
+        return parameters or leaves
+
+    def update_step(
+        self,
+        leaf: Value | None,
+        label: str,
+        heading: str,
+        rule: str,
+        numbers: str,
+        updated: float,
+        details: Sequence[str] = (),
+        related: Sequence[Value] = (),
+    ) -> LessonStep:
+        """One update ``label ← rule = numbers``; its new value is written, marked, into the leaf's box.
+
+        `leaf` is None for a parameter the graph does not contain (a neuron
+        nothing reads): the panel shows the update, the drawing has no box for it.
+        """
+        changes = () if leaf is None else ((self.ids[leaf], "data", f"data {_graph_number(updated)}", "updated"),)
+        return LessonStep(
+            "update",
+            heading,
+            f"{label} ← {rule}",
+            f"= {numbers} = {format_number(updated)}",
+            details=tuple(details),
+            focus=None if leaf is None else self.ids[leaf],
+            related=_distinct([self.ids[node] for node in related]),
+            changes=changes,
+        )
+
+    def update_steps(self, learning_rate: float) -> list[LessonStep]:
+        """Gradient descent on `trained_leaves`, x ← x − α·∂root/∂x, then a table of the old and new values."""
+        leaves = self.trained_leaves()
+        alpha = format_number(learning_rate)
+        steps, rows = [], []
+        for number, leaf in enumerate(leaves, start=1):
+            label, gradient, value = self.labels[leaf], self.gradient(leaf), self.value(leaf)
+            updated = value - learning_rate * gradient
+            rows.append((label, value, updated))
+            steps.append(
+                self.update_step(
+                    leaf,
+                    label,
+                    f"update {number} of {len(leaves)}",
+                    f"{label} − α·{self._partial(leaf)}",
+                    f"{format_factor(value)} − {alpha} × {format_factor(gradient)}",
+                    updated,
+                    details=(f"a step against the gradient, scaled by the learning rate α = {alpha}",),
+                )
+            )
+        steps.append(
+            LessonStep(
+                "end",
+                "after one step of gradient descent",
+                f"Each of the {len(leaves)} leaves moved against its gradient",
+                details=(
+                    f"Each moved downhill: for a small enough α, a new forward pass gives a smaller "
+                    f"{self.labels[self.root]}.",
+                ),
+                table=updates_table(rows),
+                related=tuple(self.ids[leaf] for leaf in leaves),
+            )
+        )
+        return steps
+
+    def nodes(self) -> list[dict[str, str]]:
+        """Each node's DOT id, its label on the page and its label in the derivation."""
+        return [
+            {"id": self.ids[node], "label": self.labels[node], "record": self._record_label[node]} for node in self.ids
+        ]
+
+
+def updates_table(rows: Sequence[tuple[str, float, float]]) -> tuple[tuple[str, str], ...]:
+    """(label, old, new) rows as the cells of a panel table: ``w[1]_11``, ``0.5 → 0.499406``."""
+    return tuple((label, f"{format_number(old)} → {format_number(new)}") for label, old, new in rows)
+
+
+def _listing(items: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _leaf_role(node: Value) -> str:
+    name = parse_network_name(node.name)
+    if name is not None and name.kind == "w":
+        return (
+            f"a leaf: the weight from neuron {name.source} of layer {name.layer - 1} to neuron {name.neuron} of "
+            f"layer {name.layer}, a parameter that gradient descent will change"
+        )
+    if name is not None and name.kind == "b":
+        return f"a leaf: the bias of neuron {name.neuron} in layer {name.layer}, a parameter that gradient descent will change"
+    if node.name is None:
+        return "a leaf: a constant, a number written into the formula"
+    return "a leaf: an input, given rather than computed"
+
+
+def _network_role(node: Value) -> str:
+    name = parse_network_name(node.name)
+    if name is None:
+        return ""
+    if name.kind == "z":
+        return f"the weighted input of neuron {name.neuron} in layer {name.layer}: Σ_j w·a + b"
+    if name.kind == "a":
+        return f"the activation (output) of neuron {name.neuron} in layer {name.layer}"
+    return ""
+
+
+# -------------------------------------------------------------------- the page
+
+
+class Lesson:
+    """A lesson page: ``.html`` is the whole self-contained page, ``.save(path)`` writes it.
+
+    Attributes:
+        title: the page's title.
+        steps: the `LessonStep`s, in order.
+        data: everything the page embeds as JSON (layout in the module docstring).
+    """
+
+    def __init__(
+        self, title: str, graph: LessonGraph, steps: Sequence[LessonStep], network: Mapping[str, Any] | None = None
+    ) -> None:
+        if not isinstance(title, str):
+            raise TypeError(f"a lesson's title must be a str, got {type(title).__name__}")
+        if not steps:
+            raise ValueError("a lesson needs at least one step")
+        self.title = title
+        self.steps = list(steps)
+        self._svg = graph.svg
+        self.data: dict[str, Any] = {
+            "schema": SCHEMA,
+            "title": title,
+            "steps": [step.to_dict() for step in self.steps],
+            "nodes": graph.nodes(),
+            "derivation": graph.derivation.to_dict(),
+            "network": None if network is None else dict(network),
+        }
+        self._html: str | None = None
+
+    def __repr__(self) -> str:
+        return f"<Lesson {self.title!r}: {len(self.steps)} steps; .html for the page, .save(path) to write it>"
+
+    @property
+    def html(self) -> str:
+        """The page: one HTML file with the SVG, the CSS, the JavaScript and the data inline."""
+        if self._html is None:
+            template = resources.files("autograd").joinpath(_TEMPLATE).read_text(encoding="utf-8")
+            parts = {"TITLE": html.escape(self.title), "SVG": _inline_svg(self._svg), "DATA": _script_json(self.data)}
+            # One pass: text put in by one placeholder is never read as another.
+            self._html = _PLACEHOLDER.sub(lambda match: parts[match[1]], template)
+        return self._html
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the page to `path` in one step (never half-written); returns the path."""
+        target = Path(path)
+        _write_atomically(target, self.html.encode("utf-8"))
+        return target
+
+    def _repr_html_(self) -> str:
+        """Lets Jupyter show the lesson inline, in a frame of its own."""
+        return (
+            f'<iframe srcdoc="{html.escape(self.html, quote=True)}" title="{html.escape(self.title, quote=True)}" '
+            'style="width: 100%; height: 640px; border: 1px solid #bbb"></iframe>'
+        )
+
+
+def _script_json(data: Mapping[str, Any]) -> str:
+    """`data` as JSON safe inside ``<script>``: no ``<``, ``>`` or ``&`` can end the element or start markup."""
+    try:
+        text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    except ValueError:
+        raise ValueError(
+            "the lesson has an infinite or NaN number, which a page cannot show; "
+            "check the graph with autograd.detect_anomaly() or lower the learning rate"
+        ) from None
+    # JSON has these characters only inside strings, where the \u escapes mean the same.
+    for character, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(character, escape)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def _inline_svg(svg: str) -> str:
+    """Graphviz's SVG document as an element of an HTML page.
+
+    The XML prolog, the DOCTYPE (which names a DTD by URL) and the comments go;
+    so do the namespace declarations, which HTML does not need, and the fixed
+    size, so that the picture fills its pane and the page can zoom it.
+    """
+    body = svg[svg.index("<svg") :]
+    body = re.sub(r"<!--.*?-->\n?", "", body, flags=re.DOTALL)
+    end = body.index(">") + 1
+    opening = re.sub(r'\s(?:width|height|xmlns(?::\w+)?)="[^"]*"', "", body[:end])
+    opening = opening.replace("<svg", '<svg role="img" aria-label="computation graph"', 1)
+    return opening + body[end:]
+
+
+def lesson(
+    root: Value,
+    *,
+    learning_rate: float | None = None,
+    title: str | None = None,
+    group: bool = False,
+    rankdir: str | None = None,
+    max_nodes: int = MAX_NODES,
+) -> Lesson:
+    """A lesson page that steps through the forward and backward pass of `root`'s graph.
+
+    Args:
+        root: the Value to differentiate (an expression's output, a loss).
+        learning_rate: if given, the lesson ends with one step of gradient descent,
+            x ← x − α·∂root/∂x, on the parameters (leaves named w[l]_kj, b[l]_k) or,
+            if there are none, on every named leaf.
+        title: the page's title (default: says what is differentiated).
+        group: box the nodes of each neuron and layer, for graphs built by `nn`.
+        rankdir: ``'LR'`` or ``'TB'`` as in `autograd.draw`; None picks the one that
+            shows the graph largest on the page.
+        max_nodes: refuse graphs with more Values than this (ValueError).
+
+    The graph is not changed: its ``.grad`` values are the same afterwards.
+
+        >>> from autograd import Value, lesson
+        >>> x, y = Value(3.0, name="x"), Value(4.0, name="y")
+        >>> page = lesson(x * y + x)
+        >>> page.save("lesson.html")  # doctest: +SKIP
+    """
+    rate = None
+    if learning_rate is not None:
+        if isinstance(learning_rate, bool) or not isinstance(learning_rate, (int, float)):
+            raise TypeError(f"learning_rate must be a number or None, got {type(learning_rate).__name__}")
+        rate = float(learning_rate)
+        if not rate > 0 or rate == float("inf"):
+            raise ValueError(f"learning_rate must be a positive finite number, got {learning_rate!r}")
+    graph = LessonGraph(root, group=group, rankdir=rankdir, max_nodes=max_nodes)
+    root_label = graph.labels[graph.root]
+    if title is None:
+        title = f"Backpropagation through {root_label}"
+    updates = graph.update_steps(rate) if rate is not None else []
+    steps = [
+        graph.start_step(title, len(updates)),
+        *graph.forward_steps(),
+        graph.output_step(),
+        *graph.backward_steps(),
+        graph.gradients_step(),
+        *updates,
+    ]
+    return Lesson(title, graph, steps)
+
+
+__all__ = ["MAX_NODES", "SCHEMA", "Lesson", "LessonGraph", "LessonStep", "lesson", "updates_table"]

@@ -1,0 +1,251 @@
+"""A lesson page on one step of gradient descent on a small network: `nn.lesson`.
+
+The page is `autograd.lesson`'s (see there): the loss's graph drawn by
+`autograd.draw`, its forward pass node by node and its backward pass edge by
+edge from `autograd.explain`'s records. To them it adds the textbook's view of
+the step, with the numbers of `nn.derive`: the loss formula, the updates
+w ← w − α·δ·a and b ← b − α·δ, and the output and loss after the step. The
+gradients of the two routes are compared before the page is built; they must
+agree (`GradientMismatchError` otherwise).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any, NamedTuple
+
+from autograd import Value
+from autograd.explain import format_factor, format_number
+from autograd.lesson import MAX_NODES, Lesson, LessonGraph, LessonStep, updates_table
+from autograd.notation import activation_name, bias_name, weight_name, weighted_input_name
+from nn.derive import CHECK_TOLERANCE, LOSS_FORMULAS, GradientMismatchError, NetworkDerivation, derive
+from nn.layers import MLP
+from nn.losses import LOSSES
+
+LOSS_NAME = "C"
+"""The name of the loss node, so that the page writes ∂C/∂w as BACKPROP.md does."""
+
+
+def lesson(
+    model: MLP,
+    inputs: Sequence[Any],
+    targets: Sequence[Any] | float,
+    loss: str,
+    learning_rate: float,
+    *,
+    reduction: str = "sum",
+    title: str | None = None,
+    group: bool = False,
+    rankdir: str | None = None,
+    max_nodes: int = MAX_NODES,
+) -> Lesson:
+    """A lesson page on one gradient-descent step of `model`: forward, loss, backward, updates, result.
+
+    The arguments are `nn.derive`'s (one example or a batch, a loss name from
+    `nn.losses.LOSSES`, the learning rate α, the batch `reduction`); `model` is
+    not changed. The network's inputs are named x1, x2, … and the loss C. One
+    example gives the clearest page: in a batch every example has its own copy
+    of every neuron's nodes. `title`, `group`, `rankdir` and `max_nodes` are as
+    in `autograd.lesson`.
+
+        >>> from nn import MLP, lesson
+        >>> model = MLP.from_weights([[[0.5, -0.2]]], [[0.1]], "sigmoid")
+        >>> page = lesson(model, [1.0, 0.0], [1.0], "bce", 0.5)
+        >>> page.save("lesson.html")  # doctest: +SKIP
+    """
+    derivation = derive(model, inputs, targets, loss, learning_rate, reduction=reduction)
+    record = derivation.to_dict()["steps"][0]
+    graph = LessonGraph(
+        _loss_graph(model, record["examples"], loss, reduction), group=group, rankdir=rankdir, max_nodes=max_nodes
+    )
+    _check_agreement(graph, record)
+    if title is None:
+        sizes = " → ".join(map(str, derivation.sizes))
+        title = f"One step of gradient descent on a {sizes} network ({loss}, α = {format_number(learning_rate)})"
+    updates = _update_steps(graph, derivation, record)
+    steps = [
+        graph.start_step(title, len(updates)),
+        *graph.forward_steps(),
+        _loss_step(graph, derivation, record),
+        *graph.backward_steps(),
+        graph.gradients_step(),
+        *updates,
+        _result_step(graph, derivation, record),
+    ]
+    return Lesson(title, graph, steps, network=derivation.to_dict())
+
+
+def _loss_graph(model: MLP, examples: list[dict[str, Any]], loss: str, reduction: str) -> Value:
+    """The loss of a fresh copy of `model` on the examples as `derive` recorded them, inputs named x1, x2, …"""
+    network = MLP.from_dict(model.to_dict())
+    outputs = [
+        network([Value(x, name=f"x{j}") for j, x in enumerate(example["input"], start=1)]) for example in examples
+    ]
+    total = LOSSES[loss](outputs, [example["target"] for example in examples], reduction)
+    total.name = LOSS_NAME
+    return total
+
+
+class _Parameter(NamedTuple):
+    """A weight (kind 'w', row k, column j of layer l) or a bias (kind 'b', j unused); indices 0-based."""
+
+    kind: str
+    l: int
+    k: int
+    j: int = 0
+
+    @property
+    def name(self) -> str:
+        return weight_name(self.l + 1, self.k + 1, self.j + 1) if self.kind == "w" else bias_name(self.l + 1, self.k + 1)
+
+    def entry(self, record: dict[str, Any], table: str) -> float:
+        """The parameter's number in a table of a derive record: 'value', 'gradient' or 'updated'."""
+        numbers = record[_TABLES[table][self.kind == "b"]]
+        return numbers[self.l][self.k][self.j] if self.kind == "w" else numbers[self.l][self.k]
+
+
+_TABLES = {
+    "value": ("weights", "biases"),
+    "gradient": ("weight_gradients", "bias_gradients"),
+    "updated": ("updated_weights", "updated_biases"),
+}
+"""The keys of a derive record's per-parameter tables: (weights, biases) for each kind of number."""
+
+
+def _parameters(record: dict[str, Any]) -> list[_Parameter]:
+    """Every weight and bias of a derive record, layer by layer, each neuron's weights then its bias."""
+    found = []
+    for l, layer in enumerate(record["weights"]):
+        biases = record["biases"][l]
+        for k, row in enumerate(layer):
+            found += [_Parameter("w", l, k, j) for j, w in enumerate(row) if w is not None]
+            if biases is not None and biases[k] is not None:
+                found.append(_Parameter("b", l, k))
+    return found
+
+
+def _check_agreement(graph: LessonGraph, record: dict[str, Any]) -> None:
+    """The backward pass on the page (explain) and the updates (derive) must use the same gradients."""
+    for parameter in _parameters(record):
+        node = graph.named(parameter.name)
+        if node is None:
+            continue
+        shown, formula = graph.gradient(node), parameter.entry(record, "gradient")
+        if not abs(shown - formula) <= CHECK_TOLERANCE * max(1.0, abs(shown)):
+            raise GradientMismatchError(
+                f"{parameter.name}: the engine's backward pass gives {shown!r} but nn.derive's formulas {formula!r}; "
+                "the lesson would contradict itself"
+            )
+
+
+def _vector(values: Sequence[float]) -> str:
+    return ", ".join(format_number(v) for v in values)
+
+
+def _loss_step(graph: LessonGraph, derivation: NetworkDerivation, record: dict[str, Any]) -> LessonStep:
+    examples = record["examples"]
+    details = [
+        f"example {n}: output o = ({_vector(e['output'])}), target y = ({_vector(e['target'])}), C_{n} = "
+        f"{format_number(e['loss'])}"
+        if len(examples) > 1
+        else f"output o = ({_vector(e['output'])}), target y = ({_vector(e['target'])})"
+        for n, e in enumerate(examples, start=1)
+    ]
+    if len(examples) > 1:
+        over = "Σ_n C_n" if derivation.reduction == "sum" else "(1/N) Σ_n C_n"
+        details.append(f"over the batch of {len(examples)}: C = {over}")
+    details.append(f"The backward pass starts at C with ∂C/∂C = {format_number(graph.derivation.seed)}, the seed.")
+    return replace(
+        graph.output_step(),
+        heading=f"the {derivation.loss} loss",
+        equation=LOSS_FORMULAS[derivation.loss],
+        numbers=f"= {format_number(record['loss'])}",
+        details=tuple(details),
+        related=tuple(graph.ids[node] for node in _outputs(graph, derivation)),
+    )
+
+
+def _outputs(graph: LessonGraph, derivation: NetworkDerivation) -> list[Value]:
+    """The first example's output nodes a[L]_k."""
+    layer = len(derivation.sizes) - 1
+    found = [graph.named(activation_name(layer, k)) for k in range(1, derivation.sizes[-1] + 1)]
+    return [node for node in found if node is not None]
+
+
+def _update_steps(graph: LessonGraph, derivation: NetworkDerivation, record: dict[str, Any]) -> list[LessonStep]:
+    """w ← w − α·δ·a and b ← b − α·δ for every parameter, with `derive`'s numbers."""
+    single = len(record["examples"]) == 1
+    example = record["examples"][0]
+    alpha = format_number(derivation.learning_rate)
+    parameters = _parameters(record)
+    steps = []
+    for number, parameter in enumerate(parameters, start=1):
+        kind, l, k, j = parameter
+        name = parameter.name
+        old, gradient = parameter.entry(record, "value"), parameter.entry(record, "gradient")
+        updated = parameter.entry(record, "updated")
+        delta_name = f"δ[{l + 1}]_{k + 1}"
+        delta = example["delta"][l][k]
+        neuron = graph.named(weighted_input_name(l + 1, k + 1)) or graph.named(activation_name(l + 1, k + 1))
+        source_name = f"x{j + 1}" if l == 0 else activation_name(l, j + 1)
+        source = graph.named(source_name) if kind == "w" else None
+        if not single:
+            rule, numbers = f"{name} − α·∂C/∂{name}", f"{format_factor(old)} − {alpha} × {format_factor(gradient)}"
+            why = f"∂C/∂{name} = {format_number(gradient)}, over the batch ({derivation.reduction} of the examples)"
+        elif kind == "w":
+            a = example["input"][j] if l == 0 else example["a"][l - 1][j]
+            rule = f"{name} − α·{delta_name}·{source_name}"
+            numbers = f"{format_factor(old)} − {alpha} × {format_factor(delta)} × {format_factor(a)}"
+            why = (
+                f"∂C/∂{name} = {delta_name}·{source_name} = {format_factor(delta)} × {format_factor(a)} = "
+                f"{format_number(gradient)}, the gradient backward left in {name}"
+            )
+        else:
+            rule, numbers = f"{name} − α·{delta_name}", f"{format_factor(old)} − {alpha} × {format_factor(delta)}"
+            why = (
+                f"∂C/∂{name} = {delta_name}·1 = {format_number(gradient)}: the bias enters "
+                f"{weighted_input_name(l + 1, k + 1)} by addition, so ∂z/∂b = 1"
+            )
+        details = [why]
+        if number == 1:
+            details.append("The boxes get the new parameters; the other values stay those of this forward pass.")
+        steps.append(
+            graph.update_step(
+                graph.named(name),
+                name,
+                f"parameter {number} of {len(parameters)}",
+                rule,
+                numbers,
+                updated,
+                details=details,
+                related=[node for node in (neuron, source) if node is not None],
+            )
+        )
+    return steps
+
+
+def _result_step(graph: LessonGraph, derivation: NetworkDerivation, record: dict[str, Any]) -> LessonStep:
+    before, after = record["loss"], record["loss_after"]
+    outputs = " ; ".join(
+        f"({_vector(e['output'])}) → ({_vector(o)})" for e, o in zip(record["examples"], record["outputs_after"])
+    )
+    verdict = "went down" if after < before else "did not go down: α is too large here"
+    rows = [(p.name, p.entry(record, "value"), p.entry(record, "updated")) for p in _parameters(record)]
+    return LessonStep(
+        "end",
+        "after one step of gradient descent",
+        f"o: {outputs}",
+        f"C: {format_number(before)} → {format_number(after)}",
+        details=(
+            f"A new forward pass with the updated parameters: the loss {verdict}.",
+            f"Check: the {record['check']['compared']} gradients and deltas of the textbook formulas (nn.derive) "
+            f"equal the engine's .grad; max |difference| = {record['check']['max_abs_difference']:.3g}.",
+        ),
+        table=updates_table(rows),
+        focus=graph.ids[graph.root],
+        related=tuple(graph.ids[node] for node in _outputs(graph, derivation)),
+    )
+
+
+__all__ = ["LOSS_NAME", "lesson"]
