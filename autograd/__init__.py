@@ -36,6 +36,7 @@ from autograd.functions import (
 from autograd.draw import Graph, draw
 from autograd.explain import Derivation, explain
 from autograd.gradcheck import GradcheckError, gradcheck, numeric_gradient
+from autograd.lesson import Lesson, lesson
 from autograd.modes import detect_anomaly, is_grad_enabled, no_grad
 from autograd.value import Value
 
@@ -46,6 +47,7 @@ __all__ = [
     "Derivation",
     "GradcheckError",
     "Graph",
+    "Lesson",
     "TracingError",
     "Value",
     "__version__",
@@ -60,6 +62,7 @@ __all__ = [
     "gradcheck",
     "is_grad_enabled",
     "leaky_relu",
+    "lesson",
     "log",
     "log_softmax",
     "logsumexp",

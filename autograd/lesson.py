@@ -38,13 +38,13 @@ import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from autograd.backprop import topological_order
-from autograd.draw import _write_atomically, draw, node_ids
+from autograd.draw import RANKDIRS, _write_atomically, draw, node_ids
 from autograd.explain import (
     Derivation,
     EdgeStep,
@@ -115,17 +115,21 @@ class LessonStep:
     related: tuple[str, ...] = ()
     edges: tuple[str, ...] = ()
     operations: tuple[str, ...] = ()
-    changes: tuple[tuple[str, str, str, str], ...] = field(default=())
+    changes: tuple[tuple[str, str, str, str], ...] = ()
 
     def __post_init__(self) -> None:
         if self.phase not in PHASE_NAMES:
             raise ValueError(f"unknown lesson phase {self.phase!r}; use one of {', '.join(PHASE_NAMES)}")
 
     def to_dict(self) -> dict[str, Any]:
-        """The step as JSON-ready data, with the name of its phase."""
-        data = asdict(self)
+        """The step as JSON-ready data (lists, as the page reads them back), with the name of its phase."""
+        data = {name: _as_lists(value) for name, value in asdict(self).items()}
         data["phase_name"] = PHASE_NAMES[self.phase]
         return data
+
+
+def _as_lists(value: Any) -> Any:
+    return [_as_lists(item) for item in value] if isinstance(value, tuple) else value
 
 
 def _scale_in_pane(svg: str) -> float:
@@ -150,7 +154,9 @@ class LessonGraph:
     """A graph with its derivation and its drawing, and the steps of a lesson about it.
 
     The derivation (`autograd.explain`) holds every number; the drawing is
-    `autograd.draw`'s SVG, with the boxes sized for those numbers. On the page,
+    `autograd.draw`'s SVG. It is drawn when `svg` is first read, after the
+    steps are made, with every box wide enough for the widest number a step
+    writes into it (the running sums, a parameter's new value). On the page,
     a node is called by its name, by ``L`` if it is an unnamed root (as in
     `explain`), and otherwise by the id the drawing shows (``v7``), so that the
     panel and the picture agree. With ``rankdir=None`` the graph is drawn both
@@ -162,7 +168,6 @@ class LessonGraph:
         derivation: its `Derivation`.
         ids: the DOT id of every node (`autograd.draw.node_ids`), in drawing order.
         labels: the label the page uses for every node.
-        svg: the drawing, as SVG text.
     """
 
     def __init__(
@@ -172,6 +177,12 @@ class LessonGraph:
             raise TypeError(f"a lesson needs the Value to differentiate, got {type(root).__name__}")
         if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
             raise ValueError(f"max_nodes must be a positive int, got {max_nodes!r}")
+        if not isinstance(group, bool):
+            raise TypeError(f"group must be True or False, got {group!r}")
+        if rankdir is not None and rankdir not in RANKDIRS:
+            raise ValueError(
+                f"rankdir must be None (choose the larger picture) or one of {', '.join(RANKDIRS)}, got {rankdir!r}"
+            )
         order = topological_order(root)
         if len(order) > max_nodes:
             raise ValueError(
@@ -186,12 +197,28 @@ class LessonGraph:
         self._node_of = {label: node for node, label in self._record_label.items()}
         self.labels = {node: self._page_label(node) for node in self.ids}
         self._forward: dict[str, ForwardStep] = {step.label: step for step in self.derivation.forward}
-        with self._drawn_with_derivation():
-            drawings = [
-                draw(root, group=group, precision=GRAPH_PRECISION, rankdir=direction, max_nodes=max_nodes).svg()
-                for direction in ((rankdir,) if rankdir is not None else ("LR", "TB"))
-            ]
-        self.svg = max(drawings, key=_scale_in_pane)
+        self._group, self._rankdir, self._max_nodes = group, rankdir, max_nodes
+        self._widest: dict[tuple[Value, str], float] = {}
+        self._svg: str | None = None
+
+    @property
+    def svg(self) -> str:
+        """The drawing, as SVG text: drawn on first use, in the layout that shows it largest (unless `rankdir`)."""
+        if self._svg is None:
+            directions = ("LR", "TB") if self._rankdir is None else (self._rankdir,)
+            with self._drawn_with_widest_numbers():
+                drawings = [
+                    draw(
+                        self.root,
+                        group=self._group,
+                        precision=GRAPH_PRECISION,
+                        rankdir=direction,
+                        max_nodes=self._max_nodes,
+                    ).svg()
+                    for direction in directions
+                ]
+            self._svg = max(drawings, key=_scale_in_pane)
+        return self._svg
 
     # ---------------------------------------------------------------- names and numbers
 
@@ -204,24 +231,34 @@ class LessonGraph:
         """Whether the drawing calls an unnamed root by explain's label L (if L is free)."""
         return self.root.name is None and self.derivation.root == "L"
 
-    @contextmanager
-    def _drawn_with_derivation(self) -> Iterator[None]:
-        """While drawing: every node's grad is the derivation's, and an unnamed root is named L; then restored.
+    def _write(self, node: Value, field: str, number: float, style: str = "") -> tuple[str, str, str, str]:
+        """A step's change to a box (``field`` 'data' or 'grad'), remembering the widest number each box shows."""
+        text = _graph_number(number)
+        key = (node, field)
+        if key not in self._widest or len(text) > len(_graph_number(self._widest[key])):
+            self._widest[key] = number
+        return (self.ids[node], field, f"{field} {text}", style)
 
-        The boxes are sized for the text drawn in them, so they must be drawn with
-        the numbers the page will write there. The user's graph is left as it was.
+    @contextmanager
+    def _drawn_with_widest_numbers(self) -> Iterator[None]:
+        """While drawing: each box holds the widest number the steps write into it, an unnamed root is named L.
+
+        Graphviz sizes a box for the text drawn in it, so the drawing must be made
+        with those numbers; the page then writes each step's numbers in. The
+        user's graph is restored afterwards.
         """
-        saved = [(node, node.grad) for node in self.ids]
+        saved = [(node, node.data, node.grad) for node in self.ids]
         renamed = self._names_root()
         try:
             for node in self.ids:
-                node.grad = self.derivation.gradient(node)
+                node.data = self._widest.get((node, "data"), self.value(node))
+                node.grad = self._widest.get((node, "grad"), self.gradient(node))
             if renamed:
                 self.root.name = self.derivation.root
             yield
         finally:
-            for node, grad in saved:
-                node.grad = grad
+            for node, data, grad in saved:
+                node.data, node.grad = data, grad
             if renamed:
                 self.root.name = None
 
@@ -248,8 +285,10 @@ class LessonGraph:
         root = self.labels[self.root]
         details = [
             f"Forward pass: the value of each of the {nodes} nodes, from the leaves to {root}.",
-            f"Backward pass: {edges} chain-rule steps in the engine's order, each "
-            f"∂{root}/∂(operand) = upstream × local, and the sums where a node is used more than once.",
+            (
+                f"Backward pass: {edges} chain-rule steps in the engine's order, each "
+                f"∂{root}/∂(operand) = upstream × local, and the sums where a node is used more than once."
+            ),
         ]
         if updates:
             details.append(f"Then {updates} updates of gradient descent, each against its gradient.")
@@ -287,7 +326,7 @@ class LessonGraph:
         for number, node in enumerate(order, start=1):
             label, node_id = self.labels[node], self.ids[node]
             value = self.value(node)
-            change = (node_id, "data", f"data {_graph_number(value)}", "")
+            change = self._write(node, "data", value)
             heading = f"node {number} of {len(order)}"
             if not node.parents:
                 steps.append(
@@ -339,11 +378,13 @@ class LessonGraph:
             f"∂{root}/∂{root} = {format_number(seed)}",
             details=(
                 f"{root} is the number to differentiate: the backward pass finds ∂{root}/∂node for every node.",
-                f"It starts here, with ∂{root}/∂{root} = {format_number(seed)} (the seed): "
-                f"{root} changes one for one with itself.",
+                (
+                    f"It starts here, with ∂{root}/∂{root} = {format_number(seed)} (the seed): "
+                    f"{root} changes one for one with itself."
+                ),
             ),
             focus=self.ids[self.root],
-            changes=((self.ids[self.root], "grad", f"grad {_graph_number(seed)}", ""),),
+            changes=(self._write(self.root, "grad", seed),),
         )
 
     def backward_steps(self) -> list[LessonStep]:
@@ -364,7 +405,9 @@ class LessonGraph:
             contributions = running.setdefault(record.parent, [])
             contributions.append(record.contribution)
             # The engine's own accumulation, in its order: previous + contribution.
-            sums[record.parent] = record.contribution if len(contributions) == 1 else sums[record.parent] + record.contribution
+            sums[record.parent] = (
+                record.contribution if len(contributions) == 1 else sums[record.parent] + record.contribution
+            )
             steps.append(self._edge_step(record, number, len(edges), contributions, sums[record.parent]))
         return steps
 
@@ -377,8 +420,7 @@ class LessonGraph:
         upstream_source = "the seed" if node is self.root else "from an earlier step"
         details = [
             f"upstream {self._partial(node)} = {format_number(record.upstream)}, {upstream_source}",
-            f"local ∂{n}/∂{p} = {format_number(record.local)}, by the rule {record.rule}"
-            + self._operand_names(node),
+            f"local ∂{n}/∂{p} = {format_number(record.local)}, by the rule {record.rule}" + self._operand_names(node),
         ]
         if record.count > 1:
             terms = " + ".join(format_factor(c) for c in contributions)
@@ -396,7 +438,7 @@ class LessonGraph:
             related=(self.ids[node],),
             edges=self._edges_into(node, [parent]),
             operations=(self.ids[node] + "op",),
-            changes=((self.ids[parent], "grad", f"grad {_graph_number(running)}", ""),),
+            changes=(self._write(parent, "grad", running),),
         )
 
     def _operand_names(self, node: Value) -> str:
@@ -416,8 +458,10 @@ class LessonGraph:
         consumers = [self._node_of[name] for name in _distinct(consumer_labels)]
         count = len(record.contributions)
         details = [
-            f"{label} is an operand of {count} operations, so a change in {label} reaches "
-            f"{self.labels[self.root]} along {count} paths: the chain rule adds their contributions.",
+            (
+                f"{label} is an operand of {count} operations, so a change in {label} reaches "
+                f"{self.labels[self.root]} along {count} paths: the chain rule adds their contributions."
+            ),
             *self._gradient_notes(node),
         ]
         return LessonStep(
@@ -429,7 +473,7 @@ class LessonGraph:
             focus=self.ids[node],
             related=tuple(self.ids[consumer] for consumer in consumers),
             edges=tuple(f"{self.ids[node]}->{self.ids[consumer]}op" for consumer in consumers),
-            changes=((self.ids[node], "grad", f"grad {_graph_number(record.total)}", ""),),
+            changes=(self._write(node, "grad", record.total),),
         )
 
     def _gradient_notes(self, node: Value) -> list[str]:
@@ -437,31 +481,43 @@ class LessonGraph:
         name = parse_network_name(node.name)
         partial = self._partial(node)
         if name is not None and name.kind == "z":
-            return [f"{partial} is δ{node.name[1:]}, the delta of neuron {name.neuron} in layer {name.layer}"]
+            return [
+                f"{partial} is δ[{name.layer}]_{name.neuron}, the delta of neuron {name.neuron} in layer {name.layer}"
+            ]
         if name is not None and name.kind in "wb":
             return [f"{partial} is complete: the gradient that gradient descent will use for {node.name}"]
         if not node.parents:
             return [f"{partial} is complete: {self.labels[node]} is a leaf, so nothing flows further back"]
         return []
 
+    def named_leaves(self) -> list[Value]:
+        """The named leaves: parameters first, in the textbook's order (layer, neuron, input), then the others."""
+        position = {node: index for index, node in enumerate(self.ids)}
+
+        def textbook_order(leaf: Value) -> tuple[int, ...]:
+            name = parse_network_name(leaf.name)
+            if name is None or name.kind not in "wb":
+                return (1, position[leaf])
+            return (0, name.layer, name.neuron, "wb".index(name.kind), name.source or 0)
+
+        return sorted((node for node in self.ids if not node.parents and node.name is not None), key=textbook_order)
+
     def gradients_step(self) -> LessonStep:
-        """After the backward pass: a table of the named leaves' gradients (inputs and parameters)."""
-        leaves = [node for node in self.ids if not node.parents and node.name is not None]
+        """After the backward pass: a table of the named leaves' gradients (parameters, then inputs)."""
+        leaves = self.named_leaves()
         root = self.labels[self.root]
         return LessonStep(
             "gradients",
             "the end of the backward pass",
             f"Every node now holds ∂{root}/∂node",
-            details=(
-                f"The gradients of the named leaves, the numbers backward() leaves in their .grad:",
-            ),
+            details=("The gradients of the named leaves, the numbers backward() leaves in their .grad:",),
             table=tuple((self._partial(leaf), format_number(self.gradient(leaf))) for leaf in leaves),
             related=tuple(self.ids[leaf] for leaf in leaves),
         )
 
     def trained_leaves(self) -> list[Value]:
         """What gradient descent changes: the parameters (leaves named ``w[l]_kj``, ``b[l]_k``), else every named leaf."""
-        leaves = [node for node in self.ids if not node.parents and node.name is not None]
+        leaves = self.named_leaves()
         parameters = [leaf for leaf in leaves if (name := parse_network_name(leaf.name)) and name.kind in "wb"]
         return parameters or leaves
 
@@ -481,7 +537,7 @@ class LessonGraph:
         `leaf` is None for a parameter the graph does not contain (a neuron
         nothing reads): the panel shows the update, the drawing has no box for it.
         """
-        changes = () if leaf is None else ((self.ids[leaf], "data", f"data {_graph_number(updated)}", "updated"),)
+        changes = () if leaf is None else (self._write(leaf, "data", updated, "updated"),)
         return LessonStep(
             "update",
             heading,
@@ -496,7 +552,7 @@ class LessonGraph:
     def update_steps(self, learning_rate: float) -> list[LessonStep]:
         """Gradient descent on `trained_leaves`, x ← x − α·∂root/∂x, then a table of the old and new values."""
         leaves = self.trained_leaves()
-        alpha = format_number(learning_rate)
+        alpha, root = format_number(learning_rate), self.labels[self.root]
         steps, rows = [], []
         for number, leaf in enumerate(leaves, start=1):
             label, gradient, value = self.labels[leaf], self.gradient(leaf), self.value(leaf)
@@ -518,10 +574,7 @@ class LessonGraph:
                 "end",
                 "after one step of gradient descent",
                 f"Each of the {len(leaves)} leaves moved against its gradient",
-                details=(
-                    f"Each moved downhill: for a small enough α, a new forward pass gives a smaller "
-                    f"{self.labels[self.root]}.",
-                ),
+                details=(f"Each moved downhill: for a small enough α, a new forward pass gives a smaller {root}.",),
                 table=updates_table(rows),
                 related=tuple(self.ids[leaf] for leaf in leaves),
             )
@@ -625,7 +678,7 @@ class Lesson:
         """Lets Jupyter show the lesson inline, in a frame of its own."""
         return (
             f'<iframe srcdoc="{html.escape(self.html, quote=True)}" title="{html.escape(self.title, quote=True)}" '
-            'style="width: 100%; height: 640px; border: 1px solid #bbb"></iframe>'
+            'style="width: 100%; height: 760px; border: 1px solid #bbb"></iframe>'
         )
 
 
@@ -701,7 +754,7 @@ def lesson(
         title = f"Backpropagation through {root_label}"
     updates = graph.update_steps(rate) if rate is not None else []
     steps = [
-        graph.start_step(title, len(updates)),
+        graph.start_step(title, sum(step.phase == "update" for step in updates)),
         *graph.forward_steps(),
         graph.output_step(),
         *graph.backward_steps(),

@@ -97,7 +97,9 @@ class _Parameter(NamedTuple):
 
     @property
     def name(self) -> str:
-        return weight_name(self.l + 1, self.k + 1, self.j + 1) if self.kind == "w" else bias_name(self.l + 1, self.k + 1)
+        return (
+            weight_name(self.l + 1, self.k + 1, self.j + 1) if self.kind == "w" else bias_name(self.l + 1, self.k + 1)
+        )
 
     def entry(self, record: dict[str, Any], table: str) -> float:
         """The parameter's number in a table of a derive record: 'value', 'gradient' or 'updated'."""
@@ -239,8 +241,11 @@ def _result_step(graph: LessonGraph, derivation: NetworkDerivation, record: dict
         f"C: {format_number(before)} → {format_number(after)}",
         details=(
             f"A new forward pass with the updated parameters: the loss {verdict}.",
-            f"Check: the {record['check']['compared']} gradients and deltas of the textbook formulas (nn.derive) "
-            f"equal the engine's .grad; max |difference| = {record['check']['max_abs_difference']:.3g}.",
+            (
+                f"Check: the {record['check']['compared']} gradients and deltas of the textbook formulas "
+                f"(nn.derive) equal the engine's .grad; max |difference| = "
+                f"{record['check']['max_abs_difference']:.3g}."
+            ),
         ),
         table=updates_table(rows),
         focus=graph.ids[graph.root],

@@ -159,14 +159,59 @@ def _sympy_log_sum_exp(*xs: sympy.Expr) -> sympy.Expr:
     return sympy.log(sympy.Add(*[sympy.exp(x) for x in xs]))
 
 
+class Ramp(sympy.Function):
+    """max(a, 0), left unevaluated; its derivative is `UnitStep`.
+
+    SymPy's own ``Max`` compares its arguments through the assumption system,
+    which can recurse without end on expressions such as ``exp(x**(2x))``;
+    this function asks SymPy nothing, and `NUMERIC_FUNCTIONS` evaluates it.
+    (SymPy's ``Abs`` is avoided for a similar reason: unless SymPy can prove
+    its argument real, its derivative comes out in terms of re() and im().)
+    """
+
+    def fdiff(self, argindex: int = 1) -> sympy.Expr:
+        return UnitStep(self.args[0])
+
+
+class UnitStep(sympy.Function):
+    """1 for a > 0, 0 for a < 0; its derivative is `UnitImpulse`."""
+
+    def fdiff(self, argindex: int = 1) -> sympy.Expr:
+        return UnitImpulse(self.args[0])
+
+
+class UnitImpulse(sympy.Function):
+    """The derivative of the unit step: 0 everywhere except at a = 0, where recipes never evaluate it."""
+
+
+def _only_off_the_kink(rule: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def numeric(a: Any) -> Any:
+        if a == 0:
+            raise ValueError("a recipe evaluated a kink exactly at its corner; graph_strategies should prevent that")
+        return rule(a)
+
+    return numeric
+
+
+#: How `lambdify` evaluates the functions above.
+NUMERIC_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "Ramp": _only_off_the_kink(lambda a: a if a > 0 else 0 * a),
+    "UnitStep": _only_off_the_kink(lambda a: 1 + 0 * a if a > 0 else 0 * a),
+    "UnitImpulse": _only_off_the_kink(lambda a: 0 * a),
+}
+
+
 # Textbook definitions, not the stable forms: SymPy evaluates them exactly.
+# |a| = ramp(a) + ramp(−a); relu(a) = ramp(a); leaky_relu(a) = ramp(a) − slope·ramp(−a);
+# clamp(a) = low + ramp(a − low) − ramp(a − high).
 SYMPY_RULES: Rules = {
     **_ARITHMETIC,
+    "abs": lambda a: Ramp(a) + Ramp(-a),
     **_same_named(sympy),
     "sigmoid": lambda a: 1 / (1 + sympy.exp(-a)),
-    "relu": lambda a: sympy.Max(a, 0),
-    "leaky_relu": lambda a, slope: sympy.Max(a, 0) + sympy.Rational(slope) * sympy.Min(a, 0),
-    "clamp": lambda a, low, high: sympy.Min(sympy.Max(a, sympy.Rational(low)), sympy.Rational(high)),
+    "relu": Ramp,
+    "leaky_relu": lambda a, slope: Ramp(a) - sympy.Rational(slope) * Ramp(-a),
+    "clamp": lambda a, low, high: sympy.Rational(low) + Ramp(a - sympy.Rational(low)) - Ramp(a - sympy.Rational(high)),
     "softplus": lambda a: sympy.log(1 + sympy.exp(a)),
     "sum": lambda *xs: sympy.Add(*xs),
     "logsumexp": _sympy_log_sum_exp,

@@ -1,0 +1,143 @@
+"""`scalargrad lesson SOURCE -o lesson.html`: a page that steps through forward and backward pass.
+
+SOURCE is a network spec (a ``.json`` file, as ``scalargrad derive`` reads:
+the page then ends with the updates of one gradient-descent step, `nn.lesson`)
+or an expression with ``--var`` values (as ``scalargrad graph`` takes:
+`autograd.lesson`). The page is built completely in memory and then appears in
+one step, so an error never leaves a half-written file.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from autograd.commands import CommandError
+from autograd.commands.graph import _indented, parse_variables
+from autograd.draw import RANKDIRS
+from autograd.expression import ParseError, UndefinedVariableError, parse_expression
+from autograd.lesson import MAX_NODES, Lesson, lesson
+
+_EXAMPLE = """examples:
+  scalargrad lesson demos/examples/seed001_two_hidden_layers.json -o seed001.html
+  scalargrad lesson "tanh(x1*w1 + x2*w2 + b)" --var x1=2 --var x2=0 --var w1=-3 --var w2=1 \\
+      --var b=6.8813735870195432 --learning-rate 0.1 -o neuron.html
+
+Open the page in any browser (it works offline, from file://): → and ← step,
+Space plays, Home and End jump, W shows the whole graph."""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the `lesson` subcommand."""
+    parser = subparsers.add_parser(
+        "lesson",
+        help="write an HTML page that steps through the forward and backward pass",
+        description="Write one self-contained HTML page that shows the computation graph of a network spec\n"
+        "or an expression and steps through it: the forward pass node by node, the backward pass\n"
+        "edge by edge (upstream × local = contribution), then the gradient-descent updates.",
+        epilog=_EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("source", metavar="SOURCE", help='a spec file (SPEC.json) or an expression such as "x*y + x"')
+    parser.add_argument(
+        "--var", action="append", default=[], metavar="NAME=NUMBER", help="a variable of the expression and its value"
+    )
+    parser.add_argument("-o", "--output", required=True, metavar="PATH", help="the page to write (.html)")
+    parser.add_argument(
+        "--learning-rate",
+        type=_positive_number,
+        metavar="ALPHA",
+        help="an expression: end with the update x ← x − α·∂L/∂x of each variable; a spec: replace its rate",
+    )
+    parser.add_argument("--title", help="the page's title (default: the spec's name, or the expression)")
+    parser.add_argument("--group", action="store_true", help="box each neuron and layer of a network")
+    parser.add_argument(
+        "--rankdir", choices=RANKDIRS, help="the graph's direction (default: whichever shows it largest)"
+    )
+    parser.add_argument(
+        "--max-nodes",
+        type=int,
+        default=MAX_NODES,
+        metavar="N",
+        help=f"refuse graphs of more than N values (default {MAX_NODES})",
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check the output path, build the lesson from the spec or the expression, write it."""
+    output = Path(args.output)
+    if output.suffix.lower() not in (".html", ".htm"):
+        raise CommandError(f"-o {args.output}: a lesson is an HTML page; give the file the extension .html")
+    if not output.parent.is_dir():
+        raise CommandError(f"-o {args.output}: the folder {str(output.parent)!r} does not exist")
+    try:
+        page = _spec_lesson(args) if args.source.lower().endswith(".json") else _expression_lesson(args)
+        text = page.html
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+    try:
+        page.save(output)
+    except OSError as error:
+        raise CommandError(f"cannot write {str(output)!r}: {error.strerror or error}") from None
+    print(f"wrote {output} ({len(page.steps)} steps, {len(text) // 1024} KiB); open it in a browser")
+    return 0
+
+
+def _spec_lesson(args: argparse.Namespace) -> Lesson:
+    # Imported here: the expression lessons need nothing from nn.
+    from nn.derive import GradientMismatchError
+    from nn.lesson import lesson as network_lesson
+    from nn.spec import SpecError, load_spec
+
+    if args.var:
+        raise CommandError(f"--var is for an expression; {args.source} is a spec file, which gives the input itself")
+    try:
+        spec = load_spec(args.source)
+    except SpecError as error:
+        raise CommandError(str(error)) from None
+    try:
+        return network_lesson(
+            spec.model(),
+            spec.inputs,
+            spec.targets,
+            spec.loss,
+            spec.learning_rate if args.learning_rate is None else args.learning_rate,
+            reduction=spec.reduction,
+            title=args.title if args.title is not None else spec.name,
+            group=args.group,
+            rankdir=args.rankdir,
+            max_nodes=args.max_nodes,
+        )
+    except GradientMismatchError as error:
+        raise CommandError(f"the derivation does not match the engine: {error}") from None
+
+
+def _expression_lesson(args: argparse.Namespace) -> Lesson:
+    variables = parse_variables(args.var)
+    try:
+        root = parse_expression(args.source, variables)
+    except UndefinedVariableError as error:
+        raise CommandError(
+            f"{error}; give it a value with --var {error.name}=NUMBER", _indented(error.pointer())
+        ) from None
+    except ParseError as error:
+        raise CommandError(str(error), _indented(error.pointer())) from None
+    return lesson(
+        root,
+        learning_rate=args.learning_rate,
+        title=args.title if args.title is not None else f"L = {args.source.strip()}",
+        group=args.group,
+        rankdir=args.rankdir,
+        max_nodes=args.max_nodes,
+    )
+
+
+def _positive_number(text: str) -> float:
+    try:
+        number = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 < number < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
+    return number

@@ -1,0 +1,196 @@
+"""A real browser steps through lesson pages: Debian's Chromium, driven by Playwright, from file://.
+
+No browser is downloaded: Playwright launches the system's /usr/bin/chromium
+(installed by .ci/run). Screenshots of the first, a middle and the last step
+of the seed 001 lesson go to pytest's tmp folder and to /tmp/lesson_shots/.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from autograd import Value, lesson
+from nn import lesson as network_lesson
+from nn.losses import bce
+from nn.spec import load_spec
+
+SEED001 = Path(__file__).resolve().parent.parent / "demos" / "examples" / "seed001_two_hidden_layers.json"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SHOTS = Path("/tmp/lesson_shots")
+VIEWPORT = {"width": 1600, "height": 900}
+
+# What the page shows now: the panel's texts, the highlighted nodes and the step counter.
+STATE = """() => {
+  const svg = document.querySelector('#graph > svg');
+  const text = (id) => document.getElementById(id).textContent.replace(/\\u2060/g, '');
+  return {
+    step: document.body.dataset.step,
+    counter: text('counter'),
+    phase: text('phase'),
+    equation: text('equation'),
+    numbers: text('numbers'),
+    focus: svg.dataset.focus,
+    related: svg.dataset.related,
+    halos: document.querySelectorAll('#lesson-marks rect.focus').length,
+  };
+}"""
+
+# Each Value box's last text (its grad), by DOT id.
+GRADIENTS = """(ids) => Object.fromEntries(ids.map((id) => {
+  const g = [...document.querySelectorAll('#graph g.node')].find((n) => n.querySelector('title').textContent === id);
+  const texts = g.querySelectorAll(':scope > text');
+  return [id, texts[texts.length - 1].textContent];
+}))"""
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is absent (Debian: apt-get install chromium; .ci/run installs it)")
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="Playwright is absent; install the test extra: pip install -e '.[test]'"
+    )
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class OpenPage:
+    """A lesson opened from file://, with every console error, page error and dialog it produced."""
+
+    def __init__(self, browser: Any, path: Path) -> None:
+        self.page = browser.new_page(viewport=VIEWPORT)
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("console", lambda message: self.errors.append(message.text) if message.type == "error" else None)
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on("dialog", self._dialog)
+        self.page.goto(path.resolve().as_uri())
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def state(self) -> dict[str, Any]:
+        return self.page.evaluate(STATE)
+
+
+def engine_gradients() -> dict[str, float]:
+    """Seed 001's gradients from the engine itself: the same network and loss, built here, after backward()."""
+    spec = load_spec(SEED001)
+    model = spec.model()
+    output = model([Value(x, name=f"x{j}") for j, x in enumerate(spec.inputs[0], start=1)])
+    loss = bce([output], spec.targets)
+    loss.backward()
+    named = {p.name: p.grad for p in model.parameters()}
+    named["C"] = loss.grad
+    return named
+
+
+def test_stepping_through_the_seed001_lesson(browser: Any, tmp_path: Path):
+    spec = load_spec(SEED001)
+    page_object = network_lesson(
+        spec.model(), spec.inputs, spec.targets, spec.loss, spec.learning_rate, title=spec.name
+    )
+    path = page_object.save(tmp_path / "seed001.html")
+    total = len(page_object.steps)
+    opened = OpenPage(browser, path)
+    page = opened.page
+    SHOTS.mkdir(exist_ok=True)
+    middle = next(i for i, step in enumerate(page_object.steps) if step.phase == "backward") + 14
+    shots = {0: "first", middle: "middle", total - 1: "last"}
+
+    previous = opened.state()
+    assert previous["counter"] == f"Step 1 / {total}"
+    for index in range(total):
+        if index:
+            page.keyboard.press("ArrowRight")
+            state = opened.state()
+            assert state["step"] == str(index) and state["counter"] == f"Step {index + 1} / {total}"
+            assert state["equation"] != previous["equation"] or state["numbers"] != previous["numbers"], index
+            assert (state["focus"], state["related"]) != (previous["focus"], previous["related"]), index
+            assert state["halos"] == (1 if state["focus"] else 0)
+            previous = state
+        if index in shots:
+            page.wait_for_timeout(400)  # the camera's move
+            picture = tmp_path / f"lesson_{shots[index]}.png"
+            page.screenshot(path=str(picture))
+            shutil.copy(picture, SHOTS / picture.name)
+    assert previous["phase"] == "Result" and "0.671846) → (0.698076)" in previous["equation"]
+
+    # The gradients in the boxes at the end are the engine's (the boxes show 4 significant digits).
+    ids = {node["label"]: node["id"] for node in page_object.data["nodes"]}
+    expected = engine_gradients()
+    shown = page.evaluate(GRADIENTS, [ids[name] for name in expected])
+    for name, gradient in expected.items():
+        assert float(shown[ids[name]].removeprefix("grad ")) == pytest.approx(gradient, rel=5e-4, abs=1e-12), name
+    page.keyboard.press("ArrowRight")  # past the end: nothing happens
+    assert opened.state()["step"] == str(total - 1)
+    assert opened.errors == [] and opened.dialogs == []
+
+
+def test_the_controls_move_through_the_steps(browser: Any, tmp_path: Path):
+    x, y = Value(3.0, name="x"), Value(4.0, name="y")
+    path = lesson(x * y + x, learning_rate=0.1).save(tmp_path / "controls.html")
+    opened = OpenPage(browser, path)
+    page = opened.page
+    total = int(page.get_attribute("#slider", "max")) + 1
+    page.click("#end")
+    assert opened.state()["step"] == str(total - 1)
+    page.click("#previous")
+    assert opened.state()["step"] == str(total - 2)
+    page.click("#start")
+    assert opened.state()["step"] == "0"
+    page.click("#next")
+    assert opened.state()["step"] == "1"
+    page.keyboard.press("ArrowLeft")
+    assert opened.state()["step"] == "0"
+    page.keyboard.press("End")
+    assert opened.state()["step"] == str(total - 1)
+    page.keyboard.press("Home")
+    page.fill("#slider", "5")
+    assert opened.state()["step"] == "5"
+    page.click("#play")
+    page.wait_for_function("document.body.dataset.step === '6'", timeout=5000)
+    page.click("#play")
+    assert page.get_attribute("#play", "aria-pressed") == "false"
+    page.click("#next")  # the focus stays on Next, yet Space plays rather than pressing it
+    page.keyboard.press(" ")
+    assert page.get_attribute("#play", "aria-pressed") == "true" and opened.state()["step"] == "7"
+    page.keyboard.press(" ")
+    assert page.get_attribute("#play", "aria-pressed") == "false"
+    assert opened.errors == []
+
+
+def test_hostile_names_show_as_text_and_run_nothing(browser: Any, tmp_path: Path):
+    names = ["<script>alert(1)</script>", '"><img src=x onerror=alert(2)>', "a & b 'c'"]
+    x, y, z = (Value(float(i + 1), name=name) for i, name in enumerate(names))
+    path = lesson((x * y + z).tanh(), title=names[0]).save(tmp_path / "hostile.html")
+    opened = OpenPage(browser, path)
+    page = opened.page
+    total = int(page.get_attribute("#slider", "max")) + 1
+    seen = ""
+    for _ in range(total):
+        seen += opened.state()["equation"] + "\n"
+        page.keyboard.press("ArrowRight")
+    for name in names:
+        assert name in seen
+        assert page.locator("#graph svg text", has_text=name).count() == 1
+    assert page.title() == names[0]
+    assert page.locator("img").count() == 0
+    assert opened.dialogs == [] and opened.errors == []
