@@ -103,10 +103,11 @@ def propagate(
         raise  # already names the operation (detect_anomaly)
     except (ArithmeticError, ValueError) as error:
         inputs = ", ".join(f"{p.data!r}" for p in node.parents)
-        raise type(error)(
+        message = (
             f"the derivative of {node.op!r} at ({inputs}) is undefined or infinite: {error}; "
             "move the input away from that point (e.g. add a small epsilon)"
-        ) from error
+        )
+        raise (FloatingPointError if check else type(error))(message) from error
     return grads
 
 

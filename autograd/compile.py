@@ -155,7 +155,7 @@ def _input_name(path: Path) -> str:
 
 # ------------------------------------------------------------------ tracing
 
-_GUARDED = {"__lt__": "<", "__le__": "<=", "__gt__": ">", "__ge__": ">=", "__float__": "float()"}
+_GUARDED = {"__lt__": "<", "__le__": "<=", "__gt__": ">", "__ge__": ">="}
 """The Value methods through which Python code can decide something on a Value's number."""
 
 
@@ -179,11 +179,11 @@ def _refusing(method: str, original: Callable[..., Any], sources: set[Value]) ->
 
     def guarded(self: Value, *other: object) -> Any:
         if _depends_on(self, sources) or (other and _depends_on(other[0], sources)):
-            what = f"float({_label(self)})" if not other else f"{_label(self)} {symbol} {_label(other[0])}"
+            what = f"{_label(self)} {symbol} {_label(other[0])}"
             raise TracingError(
                 f"fn evaluated `{what}` on a Value that depends on the inputs while autograd.compile traced it. "
                 "Python decides that once, during tracing, so the compiled code would always use the example "
-                "inputs' answer (a Python `if`, `max`, `min`, `sorted` or `math.f(value)` records one path, as in "
+                "inputs' answer (a Python `if`, `max`, `min` or `sorted` records one path, as in "
                 "jax.jit). Keep the choice inside an operation that is re-evaluated for every call — relu, abs, "
                 "leaky_relu (max(x, 0) is x.relu()) — or decide it outside fn and compile one function per case"
             )
@@ -200,7 +200,7 @@ def _label(x: object) -> str:
 
 @contextmanager
 def _python_decisions_refused(sources: set[Value]) -> Iterator[None]:
-    """While `fn` is traced, comparing or float()-ing a Value that depends on `sources` raises TracingError.
+    """While `fn` is traced, comparing a Value that depends on `sources` raises TracingError.
 
     The engine's own comparison methods are swapped for checking ones on the
     `Value` class and restored on exit, also when `fn` raises. Like the rest of
@@ -338,7 +338,7 @@ class CompiledFunction:
     def verify(self, inputs: Structure) -> None:
         """Trace fn again at `inputs`; raise TracingError if it records a different computation.
 
-        Tracing refuses comparisons and float() on Values, but a Python branch
+        Tracing refuses comparisons of Values, but a Python branch
         on ``value.data`` or a computation under ``no_grad()`` cannot be seen:
         it silently records the example inputs' path or numbers. Re-tracing at
         other inputs and comparing the generated code finds such a branch
@@ -425,9 +425,10 @@ def compile(
     decision taken *on* a Value is taken once, while tracing, so:
 
     * comparing a Value that depends on the inputs or params (``if z > 0``,
-      ``max(a, b)``) or converting it with ``float()`` or ``math.exp(v)``
-      raises `TracingError` during tracing (the comparison methods of `Value`
-      are replaced by checking ones for the duration of the call);
+      ``max(a, b)``) raises `TracingError` during tracing (the comparison
+      methods of `Value` are replaced by checking ones for the duration of the
+      call); ``float(v)`` and ``math.exp(v)`` raise TypeError anywhere, as a
+      Value has no float conversion;
     * reading ``.data`` in fn, or computing under ``no_grad()``, cannot be
       detected while tracing (it is plain attribute access): the numbers seen
       then become constants. ``compiled.verify(other_inputs)`` re-traces and

@@ -65,6 +65,9 @@ class Value:
         local_grads: ``f(out, *inputs) -> tuple`` giving ∂out/∂parent for each
             parent; ``None`` for a leaf.
 
+    There is deliberately no ``float(value)``: ``math.exp(value)`` would then
+    quietly return a float and cut the graph. Read ``value.data`` instead.
+
     Equality and hashing are by identity (``a == b`` only if they are the same
     node), so nodes can be dictionary keys and set members while a graph is
     walked. Ordering comparisons (``<``, ``<=``, ``>``, ``>=``) compare ``data``
@@ -107,9 +110,6 @@ class Value:
 
     def __format__(self, spec: str) -> str:
         return format(self.data, spec)
-
-    def __float__(self) -> float:
-        return self.data
 
     # ------------------------------------------------------------- comparisons
 

@@ -350,3 +350,10 @@ def test_anomaly_mode_leaves_finite_computations_alone() -> None:
         y = (x * x).tanh()
         y.backward()
     assert math.isclose(x.grad, 2 * 0.5 / math.cosh(0.25) ** 2, rel_tol=1e-14)
+
+
+def test_detect_anomaly_turns_an_infinite_local_derivative_into_a_floating_point_error() -> None:
+    x = Value(0.0, name="x")
+    y = x.sqrt()
+    with autograd.detect_anomaly(), pytest.raises(FloatingPointError, match="sqrt"):
+        y.backward()

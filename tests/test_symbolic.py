@@ -4,7 +4,8 @@ The oracle is exact for our purpose: SymPy differentiates the textbook
 definition of each operation symbolically, and the derivative is evaluated at
 the very float inputs in 50-digit arithmetic (mpmath, fixed precision, so an
 expression that cancels to 0 costs no more than any other), then rounded to
-float64. Its error is some 35 orders of magnitude below the tolerance.
+float64; its own rounding error is dozens of orders of magnitude below the
+tolerance.
 The engine passes when it is within a relative 1e-9 of that, with an absolute
 floor of 1e-10 for results near 0 (where a relative bound means nothing: a
 saturated tanh or sigmoid legitimately rounds 1 − out² to 0).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import operator
 from fractions import Fraction
 
@@ -206,8 +207,11 @@ def test_format_spec_works_in_f_strings() -> None:
     assert f"{Value(1234.5678):10.2e}" == "  1.23e+03"
 
 
-def test_float_conversion_gives_data() -> None:
-    assert float(Value(2.5)) == 2.5
+def test_there_is_no_float_conversion_so_math_functions_cannot_cut_the_graph() -> None:
+    with pytest.raises(TypeError):
+        float(Value(2.5))  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        math.exp(Value(1.0))  # type: ignore[arg-type]
 
 
 # -------------------------------------------------------------- comparisons
