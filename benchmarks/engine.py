@@ -4,14 +4,27 @@ Prints medians of several runs for
   (a) one SGD step of an MLP 2→16→16→1 (ReLU hidden, linear output) on 100
       two-moons points: forward, mean hinge loss + 1e-4·L2, backward, update —
       for the hand-written delta-rule step (benchmarks/handwritten.py), for
-      scalargrad, and for a micrograd-design baseline (benchmarks/closure_engine.py);
+      scalargrad eager and `autograd.compile`d, and for a micrograd-design
+      baseline (benchmarks/closure_engine.py), with the full gc.collect()
+      that follows each (what freeing its reference cycles costs);
   (b) a 100,000-deep chain: build and backward;
   (c) a 100,000-term sum: build and backward;
   (d) memory per `+`/`*` node (tracemalloc), scalargrad vs the baseline.
 
-Where the time goes (cProfile of (a); see the table in the README for figures):
-  before: <filled in by the profiling work>
-  after:  <filled in by the profiling work>
+Where the time goes (cProfile and a phase-by-phase timer on (a), 41k nodes):
+  before: forward 30 ms, topological_order 13 ms, propagate 40 ms (a call per
+          node to evaluate its local derivatives, with a generator over the
+          parents), writing .grad 11 ms; ~15-20× the hand-written step.
+  after:  propagate evaluates local derivatives inline with fast paths for one
+          and two parents (27 ms), backward writes .grad straight from the
+          propagated table (6 ms), binary operators skip the operand check for
+          Values, sum/logsumexp build operands without per-element formatting;
+          13-21× the hand-written step across runs on this shared machine.
+  The cyclic garbage collector costs little here: a graph has no reference
+  cycles and is freed by reference counting. It still walks survivors while
+  a very deep graph is being built (about half of (b)); scalargrad never
+  switches it off behind the user's back (only `nn.train.fit` pauses it,
+  inside its loop).
 """
 
 from __future__ import annotations
