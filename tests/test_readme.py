@@ -1,0 +1,38 @@
+"""The README's REPL examples are run as doctests, so what a newcomer pastes gives what the README shows."""
+
+from __future__ import annotations
+
+import doctest
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+
+
+def python_blocks_with_prompts() -> list[tuple[int, str]]:
+    """(line number, text) of each ```python block of the README that holds `>>>` examples."""
+    text = README.read_text(encoding="utf-8")
+    blocks = []
+    for match in re.finditer(r"^```python\n(.*?)^```", text, re.S | re.M):
+        if ">>>" in match.group(1):
+            blocks.append((text.count("\n", 0, match.start()) + 2, match.group(1)))
+    return blocks
+
+
+def test_the_readme_has_repl_examples() -> None:
+    assert len(python_blocks_with_prompts()) >= 5
+
+
+def test_every_readme_repl_example_gives_the_output_shown(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)  # the examples name files such as demos/examples/*.json
+    globs: dict[str, object] = {}  # shared, as in one REPL session read top to bottom
+    parser = doctest.DocTestParser()
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    for line, block in python_blocks_with_prompts():
+        test = parser.get_doctest(block, globs, f"README.md block at line {line}", str(README), line)
+        runner.run(test, clear_globs=False)
+        globs.update(test.globs)
+    assert runner.failures == 0, "a README example no longer gives the output it shows (see the report above)"
