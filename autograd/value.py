@@ -51,6 +51,22 @@ def _real_number(x: object, what: str) -> float:
     return float(x)
 
 
+def local_rules(*rules: str) -> Callable[[LocalGrads], LocalGrads]:
+    """Attach the rule of each local derivative, as text, to the function that computes it.
+
+    The text (one entry per parent, or one entry for all parents of an n-ary
+    operation) is what derivations print beside the numbers, so the formula
+    and the code that evaluates it are written in the same place.
+    """
+
+    def attach(local_grads: LocalGrads) -> LocalGrads:
+        local_grads.rules = rules  # type: ignore[attr-defined]
+        local_grads.__doc__ = "; ".join(rules)
+        return local_grads
+
+    return attach
+
+
 class Value:
     """A scalar in a computation graph: its number, its gradient and how it was made.
 
@@ -129,42 +145,89 @@ class Value:
 
     # ---------------------------------------------------------------- arithmetic
 
+    @staticmethod
+    @local_rules("∂(a+b)/∂a = 1", "∂(a+b)/∂b = 1")
+    def _add_local(out: Any, a: Any, b: Any) -> tuple[Any, ...]:
+        return (1.0, 1.0)
+
     def __add__(self, other: Operand) -> Value:
         if type(other) is not Value:
             other = _operand(other, "+")
-        return _node(self.data + other.data, (self, other), "+", _add_local)
+        return _node(self.data + other.data, (self, other), "+", Value._add_local)
 
     def __radd__(self, other: Operand) -> Value:
         return _operand(other, "+").__add__(self)
 
+    @staticmethod
+    @local_rules("∂(a−b)/∂a = 1", "∂(a−b)/∂b = −1")
+    def _sub_local(out: Any, a: Any, b: Any) -> tuple[Any, ...]:
+        return (1.0, -1.0)
+
     def __sub__(self, other: Operand) -> Value:
         if type(other) is not Value:
             other = _operand(other, "-")
-        return _node(self.data - other.data, (self, other), "-", _sub_local)
+        return _node(self.data - other.data, (self, other), "-", Value._sub_local)
 
     def __rsub__(self, other: Operand) -> Value:
         return _operand(other, "-").__sub__(self)
 
+    @staticmethod
+    @local_rules("∂(a·b)/∂a = b", "∂(a·b)/∂b = a")
+    def _mul_local(out: Any, a: Any, b: Any) -> tuple[Any, ...]:
+        return (b, a)
+
     def __mul__(self, other: Operand) -> Value:
         if type(other) is not Value:
             other = _operand(other, "*")
-        return _node(self.data * other.data, (self, other), "*", _mul_local)
+        return _node(self.data * other.data, (self, other), "*", Value._mul_local)
 
     def __rmul__(self, other: Operand) -> Value:
         return _operand(other, "*").__mul__(self)
 
+    @staticmethod
+    @local_rules("∂(a/b)/∂a = 1/b", "∂(a/b)/∂b = −a/b² = −out/b")
+    def _div_local(out: Any, a: Any, b: Any) -> tuple[Any, ...]:
+        return (1.0 / b, -out / b)
+
     def __truediv__(self, other: Operand) -> Value:
         other = _operand(other, "/")
-        return _node(scalar.divide(self.data, other.data), (self, other), "/", _div_local)
+        return _node(scalar.divide(self.data, other.data), (self, other), "/", Value._div_local)
 
     def __rtruediv__(self, other: Operand) -> Value:
         return _operand(other, "/").__truediv__(self)
 
+    @staticmethod
+    @local_rules("∂(−a)/∂a = −1")
+    def _neg_local(out: Any, a: Any) -> tuple[Any, ...]:
+        return (-1.0,)
+
     def __neg__(self) -> Value:
-        return _node(-self.data, (self,), "neg", _neg_local)
+        return _node(-self.data, (self,), "neg", Value._neg_local)
+
+    @staticmethod
+    @local_rules("∂|a|/∂a = sign(a)  (0 at a = 0)")
+    def _abs_local(out: Any, a: Any) -> tuple[Any, ...]:
+        return (1.0 if a > 0 else -1.0 if a < 0 else 0.0,)
 
     def __abs__(self) -> Value:
-        return _node(abs(self.data), (self,), "abs", _abs_local)
+        return _node(abs(self.data), (self,), "abs", Value._abs_local)
+
+    @staticmethod
+    @local_rules("∂(a^b)/∂a = b·a^(b−1)", "∂(a^b)/∂b = a^b·ln a")
+    def _pow_local(out: Any, a: Any, b: Any) -> tuple[Any, ...]:
+        return (b * a ** (b - 1.0), out * functions.log(a))
+
+    @staticmethod
+    @functools.lru_cache(maxsize=256)
+    def _constant_power_local(c: float) -> LocalGrads:
+        @local_rules("∂(a^c)/∂a = c·a^(c−1)")
+        def local(out: Any, a: Any) -> tuple[Any, ...]:
+            if c == 0.0 or c == 1.0:  # a^0 is constant and a^1 is a: no a^(−1) or a^0 to evaluate at a = 0
+                return (c,)
+            return (c * a ** (c - 1.0),)
+
+        local.exponent = c  # type: ignore[attr-defined]  # read by code generation and derivations
+        return local
 
     def __pow__(self, exponent: Operand) -> Value:
         if isinstance(exponent, Value):
@@ -175,43 +238,93 @@ class Value:
                     "use a number exponent (x ** 2) if the exponent is a constant"
                 )
             out = scalar.power(self.data, exponent.data)
-            return _node(out, (self, exponent), "**", _pow_local)
+            return _node(out, (self, exponent), "**", Value._pow_local)
         c = _real_number(exponent, "the exponent of **")
-        return _node(scalar.power(self.data, c), (self,), f"**{_short(c)}", _constant_power_local(c))
+        return _node(scalar.power(self.data, c), (self,), f"**{_short(c)}", Value._constant_power_local(c))
 
     def __rpow__(self, base: Operand) -> Value:
         return _operand(base, "**").__pow__(self)
 
     # ----------------------------------------------------- elementary functions
 
+    @staticmethod
+    @local_rules("∂e^a/∂a = e^a = out")
+    def _exp_local(out: Any, a: Any) -> tuple[Any, ...]:
+        return (out,)
+
     def exp(self) -> Value:
         """e**self."""
-        return _node(scalar.exp(self.data), (self,), "exp", _exp_local)
+        return _node(scalar.exp(self.data), (self,), "exp", Value._exp_local)
+
+    @staticmethod
+    @local_rules("∂ln(a)/∂a = 1/a")
+    def _log_local(out: Any, a: Any) -> tuple[Any, ...]:
+        return (1.0 / a,)
 
     def log(self) -> Value:
         """Natural logarithm; raises ValueError for data <= 0."""
-        return _node(scalar.log(self.data), (self,), "log", _log_local)
+        return _node(scalar.log(self.data), (self,), "log", Value._log_local)
+
+    @staticmethod
+    @local_rules("∂√a/∂a = 1/(2√a) = 0.5/out")
+    def _sqrt_local(out: Any, a: Any) -> tuple[Any, ...]:
+        return (0.5 / out,)
 
     def sqrt(self) -> Value:
         """Square root; raises ValueError for data < 0."""
-        return _node(scalar.sqrt(self.data), (self,), "sqrt", _sqrt_local)
+        return _node(scalar.sqrt(self.data), (self,), "sqrt", Value._sqrt_local)
+
+    @staticmethod
+    @local_rules("∂tanh(a)/∂a = 1 − tanh²(a) = 1 − out²")
+    def _tanh_local(out: Any, a: Any) -> tuple[Any, ...]:
+        return (1.0 - out * out,)
 
     def tanh(self) -> Value:
         """Hyperbolic tangent."""
-        return _node(scalar.tanh(self.data), (self,), "tanh", _tanh_local)
+        return _node(scalar.tanh(self.data), (self,), "tanh", Value._tanh_local)
+
+    @staticmethod
+    @local_rules("∂σ(a)/∂a = σ(a)·(1 − σ(a)) = out·(1 − out)")
+    def _sigmoid_local(out: Any, a: Any) -> tuple[Any, ...]:
+        return (out * (1.0 - out),)
 
     def sigmoid(self) -> Value:
         """Logistic function 1/(1+e^-x), stable for large |x|."""
-        return _node(scalar.sigmoid(self.data), (self,), "sigmoid", _sigmoid_local)
+        return _node(scalar.sigmoid(self.data), (self,), "sigmoid", Value._sigmoid_local)
+
+    @staticmethod
+    @local_rules("∂relu(a)/∂a = 1 if a > 0 else 0")
+    def _relu_local(out: Any, a: Any) -> tuple[Any, ...]:
+        return (1.0 if a > 0 else 0.0,)
 
     def relu(self) -> Value:
         """max(x, 0); its derivative at exactly 0 is taken as 0."""
-        return _node(scalar.relu(self.data), (self,), "relu", _relu_local)
+        return _node(scalar.relu(self.data), (self,), "relu", Value._relu_local)
+
+    @staticmethod
+    @functools.lru_cache(maxsize=256)
+    def _leaky_relu_local(slope: float) -> LocalGrads:
+        @local_rules("∂leaky_relu(a)/∂a = 1 if a > 0 else slope")
+        def local(out: Any, a: Any) -> tuple[Any, ...]:
+            return (1.0 if a > 0 else slope,)
+
+        local.slope = slope  # type: ignore[attr-defined]  # read by code generation and derivations
+        return local
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
         """x for x > 0, slope·x otherwise."""
         s = _real_number(slope, "leaky_relu slope")
-        return _node(scalar.leaky_relu(self.data, s), (self,), "leaky_relu", _leaky_relu_local(s))
+        return _node(scalar.leaky_relu(self.data, s), (self,), "leaky_relu", Value._leaky_relu_local(s))
+
+    @staticmethod
+    @functools.lru_cache(maxsize=256)
+    def _clamp_local(low: float, high: float) -> LocalGrads:
+        @local_rules("∂clamp(a)/∂a = 1 on [low, high], else 0")
+        def local(out: Any, a: Any) -> tuple[Any, ...]:
+            return (1.0 if low <= a <= high else 0.0,)
+
+        local.low, local.high = low, high  # type: ignore[attr-defined]  # read by code generation and derivations
+        return local
 
     def clamp(self, low: float, high: float) -> Value:
         """x limited to [low, high]; the gradient is 1 inside the interval (ends included), 0 outside.
@@ -223,19 +336,34 @@ class Value:
         lo, hi = _real_number(low, "clamp's low"), _real_number(high, "clamp's high")
         if not lo <= hi:
             raise ValueError(f"clamp needs low <= high, got low={lo!r}, high={hi!r}")
-        return _node(scalar.clamp(self.data, lo, hi), (self,), "clamp", _clamp_local(lo, hi))
+        return _node(scalar.clamp(self.data, lo, hi), (self,), "clamp", Value._clamp_local(lo, hi))
+
+    @staticmethod
+    @local_rules("∂softplus(a)/∂a = σ(a)")
+    def _softplus_local(out: Any, a: Any) -> tuple[Any, ...]:
+        return (functions.sigmoid(a),)
 
     def softplus(self) -> Value:
         """log(1 + e^x), stable for large |x|; its derivative is sigmoid(x)."""
-        return _node(scalar.softplus(self.data), (self,), "softplus", _softplus_local)
+        return _node(scalar.softplus(self.data), (self,), "softplus", Value._softplus_local)
+
+    @staticmethod
+    @local_rules("∂sin(a)/∂a = cos(a)")
+    def _sin_local(out: Any, a: Any) -> tuple[Any, ...]:
+        return (functions.cos(a),)
 
     def sin(self) -> Value:
         """Sine (radians)."""
-        return _node(scalar.sin(self.data), (self,), "sin", _sin_local)
+        return _node(scalar.sin(self.data), (self,), "sin", Value._sin_local)
+
+    @staticmethod
+    @local_rules("∂cos(a)/∂a = −sin(a)")
+    def _cos_local(out: Any, a: Any) -> tuple[Any, ...]:
+        return (-functions.sin(a),)
 
     def cos(self) -> Value:
         """Cosine (radians)."""
-        return _node(scalar.cos(self.data), (self,), "cos", _cos_local)
+        return _node(scalar.cos(self.data), (self,), "cos", Value._cos_local)
 
     # ---------------------------------------------------------------- gradients
 
@@ -311,140 +439,6 @@ def _node(data: float, parents: tuple[Value, ...], op: str, local_grads: LocalGr
         operands = ", ".join(f"{p.data!r}" for p in parents)
         raise FloatingPointError(f"operation {op!r} produced {data!r} from operands ({operands})")
     return node
-
-
-# ----------------------------------------------------------------------------
-# Local derivatives: ∂out/∂parent for each parent, given (out, *inputs) as
-# floats or as Values. Written only with operators and `functions` helpers so
-# both kinds of argument work.
-
-
-def local_rules(*rules: str) -> Callable[[LocalGrads], LocalGrads]:
-    """Attach the rule of each local derivative, as text, to the function that computes it.
-
-    The text (one entry per parent, or one entry for all parents of an n-ary
-    operation) is what derivations print beside the numbers, so the formula
-    and the code that evaluates it are written in the same place.
-    """
-
-    def attach(local_grads: LocalGrads) -> LocalGrads:
-        local_grads.rules = rules  # type: ignore[attr-defined]
-        local_grads.__doc__ = "; ".join(rules)
-        return local_grads
-
-    return attach
-
-
-@local_rules("∂(a+b)/∂a = 1", "∂(a+b)/∂b = 1")
-def _add_local(out: Any, a: Any, b: Any) -> tuple[Any, ...]:
-    return (1.0, 1.0)
-
-
-@local_rules("∂(a−b)/∂a = 1", "∂(a−b)/∂b = −1")
-def _sub_local(out: Any, a: Any, b: Any) -> tuple[Any, ...]:
-    return (1.0, -1.0)
-
-
-@local_rules("∂(a·b)/∂a = b", "∂(a·b)/∂b = a")
-def _mul_local(out: Any, a: Any, b: Any) -> tuple[Any, ...]:
-    return (b, a)
-
-
-@local_rules("∂(a/b)/∂a = 1/b", "∂(a/b)/∂b = −a/b² = −out/b")
-def _div_local(out: Any, a: Any, b: Any) -> tuple[Any, ...]:
-    return (1.0 / b, -out / b)
-
-
-@local_rules("∂(−a)/∂a = −1")
-def _neg_local(out: Any, a: Any) -> tuple[Any, ...]:
-    return (-1.0,)
-
-
-@local_rules("∂|a|/∂a = sign(a)  (0 at a = 0)")
-def _abs_local(out: Any, a: Any) -> tuple[Any, ...]:
-    return (1.0 if a > 0 else -1.0 if a < 0 else 0.0,)
-
-
-@local_rules("∂(a^b)/∂a = b·a^(b−1)", "∂(a^b)/∂b = a^b·ln a")
-def _pow_local(out: Any, a: Any, b: Any) -> tuple[Any, ...]:
-    return (b * a ** (b - 1.0), out * functions.log(a))
-
-
-@functools.lru_cache(maxsize=256)
-def _constant_power_local(c: float) -> LocalGrads:
-    @local_rules("∂(a^c)/∂a = c·a^(c−1)")
-    def local(out: Any, a: Any) -> tuple[Any, ...]:
-        if c == 0.0 or c == 1.0:  # a^0 is constant and a^1 is a: no a^(−1) or a^0 to evaluate at a = 0
-            return (c,)
-        return (c * a ** (c - 1.0),)
-
-    local.exponent = c  # type: ignore[attr-defined]  # read by code generation and derivations
-    return local
-
-
-@local_rules("∂e^a/∂a = e^a = out")
-def _exp_local(out: Any, a: Any) -> tuple[Any, ...]:
-    return (out,)
-
-
-@local_rules("∂ln(a)/∂a = 1/a")
-def _log_local(out: Any, a: Any) -> tuple[Any, ...]:
-    return (1.0 / a,)
-
-
-@local_rules("∂√a/∂a = 1/(2√a) = 0.5/out")
-def _sqrt_local(out: Any, a: Any) -> tuple[Any, ...]:
-    return (0.5 / out,)
-
-
-@local_rules("∂tanh(a)/∂a = 1 − tanh²(a) = 1 − out²")
-def _tanh_local(out: Any, a: Any) -> tuple[Any, ...]:
-    return (1.0 - out * out,)
-
-
-@local_rules("∂σ(a)/∂a = σ(a)·(1 − σ(a)) = out·(1 − out)")
-def _sigmoid_local(out: Any, a: Any) -> tuple[Any, ...]:
-    return (out * (1.0 - out),)
-
-
-@local_rules("∂relu(a)/∂a = 1 if a > 0 else 0")
-def _relu_local(out: Any, a: Any) -> tuple[Any, ...]:
-    return (1.0 if a > 0 else 0.0,)
-
-
-@functools.lru_cache(maxsize=256)
-def _leaky_relu_local(slope: float) -> LocalGrads:
-    @local_rules("∂leaky_relu(a)/∂a = 1 if a > 0 else slope")
-    def local(out: Any, a: Any) -> tuple[Any, ...]:
-        return (1.0 if a > 0 else slope,)
-
-    local.slope = slope  # type: ignore[attr-defined]  # read by code generation and derivations
-    return local
-
-
-@functools.lru_cache(maxsize=256)
-def _clamp_local(low: float, high: float) -> LocalGrads:
-    @local_rules("∂clamp(a)/∂a = 1 on [low, high], else 0")
-    def local(out: Any, a: Any) -> tuple[Any, ...]:
-        return (1.0 if low <= a <= high else 0.0,)
-
-    local.low, local.high = low, high  # type: ignore[attr-defined]  # read by code generation and derivations
-    return local
-
-
-@local_rules("∂softplus(a)/∂a = σ(a)")
-def _softplus_local(out: Any, a: Any) -> tuple[Any, ...]:
-    return (functions.sigmoid(a),)
-
-
-@local_rules("∂sin(a)/∂a = cos(a)")
-def _sin_local(out: Any, a: Any) -> tuple[Any, ...]:
-    return (functions.cos(a),)
-
-
-@local_rules("∂cos(a)/∂a = −sin(a)")
-def _cos_local(out: Any, a: Any) -> tuple[Any, ...]:
-    return (-functions.sin(a),)
 
 
 # Imported last: both modules use `Value`, and `Value` uses them only at call time.
