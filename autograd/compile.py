@@ -32,7 +32,7 @@ from typing import Any
 
 from autograd import codegen
 from autograd.modes import is_grad_enabled
-from autograd.value import Value, _describe, _real_number
+from autograd.value import Value, _real_number, describe
 
 Structure = Any
 """A number, or a list, tuple or str-keyed dict of Structures, nested in any way."""
@@ -73,7 +73,7 @@ class _Shape:
             keys = tuple(value)
             return cls(dict, tuple(cls.of(value[k], root, is_leaf, (*path, k)) for k in keys), keys)
         raise TypeError(
-            f"{_path_text(root, path)} must be a number, or a list, tuple or dict of them, got {_describe(value)}"
+            f"{_path_text(root, path)} must be a number, or a list, tuple or dict of them, got {describe(value)}"
         )
 
     @functools.cached_property
@@ -105,7 +105,7 @@ class _Shape:
             if not isinstance(value, Mapping) or set(value) != set(self.keys):
                 expected = ", ".join(map(repr, self.keys))
                 raise ValueError(
-                    f"{_path_text(root, path)} must be a dict with the keys {expected}, got {_describe(value)}"
+                    f"{_path_text(root, path)} must be a dict with the keys {expected}, got {describe(value)}"
                 )
             for key, child in zip(self.keys, self.children):
                 child._flatten_into(value[key], root, leaf, (*path, key), flat)
@@ -113,7 +113,7 @@ class _Shape:
             if not isinstance(value, (list, tuple)) or len(value) != len(self.children):
                 raise ValueError(
                     f"{_path_text(root, path)} must be a list of {len(self.children)} entries "
-                    f"(the shape of the example inputs), got {_describe(value)}"
+                    f"(the shape of the example inputs), got {describe(value)}"
                 )
             if self.holds_numbers_only and all(type(v) is float for v in value):
                 flat.extend(value)  # the common case, checked at C speed
@@ -256,11 +256,11 @@ def _split_result(result: object, has_aux: bool) -> tuple[Value, _Shape | None, 
     """The output Value, and with `has_aux` the shape and Values of the auxiliary results."""
     if has_aux:
         if not isinstance(result, tuple) or len(result) != 2:
-            raise TypeError(f"with has_aux=True, fn must return a pair (output, aux), got {_describe(result)}")
+            raise TypeError(f"with has_aux=True, fn must return a pair (output, aux), got {describe(result)}")
         result, aux = result
     if not isinstance(result, Value):
         hint = "; for several outputs, return their sum, or one of them and the rest with has_aux=True"
-        raise TypeError(f"fn must return one Value (the output to differentiate), got {_describe(result)}{hint}")
+        raise TypeError(f"fn must return one Value (the output to differentiate), got {describe(result)}{hint}")
     if not has_aux:
         return result, None, []
     aux_shape = _Shape.of(aux, "aux", lambda v: isinstance(v, Value) or _is_number(v))
@@ -367,10 +367,10 @@ class CompiledFunction:
 
 def _check_params(params: Sequence[Value]) -> tuple[Value, ...]:
     if isinstance(params, Value) or not isinstance(params, (list, tuple)):
-        raise TypeError(f"params must be a list of Values (e.g. model.parameters()), got {_describe(params)}")
+        raise TypeError(f"params must be a list of Values (e.g. model.parameters()), got {describe(params)}")
     for position, parameter in enumerate(params):
         if not isinstance(parameter, Value):
-            raise TypeError(f"params[{position}] must be a Value, got {_describe(parameter)}")
+            raise TypeError(f"params[{position}] must be a Value, got {describe(parameter)}")
         if parameter.local_grads is not None:
             raise ValueError(
                 f"params[{position}] ({_label(parameter)}) was made by {parameter.op!r}; params must be leaves "
@@ -441,7 +441,7 @@ def compile(
     engine's errors; the traceback shows the generated line.
     """
     if not callable(fn):
-        raise TypeError(f"compile needs a function to trace, got {_describe(fn)}")
+        raise TypeError(f"compile needs a function to trace, got {describe(fn)}")
     checked_params = _check_params(params)
     shape = _Shape.of(example_inputs, "example_inputs", _is_number)
     numbers = shape.flatten(example_inputs, "example_inputs", _real_number)

@@ -27,6 +27,7 @@ from typing import NamedTuple
 import graphviz
 
 from autograd.backprop import topological_order
+from autograd.files import write_atomically
 from autograd.notation import NetworkName, parse_network_name
 from autograd.value import Value
 
@@ -116,7 +117,7 @@ class Graph:
             data = self.svg().encode("utf-8")
         else:
             data = _render(self.source, output_format)
-        _write_atomically(target, data)
+        write_atomically(target, data)
         return target
 
 
@@ -695,17 +696,3 @@ def _graphviz_messages() -> Iterator[list[str]]:
             messages.extend(line for line in lines if line.strip() and not _HARMLESS.match(line))
             if messages:
                 print("\n".join(messages), file=sys.stderr)
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    """Write `data` to a temporary file beside `target`, then rename it over `target` in one step."""
-    directory = target.parent
-    descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".part")
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(data)
-        os.chmod(temporary, target.stat().st_mode & 0o777 if target.exists() else 0o644)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

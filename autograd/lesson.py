@@ -44,17 +44,18 @@ from pathlib import Path
 from typing import Any
 
 from autograd.backprop import topological_order
-from autograd.draw import RANKDIRS, _write_atomically, draw, node_ids
+from autograd.draw import RANKDIRS, draw, node_ids
 from autograd.explain import (
     Derivation,
     EdgeStep,
     ForwardStep,
     GradientSum,
-    _expression,
     explain,
     format_factor,
     format_number,
+    node_expression,
 )
+from autograd.files import write_atomically
 from autograd.notation import parse_network_name
 from autograd.value import Value
 
@@ -342,8 +343,8 @@ class LessonGraph:
                 continue
             operands = [self.labels[parent] for parent in node.parents]
             numbers = [format_factor(self.value(parent)) for parent in node.parents]
-            rule = _expression(node, operands, operands)[0]
-            with_numbers = _expression(node, numbers, numbers)[0]
+            rule = node_expression(node, operands, operands)[0]
+            with_numbers = node_expression(node, numbers, numbers)[0]
             role = _network_role(node) or (
                 f"{label} is computed from {_listing(_distinct(operands))}, which the forward pass already has"
             )
@@ -671,7 +672,7 @@ class Lesson:
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the page to `path` in one step (never half-written); returns the path."""
         target = Path(path)
-        _write_atomically(target, self.html.encode("utf-8"))
+        write_atomically(target, self.html.encode("utf-8"))
         return target
 
     def _repr_html_(self) -> str:

@@ -34,7 +34,8 @@ Operand = Union["Value", int, float]
 LocalGrads = Callable[..., tuple[Any, ...]]
 
 
-def _describe(x: object) -> str:
+def describe(x: object) -> str:
+    """How an error message names an argument it refuses: its type and its repr, clipped to 40 characters."""
     text = repr(x)
     if len(text) > 40:
         text = text[:37] + "..."
@@ -45,7 +46,7 @@ def _real_number(x: object, what: str) -> float:
     """x as a float, or a TypeError that says what a real number is here."""
     if isinstance(x, bool) or not isinstance(x, Real):
         raise TypeError(
-            f"{what} must be a real number (int or float), got {_describe(x)}; "
+            f"{what} must be a real number (int or float), got {describe(x)}; "
             "convert it with float(...) first"
         )
     return float(x)
@@ -107,7 +108,7 @@ class Value:
             )
         self.data = _real_number(data, "Value data")
         if name is not None and not isinstance(name, str):
-            raise TypeError(f"name must be a string or None, got {_describe(name)}")
+            raise TypeError(f"name must be a string or None, got {describe(name)}")
         self.grad = 0.0
         self.name = name
         self.op = ""
@@ -396,7 +397,7 @@ def _operand(x: object, symbol: str) -> Value:
         return x
     if isinstance(x, bool) or not isinstance(x, Real):
         raise TypeError(
-            f"unsupported operand for Value {symbol} {_describe(x)}: the other operand "
+            f"unsupported operand for Value {symbol} {describe(x)}: the other operand "
             "must be a Value or a real number (int or float); convert it with float(...) "
             "or build a Value for each element of a list"
         )

@@ -20,14 +20,14 @@ from __future__ import annotations
 import statistics
 
 from autograd import Value
-from benchmarks.engine import SEED, SIZES, _as_values, compile_step, moons
+from benchmarks.engine import SEED, SIZES, as_values, compile_step, moons
 from benchmarks.handwritten import random_network
 
 
 def compile_costs(points: int, rounds: int) -> tuple[int, dict[str, float]]:
     """Nodes of the step's graph for `points` examples, and the median seconds of each compile phase."""
     inputs, labels = moons(points)
-    network = _as_values(random_network(SIZES, SEED), Value)
+    network = as_values(random_network(SIZES, SEED), Value)
     compiled = [compile_step(network, inputs, labels) for _ in range(rounds)]
     phases = {phase: statistics.median(c.timings[phase] for c in compiled) for phase in compiled[0].timings}
     return compiled[0].node_count, phases

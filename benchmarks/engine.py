@@ -53,7 +53,7 @@ def moons(n: int = 100) -> tuple[list[list[float]], list[float]]:
     return [list(map(float, x)) for x in inputs], [float(y) for y in labels]
 
 
-def _as_values(layers: list[DenseLayer], make: Callable[[float], object]) -> list[tuple[list[list], list]]:
+def as_values(layers: list[DenseLayer], make: Callable[[float], object]) -> list[tuple[list[list], list]]:
     return [([[make(w) for w in row] for row in layer.weights], [make(b) for b in layer.biases]) for layer in layers]
 
 
@@ -181,8 +181,8 @@ def check_same_computation(inputs, labels) -> None:
     expected_parameters = [w for layer in reference for row in layer.weights for w in row] + [
         b for layer in reference for b in layer.biases
     ]
-    eager = _as_values(random_network(SIZES, SEED), Value)
-    compiled = _as_values(random_network(SIZES, SEED), Value)
+    eager = as_values(random_network(SIZES, SEED), Value)
+    compiled = as_values(random_network(SIZES, SEED), Value)
     losses = {
         "scalargrad": scalargrad_step(eager, inputs, labels),
         "compiled": compiled_step(compile_step(compiled, inputs, labels), inputs, labels),
@@ -199,9 +199,9 @@ def mlp_step_times(rounds: int) -> dict[str, tuple[float, float]]:
     inputs, labels = moons()
     check_same_computation(inputs, labels)
     reference = random_network(SIZES, SEED)
-    ours = _as_values(random_network(SIZES, SEED), Value)
-    compiled = compile_step(_as_values(random_network(SIZES, SEED), Value), inputs, labels)
-    baseline = _as_values(random_network(SIZES, SEED), ClosureValue)
+    ours = as_values(random_network(SIZES, SEED), Value)
+    compiled = compile_step(as_values(random_network(SIZES, SEED), Value), inputs, labels)
+    baseline = as_values(random_network(SIZES, SEED), ClosureValue)
     return interleaved_medians(
         {
             "hand-written": (lambda: hinge_step(reference, inputs, labels, ALPHA, LEARNING_RATE), 5),

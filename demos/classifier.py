@@ -1,9 +1,11 @@
-"""What the xor and spiral demos share: training a softmax classifier with Adam, and measuring it."""
+"""What the xor and spiral demos share: training a softmax classifier with Adam, measuring it, drawing it."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
+from demos import plots
 from nn import MLP
 from nn.optim import Adam
 from nn.train import History, evaluate, fit
@@ -36,3 +38,31 @@ def train_softmax_classifier(
     )
     accuracy = evaluate(model, list(inputs), list(classes), loss="cross_entropy").accuracy
     return history, accuracy or 0.0
+
+
+def save_softmax_classifier_pictures(
+    model: MLP,
+    history: History,
+    inputs: Sequence[Sequence[float]],
+    classes: Sequence[int],
+    output_dir: str | Path,
+    name: str,
+    titles: tuple[str, str],
+    class_names: Sequence[str] | None = None,
+) -> list[Path]:
+    """`plots.save_classifier_pictures` for a model trained by `train_softmax_classifier`.
+
+    The class scores are the model's logits and the training curve is the mean cross-entropy.
+    """
+    return plots.save_classifier_pictures(
+        model,
+        history,
+        inputs,
+        classes,
+        plots.logit_scores,
+        output_dir,
+        name,
+        titles,
+        "mean cross-entropy",
+        class_names=class_names,
+    )

@@ -15,8 +15,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from demos import plots
-from demos.classifier import train_softmax_classifier
+from demos.classifier import save_softmax_classifier_pictures, train_softmax_classifier
 from nn import MLP, datasets
 from nn.train import History
 
@@ -51,20 +50,11 @@ def main(
     seconds = time.perf_counter() - start
     print(f"trained {epochs} epochs ({history.steps} Adam steps) in {seconds:.1f} s")
     print(f"training accuracy: {accuracy:.1%} ({round(accuracy * len(inputs))}/{len(inputs)})")
-    paths = plots.save_classifier_pictures(
-        model,
-        history,
-        inputs,
-        classes,
-        plots.logit_scores,
-        output_dir,
-        "spiral",
-        (
-            f"spiral, 2→16→16→3: decision regions ({accuracy:.0%} correct)",
-            f"spiral: Adam, lr {LEARNING_RATE}, mini-batches of {BATCH_SIZE}",
-        ),
-        "mean cross-entropy",
+    titles = (
+        f"spiral, 2→16→16→3: decision regions ({accuracy:.0%} correct)",
+        f"spiral: Adam, lr {LEARNING_RATE}, mini-batches of {BATCH_SIZE}",
     )
+    paths = save_softmax_classifier_pictures(model, history, inputs, classes, output_dir, "spiral", titles)
     return SpiralResult(model, history, accuracy, paths)
 
 

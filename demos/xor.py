@@ -18,8 +18,7 @@ from pathlib import Path
 
 import autograd
 from autograd import no_grad
-from demos import plots
-from demos.classifier import train_softmax_classifier
+from demos.classifier import save_softmax_classifier_pictures, train_softmax_classifier
 from nn import MLP, datasets
 from nn.train import History
 
@@ -54,16 +53,14 @@ def main(output_dir: str | Path = "demo-output", epochs: int = 150, progress: bo
         for (x1, x2), expected in datasets.XOR_TRUTH_TABLE:
             probability = autograd.softmax(model([x1, x2]))[1].data
             print(f"  {x1:.0f} XOR {x2:.0f} = {expected}   P(class 1) = {probability:.3f}")
-    paths = plots.save_classifier_pictures(
+    paths = save_softmax_classifier_pictures(
         model,
         history,
         inputs,
         classes,
-        plots.logit_scores,
         output_dir,
         "xor",
         (f"XOR, 2→4→2 tanh: decision boundary ({accuracy:.0%} correct)", "XOR: Adam, lr 0.05, full batch"),
-        "mean cross-entropy",
         class_names=["x1 XOR x2 = 0", "x1 XOR x2 = 1"],
     )
     return XorResult(single_accuracy, model, history, accuracy, paths)

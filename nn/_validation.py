@@ -11,7 +11,7 @@ import math
 from numbers import Real
 
 # The engine's "type and clipped repr" wording, so nn's messages read like the engine's.
-from autograd.value import _describe as describe
+from autograd.value import describe
 
 __all__ = ["count", "describe", "finite_number", "numbers", "sequence"]
 

@@ -19,7 +19,8 @@ from autograd import Value
 from autograd.explain import format_factor, format_number
 from autograd.lesson import MAX_NODES, Lesson, LessonGraph, LessonStep, updates_table
 from autograd.notation import activation_name, bias_name, weight_name, weighted_input_name
-from nn.derive import CHECK_TOLERANCE, LOSS_FORMULAS, GradientMismatchError, NetworkDerivation, derive
+from nn.derive import CHECK_TOLERANCE, GradientMismatchError, NetworkDerivation, derive
+from nn.derive_formulas import LOSS_FORMULAS
 from nn.layers import MLP
 from nn.losses import LOSSES
 

@@ -10,7 +10,6 @@ the model.
 
 from __future__ import annotations
 
-import importlib
 import json
 import random
 import re
@@ -25,9 +24,9 @@ from hypothesis import strategies as st
 import autograd
 from nn import MLP, derive, losses
 from nn.derive import SCHEMA, GradientMismatchError
+from nn.derive_formulas import DERIVATIVES, Derivative
 from nn.spec import load_spec
 
-derive_module = importlib.import_module("nn.derive")  # the module; `nn.derive` is the function
 EXAMPLES = Path(__file__).resolve().parent.parent / "demos" / "examples"
 
 
@@ -222,11 +221,9 @@ def test_derive_does_not_change_the_model():
 
 
 def test_a_wrong_formula_is_an_error_not_a_footnote(monkeypatch):
-    sigmoid = derive_module._DERIVATIVES["sigmoid"]
-    wrong = derive_module._Derivative(
-        sigmoid.symbol, sigmoid.formula, sigmoid.numbers, lambda z, a: a
-    )  # σ' is a(1 − a), not a
-    monkeypatch.setitem(derive_module._DERIVATIVES, "sigmoid", wrong)
+    sigmoid = DERIVATIVES["sigmoid"]
+    wrong = Derivative(sigmoid.symbol, sigmoid.formula, sigmoid.numbers, lambda z, a: a)  # σ' is a(1 − a), not a
+    monkeypatch.setitem(DERIVATIVES, "sigmoid", wrong)
     with pytest.raises(GradientMismatchError, match=r"the engine's \.grad is"):
         derive(two_layer_model(), [0.5, -1.0], [1.0], "half_sse", 0.1)
 

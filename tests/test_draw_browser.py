@@ -25,7 +25,9 @@ def chromium() -> str:
     )
 
 
-def test_chromium_renders_the_svg_as_a_nonblank_picture_of_the_requested_size(tmp_path: Path):
+def test_chromium_renders_the_svg_as_a_nonblank_picture_of_the_requested_size(
+    tmp_path: Path, chromium_flags: list[str]
+):
     image_module = pytest.importorskip(
         "PIL.Image", reason="Pillow reads the screenshot; install the test extra: pip install -e '.[test]'"
     )
@@ -38,13 +40,7 @@ def test_chromium_renders_the_svg_as_a_nonblank_picture_of_the_requested_size(tm
     command = [
         browser,
         "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
+        *chromium_flags,
         "--hide-scrollbars",
         f"--user-data-dir={tmp_path / 'profile'}",
         f"--screenshot={screenshot}",

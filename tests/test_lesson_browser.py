@@ -21,15 +21,6 @@ from nn.spec import load_spec
 
 SEED001 = Path(__file__).resolve().parent.parent / "demos" / "examples" / "seed001_two_hidden_layers.json"
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SHOTS = Path("/tmp/lesson_shots")
 VIEWPORT = {"width": 1600, "height": 900}
 
@@ -58,14 +49,14 @@ GRADIENTS = """(ids) => Object.fromEntries(ids.map((id) => {
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+def browser(chromium_flags: list[str]) -> Iterator[Any]:
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is absent (Debian: apt-get install chromium; .ci/run installs it)")
     sync_api = pytest.importorskip(
         "playwright.sync_api", reason="Playwright is absent; install the test extra: pip install -e '.[test]'"
     )
     with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=chromium_flags)
         yield chromium
         chromium.close()
 

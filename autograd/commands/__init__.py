@@ -4,15 +4,22 @@ Every module in this package defines ``register(subparsers)``, which adds its
 parser and sets ``run=function`` as a default; `autograd.cli` calls
 `register_all` and then ``args.run(args)``. Adding a subcommand means adding a
 module here, nothing else. A subcommand reports a user's mistake by raising
-`CommandError`; the CLI prints it and exits with code 2.
+`CommandError`; the CLI prints it and exits with code 2. The checks several
+subcommands make on their arguments (an output folder, ``--var`` values, an
+expression) are here too, so that they say the same thing everywhere.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import math
 import pkgutil
 from collections.abc import Sequence
+from pathlib import Path
+
+from autograd.expression import ParseError, UndefinedVariableError, check_variable_name, parse_expression
+from autograd.value import Value
 
 
 class CommandError(Exception):
@@ -28,3 +35,48 @@ def register_all(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
     """Let every module of this package add its subcommand, in alphabetical order."""
     for module in sorted(pkgutil.iter_modules(__path__), key=lambda info: info.name):
         importlib.import_module(f"{__name__}.{module.name}").register(subparsers)
+
+
+def check_output_folder(option: str, path: str) -> None:
+    """CommandError unless the folder that is to hold `path` (given with `option`, e.g. ``-o``) exists."""
+    if not Path(path).parent.is_dir():
+        raise CommandError(f"{option} {path}: the folder {str(Path(path).parent)!r} does not exist")
+
+
+def parse_variables(specs: list[str]) -> dict[str, Value]:
+    """--var NAME=NUMBER options as leaf Values named NAME, in the order given."""
+    variables: dict[str, Value] = {}
+    for spec in specs:
+        name, equals, number = (part.strip() for part in spec.partition("="))
+        if not equals or not name:
+            raise CommandError(f"--var {spec!r} is not NAME=NUMBER; write it like --var x=2.0")
+        try:
+            check_variable_name(name)
+        except ValueError as error:
+            raise CommandError(f"--var {spec!r}: {error}") from None
+        if name in variables:
+            raise CommandError(f"--var {name} is given twice; give each variable once")
+        try:
+            value = float(number)
+        except ValueError:
+            raise CommandError(f"--var {spec!r}: {number!r} is not a number; write it like --var {name}=2.0") from None
+        if not math.isfinite(value):
+            raise CommandError(f"--var {spec!r}: the value must be a finite number")
+        variables[name] = Value(value, name=name)
+    return variables
+
+
+def parse_expression_argument(expression: str, variables: dict[str, Value]) -> Value:
+    """EXPR over the `parse_variables` leaves; a CommandError showing where, if it does not parse."""
+    try:
+        return parse_expression(expression, variables)
+    except UndefinedVariableError as error:
+        raise CommandError(
+            f"{error}; give it a value with --var {error.name}=NUMBER", _indented(error.pointer())
+        ) from None
+    except ParseError as error:
+        raise CommandError(str(error), _indented(error.pointer())) from None
+
+
+def _indented(text: str) -> list[str]:
+    return ["  " + line for line in text.splitlines()]

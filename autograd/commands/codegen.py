@@ -15,8 +15,8 @@ import argparse
 from pathlib import Path
 
 import autograd
-from autograd.commands import CommandError
-from autograd.draw import _write_atomically
+from autograd.commands import CommandError, check_output_folder
+from autograd.files import write_atomically
 from autograd.value import Value
 from nn.losses import LOSSES
 from nn.spec import Spec, SpecError, load_spec
@@ -47,8 +47,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def run(args: argparse.Namespace) -> int:
     """Check the spec and the output path, trace and generate, then print or write."""
-    if args.output is not None and not Path(args.output).parent.is_dir():
-        raise CommandError(f"-o {args.output}: the folder {str(Path(args.output).parent)!r} does not exist")
+    if args.output is not None:
+        check_output_folder("-o", args.output)
     try:
         spec = load_spec(args.spec)
     except SpecError as error:
@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         print(text, end="")
         return 0
     try:
-        _write_atomically(Path(args.output), text.encode("utf-8"))
+        write_atomically(Path(args.output), text.encode("utf-8"))
     except OSError as error:
         raise CommandError(f"cannot write {args.output}: {error.strerror or error}") from None
     print(f"wrote {args.output}")

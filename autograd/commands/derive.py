@@ -13,8 +13,9 @@ import json
 from pathlib import Path
 
 from autograd.backprop import topological_order
-from autograd.commands import CommandError
-from autograd.draw import FORMATS, Graph, _write_atomically, draw
+from autograd.commands import CommandError, check_output_folder
+from autograd.draw import FORMATS, Graph, draw
+from autograd.files import write_atomically
 from nn.derive import GradientMismatchError, NetworkDerivation
 from nn.spec import SpecError, load_spec
 
@@ -69,8 +70,8 @@ def run(args: argparse.Namespace) -> int:
     if output_format is None:
         output_format = FORMATS_BY_SUFFIX.get(Path(args.output).suffix.lower(), "text") if args.output else "text"
     for option, path in (("-o", args.output), ("--graph", args.graph)):
-        if path is not None and not Path(path).parent.is_dir():
-            raise CommandError(f"{option} {path}: the folder {str(Path(path).parent)!r} does not exist")
+        if path is not None:
+            check_output_folder(option, path)
     if args.graph is not None and Path(args.graph).suffix.lower().lstrip(".") not in FORMATS:
         raise CommandError(
             f"--graph {args.graph}: the file needs one of the extensions {', '.join('.' + f for f in FORMATS)}"
@@ -89,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
     graph = _graph(derivation) if args.graph is not None else None
     try:
         if args.output is not None:
-            _write_atomically(Path(args.output), text.encode("utf-8"))
+            write_atomically(Path(args.output), text.encode("utf-8"))
         if graph is not None:
             graph.save(args.graph)
     except OSError as error:

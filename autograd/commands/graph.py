@@ -8,14 +8,12 @@ the format of the output's extension.
 from __future__ import annotations
 
 import argparse
-import math
 from pathlib import Path
 
 from autograd.backprop import topological_order
-from autograd.commands import CommandError
+from autograd.commands import CommandError, check_output_folder, parse_expression_argument, parse_variables
 from autograd.draw import FORMATS, draw
-from autograd.expression import FUNCTIONS, ParseError, UndefinedVariableError, check_variable_name, parse_expression
-from autograd.value import Value
+from autograd.expression import FUNCTIONS
 
 _EXAMPLE = (
     """example:
@@ -68,17 +66,9 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(
             f"-o {args.output}: the file needs one of the extensions {', '.join('.' + f for f in FORMATS)}"
         )
-    if not output.parent.is_dir():
-        raise CommandError(f"-o {args.output}: the folder {str(output.parent)!r} does not exist")
+    check_output_folder("-o", args.output)
     variables = parse_variables(args.var)
-    try:
-        root = parse_expression(args.expression, variables)
-    except UndefinedVariableError as error:
-        raise CommandError(
-            f"{error}; give it a value with --var {error.name}=NUMBER", _indented(error.pointer())
-        ) from None
-    except ParseError as error:
-        raise CommandError(str(error), _indented(error.pointer())) from None
+    root = parse_expression_argument(args.expression, variables)
     in_graph = set(topological_order(root))
     used = [leaf for leaf in variables.values() if leaf in in_graph]
     highlight = []
@@ -108,30 +98,3 @@ def run(args: argparse.Namespace) -> int:
     if not args.no_grad and used:
         print("gradients: " + ", ".join(f"d/d{leaf.name} = {leaf.grad:.{digits}g}" for leaf in used))
     return 0
-
-
-def parse_variables(specs: list[str]) -> dict[str, Value]:
-    """--var NAME=NUMBER options as leaf Values named NAME, in the order given."""
-    variables: dict[str, Value] = {}
-    for spec in specs:
-        name, equals, number = (part.strip() for part in spec.partition("="))
-        if not equals or not name:
-            raise CommandError(f"--var {spec!r} is not NAME=NUMBER; write it like --var x=2.0")
-        try:
-            check_variable_name(name)
-        except ValueError as error:
-            raise CommandError(f"--var {spec!r}: {error}") from None
-        if name in variables:
-            raise CommandError(f"--var {name} is given twice; give each variable once")
-        try:
-            value = float(number)
-        except ValueError:
-            raise CommandError(f"--var {spec!r}: {number!r} is not a number; write it like --var {name}=2.0") from None
-        if not math.isfinite(value):
-            raise CommandError(f"--var {spec!r}: the value must be a finite number")
-        variables[name] = Value(value, name=name)
-    return variables
-
-
-def _indented(text: str) -> list[str]:
-    return ["  " + line for line in text.splitlines()]

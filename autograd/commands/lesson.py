@@ -12,10 +12,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from autograd.commands import CommandError
-from autograd.commands.graph import _indented, parse_variables
+from autograd.commands import CommandError, check_output_folder, parse_expression_argument, parse_variables
 from autograd.draw import RANKDIRS
-from autograd.expression import ParseError, UndefinedVariableError, parse_expression
 from autograd.lesson import MAX_NODES, Lesson, lesson
 
 _EXAMPLE = """examples:
@@ -69,8 +67,7 @@ def run(args: argparse.Namespace) -> int:
     output = Path(args.output)
     if output.suffix.lower() not in (".html", ".htm"):
         raise CommandError(f"-o {args.output}: a lesson is an HTML page; give the file the extension .html")
-    if not output.parent.is_dir():
-        raise CommandError(f"-o {args.output}: the folder {str(output.parent)!r} does not exist")
+    check_output_folder("-o", args.output)
     try:
         page = _spec_lesson(args) if args.source.lower().endswith(".json") else _expression_lesson(args)
         text = page.html
@@ -114,15 +111,7 @@ def _spec_lesson(args: argparse.Namespace) -> Lesson:
 
 
 def _expression_lesson(args: argparse.Namespace) -> Lesson:
-    variables = parse_variables(args.var)
-    try:
-        root = parse_expression(args.source, variables)
-    except UndefinedVariableError as error:
-        raise CommandError(
-            f"{error}; give it a value with --var {error.name}=NUMBER", _indented(error.pointer())
-        ) from None
-    except ParseError as error:
-        raise CommandError(str(error), _indented(error.pointer())) from None
+    root = parse_expression_argument(args.source, parse_variables(args.var))
     return lesson(
         root,
         learning_rate=args.learning_rate,

@@ -1,0 +1,146 @@
+"""Formulas as the terminal output writes them (``∂C/∂w[2]_13 = δ[2]_1 · a[1]_3``), turned into LaTeX math.
+
+`text_to_latex` reads the notation every derivation prints (network names,
+∂/∂ fractions, Σ_j, Greek letters, numbers such as ``2.04e-07``) and writes the
+LaTeX for it, so that `autograd.explain` and `nn.derive` keep one text form of
+each formula and derive their LaTeX from it; `latex_label` does the same for a
+single node label.
+"""
+
+from __future__ import annotations
+
+import re
+
+from autograd.notation import parse_network_name
+
+_SIMPLE_LABEL = re.compile(r"^(?P<base>[A-Za-z])(?P<index>\d*)$")
+
+
+def latex_label(label: str) -> str:
+    """A node label as LaTeX math: ``w[2]_13`` → ``w^{[2]}_{13}``, ``x1`` → ``x_{1}``, others upright."""
+    base, _, copy = label.partition("#")
+    parsed = parse_network_name(base)
+    if parsed is not None:
+        indices = base.split("_", 1)[1]
+        latex = f"{parsed.kind}^{{[{parsed.layer}]}}_{{{indices}}}"
+    elif (match := _SIMPLE_LABEL.match(base)) is not None:
+        latex = match["base"] + (f"_{{{match['index']}}}" if match["index"] else "")
+    else:
+        latex = rf"\mathrm{{{latex_escape(base)}}}"
+    return rf"{{{latex}}}\langle {copy}\rangle" if copy else latex
+
+
+def latex_escape(text: str) -> str:
+    """`text` with the characters LaTeX treats as special in a name (_ # % & $) escaped, for \\mathrm{...}."""
+    return re.sub(r"([_#%&$])", r"\\\1", text)
+
+
+# Formulas are written for reading in a terminal (∂C/∂w[2]_13, σ(a)·(1 − σ(a)), Σ_j …);
+# `text_to_latex` turns them into LaTeX math.
+_LATEX_SYMBOLS = {
+    "∂": r"\partial ",
+    "·": r"\cdot ",
+    "×": r"\times ",
+    "−": "-",
+    "←": r"\leftarrow ",
+    "→": r"\rightarrow ",
+    "≈": r"\approx ",
+    "≤": r"\le ",
+    "≥": r"\ge ",
+    "²": "^{2}",
+    "½": r"\frac{1}{2}",
+    "…": r"\dots ",
+    "σ": r"\sigma ",
+    "α": r"\alpha ",
+    "δ": r"\delta ",
+    "ε": r"\varepsilon ",
+    "Σ": r"\sum ",
+    "₁": "_{1}",
+    "ₙ": "_{n}",
+    "ᵢ": "_{i}",
+}
+_LATEX_FUNCTIONS = {"tanh", "ln", "sin", "cos", "exp", "max"}
+_LATEX_WORDS = {"if", "else", "at", "with", "for", "of", "since"}
+_NAME = r"(?:[wbzaδ]\[[^\]]+\]_[A-Za-z0-9]+(?:,[A-Za-z0-9]+)?|[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)?)"
+_LATEX_TOKEN = re.compile(
+    "|".join(
+        [
+            rf"(?P<fraction>∂(?P<numerator>{_NAME})/∂(?P<denominator>{_NAME}))",
+            r"(?P<network>(?P<kind>[wbzaδ])\[(?P<layer>[^\]]+)\]_(?P<indices>[A-Za-z0-9]+(?:,[A-Za-z0-9]+)?))",
+            r"(?P<sum>Σ_(?P<over>[A-Za-z]))",
+            r"(?P<sqrt>√(?P<radicand>\w))",
+            r"(?P<number>\d+(?:\.\d+)?(?:e[-+]\d+)?)",
+            r"(?P<indexed>(?P<base>[A-Za-z])_(?:\{(?P<braced>[^}]*)\}|(?P<index>[A-Za-z0-9]+)))",
+            r"(?P<word>[A-Za-z][A-Za-z_]*[A-Za-z]|[A-Za-z])(?P<digits>\d*)",
+            r"(?P<special>[#%&$])",
+            r"(?P<space>\s{2,})",
+            r"(?P<symbol>[^\x00-\x7f])",
+        ]
+    )
+)
+
+
+def text_to_latex(text: str, prose: bool = False) -> str:
+    """A formula as written in text output (``∂C/∂w[2]_13 = δ[2]_1 · a[1]_3``) as LaTeX math.
+
+    With ``prose=True`` the text is a sentence instead: LaTeX's special
+    characters are escaped and each non-ASCII symbol becomes inline math.
+    Raises ValueError for a character it has no LaTeX for, so output never
+    silently loses a symbol.
+    """
+    if prose:
+        return re.sub(r"[^\x00-\x7f]|[_#%&$|{}^~\\]", _prose_character, text)
+    latex = _LATEX_TOKEN.sub(_latex_token, text)
+    # a^(b−1) → a^{b-1}: a parenthesised exponent must be one group
+    return re.sub(r"\^\(([^()]*)\)", r"^{\1}", latex)
+
+
+def _latex_token(match: re.Match[str]) -> str:
+    if match["fraction"]:
+        numerator, denominator = text_to_latex(match["numerator"]), text_to_latex(match["denominator"])
+        return rf"\frac{{\partial {numerator}}}{{\partial {denominator}}}"
+    if match["network"]:
+        kind = r"\delta" if match["kind"] == "δ" else match["kind"]
+        return f"{{{kind}^{{[{text_to_latex(match['layer'])}]}}_{{{match['indices']}}}}}"
+    if match["sum"]:
+        return rf"\sum_{{{match['over']}}}"
+    if match["sqrt"]:
+        return rf"\sqrt{{{match['radicand']}}}"
+    if match["number"]:
+        mantissa, _, exponent = match["number"].partition("e")
+        return rf"{mantissa} \cdot 10^{{{int(exponent)}}}" if exponent else mantissa
+    if match["indexed"]:
+        index = match["braced"] if match["braced"] is not None else match["index"]
+        return f"{{{match['base']}_{{{index}}}}}"
+    if match["word"]:
+        word, digits = match["word"], match["digits"]
+        subscript = f"_{{{digits}}}" if digits else ""
+        if len(word) == 1:
+            return f"{{{word}{subscript}}}"
+        if word in _LATEX_FUNCTIONS:
+            return f"\\{word} "
+        if word in _LATEX_WORDS:
+            return rf"\text{{ {word} }}"
+        return rf"\mathrm{{{latex_escape(word)}}}{subscript}"
+    if match["special"]:
+        return "\\" + match["special"]
+    if match["space"]:
+        return r"\quad "
+    return _latex_symbol(match["symbol"])
+
+
+def _latex_symbol(character: str) -> str:
+    if character not in _LATEX_SYMBOLS:
+        raise ValueError(f"no LaTeX for the character {character!r}; add it to autograd.latex._LATEX_SYMBOLS")
+    return _LATEX_SYMBOLS[character]
+
+
+def _prose_character(match: re.Match[str]) -> str:
+    character = match[0]
+    if character in "_#%&${}":
+        return "\\" + character
+    if character == "|":
+        return "$|$"
+    if character in "^~\\":
+        return {"^": r"\^{}", "~": r"\~{}", "\\": r"\textbackslash{}"}[character]
+    return f"${_latex_symbol(character)}$"

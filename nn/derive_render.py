@@ -1,0 +1,551 @@
+"""How a `NetworkDerivation` reads: aligned text, Markdown and a LaTeX document.
+
+The numbers all come from the derivation's records (`nn.derive`) and the
+formulas' text from `nn.derive_formulas`; nothing is computed here but the
+layout. Each step is a list of blocks (the forward pass of a layer, a delta
+rule, the gradients of a layer, the updates, ...), each a title, the general
+formulas it applies, equations ``lhs = formula = numbers = value`` and remarks;
+the three formats write the same blocks.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from autograd.explain import TERMINAL_WIDTH, align_columns, format_factor, format_number
+from autograd.latex import text_to_latex
+from autograd.notation import activation_name, bias_name, weight_name, weighted_input_name
+from nn.derive_formulas import DERIVATIVES, LOGIT_LOSSES, LOSS_FORMULAS, LOSS_GRADIENT_TEXT, loss_gradient
+
+if TYPE_CHECKING:
+    from nn.derive import ExampleRecord, NetworkDerivation, StepRecord
+
+LONG_FORMULA = 72
+"""Sums with more characters than this are written with Σ instead of term by term."""
+
+_ACTIVATION_SYMBOLS = {
+    "sigmoid": "σ",
+    "tanh": "tanh",
+    "relu": "relu",
+    "leaky_relu": "leaky_relu",
+    "linear": "",
+    "softmax": "softmax",
+}
+
+
+@dataclass(frozen=True)
+class _Equation:
+    """``lhs = formula = numbers = value``; empty parts are left out."""
+
+    lhs: str
+    formula: str
+    numbers: str
+    value: str
+    relation: str = "="
+
+
+@dataclass
+class _Block:
+    """A titled group of equations, with the general formulas it applies first."""
+
+    title: str
+    formulas: list[str] = field(default_factory=list)
+    equations: list[_Equation] = field(default_factory=list)
+    remarks: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- the three formats
+
+
+def to_text(derivation: NetworkDerivation) -> str:
+    """Aligned plain text that fits `TERMINAL_WIDTH` columns: a header, then each step's blocks."""
+    lines = [_wrap(line, "") for line in _header(derivation)]
+    for record in derivation.steps:
+        title = f"Step {record.step} of {len(derivation.steps)}"
+        lines += ["", title, "=" * len(title)]
+        for block in _blocks(derivation, record):
+            lines += ["", block.title]
+            lines += [_wrap(formula, "  ") for formula in block.formulas]
+            lines += _equation_lines(block.equations)
+            lines += [_wrap(remark, "  ") for remark in block.remarks]
+    return "\n".join(lines)
+
+
+def to_markdown(derivation: NetworkDerivation) -> str:
+    """Headings per step, a table of equations per block, formulas in code spans."""
+    lines = [f"- {line}" for line in _header(derivation)]
+    for record in derivation.steps:
+        lines += ["", f"## Step {record.step} of {len(derivation.steps)}"]
+        for block in _blocks(derivation, record):
+            lines += ["", f"**{block.title}**", ""]
+            lines += [f"`{formula}`  " for formula in block.formulas]
+            if block.equations:
+                lines += ["", "| quantity | formula | numbers | value |", "|---|---|---|---:|"]
+                for e in block.equations:
+                    formula = f"`{e.formula}`" if e.formula else ""
+                    numbers = f"`{e.numbers}`" if e.numbers else ""
+                    lines.append(f"| `{e.lhs}` {e.relation} | {formula} | {numbers} | {e.value} |")
+            if block.remarks:
+                lines.append("")
+                lines += [f"- {remark}" for remark in block.remarks]
+    return "\n".join(lines) + "\n"
+
+
+def to_latex(derivation: NetworkDerivation) -> str:
+    """A complete LaTeX document (article + amsmath): one ``align*`` per block."""
+    parts = [
+        r"\documentclass{article}",
+        r"\usepackage{amsmath}",
+        r"\usepackage[margin=2cm]{geometry}",
+        r"\begin{document}",
+        r"\begin{itemize}",
+        *[rf"\item {_latex_text(line)}" for line in _header(derivation)],
+        r"\end{itemize}",
+    ]
+    for record in derivation.steps:
+        parts.append(rf"\section*{{Step {record.step} of {len(derivation.steps)}}}")
+        for block in _blocks(derivation, record):
+            parts.append(rf"\paragraph{{{_latex_text(block.title)}}}")
+            rows = [rf"&{text_to_latex(formula)}" for formula in block.formulas]
+            for e in block.equations:
+                sides = [text_to_latex(part) for part in (e.formula, e.numbers) if part]
+                relation = r"\leftarrow" if e.relation == "←" else "="
+                rows.append(f"{text_to_latex(e.lhs)} &{relation} " + " = ".join([*sides, text_to_latex(e.value)]))
+            if rows:
+                parts += [r"\begin{align*}", " \\\\\n".join(rows), r"\end{align*}"]
+            if block.remarks:
+                parts += [
+                    r"\begin{itemize}",
+                    *[rf"\item {_latex_text(remark)}" for remark in block.remarks],
+                    r"\end{itemize}",
+                ]
+    parts.append(r"\end{document}")
+    return "\n".join(parts) + "\n"
+
+
+# ---------------------------------------------------------------- the blocks of a step
+
+
+def _header(derivation: NetworkDerivation) -> list[str]:
+    sizes = derivation.sizes
+    layers = " → ".join(f"{n} {activation}" for n, activation in zip(sizes[1:], derivation.activations))
+    batch = derivation.batch_size
+    lines = [
+        f"Network: {sizes[0]} inputs → {layers}",
+        f"Loss: {derivation.loss}, {LOSS_FORMULAS[derivation.loss]} per example"
+        + (
+            f"; over the batch of {batch}: C = {'Σ_n C_n' if derivation.reduction == 'sum' else '(1/N) Σ_n C_n'}"
+            if batch > 1
+            else ""
+        ),
+        f"Learning rate: α = {format_number(derivation.learning_rate)}",
+        "Notation: z[l]_k = Σ_j w[l]_kj·a[l−1]_j + b[l]_k, a[l]_k = f(z[l]_k), a[0] = x, δ[l]_k = ∂C/∂z[l]_k",
+    ]
+    if derivation.loss in LOGIT_LOSSES:
+        prediction = f"{LOGIT_LOSSES[derivation.loss]}(a[L])"
+        lines.append(
+            f"The output layer gives logits; {derivation.loss} turns them into the prediction o = {prediction}."
+        )
+    return lines
+
+
+def _blocks(derivation: NetworkDerivation, record: StepRecord) -> list[_Block]:
+    blocks: list[_Block] = []
+    many = len(record.examples) > 1
+    for n, example in enumerate(record.examples, start=1):
+        blocks.extend(_forward_blocks(derivation, record, example, n, many))
+        blocks.append(_output_delta_block(derivation, example, n, many))
+        blocks.extend(_hidden_delta_blocks(derivation, record, example, n, many))
+    if many:
+        blocks.append(_loss_block(derivation, record))
+    blocks.extend(_gradient_blocks(derivation, record))
+    blocks.append(_update_block(derivation, record))
+    blocks.append(_after_block(record))
+    blocks.append(_size_block(record))
+    return blocks
+
+
+def _forward_blocks(
+    derivation: NetworkDerivation, record: StepRecord, example: ExampleRecord, n: int, many: bool
+) -> list[_Block]:
+    which = f"example {n}: " if many else ""
+    blocks = []
+    for l, activation in enumerate(derivation.activations):
+        layer = l + 1
+        title = f"Forward, {which}layer {layer} ({activation})"
+        if l == 0:
+            title += f", input a[0] = x = {_vector(example.input)}"
+        block = _Block(
+            title,
+            [
+                f"z[{layer}]_k = Σ_j w[{layer}]_kj · a[{layer - 1}]_j"
+                + (f" + b[{layer}]_k" if record.biases[l] is not None else "")
+                + ",  "
+                + _activation_formula(activation, layer)
+            ],
+        )
+        below = example.input if l == 0 else example.a[l - 1]
+        for k, z in enumerate(example.z[l]):
+            bias = None if record.biases[l] is None else record.biases[l][k]
+            formula, numbers = _weighted_sum(layer, k + 1, record.weights[l][k], below, bias)
+            block.equations.append(_Equation(weighted_input_name(layer, k + 1), formula, numbers, format_number(z)))
+            if activation != "linear":
+                symbol = _ACTIVATION_SYMBOLS[activation]
+                arguments = (
+                    f"z[{layer}]_1..{len(example.z[l])}"
+                    if activation == "softmax"
+                    else weighted_input_name(layer, k + 1)
+                )
+                block.equations.append(
+                    _Equation(
+                        activation_name(layer, k + 1),
+                        f"{symbol}({arguments})" + (f"_{k + 1}" if activation == "softmax" else ""),
+                        "" if activation == "softmax" else f"{symbol}({format_number(z)})",
+                        format_number(example.a[l][k]),
+                    )
+                )
+        if l == len(derivation.activations) - 1:
+            if derivation.loss in LOGIT_LOSSES:
+                block.remarks.append(
+                    f"prediction o = {LOGIT_LOSSES[derivation.loss]}(a[{layer}]) = {_vector(example.output)}"
+                )
+            else:
+                block.remarks.append(f"output o = a[{layer}] = {_vector(example.output)}")
+            block.remarks.append(f"target y = {_vector(example.target)}")
+            block.remarks.append(f"loss C{'_' + str(n) if many else ''} = {format_number(example.loss)}")
+        blocks.append(block)
+    return blocks
+
+
+def _output_delta_block(derivation: NetworkDerivation, example: ExampleRecord, n: int, many: bool) -> _Block:
+    layer = len(derivation.activations)
+    activation = derivation.activations[-1]
+    general, per_neuron = _output_delta_forms(activation, derivation.loss, layer)
+    which = f"example {n}, " if many else ""
+    block = _Block(
+        f"Output delta, {which}layer {layer} ({activation} output, {derivation.loss} loss)",
+        [f"δ[{layer}]_k = {general}"],
+    )
+    outputs_n = len(example.a[-1])
+    for k in range(outputs_n):
+        formula, numbers = per_neuron(k, example)
+        block.equations.append(
+            _Equation(f"δ[{layer}]_{k + 1}", formula, numbers, format_number(example.delta[-1][k]))
+        )
+    return block
+
+
+def _hidden_delta_blocks(
+    derivation: NetworkDerivation, record: StepRecord, example: ExampleRecord, n: int, many: bool
+) -> list[_Block]:
+    blocks = []
+    which = f"example {n}, " if many else ""
+    for l in range(len(derivation.activations) - 2, -1, -1):
+        layer, activation = l + 1, derivation.activations[l]
+        derivative = DERIVATIVES[activation]
+        block = _Block(
+            f"Delta rule, {which}layer {layer} ({activation})",
+            [
+                f"δ[{layer}]_k = (Σ_m δ[{layer + 1}]_m · w[{layer + 1}]_mk) · {derivative.symbol}(z[{layer}]_k),"
+                f"  {derivative.symbol}(z[{layer}]_k) = {derivative.formula(f'z[{layer}]_k', f'a[{layer}]_k')}"
+            ],
+        )
+        above = record.weights[l + 1]
+        for k in range(len(example.z[l])):
+            links = [(m, row[k]) for m, row in enumerate(above) if row[k] is not None]
+            symbols = " + ".join(f"δ[{layer + 1}]_{m + 1}·{weight_name(layer + 1, m + 1, k + 1)}" for m, _ in links)
+            numbers = " + ".join(f"{format_factor(example.delta[l + 1][m])} × {format_factor(w)}" for m, w in links)
+            z, a = example.z[l][k], example.a[l][k]
+            fprime = derivative.numbers(z, a)
+            if not links:
+                symbols, numbers = "0", "0"
+            numbers = f"({numbers}) × {fprime}"
+            if len(numbers) > LONG_FORMULA:
+                numbers = f"{format_factor(math.fsum(example.delta[l + 1][m] * w for m, w in links))} × {fprime}"
+            block.equations.append(
+                _Equation(
+                    f"δ[{layer}]_{k + 1}",
+                    f"({symbols}) · {derivative.symbol}(z[{layer}]_{k + 1})",
+                    numbers,
+                    format_number(example.delta[l][k]),
+                )
+            )
+        blocks.append(block)
+    return blocks
+
+
+def _loss_block(derivation: NetworkDerivation, record: StepRecord) -> _Block:
+    terms = " + ".join(format_factor(e.loss) for e in record.examples)
+    formula = "Σ_n C_n" if derivation.reduction == "sum" else "(1/N) Σ_n C_n"
+    numbers = terms if derivation.reduction == "sum" else f"({terms}) / {len(record.examples)}"
+    if len(numbers) > LONG_FORMULA:
+        numbers = ""
+    return _Block("Loss over the batch", [], [_Equation("C", formula, numbers, format_number(record.loss))])
+
+
+def _gradient_blocks(derivation: NetworkDerivation, record: StepRecord) -> list[_Block]:
+    many = len(record.examples) > 1
+    scale_text = "" if derivation.reduction == "sum" else "(1/N) "
+    total = f"{scale_text}Σ_n " if many else ""
+    blocks = []
+    for l in range(len(derivation.activations) - 1, -1, -1):
+        layer = l + 1
+        formulas = [f"∂C/∂w[{layer}]_kj = {total}δ[{layer}]_k · a[{layer - 1}]_j"]
+        if record.biases[l] is not None:
+            addition = f"∂z[{layer}]_k/∂b[{layer}]_k = 1"
+            formulas.append(f"∂C/∂b[{layer}]_k = {total}δ[{layer}]_k · 1  (b enters z by addition: {addition})")
+            if derivation.bias_as_weight:
+                formulas.append(
+                    f"as a weight: b[{layer}]_k = w[{layer}]_k0 on a constant input a[{layer - 1}]_0 = 1, "
+                    f"so ∂C/∂w[{layer}]_k0 = {total}δ[{layer}]_k · a[{layer - 1}]_0"
+                )
+        block = _Block(f"Gradients, layer {layer}", formulas)
+        scale = 1.0 if derivation.reduction == "sum" else 1.0 / len(record.examples)
+        for k, row in enumerate(record.weights[l]):
+            for j, w in enumerate(row):
+                if w is None:
+                    continue
+                below = [e.input[j] if l == 0 else e.a[l - 1][j] for e in record.examples]
+                products = [(e.delta[l][k], a) for e, a in zip(record.examples, below)]
+                symbol = f"{total}δ[{layer}]_{k + 1} · a[{layer - 1}]_{j + 1}"
+                numbers = _sum_of_products(products, scale)
+                block.equations.append(
+                    _Equation(
+                        f"∂C/∂{weight_name(layer, k + 1, j + 1)}",
+                        symbol,
+                        numbers,
+                        format_number(record.weight_gradients[l][k][j]),
+                    )
+                )
+            bias_gradients = record.bias_gradients[l]
+            if bias_gradients is not None and bias_gradients[k] is not None:
+                deltas = [(e.delta[l][k], 1.0) for e in record.examples]
+                lhs = f"∂C/∂{bias_name(layer, k + 1)}"
+                symbol = f"{total}δ[{layer}]_{k + 1}"
+                if derivation.bias_as_weight:
+                    lhs += f" = ∂C/∂w[{layer}]_{k + 1}0"
+                    symbol += f" · a[{layer - 1}]_0"
+                    numbers = _sum_of_products(deltas, scale)
+                else:
+                    numbers = _sum_of_products([(d, None) for d, _ in deltas], scale)
+                block.equations.append(_Equation(lhs, symbol, numbers, format_number(bias_gradients[k])))
+        blocks.append(block)
+    return blocks
+
+
+def _update_block(derivation: NetworkDerivation, record: StepRecord) -> _Block:
+    alpha = format_number(derivation.learning_rate)
+    block = _Block("Update (gradient descent)", ["w ← w − α·∂C/∂w,  b ← b − α·∂C/∂b,  α = " + alpha])
+    for l, layer_weights in enumerate(record.weights):
+        for k, row in enumerate(layer_weights):
+            for j, w in enumerate(row):
+                if w is not None:
+                    g = record.weight_gradients[l][k][j]
+                    block.equations.append(
+                        _Equation(
+                            weight_name(l + 1, k + 1, j + 1),
+                            "",
+                            f"{format_factor(w)} − {alpha} × {format_factor(g)}",
+                            format_number(record.updated_weights[l][k][j]),
+                            "←",
+                        )
+                    )
+            biases = record.biases[l]
+            if biases is not None and biases[k] is not None:
+                g = record.bias_gradients[l][k]
+                block.equations.append(
+                    _Equation(
+                        bias_name(l + 1, k + 1),
+                        "",
+                        f"{format_factor(biases[k])} − {alpha} × {format_factor(g)}",
+                        format_number(record.updated_biases[l][k]),
+                        "←",
+                    )
+                )
+    return block
+
+
+def _after_block(record: StepRecord) -> _Block:
+    block = _Block(f"After step {record.step}")
+    for n, (example, after) in enumerate(zip(record.examples, record.outputs_after), start=1):
+        which = f" of example {n}" if len(record.examples) > 1 else ""
+        block.remarks.append(f"output o{which} = {_vector(after)}  (before the step: {_vector(example.output)})")
+    block.remarks.append(
+        f"loss C = {format_number(record.loss_after)}  (before the step: {format_number(record.loss)})"
+    )
+    block.remarks.append(
+        f"check: the {record.compared} gradients and deltas above equal loss.backward()'s .grad: "
+        f"max |difference| = {record.max_abs_difference:.3g}"
+    )
+    return block
+
+
+def _size_block(record: StepRecord) -> _Block:
+    sizes = record.mean_abs_delta
+    top = len(sizes)
+    block = _Block(
+        "Size of the deltas (mean of |δ[l]_k| over the neurons k"
+        + (" and the examples)" if len(record.examples) > 1 else ")")
+    )
+    for l in range(top, 0, -1):
+        relative = ""
+        if l < top and sizes[-1] > 0:
+            relative = f"{format_number(sizes[l - 1] / sizes[-1], 3)} × mean |δ[{top}]|"
+        block.equations.append(_Equation(f"mean |δ[{l}]|", "", relative, format_number(sizes[l - 1], 4)))
+    if top > 1 and all(sizes[l] < sizes[l + 1] for l in range(top - 1)):
+        ratio = format_number(sizes[0] / sizes[-1], 3)
+        block.remarks.append(
+            f"the deltas shrink toward the input (layer 1: {ratio} × the output layer): vanishing gradients"
+        )
+    return block
+
+
+# ---------------------------------------------------------------- formatting helpers
+
+
+def _wrap(text: str, indent: str) -> str:
+    """`text` broken into lines of at most `TERMINAL_WIDTH` columns, continuation lines indented further."""
+    return textwrap.fill(
+        text, TERMINAL_WIDTH, initial_indent=indent, subsequent_indent=indent + "    ", break_long_words=False
+    )
+
+
+def _equation_lines(equations: list[_Equation]) -> list[str]:
+    """Equations in aligned columns; one too wide for `TERMINAL_WIDTH` gets one part per line instead.
+
+    The second layout is the textbook's for a long equation: the left side
+    once, then each step of the right side under the previous one.
+    """
+    cells = [_cells(e) for e in equations]
+    columnar = list(range(len(equations)))
+    while True:
+        lines = dict(zip(columnar, align_columns([cells[i] for i in columnar], indent="    ", right=(6,))))
+        too_wide = [i for i in columnar if len(lines[i]) > TERMINAL_WIDTH]
+        if not too_wide:
+            break
+        columnar.remove(max(too_wide, key=lambda i: len(" ".join(cells[i]))))
+    width = max((len(cells[i][0]) for i in columnar), default=0)
+    result = []
+    for i, e in enumerate(equations):
+        if i in lines:
+            result.append(lines[i])
+            continue
+        for position, part in enumerate(p for p in (e.formula, e.numbers, e.value) if p):
+            head = e.lhs.ljust(width) if position == 0 else " " * max(width, len(e.lhs))
+            result.append(f"    {head} {e.relation if position == 0 else '='} {part}")
+    return result
+
+
+def _cells(e: _Equation) -> list[str]:
+    cells = [e.lhs]
+    for part in (e.formula, e.numbers):
+        if part:
+            cells += [e.relation if len(cells) == 1 else "=", part]
+    while len(cells) < 5:
+        cells += ["", ""]
+    return [*cells, e.relation if len(cells) == 1 else "=", e.value]
+
+
+def _vector(values: Sequence[float]) -> str:
+    return "[" + ", ".join(format_number(v) for v in values) + "]"
+
+
+def _activation_formula(activation: str, layer: int) -> str:
+    if activation == "linear":
+        return f"a[{layer}]_k = z[{layer}]_k (linear)"
+    if activation == "softmax":
+        return f"a[{layer}]_k = e^(z[{layer}]_k) / Σ_m e^(z[{layer}]_m)"
+    return f"a[{layer}]_k = {_ACTIVATION_SYMBOLS[activation]}(z[{layer}]_k)"
+
+
+def _weighted_sum(
+    layer: int, k: int, row: list[float | None], below: list[float], bias: float | None
+) -> tuple[str, str]:
+    """z's formula (w·a terms and the bias) and the same with numbers, or Σ notation when too long."""
+    terms = [(j, w) for j, w in enumerate(row, start=1) if w is not None]
+    symbols = [f"{weight_name(layer, k, j)}·a[{layer - 1}]_{j}" for j, _ in terms]
+    numbers = [f"{format_factor(w)} × {format_factor(below[j - 1])}" for j, w in terms]
+    if bias is not None:
+        symbols.append(bias_name(layer, k))
+        numbers.append(format_factor(bias))
+    formula, with_numbers = " + ".join(symbols), " + ".join(numbers)
+    if len(formula) > LONG_FORMULA:
+        formula = f"Σ_j w[{layer}]_{k}j·a[{layer - 1}]_j" + (f" + {bias_name(layer, k)}" if bias is not None else "")
+    if len(with_numbers) > LONG_FORMULA:
+        with_numbers = ""
+    return formula, with_numbers
+
+
+def _sum_of_products(products: list[tuple[float, float | None]], scale: float) -> str:
+    """δ·a terms as numbers (a is None for a bare δ), summed over examples; '' if too long to read."""
+    terms = [format_factor(d) if a is None else f"{format_factor(d)} × {format_factor(a)}" for d, a in products]
+    if len(terms) > 1:
+        terms = [format_factor(d if a is None else d * a) for d, a in products]
+    text = " + ".join(terms)
+    if scale != 1.0 and len(products) > 1:
+        text = f"({text}) / {round(1 / scale)}"
+    return text if len(text) <= LONG_FORMULA else ""
+
+
+def _output_delta_forms(
+    activation: str, loss: str, layer: int
+) -> tuple[str, Callable[[int, ExampleRecord], tuple[str, str]]]:
+    """The output delta's general formula, and per neuron its formula and numbers, for this pair."""
+    gradient_formula, gradient_numbers = LOSS_GRADIENT_TEXT[loss]
+
+    def gradient_of(k: int, e: ExampleRecord) -> tuple[str, str]:
+        formula = gradient_formula.replace("_{k}", f"_{k + 1}")
+        return formula, gradient_numbers(e.output[k], e.target[k], len(e.output))
+
+    simple = {
+        ("sigmoid", "bce"): "o_k − y_k  (σ'(z) = o(1 − o) cancels the denominator of ∂C/∂o)",
+        ("linear", "cross_entropy"): "o_k − y_k  with o = softmax(z[{L}])".replace("{L}", str(layer)),
+        ("linear", "bce_with_logits"): "o_k − y_k  with o = σ(z[{L}])".replace("{L}", str(layer)),
+        ("linear", "half_sse"): "o_k − y_k  (f' = 1 for a linear output)",
+        ("linear", "mse"): "(2/n)(o_k − y_k)  (f' = 1 for a linear output)",
+        ("linear", "hinge"): "−y_k if y_k·o_k < 1 else 0  (f' = 1 for a linear output)",
+    }
+    if (activation, loss) == ("sigmoid", "bce"):
+        difference_formula, difference_numbers = LOSS_GRADIENT_TEXT["half_sse"]
+        return simple[(activation, loss)], lambda k, e: (
+            difference_formula.replace("_{k}", f"_{k + 1}"),
+            difference_numbers(e.output[k], e.target[k], len(e.output)),
+        )
+    if (activation, loss) in simple:
+        return simple[(activation, loss)], gradient_of
+    if activation == "softmax":
+
+        def softmax_delta(k: int, e: ExampleRecord) -> tuple[str, str]:
+            gradient = loss_gradient(loss, e.a[-1], e.target)
+            weighted = math.fsum(g * o for g, o in zip(gradient, e.a[-1]))
+            return (
+                f"o_{k + 1}·(∂C/∂o_{k + 1} − Σ_i ∂C/∂o_i·o_i)",
+                f"{format_factor(e.a[-1][k])} × ({format_factor(gradient[k])} − {format_factor(weighted)})",
+            )
+
+        loss_part = gradient_formula.replace("_{k}", "_k")
+        general = f"o_k·(∂C/∂o_k − Σ_i ∂C/∂o_i·o_i), since ∂o_i/∂z_k = o_i·(1[i=k] − o_k);  ∂C/∂o_k = {loss_part}"
+        return general, softmax_delta
+    derivative = DERIVATIVES[activation]
+
+    def chained(k: int, e: ExampleRecord) -> tuple[str, str]:
+        formula, numbers = gradient_of(k, e)
+        z, a = e.z[-1][k], e.a[-1][k]
+        return (
+            f"({formula}) · {derivative.formula(f'z[{layer}]_{k + 1}', f'a[{layer}]_{k + 1}')}",
+            f"({numbers}) × {derivative.numbers(z, a)}",
+        )
+
+    loss_part = gradient_formula.replace("_{k}", "_k")
+    activation_part = derivative.formula(f"z[{layer}]_k", f"a[{layer}]_k")
+    general = f"∂C/∂o_k · {derivative.symbol}(z[{layer}]_k) = ({loss_part}) · {activation_part}"
+    return general, chained
+
+
+def _latex_text(text: str) -> str:
+    """Prose for LaTeX: formulas between spaces stay readable, special characters are escaped."""
+    return text_to_latex(text, prose=True)
