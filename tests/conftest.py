@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 
 
@@ -17,3 +22,25 @@ def chromium_flags() -> list[str]:
         "--disable-component-update",
         "--disable-sync",
     ]
+
+
+@pytest.fixture
+def compile_latex(tmp_path: Path) -> Callable[[str], None]:
+    """A function that compiles a LaTeX document with pdflatex and fails the test on any error.
+
+    Skips (with the reason printed) where pdflatex is absent; CI installs it.
+    """
+    if shutil.which("pdflatex") is None:
+        pytest.skip("pdflatex is not installed here (CI installs it); the balanced-ASCII and math-parse tests stand in")
+
+    def compile_document(document: str) -> None:
+        (tmp_path / "d.tex").write_text(document)
+        result = subprocess.run(
+            ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "d.tex"],
+            cwd=tmp_path,
+            capture_output=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stdout.decode(errors="replace")[-2000:]
+
+    return compile_document

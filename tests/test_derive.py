@@ -13,8 +13,6 @@ from __future__ import annotations
 import json
 import random
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -347,20 +345,9 @@ def test_on_random_networks_the_derivation_equals_the_engines_gradients_and_roun
     assert data["steps"][0]["check"]["compared"] > 0
 
 
-@pytest.mark.skipif(
-    shutil.which("pdflatex") is None,
-    reason="pdflatex is not installed here (CI installs it); the balanced-ASCII and math-parse tests stand in",
-)
 @pytest.mark.parametrize("spec", ["seed001_two_hidden_layers.json", "mazur_2_2_2.json", "pixel_digits_step.json"])
-def test_latex_document_compiles_with_pdflatex(spec, tmp_path):
-    (tmp_path / "d.tex").write_text(load_spec(EXAMPLES / spec).derive().to_latex())
-    result = subprocess.run(
-        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "d.tex"],
-        cwd=tmp_path,
-        capture_output=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stdout.decode(errors="replace")[-2000:]
+def test_latex_document_compiles_with_pdflatex(spec, compile_latex):
+    compile_latex(load_spec(EXAMPLES / spec).derive().to_latex())
 
 
 @pytest.mark.parametrize(

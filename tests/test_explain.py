@@ -13,8 +13,6 @@ import itertools
 import json
 import math
 import re
-import shutil
-import subprocess
 
 import pytest
 from graph_strategies import engine_leaves, engine_output, recipes
@@ -274,24 +272,12 @@ def test_latex_rows_parse_as_math():
         parser.parse("$" + cell.replace("\\textstyle", "").replace("\\Big|", "|") + "$")
 
 
-@pytest.mark.skipif(
-    shutil.which("pdflatex") is None,
-    reason="pdflatex is not installed here; the balanced-and-parseable tests above stand in for compiling",
-)
-def test_latex_compiles_with_pdflatex(tmp_path):
-    document = (
+def test_latex_compiles_with_pdflatex(compile_latex):
+    compile_latex(
         "\\documentclass{article}\\usepackage{amsmath}\\begin{document}\n"
         + explain(_mixed_graph()).to_latex()
         + "\\end{document}\n"
     )
-    (tmp_path / "d.tex").write_text(document)
-    result = subprocess.run(
-        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "d.tex"],
-        cwd=tmp_path,
-        capture_output=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stdout.decode(errors="replace")[-2000:]
 
 
 def test_text_to_latex_writes_network_names_fractions_and_sums():
