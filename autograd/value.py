@@ -49,7 +49,10 @@ def _real_number(x: object, what: str) -> float:
             f"{what} must be a real number (int or float), got {describe(x)}; "
             "convert it with float(...) first"
         )
-    return float(x)
+    try:
+        return float(x)
+    except OverflowError:
+        raise OverflowError(f"{what} {describe(x)} is too large for a float (the limit is about 1.8e308)") from None
 
 
 def local_rules(*rules: str) -> Callable[[LocalGrads], LocalGrads]:
@@ -126,7 +129,8 @@ class Value:
         return f"Value({', '.join(parts)})"
 
     def __format__(self, spec: str) -> str:
-        return format(self.data, spec)
+        """``format(v, '.3f')`` formats the data; an empty spec gives ``str(v)``, as Python's convention asks."""
+        return format(self.data, spec) if spec else str(self)
 
     # ------------------------------------------------------------- comparisons
 

@@ -307,3 +307,13 @@ def test_membership_in_a_set_is_by_identity() -> None:
     a = Value(1.0)
     assert a in {a}
     assert Value(1.0) not in {a}
+
+
+def test_an_empty_format_spec_gives_the_repr_like_str() -> None:
+    v = Value(1.5, name="v")
+    assert format(v) == str(v) == f"{v}"
+
+
+def test_an_integer_too_large_for_a_float_is_refused_with_the_limit() -> None:
+    with pytest.raises(OverflowError, match="too large for a float"):
+        Value(10**400)
