@@ -345,6 +345,9 @@ def fit(
     batch_objective = functools.partial(_batch_objective, model, loss_function, regularization, parameters)
     compiled_steps = None
     if compile:
+        # The compiled step checks targets only when it traces; check them all once, eagerly, with the loss's messages.
+        with no_grad():
+            loss_function([model(x) for x in inputs], list(targets))
         classes = _output_count(model, inputs[0]) if loss_name == "cross_entropy" else None
         compiled_steps = _CompiledSteps(batch_objective, parameters, classes)
     order = list(range(examples))

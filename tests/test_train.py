@@ -363,3 +363,13 @@ def test_compiled_training_equals_eager_training(setup):
     assert compiled_history.loss == pytest.approx(eager_history.loss, rel=1e-12, abs=1e-12)
     assert compiled_history.accuracy == eager_history.accuracy
     assert compiled_parameters == pytest.approx(eager_parameters, rel=1e-12, abs=1e-12)
+
+
+def test_compiled_training_checks_every_target_before_the_first_step():
+    model = MLP(2, [3, 1], seed=0)
+    labels = [1, -1, 1, 0]  # the last label is not ±1, and it is not in the first batch
+    with pytest.raises(ValueError, match=r"targets\[3\].*hinge labels"):
+        fit(
+            model, _X[:4], labels, loss="hinge", optimizer=SGD(model.parameters(), lr=0.1),
+            epochs=1, batch_size=2, shuffle=False, progress=False, compile=True,
+        )
