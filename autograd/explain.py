@@ -362,12 +362,12 @@ class Derivation:
     def to_latex(self) -> str:
         r"""The derivation as one ``align*`` block (needs amsmath), rules in a ``&&`` column."""
         rows = [r"&\text{forward pass}"]
-        for step in self.forward:
-            value = _latex_number(step.value)
-            if step.op:
-                rows.append(f"{latex_label(step.label)} &= {step.latex} = {value}")
+        for forward_step in self.forward:
+            number = _latex_number(forward_step.value)
+            if forward_step.op:
+                rows.append(f"{latex_label(forward_step.label)} &= {forward_step.latex} = {number}")
             else:
-                rows.append(rf"{latex_label(step.label)} &= {value} && \text{{leaf}}")
+                rows.append(rf"{latex_label(forward_step.label)} &= {number} && \text{{leaf}}")
         rows.append(r"&\text{backward pass}")
         root = self.root
         rows.append(rf"{self._latex_partial(root, root)} &= {_latex_number(self.seed)} && \text{{seed}}")

@@ -1,4 +1,4 @@
-"""Checks on user-supplied numbers and sizes, shared by layers, losses and files.
+"""Checks on user-supplied numbers and sizes, shared by layers, losses, files and derivations.
 
 Every check raises with a message that starts with *where* the bad value sits
 (``weights[1][0]``, ``state_dict['layers.0.neurons.1.b']``, ``targets[3]``), so
@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import math
 from numbers import Real
+from typing import TypeVar
 
 # The engine's "type and clipped repr" wording, so nn's messages read like the engine's.
 from autograd.value import describe
 
-__all__ = ["count", "describe", "finite_number", "numbers", "sequence"]
+__all__ = ["count", "describe", "finite_number", "numbers", "present", "sequence"]
+
+T = TypeVar("T")
 
 
 def finite_number(x: object, where: str) -> float:
@@ -49,3 +52,18 @@ def sequence(x: object, where: str) -> list[object]:
     if not isinstance(x, (list, tuple)):
         raise ValueError(f"{where}: expected a list, got {describe(x)}")
     return list(x)
+
+
+def present(x: T | None, where: str) -> T:
+    """x, or ValueError naming `where` if it is None although the parameter it belongs to exists.
+
+    Gradients and updates are laid out like the parameters (``nn.derive``): None
+    exactly where a connection or a layer's biases are absent. A None opposite a
+    present parameter means records that do not belong together.
+    """
+    if x is None:
+        raise ValueError(
+            f"{where}: expected a value, since the parameter it belongs to exists, got None; "
+            "gradients and updates are None only where the parameter is absent"
+        )
+    return x

@@ -55,7 +55,7 @@ import autograd
 from autograd import Value
 from autograd.notation import bias_name, weight_name, weighted_input_name
 from nn import derive_render
-from nn._validation import describe, finite_number, sequence
+from nn._validation import describe, finite_number, present, sequence
 from nn.derive_formulas import DERIVATIVES, LOGIT_LOSSES, loss_gradient, prediction
 from nn.layers import MLP
 from nn.losses import LOSSES
@@ -252,7 +252,7 @@ def _hidden_delta(
     """The delta rule: δ[l]_k = (Σ_m δ[l+1]_m · w[l+1]_mk) · f'(z[l]_k); absent connections add nothing."""
     derivative = DERIVATIVES[activation]
     return [
-        math.fsum(d * row[k] for d, row in zip(delta_above, weights_above) if row[k] is not None)
+        math.fsum(d * w for d, w in zip(delta_above, (row[k] for row in weights_above)) if w is not None)
         * derivative.value(z[k], a[k])
         for k in range(len(z))
     ]
@@ -274,7 +274,7 @@ def _step(
     for x, y, forward in zip(batch, target_rows, forwards):
         z = [[node.data for node in layer] for layer in forward.z]
         a = [[node.data for node in layer] for layer in forward.a]
-        delta = [[] for _ in a]
+        delta: list[list[float]] = [[] for _ in a]
         delta[-1] = _output_delta(activations[-1], loss, z[-1], a[-1], y)
         for l in range(len(a) - 2, -1, -1):
             delta[l] = _hidden_delta(weights[l + 1], delta[l + 1], activations[l], z[l], a[l])
@@ -286,13 +286,15 @@ def _step(
     weight_gradients, bias_gradients = _gradients(weights, biases, examples, scale)
     compared, difference = _check(model, forwards, examples, weight_gradients, bias_gradients, scale)
 
-    updated_weights = [
-        [[None if w is None else w - rate * g for w, g in zip(row, grow)] for row, grow in zip(layer, glayer)]
+    updated_weights: Weights = [
+        [[_descend(w, g, rate) for w, g in zip(row, grow)] for row, grow in zip(layer, glayer)]
         for layer, glayer in zip(weights, weight_gradients)
     ]
     updated_biases: Biases = [
-        None if layer is None else [None if b is None else b - rate * g for b, g in zip(layer, glayer)]
-        for layer, glayer in zip(biases, bias_gradients)
+        None
+        if layer is None
+        else [_descend(b, g, rate) for b, g in zip(layer, present(glayer, f"bias_gradients[{l}]"))]
+        for l, (layer, glayer) in enumerate(zip(biases, bias_gradients))
     ]
     _set_parameters(model, updated_weights, updated_biases)
     with autograd.no_grad():
@@ -320,6 +322,13 @@ def _step(
         compared,
         difference,
     )
+
+
+def _descend(parameter: float | None, gradient: float | None, rate: float) -> float | None:
+    """The update w − α·∂C/∂w of one parameter; an absent parameter (None) stays absent."""
+    if parameter is None:
+        return None
+    return parameter - rate * present(gradient, "the gradient of a parameter")
 
 
 def _target_row(loss: str, target: Any, n_outputs: int) -> list[float]:
@@ -372,9 +381,12 @@ def _check(
         for k, neuron in enumerate(layer.neurons):
             for j, w in enumerate(neuron.w):
                 if w is not None:
-                    pairs.append((weight_name(l + 1, k + 1, j + 1), weight_gradients[l][k][j], w.grad))
+                    gradient = present(weight_gradients[l][k][j], f"weight_gradients[{l}][{k}][{j}]")
+                    pairs.append((weight_name(l + 1, k + 1, j + 1), gradient, w.grad))
             if neuron.b is not None:
-                pairs.append((bias_name(l + 1, k + 1), bias_gradients[l][k], neuron.b.grad))
+                layer_gradients = present(bias_gradients[l], f"bias_gradients[{l}]")
+                gradient = present(layer_gradients[k], f"bias_gradients[{l}][{k}]")
+                pairs.append((bias_name(l + 1, k + 1), gradient, neuron.b.grad))
             for n, (forward, example) in enumerate(zip(forwards, examples), start=1):
                 name = f"δ[{l + 1}]_{k + 1}" + (f" of example {n}" if len(examples) > 1 else "")
                 pairs.append((name, scale * example.delta[l][k], forward.z[l][k].grad))
@@ -396,8 +408,10 @@ def _set_parameters(model: MLP, weights: Weights, biases: Biases) -> None:
             for parameter, value in zip(neuron.w, layer_weights[k]):
                 if parameter is not None and value is not None:
                     parameter.data = value
-            if neuron.b is not None and layer_biases is not None and layer_biases[k] is not None:
-                neuron.b.data = layer_biases[k]
+            if neuron.b is not None and layer_biases is not None:
+                bias = layer_biases[k]
+                if bias is not None:
+                    neuron.b.data = bias
 
 
 # ---------------------------------------------------------------- the derivation

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from autograd.explain import TERMINAL_WIDTH, align_columns, format_factor, format_number
 from autograd.latex import text_to_latex
 from autograd.notation import activation_name, bias_name, weight_name, weighted_input_name
+from nn._validation import present
 from nn.derive_formulas import DERIVATIVES, LOGIT_LOSSES, LOSS_FORMULAS, LOSS_GRADIENT_TEXT, loss_gradient
 
 if TYPE_CHECKING:
@@ -189,8 +190,9 @@ def _forward_blocks(
             ],
         )
         below = example.input if l == 0 else example.a[l - 1]
+        layer_biases = record.biases[l]
         for k, z in enumerate(example.z[l]):
-            bias = None if record.biases[l] is None else record.biases[l][k]
+            bias = None if layer_biases is None else layer_biases[k]
             formula, numbers = _weighted_sum(layer, k + 1, record.weights[l][k], below, bias)
             block.equations.append(_Equation(weighted_input_name(layer, k + 1), formula, numbers, format_number(z)))
             if activation != "linear":
@@ -256,7 +258,7 @@ def _hidden_delta_blocks(
         )
         above = record.weights[l + 1]
         for k in range(len(example.z[l])):
-            links = [(m, row[k]) for m, row in enumerate(above) if row[k] is not None]
+            links = [(m, w) for m, w in enumerate(row[k] for row in above) if w is not None]
             symbols = " + ".join(f"δ[{layer + 1}]_{m + 1}·{weight_name(layer + 1, m + 1, k + 1)}" for m, _ in links)
             numbers = " + ".join(f"{format_factor(example.delta[l + 1][m])} × {format_factor(w)}" for m, w in links)
             z, a = example.z[l][k], example.a[l][k]
@@ -318,11 +320,12 @@ def _gradient_blocks(derivation: NetworkDerivation, record: StepRecord) -> list[
                         f"∂C/∂{weight_name(layer, k + 1, j + 1)}",
                         symbol,
                         numbers,
-                        format_number(record.weight_gradients[l][k][j]),
+                        format_number(present(record.weight_gradients[l][k][j], f"weight_gradients[{l}][{k}][{j}]")),
                     )
                 )
             bias_gradients = record.bias_gradients[l]
-            if bias_gradients is not None and bias_gradients[k] is not None:
+            bias_gradient = None if bias_gradients is None else bias_gradients[k]
+            if bias_gradient is not None:
                 deltas = [(e.delta[l][k], 1.0) for e in record.examples]
                 lhs = f"∂C/∂{bias_name(layer, k + 1)}"
                 symbol = f"{total}δ[{layer}]_{k + 1}"
@@ -332,7 +335,7 @@ def _gradient_blocks(derivation: NetworkDerivation, record: StepRecord) -> list[
                     numbers = _sum_of_products(deltas, scale)
                 else:
                     numbers = _sum_of_products([(d, None) for d, _ in deltas], scale)
-                block.equations.append(_Equation(lhs, symbol, numbers, format_number(bias_gradients[k])))
+                block.equations.append(_Equation(lhs, symbol, numbers, format_number(bias_gradient)))
         blocks.append(block)
     return blocks
 
@@ -344,25 +347,30 @@ def _update_block(derivation: NetworkDerivation, record: StepRecord) -> _Block:
         for k, row in enumerate(layer_weights):
             for j, w in enumerate(row):
                 if w is not None:
-                    g = record.weight_gradients[l][k][j]
+                    g = present(record.weight_gradients[l][k][j], f"weight_gradients[{l}][{k}][{j}]")
+                    updated = present(record.updated_weights[l][k][j], f"updated_weights[{l}][{k}][{j}]")
                     block.equations.append(
                         _Equation(
                             weight_name(l + 1, k + 1, j + 1),
                             "",
                             f"{format_factor(w)} − {alpha} × {format_factor(g)}",
-                            format_number(record.updated_weights[l][k][j]),
+                            format_number(updated),
                             "←",
                         )
                     )
             biases = record.biases[l]
-            if biases is not None and biases[k] is not None:
-                g = record.bias_gradients[l][k]
+            b = None if biases is None else biases[k]
+            if b is not None:
+                gradients = present(record.bias_gradients[l], f"bias_gradients[{l}]")
+                updates = present(record.updated_biases[l], f"updated_biases[{l}]")
+                g = present(gradients[k], f"bias_gradients[{l}][{k}]")
+                updated = present(updates[k], f"updated_biases[{l}][{k}]")
                 block.equations.append(
                     _Equation(
                         bias_name(l + 1, k + 1),
                         "",
-                        f"{format_factor(biases[k])} − {alpha} × {format_factor(g)}",
-                        format_number(record.updated_biases[l][k]),
+                        f"{format_factor(b)} − {alpha} × {format_factor(g)}",
+                        format_number(updated),
                         "←",
                     )
                 )
@@ -480,7 +488,7 @@ def _weighted_sum(
     return formula, with_numbers
 
 
-def _sum_of_products(products: list[tuple[float, float | None]], scale: float) -> str:
+def _sum_of_products(products: Sequence[tuple[float, float | None]], scale: float) -> str:
     """δ·a terms as numbers (a is None for a bare δ), summed over examples; '' if too long to read."""
     terms = [format_factor(d) if a is None else f"{format_factor(d)} × {format_factor(a)}" for d, a in products]
     if len(terms) > 1:

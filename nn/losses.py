@@ -170,13 +170,16 @@ LOSSES: dict[str, Callable[..., Value]] = {
 
 # ---------------------------------------------------------------------------- validation
 
-TargetReader = Callable[[object, int, str], list[float]]
-"""Reads one example's target as one float per output unit; (target, number of units, where) -> floats."""
+TargetReader = Callable[[object, int, str], list[float | Value]]
+"""Reads one example's target as one number per output unit; (target, number of units, where) -> numbers.
+
+A number is a float, or a Value when `autograd.compile` traces the targets (see `_target_number`).
+"""
 
 
 def _examples(
     outputs: object, targets: object, reduction: object, read_target: TargetReader
-) -> list[tuple[list[Value], list[float]]]:
+) -> list[tuple[list[Value], list[float | Value]]]:
     """(output units as Values, target per unit) for each example, after checking the whole batch."""
     if reduction not in ("sum", "mean"):
         raise ValueError(f"reduction must be 'sum' or 'mean', got {reduction!r}")
@@ -236,7 +239,7 @@ def _numbers_per_unit(target: object, n_units: int, where: str) -> list[float | 
     return [_target_number(target, where)]
 
 
-def _probabilities(target: object, n_units: int, where: str) -> list[float]:
+def _probabilities(target: object, n_units: int, where: str) -> list[float | Value]:
     """Targets for a binary cross-entropy: numbers in [0, 1]."""
     ys = _numbers_per_unit(target, n_units, where)
     for y in ys:
@@ -245,7 +248,7 @@ def _probabilities(target: object, n_units: int, where: str) -> list[float]:
     return ys
 
 
-def _signs(target: object, n_units: int, where: str) -> list[float]:
+def _signs(target: object, n_units: int, where: str) -> list[float | Value]:
     """Targets for the hinge loss: labels −1 or +1."""
     ys = _numbers_per_unit(target, n_units, where)
     for y in ys:
@@ -254,7 +257,7 @@ def _signs(target: object, n_units: int, where: str) -> list[float]:
     return ys
 
 
-def _class_distribution(target: object, n_classes: int, where: str) -> list[float]:
+def _class_distribution(target: object, n_classes: int, where: str) -> list[float | Value]:
     """A class index as a one-hot list, or a one-hot / probability list checked as such."""
     if isinstance(target, int) and not isinstance(target, bool):
         if not 0 <= target < n_classes:

@@ -30,7 +30,7 @@ import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from autograd import Value
 from nn._validation import describe, finite_number, numbers, sequence
@@ -140,8 +140,10 @@ def _parse(data: object) -> Spec:
     for key in REQUIRED_KEYS:
         if key not in data:
             raise SpecError(f"{key}: missing key")
-    layers = [dict(layer) if isinstance(layer, Mapping) else layer for layer in sequence(data["layers"], "layers")]
-    model = MLP.from_dict({"layers": layers})  # checks every shape, number and activation, naming the path
+    entries = [dict(layer) if isinstance(layer, Mapping) else layer for layer in sequence(data["layers"], "layers")]
+    model = MLP.from_dict({"layers": entries})  # checks every shape, number and activation, naming the path
+    # Parsed JSON: from_dict has just refused any layer that is not an object, so each entry is a dict.
+    layers = cast(list[dict[str, Any]], entries)
 
     loss = data["loss"]
     if loss not in LOSSES:

@@ -33,7 +33,7 @@ import random
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any, Protocol, Union
 
 from tqdm import tqdm
 
@@ -51,6 +51,15 @@ CLASSIFICATION_LOSSES: tuple[str, ...] = ("hinge", "bce", "bce_with_logits", "cr
 
 Output = Union[Value, list[Value]]
 LossFunction = Callable[..., Value]
+
+
+class Model(Protocol):
+    """What running a model over data needs: ``model(x)`` gives a Value (one output) or a list.
+
+    Every `nn.Module` that can be called is one (`MLP`, `Layer`, `Neuron`).
+    """
+
+    def __call__(self, x: Any, /) -> Output: ...
 
 
 @dataclass
@@ -198,7 +207,7 @@ def _check_data(inputs: Sequence[Any], targets: Sequence[Any]) -> int:
 
 
 def _batch_objective(
-    model: Module,
+    model: Model,
     loss_function: LossFunction,
     regularization: Callable[[list[Value]], Value] | None,
     parameters: list[Value],
@@ -248,7 +257,7 @@ class _CompiledSteps:
         return objective, data_loss, outputs
 
 
-def _output_count(model: Module, example: Any) -> int:
+def _output_count(model: Model, example: Any) -> int:
     with no_grad():
         output = model(example)
     return len(output) if isinstance(output, list) else 1
@@ -387,7 +396,7 @@ def fit(
 
 
 def evaluate(
-    model: Module,
+    model: Model,
     inputs: Sequence[Sequence[float]],
     targets: Sequence[Any],
     *,

@@ -10,6 +10,8 @@ the model.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import json
 import random
 import re
@@ -216,6 +218,16 @@ def test_derive_does_not_change_the_model():
     before = model.state_dict()
     derive(model, [0.5, -1.0], [1.0], "mse", 0.5)
     assert model.state_dict() == before
+
+
+def test_records_missing_the_gradient_of_a_present_weight_are_refused_by_its_path(seed001):
+    step = seed001.steps[0]
+    gradients = copy.deepcopy(step.weight_gradients)
+    gradients[0][0][0] = None
+    broken = copy.copy(seed001)
+    broken.steps = [dataclasses.replace(step, weight_gradients=gradients)]
+    with pytest.raises(ValueError, match=r"^weight_gradients\[0\]\[0\]\[0\]: expected a value"):
+        str(broken)
 
 
 def test_a_wrong_formula_is_an_error_not_a_footnote(monkeypatch):
