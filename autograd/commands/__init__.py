@@ -43,6 +43,11 @@ def check_output_folder(option: str, path: str) -> None:
         raise CommandError(f"{option} {path}: the folder {str(Path(path).parent)!r} does not exist")
 
 
+def add_variables_argument(parser: argparse.ArgumentParser, help_text: str) -> None:
+    """The repeatable ``--var NAME=NUMBER`` option of the commands that take an expression."""
+    parser.add_argument("--var", action="append", default=[], metavar="NAME=NUMBER", help=help_text)
+
+
 def parse_variables(specs: list[str]) -> dict[str, Value]:
     """--var NAME=NUMBER options as leaf Values named NAME, in the order given."""
     variables: dict[str, Value] = {}

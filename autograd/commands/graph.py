@@ -11,7 +11,13 @@ import argparse
 from pathlib import Path
 
 from autograd.backprop import topological_order
-from autograd.commands import CommandError, check_output_folder, parse_expression_argument, parse_variables
+from autograd.commands import (
+    CommandError,
+    add_variables_argument,
+    check_output_folder,
+    parse_expression_argument,
+    parse_variables,
+)
 from autograd.draw import FORMATS, draw
 from autograd.expression import FUNCTIONS
 
@@ -37,9 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("expression", metavar="EXPR", help='an expression such as "tanh(x*w + b)"')
-    parser.add_argument(
-        "--var", action="append", default=[], metavar="NAME=NUMBER", help="a variable and its value (repeat for each)"
-    )
+    add_variables_argument(parser, "a variable and its value (repeat for each)")
     parser.add_argument(
         "-o", "--output", required=True, metavar="PATH", help="the picture to write: .svg, .png, .pdf or .dot"
     )

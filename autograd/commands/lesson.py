@@ -12,7 +12,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from autograd.commands import CommandError, check_output_folder, parse_expression_argument, parse_variables
+from autograd.commands import (
+    CommandError,
+    add_variables_argument,
+    check_output_folder,
+    parse_expression_argument,
+    parse_variables,
+)
 from autograd.draw import RANKDIRS
 from autograd.lesson import MAX_NODES, Lesson, lesson
 
@@ -37,9 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("source", metavar="SOURCE", help='a spec file (SPEC.json) or an expression such as "x*y + x"')
-    parser.add_argument(
-        "--var", action="append", default=[], metavar="NAME=NUMBER", help="a variable of the expression and its value"
-    )
+    add_variables_argument(parser, "a variable of the expression and its value")
     parser.add_argument("-o", "--output", required=True, metavar="PATH", help="the page to write (.html)")
     parser.add_argument(
         "--learning-rate",
