@@ -16,10 +16,14 @@ import importlib
 import math
 import pkgutil
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 from autograd.expression import ParseError, UndefinedVariableError, check_variable_name, parse_expression
 from autograd.value import Value
+
+if TYPE_CHECKING:
+    from nn.spec import Spec
 
 
 class CommandError(Exception):
@@ -69,6 +73,16 @@ def parse_variables(specs: list[str]) -> dict[str, Value]:
             raise CommandError(f"--var {spec!r}: the value must be a finite number")
         variables[name] = Value(value, name=name)
     return variables
+
+
+def load_spec_argument(path: str) -> Spec:
+    """The network spec file `path`, or a CommandError that names the JSON path of its first mistake."""
+    from nn.spec import SpecError, load_spec  # here, not at the top: the expression commands need nothing from nn
+
+    try:
+        return load_spec(path)
+    except SpecError as error:
+        raise CommandError(str(error)) from None
 
 
 def parse_expression_argument(expression: str, variables: dict[str, Value]) -> Value:

@@ -15,11 +15,11 @@ import argparse
 from pathlib import Path
 
 import autograd
-from autograd.commands import CommandError, check_output_folder
+from autograd.commands import CommandError, check_output_folder, load_spec_argument
 from autograd.files import write_atomically
 from autograd.value import Value
 from nn.losses import LOSSES
-from nn.spec import Spec, SpecError, load_spec
+from nn.spec import Spec
 
 _EXAMPLE = """examples:
   scalargrad codegen demos/examples/seed001_two_hidden_layers.json
@@ -49,10 +49,7 @@ def run(args: argparse.Namespace) -> int:
     """Check the spec and the output path, trace and generate, then print or write."""
     if args.output is not None:
         check_output_folder("-o", args.output)
-    try:
-        spec = load_spec(args.spec)
-    except SpecError as error:
-        raise CommandError(str(error)) from None
+    spec = load_spec_argument(args.spec)
     try:
         text = generate_script(spec, args.spec, input_gradients=args.input_gradients)
     except (ArithmeticError, ValueError) as error:

@@ -13,11 +13,10 @@ import json
 from pathlib import Path
 
 from autograd.backprop import topological_order
-from autograd.commands import CommandError, check_output_folder
+from autograd.commands import CommandError, check_output_folder, load_spec_argument
 from autograd.draw import FORMATS, Graph, draw
 from autograd.files import write_atomically
 from nn.derive import GradientMismatchError, NetworkDerivation
-from nn.spec import SpecError, load_spec
 
 FORMATS_BY_SUFFIX = {".txt": "text", ".md": "markdown", ".tex": "latex", ".json": "json"}
 """The output format chosen from ``-o``'s extension when ``--format`` is not given."""
@@ -76,10 +75,7 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(
             f"--graph {args.graph}: the file needs one of the extensions {', '.join('.' + f for f in FORMATS)}"
         )
-    try:
-        spec = load_spec(args.spec)
-    except SpecError as error:
-        raise CommandError(str(error)) from None
+    spec = load_spec_argument(args.spec)
     try:
         derivation = spec.derive(steps=args.steps, bias_as_weight=args.bias_as_weight)
     except GradientMismatchError as error:

@@ -16,6 +16,7 @@ from autograd.commands import (
     CommandError,
     add_variables_argument,
     check_output_folder,
+    load_spec_argument,
     parse_expression_argument,
     parse_variables,
 )
@@ -89,14 +90,10 @@ def _spec_lesson(args: argparse.Namespace) -> Lesson:
     # Imported here: the expression lessons need nothing from nn.
     from nn.derive import GradientMismatchError
     from nn.lesson import lesson as network_lesson
-    from nn.spec import SpecError, load_spec
 
     if args.var:
         raise CommandError(f"--var is for an expression; {args.source} is a spec file, which gives the input itself")
-    try:
-        spec = load_spec(args.source)
-    except SpecError as error:
-        raise CommandError(str(error)) from None
+    spec = load_spec_argument(args.source)
     try:
         return network_lesson(
             spec.model(),
