@@ -7,15 +7,23 @@
 >>> round(x.grad, 6)   # 2x + 1 - tanh(x)^2
 4.070651
 
-Where things live: `value` (the node and each operation's local derivative),
-`backprop` (topological order and the chain rule), `functions` (exp, log, sum,
-softmax, ... on Values or numbers), `modes` (no_grad, detect_anomaly),
-`gradcheck` (central differences), `explain` (step-by-step derivations),
-`compile` (trace once, then run the generated straight-line code of `codegen`).
+Where things live. The engine is the package root:
+
+* `value`: the node, `Value`, and each operation's forward rule with its local derivative;
+* `backprop`: the topological order and the chain rule, in one place;
+* `functions`: exp, log, sum, softmax, ... on Values or numbers;
+* `scalar`: the float forward rules with their domain errors;
+* `modes`: no_grad, detect_anomaly; `gradcheck`: central differences.
+
+Built on the engine, one job per subpackage:
+
+* `views`: `draw`, `explain` and `lesson`, which show a graph;
+* `compiler`: `compile`, which traces a graph and runs it as generated code;
+* `parser`: expressions such as ``"tanh(x*w + b)"`` read into Values.
 """
 
 from autograd.backprop import grad, topological_order
-from autograd.compile import CompiledFunction, TracingError, compile
+from autograd.compiler.trace import CompiledFunction, TracingError, compile
 from autograd.functions import (
     clamp,
     cos,
@@ -33,12 +41,15 @@ from autograd.functions import (
     sum,
     tanh,
 )
-from autograd.draw import Graph, draw
-from autograd.explain import Derivation, explain
+from autograd.views.draw import Graph, draw
+from autograd.views.explain import Derivation, explain
 from autograd.gradcheck import GradcheckError, gradcheck, numeric_gradient
-from autograd.lesson import Lesson, lesson
+from autograd.views.lesson import Lesson, lesson
 from autograd.modes import detect_anomaly, is_grad_enabled, no_grad
 from autograd.value import Value
+from autograd.views.draw import Graph, draw
+from autograd.views.explain import Derivation, explain
+from autograd.views.lesson import Lesson, lesson
 
 __version__ = "0.1.0"
 

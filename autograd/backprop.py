@@ -9,19 +9,35 @@ chain rule.
 
 `backward` (which fills ``.grad``) and `grad` (which returns gradients, and with
 ``create_graph=True`` returns them as differentiable Values) both call it.
+
+This module sits below `autograd.value` (``Value.backward`` calls it), so it
+does not import `Value`: it works on anything shaped like a node, `Node`.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from autograd.modes import state
-from autograd.value import Value
 
 
-def topological_order(root: Value) -> list[Value]:
+@runtime_checkable
+class Node(Protocol):
+    """What backpropagation reads and writes on a graph node; `autograd.Value` is one."""
+
+    data: float
+    grad: float
+    op: str
+    parents: tuple[Any, ...]
+    local_grads: Callable[..., tuple[Any, ...]] | None
+
+
+N = TypeVar("N", bound=Node)
+
+
+def topological_order(root: N) -> list[N]:
     """Every node that `root` depends on, each after all of its parents, `root` last.
 
     Operands are visited left to right, so the order reads like the forward
@@ -30,16 +46,16 @@ def topological_order(root: Value) -> list[Value]:
     Iterative depth-first search, so the depth of the graph is limited by memory,
     not by Python's recursion limit (a 1,000,000-deep chain is fine).
     """
-    if not isinstance(root, Value):
+    if not isinstance(root, Node):
         raise TypeError(f"expected a Value to differentiate, got {type(root).__name__}")
-    order: list[Value] = []
-    expanded: set[Value] = set()
+    order: list[N] = []
+    expanded: set[N] = set()
     # Each entry is (node, parents_done). A node is expanded once, when first
     # popped: it goes back on the stack marked done, with its unexpanded parents
     # above it, and is appended when popped again, after all of them. (Marking
     # nodes when *pushed* instead would be wrong: in y = h·tanh(h), tanh(h)
     # could then be appended before h.)
-    stack: list[tuple[Value, bool]] = [(root, False)]
+    stack: list[tuple[N, bool]] = [(root, False)]
     while stack:
         node, parents_done = stack.pop()
         if parents_done:
@@ -56,11 +72,11 @@ def topological_order(root: Value) -> list[Value]:
 
 
 def propagate(
-    order: Sequence[Value],
+    order: Sequence[N],
     seed: Any,
     differentiable: bool,
-    on_step: Callable[[Value, Value, Any, Any, Any], None] | None = None,
-) -> dict[Value, Any]:
+    on_step: Callable[[N, N, Any, Any, Any], None] | None = None,
+) -> dict[N, Any]:
     """Apply the chain rule from ``order[-1]`` (whose gradient is `seed`) back to every node.
 
     Returns ∂output/∂node for every node that the output depends on through a
@@ -73,7 +89,7 @@ def propagate(
     after another in the order of ``node.parents``. Derivations are written
     from these records, so they show exactly what the engine computed.
     """
-    grads: dict[Value, Any] = {order[-1]: seed}
+    grads: dict[N, Any] = {order[-1]: seed}
     check = state.anomaly
     node = order[-1]
     try:
@@ -111,8 +127,8 @@ def propagate(
     return grads
 
 
-def _check_finite(contribution: Any, node: Value, parent: Value) -> None:
-    number = contribution.data if isinstance(contribution, Value) else contribution
+def _check_finite(contribution: Any, node: Node, parent: Node) -> None:
+    number = contribution.data if isinstance(contribution, Node) else contribution
     if not math.isfinite(number):
         inputs = ", ".join(f"{p.data!r}" for p in node.parents)
         raise FloatingPointError(
@@ -121,7 +137,7 @@ def _check_finite(contribution: Any, node: Value, parent: Value) -> None:
         )
 
 
-def backward(root: Value, seed: float = 1.0) -> None:
+def backward(root: Node, seed: float = 1.0) -> None:
     """Set ``.grad`` of every node below `root`: recomputed on non-leaves, accumulated on leaves."""
     grads = propagate(topological_order(root), seed, differentiable=False)
     # propagate reaches every node below root, so every one of them has an entry.
@@ -132,7 +148,7 @@ def backward(root: Value, seed: float = 1.0) -> None:
             node.grad = gradient
 
 
-def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> list[Value]:
+def grad(output: N, inputs: Sequence[N], create_graph: bool = False) -> list[N]:
     """∂output/∂input for each input, returned as Values; ``.grad`` is left untouched.
 
     With ``create_graph=True`` the returned gradients are graph nodes built
@@ -140,17 +156,18 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> 
     turn: second derivatives, Hessians, Newton's method. An input the output
     does not depend on gets a gradient of 0.
     """
-    if not isinstance(output, Value):
+    if not isinstance(output, Node):
         raise TypeError(f"grad's output must be a Value, got {type(output).__name__}")
-    if isinstance(inputs, Value):
+    if isinstance(inputs, Node):
         raise TypeError("grad's inputs must be a list of Values; write grad(y, [x]) for one input")
     inputs = list(inputs)
     for position, node in enumerate(inputs):
-        if not isinstance(node, Value):
+        if not isinstance(node, Node):
             raise TypeError(f"grad's inputs[{position}] must be a Value, got {type(node).__name__}")
     grads = propagate(topological_order(output), 1.0, differentiable=create_graph)
-    result = []
+    result: list[N] = []
     for node in inputs:
         g = grads.get(node, 0.0)
-        result.append(g if isinstance(g, Value) else Value(g))
+        # A float gradient becomes a leaf of the input's own class, `Value`, which this module does not import.
+        result.append(g if isinstance(g, Node) else type(node)(g))  # type: ignore[call-arg, arg-type]
     return result

@@ -4,7 +4,7 @@ Each operation is written in one pattern: compute the forward value with the
 float rule from `autograd.scalar`, and record a *local-derivative function*
 that gives ∂out/∂parent for each parent. The local-derivative functions sit
 right above the operation that uses them. They take ``(out, *inputs)`` and
-are written with operators and `autograd.functions` helpers that work on
+are written with operators and the `_on_either` helpers below, which work on
 floats and on Values alike, so the same function serves:
 
 * plain backward (called with floats: ``local(out.data, a.data, b.data)``), and
@@ -27,7 +27,7 @@ from collections.abc import Callable
 from numbers import Real
 from typing import Any, Union
 
-from autograd import scalar
+from autograd import backprop, scalar
 from autograd.modes import state
 
 Operand = Union["Value", int, float]
@@ -69,6 +69,23 @@ def local_rules(*rules: str) -> Callable[[LocalGrads], LocalGrads]:
         return local_grads
 
     return attach
+
+
+def _on_either(method: str, float_rule: Callable[[float], float]) -> Callable[[Any], Any]:
+    """A function a local derivative can call on a float (giving a float) or on a Value (giving a node)."""
+
+    def apply(x: Any) -> Any:
+        return getattr(x, method)() if isinstance(x, Value) else float_rule(x)
+
+    return apply
+
+
+_log, _sigmoid, _sin, _cos = (
+    _on_either("log", scalar.log),
+    _on_either("sigmoid", scalar.sigmoid),
+    _on_either("sin", scalar.sin),
+    _on_either("cos", scalar.cos),
+)
 
 
 class Value:
@@ -220,7 +237,7 @@ class Value:
     @staticmethod
     @local_rules("∂(a^b)/∂a = b·a^(b−1)", "∂(a^b)/∂b = a^b·ln a")
     def _pow_local(out: Any, a: Any, b: Any) -> tuple[Any, ...]:
-        return (b * a ** (b - 1.0), out * functions.log(a))
+        return (b * a ** (b - 1.0), out * _log(a))
 
     @staticmethod
     @functools.lru_cache(maxsize=256)
@@ -346,7 +363,7 @@ class Value:
     @staticmethod
     @local_rules("∂softplus(a)/∂a = σ(a)")
     def _softplus_local(out: Any, a: Any) -> tuple[Any, ...]:
-        return (functions.sigmoid(a),)
+        return (_sigmoid(a),)
 
     def softplus(self) -> Value:
         """log(1 + e^x), stable for large |x|; its derivative is sigmoid(x)."""
@@ -355,7 +372,7 @@ class Value:
     @staticmethod
     @local_rules("∂sin(a)/∂a = cos(a)")
     def _sin_local(out: Any, a: Any) -> tuple[Any, ...]:
-        return (functions.cos(a),)
+        return (_cos(a),)
 
     def sin(self) -> Value:
         """Sine (radians)."""
@@ -364,7 +381,7 @@ class Value:
     @staticmethod
     @local_rules("∂cos(a)/∂a = −sin(a)")
     def _cos_local(out: Any, a: Any) -> tuple[Any, ...]:
-        return (-functions.sin(a),)
+        return (-_sin(a),)
 
     def cos(self) -> Value:
         """Cosine (radians)."""
@@ -445,6 +462,3 @@ def _node(data: float, parents: tuple[Value, ...], op: str, local_grads: LocalGr
         raise FloatingPointError(f"operation {op!r} produced {data!r} from operands ({operands})")
     return node
 
-
-# Imported last: both modules use `Value`, and `Value` uses them only at call time.
-from autograd import backprop, functions  # noqa: E402

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from autograd import Value, draw, explain
-from nn.spec import load_spec
+from nn.teaching.spec import load_spec
 
 EXAMPLES = Path(__file__).parent / "examples"
 SEED001 = EXAMPLES / "seed001_two_hidden_layers.json"

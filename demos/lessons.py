@@ -16,11 +16,11 @@ import sys
 from pathlib import Path
 
 from autograd import lesson as expression_lesson
-from autograd.expression import parse_expression
+from autograd.parser.expression import parse_expression
 from demos.derivations import SEED001
 from demos.graphs import W1, W2, X1, X2, B
 from nn import lesson as network_lesson
-from nn.spec import load_spec
+from nn.teaching.spec import load_spec
 
 NEURON = "tanh(x1*w1 + x2*w2 + b)"
 NEURON_LEARNING_RATE = 0.1

@@ -1,10 +1,11 @@
 """Neural networks built only from `autograd.Value`s."""
 
 from nn import datasets, losses, optim, train
-from nn.derive import NetworkDerivation, derive
 from nn.layers import MLP, Layer, Neuron
-from nn.lesson import lesson
 from nn.module import Module
+from nn.teaching import spec
+from nn.teaching.derive import NetworkDerivation, derive
+from nn.teaching.lesson import lesson
 
 __all__ = [
     "MLP",
@@ -17,5 +18,6 @@ __all__ = [
     "lesson",
     "losses",
     "optim",
+    "spec",
     "train",
 ]

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from autograd.cli import main
+from scalargrad.cli import main
 from nn.losses import LOSSES
-from nn.spec import load_spec
+from nn.teaching.spec import load_spec
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "demos" / "examples"
 SEED001 = EXAMPLES / "seed001_two_hidden_layers.json"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from autograd.cli import main
+from scalargrad.cli import main
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "demos" / "examples"
 SEED001 = str(EXAMPLES / "seed001_two_hidden_layers.json")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from autograd.cli import main
+from scalargrad.cli import main
 
 NEURON = [
     "tanh(x1*w1 + x2*w2 + b)",

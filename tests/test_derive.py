@@ -23,9 +23,9 @@ from hypothesis import strategies as st
 
 import autograd
 from nn import MLP, derive, losses
-from nn.derive import SCHEMA, GradientMismatchError
-from nn.derive_formulas import DERIVATIVES, Derivative
-from nn.spec import load_spec
+from nn.teaching.derive import SCHEMA, GradientMismatchError
+from nn.teaching.formulas import DERIVATIVES, Derivative
+from nn.teaching.spec import load_spec
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "demos" / "examples"
 

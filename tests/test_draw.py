@@ -13,7 +13,7 @@ import pytest
 from autograd import Graph, Value, draw
 from nn import MLP
 
-draw_module = importlib.import_module("autograd.draw")  # `autograd.draw` the attribute is the function
+draw_module = importlib.import_module("autograd.views.draw")
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 
 import autograd
 from autograd import Value, explain, topological_order
-from autograd.explain import SCHEMA, EdgeStep, GradientSum, format_number, text_to_latex
+from autograd.views.explain import SCHEMA, EdgeStep, GradientSum, format_number, text_to_latex
 
 PROPERTY_SETTINGS = settings(
     max_examples=40, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from autograd import Value
-from autograd.expression import (
+from autograd.parser.expression import (
     FUNCTIONS,
     MAX_DEPTH,
     ParseError,

@@ -16,11 +16,11 @@ import pytest
 
 from autograd import Value, explain, lesson
 from autograd.backprop import propagate, topological_order
-from autograd.cli import main
-from autograd.draw import node_ids
+from scalargrad.cli import main
+from autograd.views.draw import node_ids
 from nn import MLP
 from nn import lesson as network_lesson
-from nn.spec import load_spec
+from nn.teaching.spec import load_spec
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "demos" / "examples"
 SEED001 = EXAMPLES / "seed001_two_hidden_layers.json"

@@ -17,7 +17,7 @@ import pytest
 from autograd import Value, lesson
 from nn import lesson as network_lesson
 from nn.losses import bce
-from nn.spec import load_spec
+from nn.teaching.spec import load_spec
 
 SEED001 = Path(__file__).resolve().parent.parent / "demos" / "examples" / "seed001_two_hidden_layers.json"
 CHROMIUM = Path("/usr/bin/chromium")

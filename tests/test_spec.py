@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from nn.spec import SpecError, load_spec, parse_spec
+from nn.teaching.spec import SpecError, load_spec, parse_spec
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "demos" / "examples"
 

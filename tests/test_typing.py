@@ -17,9 +17,9 @@ pytest.importorskip("mypy", reason="mypy (the 'test' extra) is not installed; th
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_autograd_and_nn_have_no_mypy_errors():
+def test_autograd_nn_and_scalargrad_have_no_mypy_errors():
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "autograd", "nn"],
+        [sys.executable, "-m", "mypy", "autograd", "nn", "scalargrad"],
         cwd=ROOT,
         capture_output=True,
         check=False,

@@ -102,7 +102,7 @@ _HELPERS: dict[str, tuple[str, str]] = {
     "_cos": ("autograd.scalar", "cos"),
     "_power": ("autograd.scalar", "power"),
     "_logsumexp": ("autograd.scalar", "logsumexp"),
-    "_positive_base_power": ("autograd.codegen", "positive_base_power"),
+    "_positive_base_power": ("autograd.compiler.codegen", "positive_base_power"),
 }
 """Every function the generated code calls, as (module, name); imported under a leading underscore.
 

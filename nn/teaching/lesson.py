@@ -16,11 +16,11 @@ from dataclasses import replace
 from typing import Any, NamedTuple
 
 from autograd import Value
-from autograd.explain import format_factor, format_number
-from autograd.lesson import MAX_NODES, Lesson, LessonGraph, LessonStep, updates_table
+from autograd.views.explain import format_factor, format_number
+from autograd.views.lesson import MAX_NODES, Lesson, LessonGraph, LessonStep, updates_table
 from autograd.notation import activation_name, bias_name, weight_name, weighted_input_name
-from nn.derive import CHECK_TOLERANCE, GradientMismatchError, NetworkDerivation, derive
-from nn.derive_formulas import LOSS_FORMULAS
+from nn.teaching.derive import CHECK_TOLERANCE, GradientMismatchError, NetworkDerivation, derive
+from nn.teaching.formulas import LOSS_FORMULAS
 from nn.layers import MLP
 from nn.losses import LOSSES
 

@@ -34,7 +34,7 @@ from typing import Any, cast
 
 from autograd import Value
 from nn._validation import describe, finite_number, numbers, sequence
-from nn.derive import NetworkDerivation, derive
+from nn.teaching.derive import NetworkDerivation, derive
 from nn.layers import MLP
 from nn.losses import LOSSES
 

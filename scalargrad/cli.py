@@ -1,18 +1,23 @@
 """The `scalargrad` command line.
 
-Each subcommand lives in its own module and contributes a `register(subparsers)`
-function; this file only assembles them and maps errors to exit codes.
+Each subcommand lives in its own module of `scalargrad.commands` and defines
+``register(subparsers)``, which adds its parser and sets ``run=function`` as a
+default. This file only assembles them and maps errors to exit codes; adding a
+subcommand means adding a module there, nothing else.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import pkgutil
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
 import autograd
-from autograd.commands import CommandError, register_all
+from scalargrad import commands
+from scalargrad.arguments import CommandError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -20,6 +25,12 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"scalargrad: error: {message} (see: {self.prog} --help)\n")
+
+
+def register_all(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Let every module of `scalargrad.commands` add its subcommand, in alphabetical order."""
+    for module in sorted(pkgutil.iter_modules(commands.__path__), key=lambda info: info.name):
+        importlib.import_module(f"{commands.__name__}.{module.name}").register(subparsers)
 
 
 def build_parser() -> argparse.ArgumentParser:

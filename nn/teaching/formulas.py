@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from autograd.explain import format_factor, format_number
+from autograd.views.explain import format_factor, format_number
 from nn.activations import LEAKY_RELU_SLOPE
 from nn.losses import BCE_EPSILON, LOSSES
 

@@ -1,29 +1,21 @@
-"""The subcommands of `scalargrad`, one module each.
+"""What the subcommands share: `CommandError`, and the checks they make on their arguments.
 
-Every module in this package defines ``register(subparsers)``, which adds its
-parser and sets ``run=function`` as a default; `autograd.cli` calls
-`register_all` and then ``args.run(args)``. Adding a subcommand means adding a
-module here, nothing else. A subcommand reports a user's mistake by raising
-`CommandError`; the CLI prints it and exits with code 2. The checks several
-subcommands make on their arguments (an output folder, ``--var`` values, an
-expression) are here too, so that they say the same thing everywhere.
+A subcommand reports a user's mistake by raising `CommandError`; `scalargrad.cli`
+prints it and exits with code 2. The checks several subcommands make (an output
+folder, ``--var`` values, an expression, a spec file) are here, so that they
+say the same thing everywhere.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import math
-import pkgutil
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 from pathlib import Path
 
-from autograd.expression import ParseError, UndefinedVariableError, check_variable_name, parse_expression
+from autograd.parser.expression import ParseError, UndefinedVariableError, check_variable_name, parse_expression
 from autograd.value import Value
-
-if TYPE_CHECKING:
-    from nn.spec import Spec
+from nn.teaching.spec import Spec, SpecError, load_spec
 
 
 class CommandError(Exception):
@@ -33,12 +25,6 @@ class CommandError(Exception):
         super().__init__(message)
         self.message = message
         self.details = list(details)
-
-
-def register_all(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Let every module of this package add its subcommand, in alphabetical order."""
-    for module in sorted(pkgutil.iter_modules(__path__), key=lambda info: info.name):
-        importlib.import_module(f"{__name__}.{module.name}").register(subparsers)
 
 
 def check_output_folder(option: str, path: str) -> None:
@@ -77,8 +63,6 @@ def parse_variables(specs: list[str]) -> dict[str, Value]:
 
 def load_spec_argument(path: str) -> Spec:
     """The network spec file `path`, or a CommandError that names the JSON path of its first mistake."""
-    from nn.spec import SpecError, load_spec  # here, not at the top: the expression commands need nothing from nn
-
     try:
         return load_spec(path)
     except SpecError as error:

@@ -15,11 +15,11 @@ import argparse
 from pathlib import Path
 
 import autograd
-from autograd.commands import CommandError, check_output_folder, load_spec_argument
+from scalargrad.arguments import CommandError, check_output_folder, load_spec_argument
 from autograd.files import write_atomically
 from autograd.value import Value
 from nn.losses import LOSSES
-from nn.spec import Spec
+from nn.teaching.spec import Spec
 
 _EXAMPLE = """examples:
   scalargrad codegen demos/examples/seed001_two_hidden_layers.json

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograd.backprop import propagate, topological_order
-from autograd.latex import latex_escape, latex_label, text_to_latex
+from autograd.views.latex import latex_escape, latex_label, text_to_latex
 from autograd.value import Value
 
 SCHEMA = "scalargrad.explain/1"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from autograd.commands import (
+from scalargrad.arguments import (
     CommandError,
     add_variables_argument,
     check_output_folder,
@@ -20,8 +20,8 @@ from autograd.commands import (
     parse_expression_argument,
     parse_variables,
 )
-from autograd.draw import RANKDIRS
-from autograd.lesson import MAX_NODES, Lesson, lesson
+from autograd.views.draw import RANKDIRS
+from autograd.views.lesson import MAX_NODES, Lesson, lesson
 
 _EXAMPLE = """examples:
   scalargrad lesson demos/examples/seed001_two_hidden_layers.json -o seed001.html
@@ -88,8 +88,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _spec_lesson(args: argparse.Namespace) -> Lesson:
     # Imported here: the expression lessons need nothing from nn.
-    from nn.derive import GradientMismatchError
-    from nn.lesson import lesson as network_lesson
+    from nn.teaching.derive import GradientMismatchError
+    from nn.teaching.lesson import lesson as network_lesson
 
     if args.var:
         raise CommandError(f"--var is for an expression; {args.source} is a spec file, which gives the input itself")

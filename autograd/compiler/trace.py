@@ -4,7 +4,7 @@ The eager engine builds a graph of `Value` objects on every call and walks it
 backward. When the *shape* of the computation does not change between calls
 (the same network on new data, the same loss with new parameters), that work
 can be done once: `compile` calls the function on example inputs, records the
-graph, and has `autograd.codegen` write it out as straight-line Python, one
+graph, and has `autograd.compiler.codegen` write it out as straight-line Python, one
 local variable per number, which Python's own ``compile`` turns into a
 function. Calling the result runs only float arithmetic.
 
@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from numbers import Real
 from typing import Any
 
-from autograd import codegen
+from autograd.compiler import codegen
 from autograd.modes import is_grad_enabled
 from autograd.value import Value, _real_number, describe
 

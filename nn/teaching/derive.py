@@ -21,10 +21,10 @@ tutorials write by hand (notation of BACKPROP.md; δ[l]_k = ∂C/∂z[l]_k):
 
 The forward values come from the engine (the named nodes of `nn`); the deltas
 and gradients are computed from them with the textbook formulas, written out
-by hand on purpose (`nn.derive_formulas`), so the check compares two independent routes.
+by hand on purpose (`nn.teaching.formulas`), so the check compares two independent routes.
 
 `NetworkDerivation` renders as aligned text (``str``), Markdown, LaTeX (a complete
-document; these three are laid out by `nn.derive_render`) and JSON-ready data
+document; these three are laid out by `nn.teaching.render`) and JSON-ready data
 (`NetworkDerivation.to_dict`, schema below).
 
 JSON schema (``"schema": "scalargrad.derive/1"``)::
@@ -54,10 +54,11 @@ from typing import Any
 import autograd
 from autograd import Value
 from autograd.notation import bias_name, weight_name, weighted_input_name
-from nn import derive_render
 from nn._validation import describe, finite_number, present, sequence
-from nn.derive_formulas import DERIVATIVES, LOGIT_LOSSES, loss_gradient, prediction
+from nn.teaching.formulas import DERIVATIVES, LOGIT_LOSSES, loss_gradient, prediction
 from nn.layers import MLP
+from nn.teaching import render
+from nn.teaching.records import Biases, DerivationRecord, ExampleRecord, StepRecord, Weights
 from nn.losses import LOSSES
 
 SCHEMA = "scalargrad.derive/1"
@@ -66,48 +67,10 @@ SCHEMA = "scalargrad.derive/1"
 CHECK_TOLERANCE = 1e-9
 """A formula gradient g and the engine's gradient e agree when |g − e| <= CHECK_TOLERANCE·max(1, |e|)."""
 
-Weights = list[list[list[float | None]]]
-Biases = list[list[float | None] | None]
 
 
 class GradientMismatchError(AssertionError):
     """A gradient from the textbook formulas differs from the engine's: one of the two is wrong."""
-
-
-# ---------------------------------------------------------------- records
-
-
-@dataclass(frozen=True)
-class ExampleRecord:
-    """One example's forward values and deltas in one step (lists indexed [layer − 1][k − 1])."""
-
-    input: list[float]
-    target: list[float]
-    z: list[list[float]]
-    a: list[list[float]]
-    output: list[float]
-    loss: float
-    delta: list[list[float]]
-
-
-@dataclass(frozen=True)
-class StepRecord:
-    """Every number of one gradient-descent step."""
-
-    step: int
-    weights: Weights
-    biases: Biases
-    examples: list[ExampleRecord]
-    loss: float
-    weight_gradients: Weights
-    bias_gradients: Biases
-    updated_weights: Weights
-    updated_biases: Biases
-    outputs_after: list[list[float]]
-    loss_after: float
-    mean_abs_delta: list[float]
-    compared: int
-    max_abs_difference: float
 
 
 # ---------------------------------------------------------------- the computation
@@ -417,49 +380,13 @@ def _set_parameters(model: MLP, weights: Weights, biases: Biases) -> None:
 # ---------------------------------------------------------------- the derivation
 
 
-class NetworkDerivation:
+class NetworkDerivation(DerivationRecord):
     """The derivation of one or more gradient-descent steps; render with str(), to_markdown(), to_latex(), to_dict().
 
     Attributes:
         steps: one `StepRecord` per step, with every number.
         loss, reduction, learning_rate, bias_as_weight: as given to `derive`.
     """
-
-    def __init__(
-        self,
-        network: dict[str, Any],
-        inputs: list[list[float]],
-        targets: list[Any],
-        loss: str,
-        reduction: str,
-        learning_rate: float,
-        bias_as_weight: bool,
-        steps: list[StepRecord],
-    ) -> None:
-        self._network = network
-        self._inputs = inputs
-        self._targets = targets
-        self.loss = loss
-        self.reduction = reduction
-        self.learning_rate = learning_rate
-        self.bias_as_weight = bias_as_weight
-        self.steps = steps
-
-    @property
-    def activations(self) -> list[str]:
-        """Each layer's activation name."""
-        return [layer["activation"] for layer in self._network["layers"]]
-
-    @property
-    def sizes(self) -> list[int]:
-        """Number of inputs, then the number of neurons of each layer."""
-        first = self._network["layers"][0]["weights"][0]
-        return [len(first)] + [len(layer["weights"]) for layer in self._network["layers"]]
-
-    @property
-    def batch_size(self) -> int:
-        """Number of examples each step is derived on (1 for a single example)."""
-        return len(self._inputs)
 
     def graph_loss(self, example: int = 0) -> Value:
         """The loss of one example at the first step's parameters, after ``backward()``: what ``--graph`` draws.
@@ -472,18 +399,18 @@ class NetworkDerivation:
         loss.backward()
         return loss
 
-    # ------------------------------------------------------------ renderers (`nn.derive_render`)
+    # ------------------------------------------------------------ renderers (`nn.teaching.render`)
 
     def __str__(self) -> str:
-        return derive_render.to_text(self)
+        return render.to_text(self)
 
     def to_markdown(self) -> str:
         """Headings per step, a table of equations per block, formulas in code spans."""
-        return derive_render.to_markdown(self)
+        return render.to_markdown(self)
 
     def to_latex(self) -> str:
         """A complete LaTeX document (article + amsmath): one ``align*`` per block."""
-        return derive_render.to_latex(self)
+        return render.to_latex(self)
 
     def to_dict(self) -> dict[str, Any]:
         """Every number of the derivation as JSON-ready data (layout in the module docstring)."""

@@ -44,8 +44,8 @@ from pathlib import Path
 from typing import Any
 
 from autograd.backprop import topological_order
-from autograd.draw import RANKDIRS, draw, node_ids
-from autograd.explain import (
+from autograd.views.draw import RANKDIRS, draw, node_ids
+from autograd.views.explain import (
     Derivation,
     EdgeStep,
     ForwardStep,
@@ -663,7 +663,7 @@ class Lesson:
     def html(self) -> str:
         """The page: one HTML file with the SVG, the CSS, the JavaScript and the data inline."""
         if self._html is None:
-            template = resources.files("autograd").joinpath(_TEMPLATE).read_text(encoding="utf-8")
+            template = resources.files(__package__).joinpath(_TEMPLATE).read_text(encoding="utf-8")
             parts = {"TITLE": html.escape(self.title), "SVG": _inline_svg(self._svg), "DATA": _script_json(self.data)}
             # One pass: text put in by one placeholder is never read as another.
             self._html = _PLACEHOLDER.sub(lambda match: parts[match[1]], template)

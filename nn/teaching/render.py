@@ -1,7 +1,7 @@
-"""How a `NetworkDerivation` reads: aligned text, Markdown and a LaTeX document.
+"""How a `DerivationRecord` reads: aligned text, Markdown and a LaTeX document.
 
-The numbers all come from the derivation's records (`nn.derive`) and the
-formulas' text from `nn.derive_formulas`; nothing is computed here but the
+The numbers all come from the derivation's records (`nn.teaching.derive`) and the
+formulas' text from `nn.teaching.formulas`; nothing is computed here but the
 layout. Each step is a list of blocks (the forward pass of a layer, a delta
 rule, the gradients of a layer, the updates, ...), each a title, the general
 formulas it applies, equations ``lhs = formula = numbers = value`` and remarks;
@@ -14,16 +14,13 @@ import math
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from autograd.explain import TERMINAL_WIDTH, align_columns, format_factor, format_number
-from autograd.latex import text_to_latex
+from autograd.views.explain import TERMINAL_WIDTH, align_columns, format_factor, format_number
+from autograd.views.latex import text_to_latex
 from autograd.notation import activation_name, bias_name, weight_name, weighted_input_name
 from nn._validation import present
-from nn.derive_formulas import DERIVATIVES, LOGIT_LOSSES, LOSS_FORMULAS, LOSS_GRADIENT_TEXT, loss_gradient
-
-if TYPE_CHECKING:
-    from nn.derive import ExampleRecord, NetworkDerivation, StepRecord
+from nn.teaching.formulas import DERIVATIVES, LOGIT_LOSSES, LOSS_FORMULAS, LOSS_GRADIENT_TEXT, loss_gradient
+from nn.teaching.records import DerivationRecord, ExampleRecord, StepRecord
 
 LONG_FORMULA = 72
 """Sums with more characters than this are written with Σ instead of term by term."""
@@ -62,7 +59,7 @@ class _Block:
 # ---------------------------------------------------------------- the three formats
 
 
-def to_text(derivation: NetworkDerivation) -> str:
+def to_text(derivation: DerivationRecord) -> str:
     """Aligned plain text that fits `TERMINAL_WIDTH` columns: a header, then each step's blocks."""
     lines = [_wrap(line, "") for line in _header(derivation)]
     for record in derivation.steps:
@@ -76,7 +73,7 @@ def to_text(derivation: NetworkDerivation) -> str:
     return "\n".join(lines)
 
 
-def to_markdown(derivation: NetworkDerivation) -> str:
+def to_markdown(derivation: DerivationRecord) -> str:
     """Headings per step, a table of equations per block, formulas in code spans."""
     lines = [f"- {line}" for line in _header(derivation)]
     for record in derivation.steps:
@@ -96,7 +93,7 @@ def to_markdown(derivation: NetworkDerivation) -> str:
     return "\n".join(lines) + "\n"
 
 
-def to_latex(derivation: NetworkDerivation) -> str:
+def to_latex(derivation: DerivationRecord) -> str:
     """A complete LaTeX document (article + amsmath): one ``align*`` per block."""
     parts = [
         r"\documentclass{article}",
@@ -131,7 +128,7 @@ def to_latex(derivation: NetworkDerivation) -> str:
 # ---------------------------------------------------------------- the blocks of a step
 
 
-def _header(derivation: NetworkDerivation) -> list[str]:
+def _header(derivation: DerivationRecord) -> list[str]:
     sizes = derivation.sizes
     layers = " → ".join(f"{n} {activation}" for n, activation in zip(sizes[1:], derivation.activations))
     batch = derivation.batch_size
@@ -154,7 +151,7 @@ def _header(derivation: NetworkDerivation) -> list[str]:
     return lines
 
 
-def _blocks(derivation: NetworkDerivation, record: StepRecord) -> list[_Block]:
+def _blocks(derivation: DerivationRecord, record: StepRecord) -> list[_Block]:
     blocks: list[_Block] = []
     many = len(record.examples) > 1
     for n, example in enumerate(record.examples, start=1):
@@ -171,7 +168,7 @@ def _blocks(derivation: NetworkDerivation, record: StepRecord) -> list[_Block]:
 
 
 def _forward_blocks(
-    derivation: NetworkDerivation, record: StepRecord, example: ExampleRecord, n: int, many: bool
+    derivation: DerivationRecord, record: StepRecord, example: ExampleRecord, n: int, many: bool
 ) -> list[_Block]:
     which = f"example {n}: " if many else ""
     blocks = []
@@ -223,7 +220,7 @@ def _forward_blocks(
     return blocks
 
 
-def _output_delta_block(derivation: NetworkDerivation, example: ExampleRecord, n: int, many: bool) -> _Block:
+def _output_delta_block(derivation: DerivationRecord, example: ExampleRecord, n: int, many: bool) -> _Block:
     layer = len(derivation.activations)
     activation = derivation.activations[-1]
     general, per_neuron = _output_delta_forms(activation, derivation.loss, layer)
@@ -242,7 +239,7 @@ def _output_delta_block(derivation: NetworkDerivation, example: ExampleRecord, n
 
 
 def _hidden_delta_blocks(
-    derivation: NetworkDerivation, record: StepRecord, example: ExampleRecord, n: int, many: bool
+    derivation: DerivationRecord, record: StepRecord, example: ExampleRecord, n: int, many: bool
 ) -> list[_Block]:
     blocks = []
     which = f"example {n}, " if many else ""
@@ -280,7 +277,7 @@ def _hidden_delta_blocks(
     return blocks
 
 
-def _loss_block(derivation: NetworkDerivation, record: StepRecord) -> _Block:
+def _loss_block(derivation: DerivationRecord, record: StepRecord) -> _Block:
     terms = " + ".join(format_factor(e.loss) for e in record.examples)
     formula = "Σ_n C_n" if derivation.reduction == "sum" else "(1/N) Σ_n C_n"
     numbers = terms if derivation.reduction == "sum" else f"({terms}) / {len(record.examples)}"
@@ -289,7 +286,7 @@ def _loss_block(derivation: NetworkDerivation, record: StepRecord) -> _Block:
     return _Block("Loss over the batch", [], [_Equation("C", formula, numbers, format_number(record.loss))])
 
 
-def _gradient_blocks(derivation: NetworkDerivation, record: StepRecord) -> list[_Block]:
+def _gradient_blocks(derivation: DerivationRecord, record: StepRecord) -> list[_Block]:
     many = len(record.examples) > 1
     scale_text = "" if derivation.reduction == "sum" else "(1/N) "
     total = f"{scale_text}Σ_n " if many else ""
@@ -340,7 +337,7 @@ def _gradient_blocks(derivation: NetworkDerivation, record: StepRecord) -> list[
     return blocks
 
 
-def _update_block(derivation: NetworkDerivation, record: StepRecord) -> _Block:
+def _update_block(derivation: DerivationRecord, record: StepRecord) -> _Block:
     alpha = format_number(derivation.learning_rate)
     block = _Block("Update (gradient descent)", ["w ← w − α·∂C/∂w,  b ← b − α·∂C/∂b,  α = " + alpha])
     for l, layer_weights in enumerate(record.weights):

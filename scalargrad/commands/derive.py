@@ -13,10 +13,10 @@ import json
 from pathlib import Path
 
 from autograd.backprop import topological_order
-from autograd.commands import CommandError, check_output_folder, load_spec_argument
-from autograd.draw import FORMATS, Graph, draw
+from scalargrad.arguments import CommandError, check_output_folder, load_spec_argument
+from autograd.views.draw import FORMATS, Graph, draw
 from autograd.files import write_atomically
-from nn.derive import GradientMismatchError, NetworkDerivation
+from nn.teaching.derive import GradientMismatchError, NetworkDerivation
 
 FORMATS_BY_SUFFIX = {".txt": "text", ".md": "markdown", ".tex": "latex", ".json": "json"}
 """The output format chosen from ``-o``'s extension when ``--format`` is not given."""

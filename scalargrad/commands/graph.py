@@ -11,15 +11,15 @@ import argparse
 from pathlib import Path
 
 from autograd.backprop import topological_order
-from autograd.commands import (
+from scalargrad.arguments import (
     CommandError,
     add_variables_argument,
     check_output_folder,
     parse_expression_argument,
     parse_variables,
 )
-from autograd.draw import FORMATS, draw
-from autograd.expression import FUNCTIONS
+from autograd.views.draw import FORMATS, draw
+from autograd.parser.expression import FUNCTIONS
 
 _EXAMPLE = (
     """example:

@@ -1,0 +1,5 @@
+"""The compiler: trace a function on Values once, then run it as generated straight-line code.
+
+* `trace`: `autograd.compile` records the graph and wraps the generated code;
+* `codegen`: writes a traced graph's forward and backward pass as source.
+"""

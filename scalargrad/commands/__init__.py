@@ -1,0 +1,1 @@
+"""The subcommands of `scalargrad`, one module each, each defining ``register(subparsers)``."""
