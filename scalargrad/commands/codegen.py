@@ -16,6 +16,7 @@ from pathlib import Path
 
 import autograd
 from scalargrad.arguments import CommandError, check_output_folder, load_spec_argument
+from autograd.compiler.inert import comment
 from autograd.files import write_atomically
 from autograd.value import Value
 from nn.losses import LOSSES
@@ -78,7 +79,7 @@ def generate_script(spec: Spec, origin: str, *, input_gradients: bool = False) -
     parameters = model.parameters()
     compiled = autograd.compile(network_loss, example_inputs, params=parameters, input_gradients=input_gradients)
     header = [
-        f"# scalargrad codegen {origin}" + (f": {spec.name}" if spec.name else ""),
+        "# " + comment(f"scalargrad codegen {origin}" + (f": {spec.name}" if spec.name else "")),
         f"# loss C = {spec.loss} (reduction {spec.reduction!r}) of the network's output and the spec's target(s);",
         "# forward_and_backward(inputs, params) takes flat lists of floats (in the order they are unpacked)",
         "# and returns C, ∂C/∂inputs (or None), ∂C/∂params, ().",
