@@ -28,6 +28,7 @@ from numbers import Real
 from typing import Any, Union
 
 from autograd import backprop, scalar
+from autograd.i18n import N_  # rules with words in them are translated where they are shown (autograd.explain)
 from autograd.modes import state
 
 Operand = Union["Value", int, float]
@@ -227,7 +228,7 @@ class Value:
         return _node(-self.data, (self,), "neg", Value._neg_local)
 
     @staticmethod
-    @local_rules("∂|a|/∂a = sign(a)  (0 at a = 0)")
+    @local_rules(N_("∂|a|/∂a = sign(a)  (0 at a = 0)"))
     def _abs_local(out: Any, a: Any) -> tuple[Any, ...]:
         return (1.0 if a > 0 else -1.0 if a < 0 else 0.0,)
 
@@ -315,7 +316,7 @@ class Value:
         return _node(scalar.sigmoid(self.data), (self,), "sigmoid", Value._sigmoid_local)
 
     @staticmethod
-    @local_rules("∂relu(a)/∂a = 1 if a > 0 else 0")
+    @local_rules(N_("∂relu(a)/∂a = 1 if a > 0 else 0"))
     def _relu_local(out: Any, a: Any) -> tuple[Any, ...]:
         return (1.0 if a > 0 else 0.0,)
 
@@ -326,7 +327,7 @@ class Value:
     @staticmethod
     @functools.lru_cache(maxsize=256)
     def _leaky_relu_local(slope: float) -> LocalGrads:
-        @local_rules("∂leaky_relu(a)/∂a = 1 if a > 0 else slope")
+        @local_rules(N_("∂leaky_relu(a)/∂a = 1 if a > 0 else slope"))
         def local(out: Any, a: Any) -> tuple[Any, ...]:
             return (1.0 if a > 0 else slope,)
 
@@ -341,7 +342,7 @@ class Value:
     @staticmethod
     @functools.lru_cache(maxsize=256)
     def _clamp_local(low: float, high: float) -> LocalGrads:
-        @local_rules("∂clamp(a)/∂a = 1 on [low, high], else 0")
+        @local_rules(N_("∂clamp(a)/∂a = 1 on [low, high], else 0"))
         def local(out: Any, a: Any) -> tuple[Any, ...]:
             return (1.0 if low <= a <= high else 0.0,)
 

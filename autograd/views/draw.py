@@ -28,6 +28,7 @@ import graphviz
 
 from autograd.backprop import topological_order
 from autograd.files import write_atomically
+from autograd.i18n import N_, Catalog, language
 from autograd.notation import NetworkName, parse_network_name
 from autograd.value import Value
 
@@ -65,8 +66,10 @@ _TABLE_PORTS = {"LR": ("w", ":out:e"), "RL": ("e", ":w"), "TB": ("n", ":s"), "BT
 # roles their edges are labelled (role words, not letters, which could be mistaken
 # for variables named a or b).
 _SYMBOLS = {"*": "×", "-": "−", "/": "÷", "neg": "−", "sum": "Σ"}
-_OPERAND_ROLES = {"-": ("left", "right"), "/": ("left", "right"), "**": ("base", "exponent")}
+_OPERAND_ROLES = {"-": (N_("left"), N_("right")), "/": (N_("left"), N_("right")), "**": (N_("base"), N_("exponent"))}
 _SYMMETRIC_OPS = frozenset({"+", "*", "sum", "logsumexp"})
+
+_ = Catalog("autograd")
 
 
 class Graph:
@@ -132,6 +135,7 @@ def draw(
     group: bool = False,
     collapse: bool = False,
     max_nodes: int = 500,
+    lang: str | None = None,
 ) -> Graph:
     """Draw the graph that `root` was computed from, as in micrograd's pictures, readable at every size.
 
@@ -189,10 +193,27 @@ def draw(
         max_nodes: the most boxes to draw (Values; tables and Values when collapsed).
             A bigger graph raises ValueError instead of producing an unreadable
             picture; without `collapse` this is checked before the graph is walked.
+        lang: the language of the words in the picture (``data``/``grad``, edge roles,
+            layer and neuron names): ``"en"`` or ``"zh"``; default: the current one (`autograd.i18n`).
 
     Returns:
         a `Graph`: ``.source`` (DOT), ``.svg()``, ``.save(path)``, and inline display in Jupyter.
     """
+    with language(lang):
+        return _draw(root, show_data, show_grad, precision, rankdir, highlight, group, collapse, max_nodes)
+
+
+def _draw(
+    root: Value,
+    show_data: bool,
+    show_grad: bool,
+    precision: int,
+    rankdir: str | None,
+    highlight: Highlight,
+    group: bool,
+    collapse: bool,
+    max_nodes: int,
+) -> Graph:
     if rankdir is None:
         rankdir = "TB" if collapse else "LR"
     _check_options(root, show_data, show_grad, precision, rankdir, max_nodes)
@@ -412,7 +433,7 @@ def _text(text: str) -> str:
 def _edge_roles(node: Value) -> tuple[str, ...]:
     """Labels for the edges into `node`'s operation: roles or positions where the order of operands matters."""
     if node.op in _OPERAND_ROLES:
-        return _OPERAND_ROLES[node.op]
+        return tuple(_(role) for role in _OPERAND_ROLES[node.op])
     count = len(node.parents)
     if count < 2 or node.op in _SYMMETRIC_OPS:
         return ("",) * count
@@ -511,7 +532,9 @@ class _Builder:
             with dot.subgraph() as same_rank:
                 same_rank.attr(rank="same")
                 if group:
-                    same_rank.node(f"layer{layer}", f"layer {layer}", shape="plaintext", fontsize="18")
+                    same_rank.node(
+                        f"layer{layer}", _("layer {layer}").format(layer=layer), shape="plaintext", fontsize="18"
+                    )
                     ids.insert(0, f"layer{layer}")
                 for tail, head in zip(ids, ids[1:]):
                     same_rank.edge(tail, head, style="invis")
@@ -560,11 +583,13 @@ class _Builder:
         )
         for layer in sorted({neuron.layer for neuron in neurons}):
             with dot.subgraph(name=f"cluster_layer{layer}") as layer_graph:
-                layer_graph.attr(label=f"layer {layer}", style="dashed,rounded", color="#666666", labeljust="l")
+                layer_graph.attr(
+                    label=_("layer {layer}").format(layer=layer), style="dashed,rounded", color="#666666", labeljust="l"
+                )
                 for neuron in (neuron for neuron in neurons if neuron.layer == layer):
                     with layer_graph.subgraph(name=f"cluster_{self.node_id(neuron.anchor)}") as neuron_graph:
                         neuron_graph.attr(
-                            label=f"neuron {neuron.k}",
+                            label=_("neuron {k}").format(k=neuron.k),
                             style="rounded,filled",
                             fillcolor="#fff8d6",
                             color="#a08800",
@@ -595,7 +620,7 @@ class _Builder:
             target.edge(self.node_id(node) + "op", self.node_id(node), **emphasis)
 
     def _number_names(self) -> list[str]:
-        return (["data"] if self.show_data else []) + (["grad"] if self.show_grad else [])
+        return ([_("data")] if self.show_data else []) + ([_("grad")] if self.show_grad else [])
 
     def _operand_edges(self, dot: graphviz.Digraph, node: Value, tail_of: Callable[[Value], str]) -> None:
         for parent, role in zip(node.parents, _edge_roles(node)):
@@ -617,7 +642,7 @@ class _Builder:
         title = self.label_of(anchor)
         if z_node is not None and anchor.parents == (z_node,):
             title += f" = {_SYMBOLS.get(anchor.op, anchor.op)}({self.label_of(z_node)})"
-        headings = ["", "input", *self._number_names()]
+        headings = ["", _("input"), *self._number_names()]
         lines = [
             f'<TR><TD COLSPAN="{len(headings)}" BGCOLOR="#fff2b3"><B>{_text(title)}</B></TD></TR>',
             "<TR>"

@@ -40,7 +40,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import unicodedata
+
 from autograd.backprop import propagate, topological_order
+from autograd.i18n import Catalog, language
 from autograd.views.latex import latex_escape, latex_label, text_to_latex
 from autograd.value import Value
 
@@ -55,6 +58,8 @@ SUM_WIDTH = 30
 
 TERMINAL_WIDTH = 100
 """Text output fits this many columns: wider rows put their local rule on a line of their own."""
+
+_ = Catalog("autograd")
 
 
 # ---------------------------------------------------------------- records
@@ -120,18 +125,33 @@ def format_factor(x: float) -> str:
     return f"({text})" if x < 0 else text
 
 
+def display_width(text: str) -> int:
+    """How many terminal columns `text` takes: two for a wide (CJK) character, none for a combining mark."""
+    return sum(
+        0 if unicodedata.combining(character) else 2 if unicodedata.east_asian_width(character) in "WF" else 1
+        for character in text
+    )
+
+
+def pad(text: str, width: int, right: bool = False) -> str:
+    """`text` padded with spaces to `width` terminal columns, on the right (or on the left if `right`)."""
+    fill = " " * max(0, width - display_width(text))
+    return fill + text if right else text + fill
+
+
 def align_columns(
     rows: Sequence[Sequence[str]], indent: str = "  ", right: Sequence[int] = (), separator: str = " "
 ) -> list[str]:
     """Rows of cells as lines whose columns line up (columns listed in `right` are right-aligned).
 
-    Trailing blanks are stripped, so the text copies cleanly out of a terminal.
+    Widths are terminal columns (`display_width`), so Chinese text and CJK names
+    line up too. Trailing blanks are stripped, so the text copies cleanly out of a terminal.
     """
     columns = max((len(row) for row in rows), default=0)
-    widths = [max((len(row[i]) for row in rows if i < len(row)), default=0) for i in range(columns)]
+    widths = [max((display_width(row[i]) for row in rows if i < len(row)), default=0) for i in range(columns)]
     lines = []
     for row in rows:
-        cells = [cell.rjust(widths[i]) if i in right else cell.ljust(widths[i]) for i, cell in enumerate(row)]
+        cells = [pad(cell, widths[i], right=i in right) for i, cell in enumerate(row)]
         lines.append((indent + separator.join(cells)).rstrip())
     return lines
 
@@ -198,8 +218,8 @@ def _rule(node: Value, position: int) -> str:
     """The local derivative rule of `node` with respect to its operand at `position`, as text."""
     rules: tuple[str, ...] = getattr(node.local_grads, "rules", ())
     if not rules:
-        return f"∂{node.op}/∂operand {position + 1} (no rule text recorded)"
-    rule = rules[position] if len(rules) > 1 else rules[0]
+        return _("∂{op}/∂operand {position} (no rule text recorded)").format(op=node.op, position=position + 1)
+    rule = _(rules[position] if len(rules) > 1 else rules[0])
     parameter = _parameter(node)
     if parameter is not None:
         rule += f", {parameter[0]} = {format_number(parameter[1])}"
@@ -249,6 +269,7 @@ class Derivation:
         backward: the `EdgeStep` records in the engine's order, with a `GradientSum`
             where a node's contributions are complete and there is more than one.
         gradients: ∂root/∂node for every node, by label.
+        lang: the language its text is written in (``"en"`` or ``"zh"``, `autograd.i18n`).
     """
 
     def __init__(
@@ -259,6 +280,7 @@ class Derivation:
         backward: tuple[BackwardStep, ...],
         gradients: dict[str, float],
         labels: dict[Value, str],
+        lang: str = "en",
     ) -> None:
         self.root = root
         self.seed = seed
@@ -266,6 +288,7 @@ class Derivation:
         self.backward = backward
         self.gradients = gradients
         self._labels = labels
+        self.lang = lang
 
     def label(self, node: Value) -> str:
         """The label this derivation uses for `node` (KeyError if the node is not in the graph)."""
@@ -288,21 +311,21 @@ class Derivation:
     def _edge_cells(self, step: EdgeStep) -> list[str]:
         target = self._partial(self.root, step.parent)
         if step.count > 1:
-            target += f" ({step.index} of {step.count})"
+            target += _(" ({index} of {count})").format(index=step.index, count=step.count)
         chain = f"{self._partial(self.root, step.node)} · {self._partial(step.node, step.parent)}"
         numbers = f"{format_factor(step.upstream)} × {format_factor(step.local)}"
         return [target, "=", chain, "=", numbers, "=", format_number(step.contribution), step.rule]
 
     def _seed_cells(self) -> list[str]:
-        return [self._partial(self.root, self.root), "=", "seed", "", "", "=", format_number(self.seed), ""]
+        return [self._partial(self.root, self.root), "=", _("seed"), "", "", "=", format_number(self.seed), ""]
 
     def _sum_cells(self, step: GradientSum) -> list[str]:
         terms = (
             " + ".join(format_factor(c) for c in step.contributions)
             if _written_out(step)
-            else "(the contributions above)"
+            else _("(the contributions above)")
         )
-        chain = f"sum of the {len(step.contributions)} contributions"
+        chain = _("sum of the {count} contributions").format(count=len(step.contributions))
         return [self._partial(self.root, step.label), "=", chain, "=", terms, "=", format_number(step.total), ""]
 
     def _backward_rows(self) -> list[list[str]]:
@@ -313,44 +336,51 @@ class Derivation:
         return rows
 
     def __str__(self) -> str:
-        forward_rows = [
-            [step.label, "=", step.expression, "=", format_number(step.value)]
-            if step.op
-            else [step.label, "=", "", "", format_number(step.value), "leaf"]
-            for step in self.forward
-        ]
-        lines = [
-            "Forward pass (topological order: every node after its operands)",
-            *align_columns(forward_rows, right=(4,)),
-            "",
-            "Backward pass: one chain-rule step per edge, in the order the engine takes them",
-            f"  ∂{self.root}/∂w = ∂{self.root}/∂z · ∂z/∂w = upstream × local = contribution, with the local rule",
-            *_fit(self._backward_rows(), right=(6,), note_under=2),
-        ]
+        with language(self.lang):
+            forward_rows = [
+                [step.label, "=", step.expression, "=", format_number(step.value)]
+                if step.op
+                else [step.label, "=", "", "", format_number(step.value), _("leaf")]
+                for step in self.forward
+            ]
+            lines = [
+                _("Forward pass (topological order: every node after its operands)"),
+                *align_columns(forward_rows, right=(4,)),
+                "",
+                _("Backward pass: one chain-rule step per edge, in the order the engine takes them"),
+                "  "
+                + _("∂{root}/∂w = ∂{root}/∂z · ∂z/∂w = upstream × local = contribution, with the local rule").format(
+                    root=self.root
+                ),
+                *_fit(self._backward_rows(), right=(6,), note_under=2),
+            ]
         return "\n".join(lines)
 
     # ------------------------------------------------------------ Markdown
 
     def to_markdown(self) -> str:
         """The derivation as two Markdown tables (forward, backward), formulas in code spans."""
-        lines = [
-            "**Forward pass** (topological order: every node after its operands)",
-            "",
-            "| node | computed as | value |",
-            "|---|---|---:|",
-        ]
-        for step in self.forward:
-            expression = _code(step.expression) if step.op else "leaf"
-            lines.append(f"| {_code(step.label)} | {expression} | {format_number(step.value)} |")
-        lines += [
-            "",
-            f"**Backward pass** (the engine's order; ∂{self.root}/∂w = ∂{self.root}/∂z · ∂z/∂w = upstream × local)",
-            "",
-            "| gradient | chain rule | numbers | value | local rule |",
-            "|---|---|---|---:|---|",
-        ]
-        for target, _, chain, _, numbers, _, value, note in self._backward_rows():
-            lines.append(f"| {_code(target)} | {_code(chain)} | {_code(numbers)} | {value} | {_code(note)} |")
+        with language(self.lang):
+            lines = [
+                _("**Forward pass** (topological order: every node after its operands)"),
+                "",
+                _("| node | computed as | value |"),
+                "|---|---|---:|",
+            ]
+            for step in self.forward:
+                expression = _code(step.expression) if step.op else _("leaf")
+                lines.append(f"| {_code(step.label)} | {expression} | {format_number(step.value)} |")
+            lines += [
+                "",
+                _("**Backward pass** (the engine's order; ∂{root}/∂w = ∂{root}/∂z · ∂z/∂w = upstream × local)").format(
+                    root=self.root
+                ),
+                "",
+                _("| gradient | chain rule | numbers | value | local rule |"),
+                "|---|---|---|---:|---|",
+            ]
+            for target, _equals, chain, _equals, numbers, _equals, value, note in self._backward_rows():
+                lines.append(f"| {_code(target)} | {_code(chain)} | {_code(numbers)} | {value} | {_code(note)} |")
         return "\n".join(lines) + "\n"
 
     # ------------------------------------------------------------ LaTeX
@@ -360,17 +390,27 @@ class Derivation:
         return rf"\frac{{\partial {latex_label(of)}}}{{\partial {latex_label(by)}}}"
 
     def to_latex(self) -> str:
-        r"""The derivation as one ``align*`` block (needs amsmath), rules in a ``&&`` column."""
-        rows = [r"&\text{forward pass}"]
+        r"""The derivation as one ``align*`` block (needs amsmath), rules in a ``&&`` column.
+
+        In Chinese (``lang="zh"``) the words in ``\text{}`` are Chinese: compile with
+        XeLaTeX and the ``ctex`` package (`autograd.views.latex.document` writes the preamble).
+        """
+        with language(self.lang):
+            return self._latex_block()
+
+    def _latex_block(self) -> str:
+        forward, backward, leaf = _("forward pass"), _("backward pass"), _latex_words(_("leaf"))
+        rows = [rf"&\text{{{_latex_words(forward)}}}"]
         for forward_step in self.forward:
             number = _latex_number(forward_step.value)
             if forward_step.op:
                 rows.append(f"{latex_label(forward_step.label)} &= {forward_step.latex} = {number}")
             else:
-                rows.append(rf"{latex_label(forward_step.label)} &= {number} && \text{{leaf}}")
-        rows.append(r"&\text{backward pass}")
+                rows.append(rf"{latex_label(forward_step.label)} &= {number} && \text{{{leaf}}}")
+        rows.append(rf"&\text{{{_latex_words(backward)}}}")
         root = self.root
-        rows.append(rf"{self._latex_partial(root, root)} &= {_latex_number(self.seed)} && \text{{seed}}")
+        seed = _latex_words(_("seed"))
+        rows.append(rf"{self._latex_partial(root, root)} &= {_latex_number(self.seed)} && \text{{{seed}}}")
         for step in self.backward:
             target = self._latex_partial(root, step.label if isinstance(step, GradientSum) else step.parent)
             if isinstance(step, EdgeStep):
@@ -380,11 +420,13 @@ class Derivation:
                 if step.count > 1:
                     target += rf"\Big|_{{{step.index}/{step.count}}}"
             else:
-                chain = r"\textstyle\sum \text{contributions}"
+                contributions, above = _("contributions"), _("(the contributions above)")
+                chain = rf"\textstyle\sum \text{{{_latex_words(contributions)}}}"
                 numbers = " + ".join(_latex_factor(c) for c in step.contributions)
                 if not _written_out(step):
-                    numbers = r"\text{(the contributions above)}"
-                value, note = step.total, rf"\text{{used {len(step.contributions)} times}}"
+                    numbers = rf"\text{{{_latex_words(above)}}}"
+                used = _("used {count} times").format(count=len(step.contributions))
+                value, note = step.total, rf"\text{{{_latex_words(used)}}}"
             rows.append(f"{target} &= {chain} = {numbers} = {_latex_number(value)} && {note}")
         return "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}\n"
 
@@ -439,21 +481,26 @@ def _fit(rows: list[list[str]], right: Sequence[int], note_under: int) -> list[s
     line wraps in a terminal.
     """
     body = align_columns([row[:-1] for row in rows], right=right)
-    note_column = max(len(line) for line in body) + 3
-    if all(note_column + len(row[-1]) <= TERMINAL_WIDTH for row in rows):
-        return [(line.ljust(note_column) + row[-1]).rstrip() for line, row in zip(body, rows)]
-    indent = 2 + sum(len(cell) + 1 for cell in _column_cells(rows, note_under))
+    note_column = max(display_width(line) for line in body) + 3
+    if all(note_column + display_width(row[-1]) <= TERMINAL_WIDTH for row in rows):
+        return [(pad(line, note_column) + row[-1]).rstrip() for line, row in zip(body, rows)]
+    indent = 2 + sum(display_width(cell) + 1 for cell in _column_cells(rows, note_under))
     lines = []
     for line, row in zip(body, rows):
         lines.append(line)
         if row[-1]:
-            lines.append(" " * indent + "where " + row[-1])
+            lines.append(" " * indent + _("where ") + row[-1])
     return lines
 
 
 def _column_cells(rows: list[list[str]], before: int) -> list[str]:
     """The widest cell of each column left of column `before` (what the columns' starts are made of)."""
-    return [max((row[i] for row in rows), key=len) for i in range(before)]
+    return [max((row[i] for row in rows), key=display_width) for i in range(before)]
+
+
+def _latex_words(words: str) -> str:
+    """Words for ``\\text{}``: LaTeX's special characters escaped, Chinese left as it is (ctex sets it)."""
+    return latex_escape(words) if words.isascii() else words
 
 
 def _code(text: str) -> str:
@@ -474,10 +521,12 @@ def _latex_factor(x: float) -> str:
     return rf"\left({text}\right)" if x < 0 else text
 
 
-def explain(root: Value, seed: float = 1.0) -> Derivation:
+def explain(root: Value, seed: float = 1.0, *, lang: str | None = None) -> Derivation:
     """The forward pass and every chain-rule step of ∂root/∂(each node), with the engine's numbers.
 
-    `root` is usually a loss; `seed` is ∂root/∂root (1.0). The graph and the
+    `root` is usually a loss; `seed` is ∂root/∂root (1.0). `lang` is the
+    language of the derivation's text, ``"en"`` or ``"zh"`` (default: the
+    current one, `autograd.i18n`); numbers, labels and formulas are the same in both. The graph and the
     nodes' ``.grad`` are left untouched: the derivation holds its own copy of
     every number, recorded from `autograd.backprop.propagate` as the engine
     computed it::
@@ -488,8 +537,15 @@ def explain(root: Value, seed: float = 1.0) -> Derivation:
         >>> d.gradient(x)
         6.0
     """
-    if not isinstance(root, Value):
-        raise TypeError(f"explain needs the Value to differentiate, got {type(root).__name__}")
+    with language(lang) as chosen:
+        if not isinstance(root, Value):
+            raise TypeError(
+                _("explain needs the Value to differentiate, got {type}").format(type=type(root).__name__)
+            )
+        return _explain(root, seed, chosen)
+
+
+def _explain(root: Value, seed: float, lang: str) -> Derivation:
     order = topological_order(root)
     labels = _labels(order)
     forward = []
@@ -511,7 +567,7 @@ def explain(root: Value, seed: float = 1.0) -> Derivation:
     grads = propagate(order, seed, differentiable=False, on_step=record)
     backward = _backward_steps(records, grads, labels)
     gradients = {labels[node]: grads[node] for node in order if node in grads}
-    return Derivation(labels[root], seed, tuple(forward), backward, gradients, labels)
+    return Derivation(labels[root], seed, tuple(forward), backward, gradients, labels, lang)
 
 
 class _Positions:

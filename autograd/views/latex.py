@@ -26,8 +26,13 @@ def latex_label(label: str) -> str:
     elif (match := _SIMPLE_LABEL.match(base)) is not None:
         latex = match["base"] + (f"_{{{match['index']}}}" if match["index"] else "")
     else:
-        latex = rf"\mathrm{{{latex_escape(base)}}}"
+        latex = rf"\mathrm{{{_chinese_as_text(latex_escape(base))}}}"
     return rf"{{{latex}}}\langle {copy}\rangle" if copy else latex
+
+
+def _chinese_as_text(latex: str) -> str:
+    """Chinese characters in math as ``\\text{…}``, where ctex sets them (math fonts have no CJK glyphs)."""
+    return re.sub(f"{_CHINESE}+", lambda match: rf"\text{{{match[0]}}}", latex)
 
 
 def latex_escape(text: str) -> str:
@@ -62,6 +67,8 @@ _LATEX_SYMBOLS = {
 _LATEX_FUNCTIONS = {"tanh", "ln", "sin", "cos", "exp", "max"}
 _LATEX_WORDS = {"if", "else", "at", "with", "for", "of", "since"}
 _NAME = r"(?:[wbzaδ]\[[^\]]+\]_[A-Za-z0-9]+(?:,[A-Za-z0-9]+)?|[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)?)"
+# Chinese words and punctuation (CJK ideographs, CJK punctuation, full-width forms): text, set by ctex.
+_CHINESE = "[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]"
 _LATEX_TOKEN = re.compile(
     "|".join(
         [
@@ -74,6 +81,7 @@ _LATEX_TOKEN = re.compile(
             r"(?P<word>[A-Za-z][A-Za-z_]*[A-Za-z]|[A-Za-z])(?P<digits>\d*)",
             r"(?P<special>[#%&$])",
             r"(?P<space>\s{2,})",
+            rf"(?P<chinese>{_CHINESE}+)",
             r"(?P<symbol>[^\x00-\x7f])",
         ]
     )
@@ -89,7 +97,7 @@ def text_to_latex(text: str, prose: bool = False) -> str:
     silently loses a symbol.
     """
     if prose:
-        return re.sub(r"[^\x00-\x7f]|[_#%&$|{}^~\\]", _prose_character, text)
+        return re.sub(rf"(?!{_CHINESE})[^\x00-\x7f]|[_#%&$|{{}}^~\\]", _prose_character, text)
     latex = _LATEX_TOKEN.sub(_latex_token, text)
     # a^(b−1) → a^{b-1}: a parenthesised exponent must be one group
     return re.sub(r"\^\(([^()]*)\)", r"^{\1}", latex)
@@ -126,6 +134,8 @@ def _latex_token(match: re.Match[str]) -> str:
         return "\\" + match["special"]
     if match["space"]:
         return r"\quad "
+    if match["chinese"]:
+        return _chinese_as_text(match["chinese"])
     return _latex_symbol(match["symbol"])
 
 

@@ -36,7 +36,7 @@ import html
 import json
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from importlib import resources
@@ -56,6 +56,7 @@ from autograd.views.explain import (
     node_expression,
 )
 from autograd.files import write_atomically
+from autograd.i18n import HTML_LANGS, LANGUAGES, N_, Catalog, check_language, current_language, language
 from autograd.notation import parse_network_name
 from autograd.value import Value
 
@@ -72,19 +73,60 @@ GRAPH_PANE = (1000.0, 720.0)
 """The size (CSS pixels) of the page's graph pane on a 1600 × 900 screen: `rankdir=None` picks the layout that fills it best."""
 
 PHASE_NAMES = {
-    "start": "Start",
-    "forward": "Forward",
-    "loss": "Output",
-    "backward": "Backward",
-    "sum": "Backward",
-    "gradients": "Gradients",
-    "update": "Update",
-    "end": "Result",
+    "start": N_("Start"),
+    "forward": N_("Forward"),
+    "loss": N_("Output"),
+    "backward": N_("Backward"),
+    "sum": N_("Backward"),
+    "gradients": N_("Gradients"),
+    "update": N_("Update"),
+    "end": N_("Result"),
 }
-"""The name the page shows for each kind of step; consecutive steps of one name form a phase."""
+"""The name the page shows for each kind of step (in English; translated on the page); consecutive steps of one name form a phase."""
+
+_ = Catalog("autograd")
+
+PAGE_WORDS = {
+    "phases": N_("jump to a phase"),
+    "graph": N_("the computation graph"),
+    "whole_graph": N_("Whole graph"),
+    "follow": N_("Follow the step"),
+    "view_toggle": N_("show the whole graph, or follow the current step (key W)"),
+    "panel": N_("the current step"),
+    "legend_focus": N_("this step's node"),
+    "legend_related": N_("the nodes it uses"),
+    "legend_fresh": N_("number just written"),
+    "legend_arrows": N_("arrows point forward; gradients flow back against them"),
+    "start": N_("Start"),
+    "first_step": N_("first step"),
+    "previous": N_("Previous"),
+    "previous_step": N_("previous step"),
+    "play": N_("Play"),
+    "pause": N_("Pause"),
+    "next": N_("Next"),
+    "next_step": N_("next step"),
+    "end": N_("End"),
+    "last_step": N_("last step"),
+    "slider": N_("step"),
+    "counter": N_("Step {number} / {count}"),
+    "keys": N_(
+        "Keys: → / ← next and previous, Space play or pause, Home and End, W whole graph "
+        "(Enter presses the focused button)."
+    ),
+    "noscript": N_(
+        "This lesson needs JavaScript to step through the derivation; the graph above shows the final numbers."
+    ),
+    "data": N_("data"),
+    "grad": N_("grad"),
+    "language": N_("switch the language of the page"),
+}
+"""The words of the page around the steps (buttons, legend, labels), by the key the template uses (``@@WORD:key@@``)."""
+
+LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
+"""Each language by its own name, as the language toggle of a page written in several shows it."""
 
 _TEMPLATE = "lesson_template.html"
-_PLACEHOLDER = re.compile(r"@@(TITLE|SVG|DATA)@@")
+_PLACEHOLDER = re.compile(r"@@(TITLE|SVG|DATA|LANG|WORD:(\w+))@@")
 
 
 @dataclass(frozen=True)
@@ -125,7 +167,7 @@ class LessonStep:
     def to_dict(self) -> dict[str, Any]:
         """The step as JSON-ready data (lists, as the page reads them back), with the name of its phase."""
         data = {name: _as_lists(value) for name, value in asdict(self).items()}
-        data["phase_name"] = PHASE_NAMES[self.phase]
+        data["phase_name"] = _(PHASE_NAMES[self.phase])
         return data
 
 
@@ -238,7 +280,7 @@ class LessonGraph:
         key = (node, field)
         if key not in self._widest or len(text) > len(_graph_number(self._widest[key])):
             self._widest[key] = number
-        return (self.ids[node], field, f"{field} {text}", style)
+        return (self.ids[node], field, f"{_(field)} {text}", style)
 
     @contextmanager
     def _drawn_with_widest_numbers(self) -> Iterator[None]:
@@ -285,16 +327,20 @@ class LessonGraph:
         nodes, edges = len(self.derivation.forward), len(self.derivation.edges())
         root = self.labels[self.root]
         details = [
-            f"Forward pass: the value of each of the {nodes} nodes, from the leaves to {root}.",
-            (
-                f"Backward pass: {edges} chain-rule steps in the engine's order, each "
-                f"∂{root}/∂(operand) = upstream × local, and the sums where a node is used more than once."
+            _("Forward pass: the value of each of the {nodes} nodes, from the leaves to {root}.").format(
+                nodes=nodes, root=root
             ),
+            _(
+                "Backward pass: {edges} chain-rule steps in the engine's order, each "
+                "∂{root}/∂(operand) = upstream × local, and the sums where a node is used more than once."
+            ).format(edges=edges, root=root),
         ]
         if updates:
-            details.append(f"Then {updates} updates of gradient descent, each against its gradient.")
-        details.append("→ or Next: one step forward; ← or Previous: one step back; Space: play or pause.")
-        return LessonStep("start", "how this lesson goes", title, details=tuple(details))
+            details.append(
+                _("Then {updates} updates of gradient descent, each against its gradient.").format(updates=updates)
+            )
+        details.append(_("→ or Next: one step forward; ← or Previous: one step back; Space: play or pause."))
+        return LessonStep("start", _("how this lesson goes"), title, details=tuple(details))
 
     def forward_order(self) -> list[Value]:
         """The nodes in the order the lesson computes them: wave by wave, each leaf just before its first use.
@@ -328,7 +374,7 @@ class LessonGraph:
             label, node_id = self.labels[node], self.ids[node]
             value = self.value(node)
             change = self._write(node, "data", value)
-            heading = f"node {number} of {len(order)}"
+            heading = _("node {number} of {count}").format(number=number, count=len(order))
             if not node.parents:
                 steps.append(
                     LessonStep(
@@ -345,9 +391,9 @@ class LessonGraph:
             numbers = [format_factor(self.value(parent)) for parent in node.parents]
             rule = node_expression(node, operands, operands)[0]
             with_numbers = node_expression(node, numbers, numbers)[0]
-            role = _network_role(node) or (
-                f"{label} is computed from {_listing(_distinct(operands))}, which the forward pass already has"
-            )
+            role = _network_role(node) or _(
+                "{label} is computed from {operands}, which the forward pass already has"
+            ).format(label=label, operands=_listing(_distinct(operands)))
             steps.append(
                 LessonStep(
                     "forward",
@@ -374,15 +420,16 @@ class LessonGraph:
         root, seed = self.labels[self.root], self.derivation.seed
         return LessonStep(
             "loss",
-            "the end of the forward pass",
+            _("the end of the forward pass"),
             f"{root} = {format_number(self.value(self.root))}",
             f"∂{root}/∂{root} = {format_number(seed)}",
             details=(
-                f"{root} is the number to differentiate: the backward pass finds ∂{root}/∂node for every node.",
-                (
-                    f"It starts here, with ∂{root}/∂{root} = {format_number(seed)} (the seed): "
-                    f"{root} changes one for one with itself."
-                ),
+                _(
+                    "{root} is the number to differentiate: the backward pass finds ∂{root}/∂node for every node."
+                ).format(root=root),
+                _(
+                    "It starts here, with ∂{root}/∂{root} = {seed} (the seed): {root} changes one for one with itself."
+                ).format(root=root, seed=format_number(seed)),
             ),
             focus=self.ids[self.root],
             changes=(self._write(self.root, "grad", seed),),
@@ -417,21 +464,34 @@ class LessonGraph:
     ) -> LessonStep:
         node, parent = self._node_of[record.node], self._node_of[record.parent]
         n, p = self.labels[node], self.labels[parent]
-        path = f"   (path {record.index} of {record.count})" if record.count > 1 else ""
-        upstream_source = "the seed" if node is self.root else "from an earlier step"
+        path = (
+            "   " + _("(path {index} of {count})").format(index=record.index, count=record.count)
+            if record.count > 1
+            else ""
+        )
+        upstream_source = _("the seed") if node is self.root else _("from an earlier step")
         details = [
-            f"upstream {self._partial(node)} = {format_number(record.upstream)}, {upstream_source}",
-            f"local ∂{n}/∂{p} = {format_number(record.local)}, by the rule {record.rule}" + self._operand_names(node),
+            _("upstream {partial} = {value}, {source}").format(
+                partial=self._partial(node), value=format_number(record.upstream), source=upstream_source
+            ),
+            _("local ∂{node}/∂{operand} = {value}, by the rule {rule}").format(
+                node=n, operand=p, value=format_number(record.local), rule=record.rule
+            )
+            + self._operand_names(node),
         ]
         if record.count > 1:
             terms = " + ".join(format_factor(c) for c in contributions)
             so_far = format_number(running) if len(contributions) == 1 else f"{terms} = {format_number(running)}"
-            details.append(f"{p} is used {record.count} times; its gradient adds the contributions: so far {so_far}")
+            details.append(
+                _("{operand} is used {count} times; its gradient adds the contributions: so far {so_far}").format(
+                    operand=p, count=record.count, so_far=so_far
+                )
+            )
         elif not parent.parents or parse_network_name(parent.name) is not None:
             details.extend(self._gradient_notes(parent))
         return LessonStep(
             "backward",
-            f"chain-rule step {number} of {total}",
+            _("chain-rule step {number} of {count}").format(number=number, count=total),
             f"{self._partial(parent)} = {self._partial(node)} · ∂{n}/∂{p}{path}",
             f"= {format_factor(record.upstream)} × {format_factor(record.local)} = {format_number(record.contribution)}",
             details=tuple(details),
@@ -451,7 +511,7 @@ class LessonGraph:
             f"{letter} = {self.labels[parent]} ({format_number(self.value(parent))})"
             for letter, parent in zip(letters, node.parents)
         ]
-        return ", where " + ", ".join(names)
+        return _(", where ") + ", ".join(names)
 
     def _sum_step(self, record: GradientSum, consumer_labels: list[str]) -> LessonStep:
         node = self._node_of[record.label]
@@ -459,16 +519,16 @@ class LessonGraph:
         consumers = [self._node_of[name] for name in _distinct(consumer_labels)]
         count = len(record.contributions)
         details = [
-            (
-                f"{label} is an operand of {count} operations, so a change in {label} reaches "
-                f"{self.labels[self.root]} along {count} paths: the chain rule adds their contributions."
-            ),
+            _(
+                "{label} is an operand of {count} operations, so a change in {label} reaches "
+                "{root} along {count} paths: the chain rule adds their contributions."
+            ).format(label=label, count=count, root=self.labels[self.root]),
             *self._gradient_notes(node),
         ]
         return LessonStep(
             "sum",
-            f"{label} is used {count} times",
-            f"{self._partial(node)} = sum of its {count} contributions",
+            _("{label} is used {count} times").format(label=label, count=count),
+            _("{partial} = sum of its {count} contributions").format(partial=self._partial(node), count=count),
             f"= {' + '.join(format_factor(c) for c in record.contributions)} = {format_number(record.total)}",
             details=tuple(details),
             focus=self.ids[node],
@@ -483,12 +543,22 @@ class LessonGraph:
         partial = self._partial(node)
         if name is not None and name.kind == "z":
             return [
-                f"{partial} is δ[{name.layer}]_{name.neuron}, the delta of neuron {name.neuron} in layer {name.layer}"
+                _("{partial} is δ[{layer}]_{neuron}, the delta of neuron {neuron} in layer {layer}").format(
+                    partial=partial, layer=name.layer, neuron=name.neuron
+                )
             ]
         if name is not None and name.kind in "wb":
-            return [f"{partial} is complete: the gradient that gradient descent will use for {node.name}"]
+            return [
+                _("{partial} is complete: the gradient that gradient descent will use for {name}").format(
+                    partial=partial, name=node.name
+                )
+            ]
         if not node.parents:
-            return [f"{partial} is complete: {self.labels[node]} is a leaf, so nothing flows further back"]
+            return [
+                _("{partial} is complete: {label} is a leaf, so nothing flows further back").format(
+                    partial=partial, label=self.labels[node]
+                )
+            ]
         return []
 
     def named_leaves(self) -> list[Value]:
@@ -509,9 +579,9 @@ class LessonGraph:
         root = self.labels[self.root]
         return LessonStep(
             "gradients",
-            "the end of the backward pass",
-            f"Every node now holds ∂{root}/∂node",
-            details=("The gradients of the named leaves, the numbers backward() leaves in their .grad:",),
+            _("the end of the backward pass"),
+            _("Every node now holds ∂{root}/∂node").format(root=root),
+            details=(_("The gradients of the named leaves, the numbers backward() leaves in their .grad:"),),
             table=tuple((self._partial(leaf), format_number(self.gradient(leaf))) for leaf in leaves),
             related=tuple(self.ids[leaf] for leaf in leaves),
         )
@@ -563,19 +633,25 @@ class LessonGraph:
                 self.update_step(
                     leaf,
                     label,
-                    f"update {number} of {len(leaves)}",
+                    _("update {number} of {count}").format(number=number, count=len(leaves)),
                     f"{label} − α·{self._partial(leaf)}",
                     f"{format_factor(value)} − {alpha} × {format_factor(gradient)}",
                     updated,
-                    details=(f"a step against the gradient, scaled by the learning rate α = {alpha}",),
+                    details=(
+                        _("a step against the gradient, scaled by the learning rate α = {alpha}").format(alpha=alpha),
+                    ),
                 )
             )
         steps.append(
             LessonStep(
                 "end",
-                "after one step of gradient descent",
-                f"Each of the {len(leaves)} leaves moved against its gradient",
-                details=(f"Each moved downhill: for a small enough α, a new forward pass gives a smaller {root}.",),
+                _("after one step of gradient descent"),
+                _("Each of the {count} leaves moved against its gradient").format(count=len(leaves)),
+                details=(
+                    _("Each moved downhill: for a small enough α, a new forward pass gives a smaller {root}.").format(
+                        root=root
+                    ),
+                ),
                 table=updates_table(rows),
                 related=tuple(self.ids[leaf] for leaf in leaves),
             )
@@ -596,21 +672,25 @@ def updates_table(rows: Sequence[tuple[str, float, float]]) -> tuple[tuple[str, 
 
 def _listing(items: Sequence[str]) -> str:
     """``a``, ``a and b``, ``a, b and c``."""
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+    if len(items) == 1:
+        return items[0]
+    return _("{items} and {last}").format(items=_(", ").join(items[:-1]), last=items[-1])
 
 
 def _leaf_role(node: Value) -> str:
     name = parse_network_name(node.name)
     if name is not None and name.kind == "w":
-        return (
-            f"a leaf: the weight from neuron {name.source} of layer {name.layer - 1} to neuron {name.neuron} of "
-            f"layer {name.layer}, a parameter that gradient descent will change"
-        )
+        return _(
+            "a leaf: the weight from neuron {source} of layer {below} to neuron {neuron} of "
+            "layer {layer}, a parameter that gradient descent will change"
+        ).format(source=name.source, below=name.layer - 1, neuron=name.neuron, layer=name.layer)
     if name is not None and name.kind == "b":
-        return f"a leaf: the bias of neuron {name.neuron} in layer {name.layer}, a parameter that gradient descent will change"
+        return _(
+            "a leaf: the bias of neuron {neuron} in layer {layer}, a parameter that gradient descent will change"
+        ).format(neuron=name.neuron, layer=name.layer)
     if node.name is None:
-        return "a leaf: a constant, a number written into the formula"
-    return "a leaf: an input, given rather than computed"
+        return _("a leaf: a constant, a number written into the formula")
+    return _("a leaf: an input, given rather than computed")
 
 
 def _network_role(node: Value) -> str:
@@ -618,9 +698,13 @@ def _network_role(node: Value) -> str:
     if name is None:
         return ""
     if name.kind == "z":
-        return f"the weighted input of neuron {name.neuron} in layer {name.layer}: Σ_j w·a + b"
+        return _("the weighted input of neuron {neuron} in layer {layer}: Σ_j w·a + b").format(
+            neuron=name.neuron, layer=name.layer
+        )
     if name.kind == "a":
-        return f"the activation (output) of neuron {name.neuron} in layer {name.layer}"
+        return _("the activation (output) of neuron {neuron} in layer {layer}").format(
+            neuron=name.neuron, layer=name.layer
+        )
     return ""
 
 
@@ -633,6 +717,7 @@ class Lesson:
     Attributes:
         title: the page's title.
         steps: the `LessonStep`s, in order.
+        lang: the language the page is written in (made in: the current language, `autograd.i18n`).
         data: everything the page embeds as JSON (layout in the module docstring).
     """
 
@@ -645,16 +730,42 @@ class Lesson:
             raise ValueError("a lesson needs at least one step")
         self.title = title
         self.steps = list(steps)
+        self.lang = current_language()
         self._svg = graph.svg
         self.data: dict[str, Any] = {
             "schema": SCHEMA,
             "title": title,
+            "lang": self.lang,
+            "words": _page_words(),
             "steps": [step.to_dict() for step in self.steps],
             "nodes": graph.nodes(),
             "derivation": graph.derivation.to_dict(),
             "network": None if network is None else dict(network),
+            "translations": {},
         }
         self._html: str | None = None
+
+    def add_translation(self, other: Lesson) -> None:
+        """Carry `other`, the same lesson in another language, so that the page gets a language toggle.
+
+        The page then holds the title, steps, words and drawing labels of both;
+        the toggle swaps them, the numbers and the drawing's layout stay.
+        """
+        if len(other.steps) != len(self.steps) or other.lang == self.lang:
+            raise ValueError("a translation must be the same lesson (as many steps) in another language")
+        self.data["translations"][other.lang] = {
+            "title": other.title,
+            "words": other.data["words"],
+            "steps": other.data["steps"],
+            "drawing": _svg_texts(other._svg),
+        }
+        self.data["translations"].setdefault(self.lang, {
+            "title": self.title,
+            "words": self.data["words"],
+            "steps": self.data["steps"],
+            "drawing": _svg_texts(self._svg),
+        })
+        self._html = None
 
     def __repr__(self) -> str:
         return f"<Lesson {self.title!r}: {len(self.steps)} steps; .html for the page, .save(path) to write it>"
@@ -664,9 +775,17 @@ class Lesson:
         """The page: one HTML file with the SVG, the CSS, the JavaScript and the data inline."""
         if self._html is None:
             template = resources.files(__package__).joinpath(_TEMPLATE).read_text(encoding="utf-8")
-            parts = {"TITLE": html.escape(self.title), "SVG": _inline_svg(self._svg), "DATA": _script_json(self.data)}
+            words = self.data["words"]
+            parts = {
+                "TITLE": html.escape(self.title),
+                "SVG": _inline_svg(self._svg, words["graph"]),
+                "DATA": _script_json(self.data),
+                "LANG": HTML_LANGS[self.lang],
+            }
             # One pass: text put in by one placeholder is never read as another.
-            self._html = _PLACEHOLDER.sub(lambda match: parts[match[1]], template)
+            self._html = _PLACEHOLDER.sub(
+                lambda match: html.escape(words[match[2]]) if match[2] else parts[match[1]], template
+            )
         return self._html
 
     def save(self, path: str | os.PathLike[str]) -> Path:
@@ -698,7 +817,38 @@ def _script_json(data: Mapping[str, Any]) -> str:
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def _inline_svg(svg: str) -> str:
+def _page_words() -> dict[str, str]:
+    """`PAGE_WORDS` in the current language, with the names of the languages for the toggle."""
+    return {key: _(word) for key, word in PAGE_WORDS.items()} | {
+        f"language_{lang}": name for lang, name in LANGUAGE_NAMES.items()
+    }
+
+
+def _svg_texts(svg: str) -> list[str]:
+    """The text of every ``<text>`` of a drawing, in document order (what a language toggle swaps)."""
+    return [html.unescape(text) for text in re.findall(r"<text\b[^>]*>(.*?)</text>", svg, flags=re.DOTALL)]
+
+
+def in_languages(build: Callable[[], Lesson], lang: str | Sequence[str] | None) -> Lesson:
+    """The lesson `build` makes, in `lang`; given several languages, the first's page with a toggle to the others.
+
+    `lang` is ``"en"``, ``"zh"``, a sequence such as ``("zh", "en")``, or None
+    (the current language, `autograd.i18n`). The drawing is laid out once, in
+    the first language; the toggle swaps its words.
+    """
+    languages = [lang] if lang is None or isinstance(lang, str) else list(lang)
+    if not languages:
+        raise ValueError(f"lang must name at least one of {', '.join(LANGUAGES)}")
+    pages = []
+    for each in dict.fromkeys(None if each is None else check_language(each) for each in languages):
+        with language(each):
+            pages.append(build())
+    for page in pages[1:]:
+        pages[0].add_translation(page)
+    return pages[0]
+
+
+def _inline_svg(svg: str, label: str) -> str:
     """Graphviz's SVG document as an element of an HTML page.
 
     The XML prolog, the DOCTYPE (which names a DTD by URL) and the comments go;
@@ -709,7 +859,7 @@ def _inline_svg(svg: str) -> str:
     body = re.sub(r"<!--.*?-->\n?", "", body, flags=re.DOTALL)
     end = body.index(">") + 1
     opening = re.sub(r'\s(?:width|height|xmlns(?::\w+)?)="[^"]*"', "", body[:end])
-    opening = opening.replace("<svg", '<svg role="img" aria-label="computation graph"', 1)
+    opening = opening.replace("<svg", f'<svg role="img" aria-label="{html.escape(label, quote=True)}"', 1)
     return opening + body[end:]
 
 
@@ -721,6 +871,7 @@ def lesson(
     group: bool = False,
     rankdir: str | None = None,
     max_nodes: int = MAX_NODES,
+    lang: str | Sequence[str] | None = None,
 ) -> Lesson:
     """A lesson page that steps through the forward and backward pass of `root`'s graph.
 
@@ -734,6 +885,8 @@ def lesson(
         rankdir: ``'LR'`` or ``'TB'`` as in `autograd.draw`; None picks the one that
             shows the graph largest on the page.
         max_nodes: refuse graphs with more Values than this (ValueError).
+        lang: the page's language, ``"en"`` or ``"zh"`` (default: the current one,
+            `autograd.i18n`); several, e.g. ``("zh", "en")``, give a page with a language toggle.
 
     The graph is not changed: its ``.grad`` values are the same afterwards.
 
@@ -742,6 +895,14 @@ def lesson(
         >>> page = lesson(x * y + x)
         >>> page.save("lesson.html")  # doctest: +SKIP
     """
+    return in_languages(
+        lambda: _lesson(root, learning_rate, title, group, rankdir, max_nodes), lang
+    )
+
+
+def _lesson(
+    root: Value, learning_rate: float | None, title: str | None, group: bool, rankdir: str | None, max_nodes: int
+) -> Lesson:
     rate = None
     if learning_rate is not None:
         if isinstance(learning_rate, bool) or not isinstance(learning_rate, (int, float)):
@@ -752,7 +913,7 @@ def lesson(
     graph = LessonGraph(root, group=group, rankdir=rankdir, max_nodes=max_nodes)
     root_label = graph.labels[graph.root]
     if title is None:
-        title = f"Backpropagation through {root_label}"
+        title = _("Backpropagation through {root}").format(root=root_label)
     updates = graph.update_steps(rate) if rate is not None else []
     steps = [
         graph.start_step(title, sum(step.phase == "update" for step in updates)),
@@ -765,4 +926,15 @@ def lesson(
     return Lesson(title, graph, steps)
 
 
-__all__ = ["MAX_NODES", "SCHEMA", "Lesson", "LessonGraph", "LessonStep", "lesson", "updates_table"]
+__all__ = [
+    "LANGUAGE_NAMES",
+    "MAX_NODES",
+    "PAGE_WORDS",
+    "SCHEMA",
+    "Lesson",
+    "LessonGraph",
+    "LessonStep",
+    "in_languages",
+    "lesson",
+    "updates_table",
+]
