@@ -657,7 +657,7 @@ class _Builder:
                 cells[-1] = cells[-1].replace("<TD", '<TD PORT="out"', 1)
             return "<TR>" + "".join(cells) + "</TR>"
 
-        for index, (weight, operand, _) in enumerate(rows.weights, start=1):
+        for index, (weight, operand, _product) in enumerate(rows.weights, start=1):
             input_text = _number(operand.data, self.precision) if operand is not None else "–"
             lines.append(line(weight, f' PORT="w{index}" BGCOLOR="{_PARAMETER_FILL}"', input_text))
         for node in rows.named:
