@@ -67,8 +67,8 @@ _LATEX_SYMBOLS = {
 _LATEX_FUNCTIONS = {"tanh", "ln", "sin", "cos", "exp", "max"}
 _LATEX_WORDS = {"if", "else", "at", "with", "for", "of", "since"}
 _NAME = r"(?:[wbzaδ]\[[^\]]+\]_[A-Za-z0-9]+(?:,[A-Za-z0-9]+)?|[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)?)"
-# Chinese words and punctuation (CJK ideographs, CJK punctuation, full-width forms): text, set by ctex.
-_CHINESE = "[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]"
+# Chinese words and punctuation (curly quotes, CJK punctuation and ideographs, full-width forms): text, set by ctex.
+_CHINESE = "[\u2018-\u201f\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]"
 _LATEX_TOKEN = re.compile(
     "|".join(
         [

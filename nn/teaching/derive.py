@@ -53,6 +53,7 @@ from typing import Any
 
 import autograd
 from autograd import Value
+from autograd.i18n import check_language, current_language, language
 from autograd.notation import bias_name, weight_name, weighted_input_name
 from nn._validation import describe, finite_number, present, sequence
 from nn.teaching.formulas import DERIVATIVES, LOGIT_LOSSES, loss_gradient, prediction
@@ -86,6 +87,7 @@ def derive(
     steps: int = 1,
     reduction: str = "sum",
     bias_as_weight: bool = False,
+    lang: str | None = None,
 ) -> NetworkDerivation:
     """Derive `steps` gradient-descent steps of `model` on one example or a batch, textbook style.
 
@@ -101,10 +103,13 @@ def derive(
         steps: how many steps to derive, each on the parameters the last one left.
         reduction: ``'sum'`` (C = Σ_n C_n, seed 004) or ``'mean'`` over a batch.
         bias_as_weight: also show each bias as the weight w[l]_k0 of a constant input 1.
+        lang: the language its text is written in, ``"en"`` or ``"zh"`` (default: the
+            current one, `autograd.i18n`); the numbers are the same in both.
 
     Raises:
         GradientMismatchError: a formula gradient differs from the engine's.
     """
+    text_language = current_language() if lang is None else check_language(lang)
     if not isinstance(model, MLP):
         raise TypeError(f"derive needs an nn.MLP, got {describe(model)}")
     batch, batch_targets = _as_batch(inputs, targets)
@@ -126,7 +131,9 @@ def derive(
         raise TypeError(f"bias_as_weight must be True or False, got {bias_as_weight!r}")
     working = MLP.from_dict(model.to_dict())
     records = [_step(working, batch, batch_targets, loss, reduction, rate, number) for number in range(1, steps + 1)]
-    return NetworkDerivation(model.to_dict(), batch, batch_targets, loss, reduction, rate, bias_as_weight, records)
+    derivation = NetworkDerivation(model.to_dict(), batch, batch_targets, loss, reduction, rate, bias_as_weight, records)
+    derivation.lang = text_language
+    return derivation
 
 
 def _as_batch(inputs: Sequence[Any], targets: Any) -> tuple[list[list[float]], list[Any]]:
@@ -401,16 +408,22 @@ class NetworkDerivation(DerivationRecord):
 
     # ------------------------------------------------------------ renderers (`nn.teaching.render`)
 
+    lang = "en"
+    """The language of the derivation's text (`autograd.i18n`): `derive` sets it; the numbers do not depend on it."""
+
     def __str__(self) -> str:
-        return render.to_text(self)
+        with language(self.lang):
+            return render.to_text(self)
 
     def to_markdown(self) -> str:
         """Headings per step, a table of equations per block, formulas in code spans."""
-        return render.to_markdown(self)
+        with language(self.lang):
+            return render.to_markdown(self)
 
     def to_latex(self) -> str:
-        """A complete LaTeX document (article + amsmath): one ``align*`` per block."""
-        return render.to_latex(self)
+        """A complete LaTeX document (article + amsmath; in Chinese ctexart, compiled with XeLaTeX): one ``align*`` per block."""
+        with language(self.lang):
+            return render.to_latex(self)
 
     def to_dict(self) -> dict[str, Any]:
         """Every number of the derivation as JSON-ready data (layout in the module docstring)."""

@@ -13,19 +13,22 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from autograd.i18n import N_, Catalog
 from autograd.views.explain import format_factor, format_number
 from nn.activations import LEAKY_RELU_SLOPE
 from nn.losses import BCE_EPSILON, LOSSES
+
+_ = Catalog("nn")
 
 LOSS_FORMULAS = {
     "half_sse": "C = ½ Σ_k (y_k − o_k)²",
     "mse": "C = (1/n) Σ_k (o_k − y_k)²",
     "bce": "C = −Σ_k [y_k·ln o_k + (1 − y_k)·ln(1 − o_k)]",
-    "bce_with_logits": "C = Σ_k [softplus(z_k) − y_k·z_k] = bce of o = σ(z)",
-    "cross_entropy": "C = −Σ_k y_k·ln o_k with o = softmax(z) (logsumexp(z) − Σ_k y_k·z_k)",
+    "bce_with_logits": N_("C = Σ_k [softplus(z_k) − y_k·z_k] = bce of o = σ(z)"),
+    "cross_entropy": N_("C = −Σ_k y_k·ln o_k with o = softmax(z) (logsumexp(z) − Σ_k y_k·z_k)"),
     "hinge": "C = Σ_k max(0, 1 − y_k·o_k)",
 }
-"""Each loss per example; n is the number of output neurons."""
+"""Each loss per example; n is the number of output neurons (the ones with words are translated where shown)."""
 
 LOGIT_LOSSES = {"cross_entropy": "softmax", "bce_with_logits": "σ"}
 """Losses that take the output layer's a[L] as logits and turn them into the prediction o themselves."""
@@ -72,7 +75,7 @@ LOSS_GRADIENT_TEXT: dict[str, tuple[str, Callable[[float, float, int], str]]] = 
     "bce_with_logits": ("o_{k} − y_{k}", lambda o, y, n: f"{format_factor(o)} − {format_factor(y)}"),
     "cross_entropy": ("o_{k} − y_{k}", lambda o, y, n: f"{format_factor(o)} − {format_factor(y)}"),
     "hinge": (
-        "−y_{k} if y_{k}·o_{k} < 1 else 0",
+        N_("−y_{k} if y_{k}·o_{k} < 1 else 0"),
         lambda o, y, n: f"{format_number(-y) if y * o < 1 else '0'}  (y·o = {format_number(y * o)})",
     ),
 }
@@ -104,13 +107,13 @@ DERIVATIVES = {
     ),
     "relu": Derivative(
         "relu'",
-        lambda z, a: f"(1 if {z} > 0 else 0)",
+        lambda z, a: _("(1 if {z} > 0 else 0)").format(z=z),
         lambda z, a: "1" if z > 0 else "0",
         lambda z, a: 1.0 if z > 0 else 0.0,
     ),
     "leaky_relu": Derivative(
         "leaky_relu'",
-        lambda z, a: f"(1 if {z} > 0 else {format_number(LEAKY_RELU_SLOPE)})",
+        lambda z, a: _("(1 if {z} > 0 else {slope})").format(z=z, slope=format_number(LEAKY_RELU_SLOPE)),
         lambda z, a: "1" if z > 0 else format_number(LEAKY_RELU_SLOPE),
         lambda z, a: 1.0 if z > 0 else LEAKY_RELU_SLOPE,
     ),

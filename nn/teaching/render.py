@@ -11,11 +11,13 @@ the three formats write the same blocks.
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from autograd.views.explain import TERMINAL_WIDTH, align_columns, format_factor, format_number
+from autograd.i18n import Catalog, current_language
+from autograd.views.explain import TERMINAL_WIDTH, align_columns, display_width, format_factor, format_number, pad
 from autograd.views.latex import text_to_latex
 from autograd.notation import activation_name, bias_name, weight_name, weighted_input_name
 from nn._validation import present
@@ -24,6 +26,8 @@ from nn.teaching.records import DerivationRecord, ExampleRecord, StepRecord
 
 LONG_FORMULA = 72
 """Sums with more characters than this are written with Σ instead of term by term."""
+
+_ = Catalog("nn")
 
 _ACTIVATION_SYMBOLS = {
     "sigmoid": "σ",
@@ -63,8 +67,8 @@ def to_text(derivation: DerivationRecord) -> str:
     """Aligned plain text that fits `TERMINAL_WIDTH` columns: a header, then each step's blocks."""
     lines = [_wrap(line, "") for line in _header(derivation)]
     for record in derivation.steps:
-        title = f"Step {record.step} of {len(derivation.steps)}"
-        lines += ["", title, "=" * len(title)]
+        title = _step_title(record, derivation)
+        lines += ["", title, "=" * display_width(title)]
         for block in _blocks(derivation, record):
             lines += ["", block.title]
             lines += [_wrap(formula, "  ") for formula in block.formulas]
@@ -77,12 +81,12 @@ def to_markdown(derivation: DerivationRecord) -> str:
     """Headings per step, a table of equations per block, formulas in code spans."""
     lines = [f"- {line}" for line in _header(derivation)]
     for record in derivation.steps:
-        lines += ["", f"## Step {record.step} of {len(derivation.steps)}"]
+        lines += ["", f"## {_step_title(record, derivation)}"]
         for block in _blocks(derivation, record):
             lines += ["", f"**{block.title}**", ""]
             lines += [f"`{formula}`  " for formula in block.formulas]
             if block.equations:
-                lines += ["", "| quantity | formula | numbers | value |", "|---|---|---|---:|"]
+                lines += ["", _("| quantity | formula | numbers | value |"), "|---|---|---|---:|"]
                 for e in block.equations:
                     formula = f"`{e.formula}`" if e.formula else ""
                     numbers = f"`{e.numbers}`" if e.numbers else ""
@@ -94,9 +98,9 @@ def to_markdown(derivation: DerivationRecord) -> str:
 
 
 def to_latex(derivation: DerivationRecord) -> str:
-    """A complete LaTeX document (article + amsmath): one ``align*`` per block."""
+    """A complete LaTeX document (article + amsmath; in Chinese ctexart, for XeLaTeX): one ``align*`` per block."""
     parts = [
-        r"\documentclass{article}",
+        r"\documentclass{ctexart}" if current_language() == "zh" else r"\documentclass{article}",
         r"\usepackage{amsmath}",
         r"\usepackage[margin=2cm]{geometry}",
         r"\begin{document}",
@@ -105,7 +109,7 @@ def to_latex(derivation: DerivationRecord) -> str:
         r"\end{itemize}",
     ]
     for record in derivation.steps:
-        parts.append(rf"\section*{{Step {record.step} of {len(derivation.steps)}}}")
+        parts.append(rf"\section*{{{_latex_text(_step_title(record, derivation))}}}")
         for block in _blocks(derivation, record):
             parts.append(rf"\paragraph{{{_latex_text(block.title)}}}")
             rows = [rf"&{text_to_latex(formula)}" for formula in block.formulas]
@@ -128,25 +132,32 @@ def to_latex(derivation: DerivationRecord) -> str:
 # ---------------------------------------------------------------- the blocks of a step
 
 
+def _step_title(record: StepRecord, derivation: DerivationRecord) -> str:
+    return _("Step {step} of {count}").format(step=record.step, count=len(derivation.steps))
+
+
 def _header(derivation: DerivationRecord) -> list[str]:
     sizes = derivation.sizes
     layers = " → ".join(f"{n} {activation}" for n, activation in zip(sizes[1:], derivation.activations))
     batch = derivation.batch_size
+    loss = _("Loss: {loss}, {formula} per example").format(
+        loss=derivation.loss, formula=_(LOSS_FORMULAS[derivation.loss])
+    )
+    if batch > 1:
+        total = "Σ_n C_n" if derivation.reduction == "sum" else "(1/N) Σ_n C_n"
+        loss += _("; over the batch of {batch}: C = {total}").format(batch=batch, total=total)
     lines = [
-        f"Network: {sizes[0]} inputs → {layers}",
-        f"Loss: {derivation.loss}, {LOSS_FORMULAS[derivation.loss]} per example"
-        + (
-            f"; over the batch of {batch}: C = {'Σ_n C_n' if derivation.reduction == 'sum' else '(1/N) Σ_n C_n'}"
-            if batch > 1
-            else ""
-        ),
-        f"Learning rate: α = {format_number(derivation.learning_rate)}",
-        "Notation: z[l]_k = Σ_j w[l]_kj·a[l−1]_j + b[l]_k, a[l]_k = f(z[l]_k), a[0] = x, δ[l]_k = ∂C/∂z[l]_k",
+        _("Network: {inputs} inputs → {layers}").format(inputs=sizes[0], layers=layers),
+        loss,
+        _("Learning rate: α = {alpha}").format(alpha=format_number(derivation.learning_rate)),
+        _("Notation: z[l]_k = Σ_j w[l]_kj·a[l−1]_j + b[l]_k, a[l]_k = f(z[l]_k), a[0] = x, δ[l]_k = ∂C/∂z[l]_k"),
     ]
     if derivation.loss in LOGIT_LOSSES:
         prediction = f"{LOGIT_LOSSES[derivation.loss]}(a[L])"
         lines.append(
-            f"The output layer gives logits; {derivation.loss} turns them into the prediction o = {prediction}."
+            _("The output layer gives logits; {loss} turns them into the prediction o = {prediction}.").format(
+                loss=derivation.loss, prediction=prediction
+            )
         )
     return lines
 
@@ -170,13 +181,15 @@ def _blocks(derivation: DerivationRecord, record: StepRecord) -> list[_Block]:
 def _forward_blocks(
     derivation: DerivationRecord, record: StepRecord, example: ExampleRecord, n: int, many: bool
 ) -> list[_Block]:
-    which = f"example {n}: " if many else ""
+    which = _("example {n}: ").format(n=n) if many else ""
     blocks = []
     for l, activation in enumerate(derivation.activations):
         layer = l + 1
-        title = f"Forward, {which}layer {layer} ({activation})"
+        title = _("Forward, {which}layer {layer} ({activation})").format(
+            which=which, layer=layer, activation=activation
+        )
         if l == 0:
-            title += f", input a[0] = x = {_vector(example.input)}"
+            title += _(", input a[0] = x = {input}").format(input=_vector(example.input))
         block = _Block(
             title,
             [
@@ -210,12 +223,18 @@ def _forward_blocks(
         if l == len(derivation.activations) - 1:
             if derivation.loss in LOGIT_LOSSES:
                 block.remarks.append(
-                    f"prediction o = {LOGIT_LOSSES[derivation.loss]}(a[{layer}]) = {_vector(example.output)}"
+                    _("prediction o = {function}(a[{layer}]) = {output}").format(
+                        function=LOGIT_LOSSES[derivation.loss], layer=layer, output=_vector(example.output)
+                    )
                 )
             else:
-                block.remarks.append(f"output o = a[{layer}] = {_vector(example.output)}")
-            block.remarks.append(f"target y = {_vector(example.target)}")
-            block.remarks.append(f"loss C{'_' + str(n) if many else ''} = {format_number(example.loss)}")
+                block.remarks.append(
+                    _("output o = a[{layer}] = {output}").format(layer=layer, output=_vector(example.output))
+                )
+            block.remarks.append(_("target y = {target}").format(target=_vector(example.target)))
+            block.remarks.append(
+                _("loss {C} = {value}").format(C="C_" + str(n) if many else "C", value=format_number(example.loss))
+            )
         blocks.append(block)
     return blocks
 
@@ -224,9 +243,11 @@ def _output_delta_block(derivation: DerivationRecord, example: ExampleRecord, n:
     layer = len(derivation.activations)
     activation = derivation.activations[-1]
     general, per_neuron = _output_delta_forms(activation, derivation.loss, layer)
-    which = f"example {n}, " if many else ""
+    which = _("example {n}, ").format(n=n) if many else ""
     block = _Block(
-        f"Output delta, {which}layer {layer} ({activation} output, {derivation.loss} loss)",
+        _("Output delta, {which}layer {layer} ({activation} output, {loss} loss)").format(
+            which=which, layer=layer, activation=activation, loss=derivation.loss
+        ),
         [f"δ[{layer}]_k = {general}"],
     )
     outputs_n = len(example.a[-1])
@@ -242,12 +263,12 @@ def _hidden_delta_blocks(
     derivation: DerivationRecord, record: StepRecord, example: ExampleRecord, n: int, many: bool
 ) -> list[_Block]:
     blocks = []
-    which = f"example {n}, " if many else ""
+    which = _("example {n}, ").format(n=n) if many else ""
     for l in range(len(derivation.activations) - 2, -1, -1):
         layer, activation = l + 1, derivation.activations[l]
         derivative = DERIVATIVES[activation]
         block = _Block(
-            f"Delta rule, {which}layer {layer} ({activation})",
+            _("Delta rule, {which}layer {layer} ({activation})").format(which=which, layer=layer, activation=activation),
             [
                 f"δ[{layer}]_k = (Σ_m δ[{layer + 1}]_m · w[{layer + 1}]_mk) · {derivative.symbol}(z[{layer}]_k),"
                 f"  {derivative.symbol}(z[{layer}]_k) = {derivative.formula(f'z[{layer}]_k', f'a[{layer}]_k')}"
@@ -256,7 +277,7 @@ def _hidden_delta_blocks(
         above = record.weights[l + 1]
         for k in range(len(example.z[l])):
             links = [(m, w) for m, w in enumerate(row[k] for row in above) if w is not None]
-            symbols = " + ".join(f"δ[{layer + 1}]_{m + 1}·{weight_name(layer + 1, m + 1, k + 1)}" for m, _ in links)
+            symbols = " + ".join(f"δ[{layer + 1}]_{m + 1}·{weight_name(layer + 1, m + 1, k + 1)}" for m, _w in links)
             numbers = " + ".join(f"{format_factor(example.delta[l + 1][m])} × {format_factor(w)}" for m, w in links)
             z, a = example.z[l][k], example.a[l][k]
             fprime = derivative.numbers(z, a)
@@ -283,7 +304,7 @@ def _loss_block(derivation: DerivationRecord, record: StepRecord) -> _Block:
     numbers = terms if derivation.reduction == "sum" else f"({terms}) / {len(record.examples)}"
     if len(numbers) > LONG_FORMULA:
         numbers = ""
-    return _Block("Loss over the batch", [], [_Equation("C", formula, numbers, format_number(record.loss))])
+    return _Block(_("Loss over the batch"), [], [_Equation("C", formula, numbers, format_number(record.loss))])
 
 
 def _gradient_blocks(derivation: DerivationRecord, record: StepRecord) -> list[_Block]:
@@ -296,13 +317,19 @@ def _gradient_blocks(derivation: DerivationRecord, record: StepRecord) -> list[_
         formulas = [f"∂C/∂w[{layer}]_kj = {total}δ[{layer}]_k · a[{layer - 1}]_j"]
         if record.biases[l] is not None:
             addition = f"∂z[{layer}]_k/∂b[{layer}]_k = 1"
-            formulas.append(f"∂C/∂b[{layer}]_k = {total}δ[{layer}]_k · 1  (b enters z by addition: {addition})")
+            formulas.append(
+                _("∂C/∂b[{layer}]_k = {total}δ[{layer}]_k · 1  (b enters z by addition: {addition})").format(
+                    layer=layer, total=total, addition=addition
+                )
+            )
             if derivation.bias_as_weight:
                 formulas.append(
-                    f"as a weight: b[{layer}]_k = w[{layer}]_k0 on a constant input a[{layer - 1}]_0 = 1, "
-                    f"so ∂C/∂w[{layer}]_k0 = {total}δ[{layer}]_k · a[{layer - 1}]_0"
+                    _(
+                        "as a weight: b[{layer}]_k = w[{layer}]_k0 on a constant input a[{below}]_0 = 1, "
+                        "so ∂C/∂w[{layer}]_k0 = {total}δ[{layer}]_k · a[{below}]_0"
+                    ).format(layer=layer, below=layer - 1, total=total)
                 )
-        block = _Block(f"Gradients, layer {layer}", formulas)
+        block = _Block(_("Gradients, layer {layer}").format(layer=layer), formulas)
         scale = 1.0 if derivation.reduction == "sum" else 1.0 / len(record.examples)
         for k, row in enumerate(record.weights[l]):
             for j, w in enumerate(row):
@@ -331,7 +358,7 @@ def _gradient_blocks(derivation: DerivationRecord, record: StepRecord) -> list[_
                     symbol += f" · a[{layer - 1}]_0"
                     numbers = _sum_of_products(deltas, scale)
                 else:
-                    numbers = _sum_of_products([(d, None) for d, _ in deltas], scale)
+                    numbers = _sum_of_products([(d, None) for d, _one in deltas], scale)
                 block.equations.append(_Equation(lhs, symbol, numbers, format_number(bias_gradient)))
         blocks.append(block)
     return blocks
@@ -339,7 +366,7 @@ def _gradient_blocks(derivation: DerivationRecord, record: StepRecord) -> list[_
 
 def _update_block(derivation: DerivationRecord, record: StepRecord) -> _Block:
     alpha = format_number(derivation.learning_rate)
-    block = _Block("Update (gradient descent)", ["w ← w − α·∂C/∂w,  b ← b − α·∂C/∂b,  α = " + alpha])
+    block = _Block(_("Update (gradient descent)"), ["w ← w − α·∂C/∂w,  b ← b − α·∂C/∂b,  α = " + alpha])
     for l, layer_weights in enumerate(record.weights):
         for k, row in enumerate(layer_weights):
             for j, w in enumerate(row):
@@ -375,16 +402,24 @@ def _update_block(derivation: DerivationRecord, record: StepRecord) -> _Block:
 
 
 def _after_block(record: StepRecord) -> _Block:
-    block = _Block(f"After step {record.step}")
+    block = _Block(_("After step {step}").format(step=record.step))
     for n, (example, after) in enumerate(zip(record.examples, record.outputs_after), start=1):
-        which = f" of example {n}" if len(record.examples) > 1 else ""
-        block.remarks.append(f"output o{which} = {_vector(after)}  (before the step: {_vector(example.output)})")
+        output = _("output o of example {n}") if len(record.examples) > 1 else _("output o")
+        block.remarks.append(
+            _("{output} = {after}  (before the step: {before})").format(
+                output=output.format(n=n), after=_vector(after), before=_vector(example.output)
+            )
+        )
     block.remarks.append(
-        f"loss C = {format_number(record.loss_after)}  (before the step: {format_number(record.loss)})"
+        _("loss C = {after}  (before the step: {before})").format(
+            after=format_number(record.loss_after), before=format_number(record.loss)
+        )
     )
     block.remarks.append(
-        f"check: the {record.compared} gradients and deltas above equal loss.backward()'s .grad: "
-        f"max |difference| = {record.max_abs_difference:.3g}"
+        _(
+            "check: the {compared} gradients and deltas above equal loss.backward()'s .grad: "
+            "max |difference| = {difference}"
+        ).format(compared=record.compared, difference=f"{record.max_abs_difference:.3g}")
     )
     return block
 
@@ -393,18 +428,23 @@ def _size_block(record: StepRecord) -> _Block:
     sizes = record.mean_abs_delta
     top = len(sizes)
     block = _Block(
-        "Size of the deltas (mean of |δ[l]_k| over the neurons k"
-        + (" and the examples)" if len(record.examples) > 1 else ")")
+        _("Size of the deltas (mean of |δ[l]_k| over the neurons k and the examples)")
+        if len(record.examples) > 1
+        else _("Size of the deltas (mean of |δ[l]_k| over the neurons k)")
     )
     for l in range(top, 0, -1):
         relative = ""
         if l < top and sizes[-1] > 0:
-            relative = f"{format_number(sizes[l - 1] / sizes[-1], 3)} × mean |δ[{top}]|"
-        block.equations.append(_Equation(f"mean |δ[{l}]|", "", relative, format_number(sizes[l - 1], 4)))
+            relative = _("{ratio} × mean |δ[{top}]|").format(ratio=format_number(sizes[l - 1] / sizes[-1], 3), top=top)
+        block.equations.append(
+            _Equation(_("mean |δ[{layer}]|").format(layer=l), "", relative, format_number(sizes[l - 1], 4))
+        )
     if top > 1 and all(sizes[l] < sizes[l + 1] for l in range(top - 1)):
         ratio = format_number(sizes[0] / sizes[-1], 3)
         block.remarks.append(
-            f"the deltas shrink toward the input (layer 1: {ratio} × the output layer): vanishing gradients"
+            _(
+                "the deltas shrink toward the input (layer 1: {ratio} × the output layer): vanishing gradients"
+            ).format(ratio=ratio)
         )
     return block
 
@@ -413,10 +453,28 @@ def _size_block(record: StepRecord) -> _Block:
 
 
 def _wrap(text: str, indent: str) -> str:
-    """`text` broken into lines of at most `TERMINAL_WIDTH` columns, continuation lines indented further."""
-    return textwrap.fill(
-        text, TERMINAL_WIDTH, initial_indent=indent, subsequent_indent=indent + "    ", break_long_words=False
-    )
+    """`text` broken into lines of at most `TERMINAL_WIDTH` columns, continuation lines indented further.
+
+    Chinese text (two columns a character) is broken by display width, between characters or at spaces.
+    """
+    if text.isascii():
+        return textwrap.fill(
+            text, TERMINAL_WIDTH, initial_indent=indent, subsequent_indent=indent + "    ", break_long_words=False
+        )
+    lines, line = [], indent
+    for piece in _wide_pieces(text):
+        if display_width(line.rstrip()) + display_width(piece.rstrip()) > TERMINAL_WIDTH and line.strip():
+            lines.append(line.rstrip())
+            line = indent + "    " + piece.lstrip()
+        else:
+            line += piece
+    lines.append(line.rstrip())
+    return "\n".join(lines)
+
+
+def _wide_pieces(text: str) -> list[str]:
+    """Where a line of mixed Chinese and formulas may break: after each Chinese character, or after a space."""
+    return re.findall(r"[\u3000-\u9fff\uff00-\uffef]|[^\s\u3000-\u9fff\uff00-\uffef]+\s*|\s+", text)
 
 
 def _equation_lines(equations: list[_Equation]) -> list[str]:
@@ -429,18 +487,18 @@ def _equation_lines(equations: list[_Equation]) -> list[str]:
     columnar = list(range(len(equations)))
     while True:
         lines = dict(zip(columnar, align_columns([cells[i] for i in columnar], indent="    ", right=(6,))))
-        too_wide = [i for i in columnar if len(lines[i]) > TERMINAL_WIDTH]
+        too_wide = [i for i in columnar if display_width(lines[i]) > TERMINAL_WIDTH]
         if not too_wide:
             break
         columnar.remove(max(too_wide, key=lambda i: len(" ".join(cells[i]))))
-    width = max((len(cells[i][0]) for i in columnar), default=0)
+    width = max((display_width(cells[i][0]) for i in columnar), default=0)
     result = []
     for i, e in enumerate(equations):
         if i in lines:
             result.append(lines[i])
             continue
         for position, part in enumerate(p for p in (e.formula, e.numbers, e.value) if p):
-            head = e.lhs.ljust(width) if position == 0 else " " * max(width, len(e.lhs))
+            head = pad(e.lhs, width) if position == 0 else " " * max(width, display_width(e.lhs))
             result.append(f"    {head} {e.relation if position == 0 else '='} {part}")
     return result
 
@@ -461,7 +519,7 @@ def _vector(values: Sequence[float]) -> str:
 
 def _activation_formula(activation: str, layer: int) -> str:
     if activation == "linear":
-        return f"a[{layer}]_k = z[{layer}]_k (linear)"
+        return _("a[{layer}]_k = z[{layer}]_k (linear)").format(layer=layer)
     if activation == "softmax":
         return f"a[{layer}]_k = e^(z[{layer}]_k) / Σ_m e^(z[{layer}]_m)"
     return f"a[{layer}]_k = {_ACTIVATION_SYMBOLS[activation]}(z[{layer}]_k)"
@@ -503,16 +561,17 @@ def _output_delta_forms(
     gradient_formula, gradient_numbers = LOSS_GRADIENT_TEXT[loss]
 
     def gradient_of(k: int, e: ExampleRecord) -> tuple[str, str]:
-        formula = gradient_formula.replace("_{k}", f"_{k + 1}")
+        formula = _(gradient_formula).replace("_{k}", f"_{k + 1}")
         return formula, gradient_numbers(e.output[k], e.target[k], len(e.output))
 
+    linear = _("(f' = 1 for a linear output)")
     simple = {
-        ("sigmoid", "bce"): "o_k − y_k  (σ'(z) = o(1 − o) cancels the denominator of ∂C/∂o)",
-        ("linear", "cross_entropy"): "o_k − y_k  with o = softmax(z[{L}])".replace("{L}", str(layer)),
-        ("linear", "bce_with_logits"): "o_k − y_k  with o = σ(z[{L}])".replace("{L}", str(layer)),
-        ("linear", "half_sse"): "o_k − y_k  (f' = 1 for a linear output)",
-        ("linear", "mse"): "(2/n)(o_k − y_k)  (f' = 1 for a linear output)",
-        ("linear", "hinge"): "−y_k if y_k·o_k < 1 else 0  (f' = 1 for a linear output)",
+        ("sigmoid", "bce"): "o_k − y_k  " + _("(σ'(z) = o(1 − o) cancels the denominator of ∂C/∂o)"),
+        ("linear", "cross_entropy"): _("o_k − y_k  with o = softmax(z[{L}])").format(L=layer),
+        ("linear", "bce_with_logits"): _("o_k − y_k  with o = σ(z[{L}])").format(L=layer),
+        ("linear", "half_sse"): "o_k − y_k  " + linear,
+        ("linear", "mse"): "(2/n)(o_k − y_k)  " + linear,
+        ("linear", "hinge"): _(LOSS_GRADIENT_TEXT["hinge"][0]).replace("_{k}", "_k") + "  " + linear,
     }
     if (activation, loss) == ("sigmoid", "bce"):
         difference_formula, difference_numbers = LOSS_GRADIENT_TEXT["half_sse"]
@@ -532,8 +591,10 @@ def _output_delta_forms(
                 f"{format_factor(e.a[-1][k])} × ({format_factor(gradient[k])} − {format_factor(weighted)})",
             )
 
-        loss_part = gradient_formula.replace("_{k}", "_k")
-        general = f"o_k·(∂C/∂o_k − Σ_i ∂C/∂o_i·o_i), since ∂o_i/∂z_k = o_i·(1[i=k] − o_k);  ∂C/∂o_k = {loss_part}"
+        loss_part = _(gradient_formula).replace("_{k}", "_k")
+        general = _(
+            "o_k·(∂C/∂o_k − Σ_i ∂C/∂o_i·o_i), since ∂o_i/∂z_k = o_i·(1[i=k] − o_k);  ∂C/∂o_k = {loss_part}"
+        ).format(loss_part=loss_part)
         return general, softmax_delta
     derivative = DERIVATIVES[activation]
 
@@ -545,7 +606,7 @@ def _output_delta_forms(
             f"({numbers}) × {derivative.numbers(z, a)}",
         )
 
-    loss_part = gradient_formula.replace("_{k}", "_k")
+    loss_part = _(gradient_formula).replace("_{k}", "_k")
     activation_part = derivative.formula(f"z[{layer}]_k", f"a[{layer}]_k")
     general = f"∂C/∂o_k · {derivative.symbol}(z[{layer}]_k) = ({loss_part}) · {activation_part}"
     return general, chained

@@ -84,8 +84,10 @@ class Spec:
             layers[-1]["activation"] = "linear"
         return MLP.from_dict({"layers": layers})
 
-    def derive(self, steps: int | None = None, bias_as_weight: bool = False) -> NetworkDerivation:
-        """The derivation of `steps` steps (the spec's own number if None) on the spec's data."""
+    def derive(
+        self, steps: int | None = None, bias_as_weight: bool = False, lang: str | None = None
+    ) -> NetworkDerivation:
+        """The derivation of `steps` steps (the spec's own number if None) on the spec's data, in `lang`."""
         inputs: list[Any] = self.inputs if self.batch else self.inputs[0]
         targets: Any = self.targets if self.batch else self.targets[0]
         return derive(
@@ -97,6 +99,7 @@ class Spec:
             steps=self.steps if steps is None else steps,
             reduction=self.reduction,
             bias_as_weight=bias_as_weight,
+            lang=lang,
         )
 
 
