@@ -17,12 +17,15 @@ from typing import Any, NamedTuple
 
 from autograd import Value
 from autograd.views.explain import format_factor, format_number
-from autograd.views.lesson import MAX_NODES, Lesson, LessonGraph, LessonStep, updates_table
+from autograd.i18n import Catalog
+from autograd.views.lesson import MAX_NODES, Lesson, LessonGraph, LessonStep, in_languages, updates_table
 from autograd.notation import activation_name, bias_name, weight_name, weighted_input_name
 from nn.teaching.derive import CHECK_TOLERANCE, GradientMismatchError, NetworkDerivation, derive
 from nn.teaching.formulas import LOSS_FORMULAS
 from nn.layers import MLP
 from nn.losses import LOSSES
+
+_ = Catalog("nn")
 
 LOSS_NAME = "C"
 """The name of the loss node, so that the page writes ∂C/∂w as BACKPROP.md does."""
@@ -40,6 +43,7 @@ def lesson(
     group: bool = False,
     rankdir: str | None = None,
     max_nodes: int = MAX_NODES,
+    lang: str | Sequence[str] | None = None,
 ) -> Lesson:
     """A lesson page on one gradient-descent step of `model`: forward, loss, backward, updates, result.
 
@@ -47,8 +51,8 @@ def lesson(
     `nn.losses.LOSSES`, the learning rate α, the batch `reduction`); `model` is
     not changed. The network's inputs are named x1, x2, … and the loss C. One
     example gives the clearest page: in a batch every example has its own copy
-    of every neuron's nodes. `title`, `group`, `rankdir` and `max_nodes` are as
-    in `autograd.lesson`.
+    of every neuron's nodes. `title`, `group`, `rankdir`, `max_nodes` and `lang`
+    (``"zh"``, or ``("zh", "en")`` for a page with a language toggle) are as in `autograd.lesson`.
 
         >>> from nn import MLP, lesson
         >>> model = MLP.from_weights([[[0.5, -0.2]]], [[0.1]], "sigmoid")
@@ -56,6 +60,22 @@ def lesson(
         >>> page.save("lesson.html")  # doctest: +SKIP
     """
     derivation = derive(model, inputs, targets, loss, learning_rate, reduction=reduction)
+    return in_languages(
+        lambda: _lesson(model, derivation, loss, learning_rate, reduction, title, group, rankdir, max_nodes), lang
+    )
+
+
+def _lesson(
+    model: MLP,
+    derivation: NetworkDerivation,
+    loss: str,
+    learning_rate: float,
+    reduction: str,
+    title: str | None,
+    group: bool,
+    rankdir: str | None,
+    max_nodes: int,
+) -> Lesson:
     record = derivation.to_dict()["steps"][0]
     graph = LessonGraph(
         _loss_graph(model, record["examples"], loss, reduction), group=group, rankdir=rankdir, max_nodes=max_nodes
@@ -63,10 +83,13 @@ def lesson(
     _check_agreement(graph, record)
     if title is None:
         sizes = " → ".join(map(str, derivation.sizes))
-        title = f"One step of gradient descent on a {sizes} network ({loss}, α = {format_number(learning_rate)})"
+        title = _("One step of gradient descent on a {sizes} network ({loss}, α = {alpha})").format(
+            sizes=sizes, loss=loss, alpha=format_number(learning_rate)
+        )
     updates = _update_steps(graph, derivation, record)
+    start = graph.start_step(title, len(updates))
     steps = [
-        graph.start_step(title, len(updates)),
+        replace(start, details=(*start.details[:-1], _delta_names(), start.details[-1])),
         *graph.forward_steps(),
         _loss_step(graph, derivation, record),
         *graph.backward_steps(),
@@ -142,6 +165,11 @@ def _check_agreement(graph: LessonGraph, record: dict[str, Any]) -> None:
             )
 
 
+def _delta_names() -> str:
+    """What the page calls δ, and the other names a reader of the tutorials may know it by."""
+    return _("δ[l]_k = ∂C/∂z[l]_k, the delta (error term) of neuron k in layer l, is what the backward pass carries.")
+
+
 def _vector(values: Sequence[float]) -> str:
     return ", ".join(format_number(v) for v in values)
 
@@ -149,20 +177,27 @@ def _vector(values: Sequence[float]) -> str:
 def _loss_step(graph: LessonGraph, derivation: NetworkDerivation, record: dict[str, Any]) -> LessonStep:
     examples = record["examples"]
     details = [
-        f"example {n}: output o = ({_vector(e['output'])}), target y = ({_vector(e['target'])}), C_{n} = "
-        f"{format_number(e['loss'])}"
+        _("example {n}: output o = ({output}), target y = ({target}), C_{n} = {loss}").format(
+            n=n, output=_vector(e["output"]), target=_vector(e["target"]), loss=format_number(e["loss"])
+        )
         if len(examples) > 1
-        else f"output o = ({_vector(e['output'])}), target y = ({_vector(e['target'])})"
+        else _("output o = ({output}), target y = ({target})").format(
+            output=_vector(e["output"]), target=_vector(e["target"])
+        )
         for n, e in enumerate(examples, start=1)
     ]
     if len(examples) > 1:
         over = "Σ_n C_n" if derivation.reduction == "sum" else "(1/N) Σ_n C_n"
-        details.append(f"over the batch of {len(examples)}: C = {over}")
-    details.append(f"The backward pass starts at C with ∂C/∂C = {format_number(graph.derivation.seed)}, the seed.")
+        details.append(_("over the batch of {count}: C = {over}").format(count=len(examples), over=over))
+    details.append(
+        _("The backward pass starts at C with ∂C/∂C = {seed}, the seed.").format(
+            seed=format_number(graph.derivation.seed)
+        )
+    )
     return replace(
         graph.output_step(),
-        heading=f"the {derivation.loss} loss",
-        equation=LOSS_FORMULAS[derivation.loss],
+        heading=_("the {loss} loss").format(loss=derivation.loss),
+        equation=_(LOSS_FORMULAS[derivation.loss]),
         numbers=f"= {format_number(record['loss'])}",
         details=tuple(details),
         related=tuple(graph.ids[node] for node in _outputs(graph, derivation)),
@@ -195,29 +230,33 @@ def _update_steps(graph: LessonGraph, derivation: NetworkDerivation, record: dic
         source = graph.named(source_name) if kind == "w" else None
         if not single:
             rule, numbers = f"{name} − α·∂C/∂{name}", f"{format_factor(old)} − {alpha} × {format_factor(gradient)}"
-            why = f"∂C/∂{name} = {format_number(gradient)}, over the batch ({derivation.reduction} of the examples)"
+            why = _("∂C/∂{name} = {gradient}, over the batch ({reduction} of the examples)").format(
+                name=name, gradient=format_number(gradient), reduction=derivation.reduction
+            )
         elif kind == "w":
             a = example["input"][j] if l == 0 else example["a"][l - 1][j]
             rule = f"{name} − α·{delta_name}·{source_name}"
             numbers = f"{format_factor(old)} − {alpha} × {format_factor(delta)} × {format_factor(a)}"
-            why = (
-                f"∂C/∂{name} = {delta_name}·{source_name} = {format_factor(delta)} × {format_factor(a)} = "
-                f"{format_number(gradient)}, the gradient backward left in {name}"
+            why = _("∂C/∂{name} = {delta}·{source} = {numbers} = {gradient}, the gradient backward left in {name}").format(
+                name=name,
+                delta=delta_name,
+                source=source_name,
+                numbers=f"{format_factor(delta)} × {format_factor(a)}",
+                gradient=format_number(gradient),
             )
         else:
             rule, numbers = f"{name} − α·{delta_name}", f"{format_factor(old)} − {alpha} × {format_factor(delta)}"
-            why = (
-                f"∂C/∂{name} = {delta_name}·1 = {format_number(gradient)}: the bias enters "
-                f"{weighted_input_name(l + 1, k + 1)} by addition, so ∂z/∂b = 1"
-            )
+            why = _(
+                "∂C/∂{name} = {delta}·1 = {gradient}: the bias enters {z} by addition, so ∂z/∂b = 1"
+            ).format(name=name, delta=delta_name, gradient=format_number(gradient), z=weighted_input_name(l + 1, k + 1))
         details = [why]
         if number == 1:
-            details.append("The boxes get the new parameters; the other values stay those of this forward pass.")
+            details.append(_("The boxes get the new parameters; the other values stay those of this forward pass."))
         steps.append(
             graph.update_step(
                 graph.named(name),
                 name,
-                f"parameter {number} of {len(parameters)}",
+                _("parameter {number} of {count}").format(number=number, count=len(parameters)),
                 rule,
                 numbers,
                 updated,
@@ -233,19 +272,24 @@ def _result_step(graph: LessonGraph, derivation: NetworkDerivation, record: dict
     outputs = " ; ".join(
         f"({_vector(e['output'])}) → ({_vector(o)})" for e, o in zip(record["examples"], record["outputs_after"])
     )
-    verdict = "went down" if after < before else "did not go down: α is too large here"
+    verdict = (
+        _("A new forward pass with the updated parameters: the loss went down.")
+        if after < before
+        else _("A new forward pass with the updated parameters: the loss did not go down: α is too large here.")
+    )
     rows = [(p.name, p.entry(record, "value"), p.entry(record, "updated")) for p in _parameters(record)]
     return LessonStep(
         "end",
-        "after one step of gradient descent",
+        _("after one step of gradient descent"),
         f"o: {outputs}",
         f"C: {format_number(before)} → {format_number(after)}",
         details=(
-            f"A new forward pass with the updated parameters: the loss {verdict}.",
-            (
-                f"Check: the {record['check']['compared']} gradients and deltas of the textbook formulas "
-                f"(nn.derive) equal the engine's .grad; max |difference| = "
-                f"{record['check']['max_abs_difference']:.3g}."
+            verdict,
+            _(
+                "Check: the {compared} gradients and deltas of the textbook formulas "
+                "(nn.derive) equal the engine's .grad; max |difference| = {difference}."
+            ).format(
+                compared=record["check"]["compared"], difference=f"{record['check']['max_abs_difference']:.3g}"
             ),
         ),
         table=updates_table(rows),
