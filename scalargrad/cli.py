@@ -2,8 +2,13 @@
 
 Each subcommand lives in its own module of `scalargrad.commands` and defines
 ``register(subparsers)``, which adds its parser and sets ``run=function`` as a
-default. This file only assembles them and maps errors to exit codes; adding a
-subcommand means adding a module there, nothing else.
+default. This file only assembles them, gives every command ``--lang`` and
+maps errors to exit codes; adding a subcommand means adding a module there, nothing else.
+
+``--lang zh`` (or ``SCALARGRAD_LANG=zh``, `autograd.i18n`) writes the help,
+the messages and every teaching output in Simplified Chinese. The language is
+read from the arguments before the parser is built, because help text is
+fixed when the parser is made.
 """
 
 from __future__ import annotations
@@ -12,19 +17,42 @@ import argparse
 import importlib
 import pkgutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import NoReturn
 
 import autograd
+from autograd.i18n import LANGUAGES, N_, Catalog, check_language, default_language, language
 from scalargrad import commands
 from scalargrad.arguments import CommandError
+
+_ = Catalog("scalargrad")
+
+# What argparse itself writes (its headings, its own options' help, its usage errors), as
+# its messages read in Python 3.10 to 3.13, so that the catalog translates them too.
+ARGPARSE_MESSAGES = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("show program's version number and exit"),
+    N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("expected one argument"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("one of the arguments %s is required"),
+    N_("not allowed with argument %s"),
+)
 
 
 class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose usage errors are one line, like every other error of the CLI."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"scalargrad: error: {message} (see: {self.prog} --help)\n")
+        self.exit(2, _("scalargrad: error: {message} (see: {prog} --help)").format(message=message, prog=self.prog) + "\n")
 
 
 def register_all(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -33,27 +61,73 @@ def register_all(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
         importlib.import_module(f"{commands.__name__}.{module.name}").register(subparsers)
 
 
+def add_language_argument(parser: argparse.ArgumentParser) -> None:
+    """The ``--lang`` option every command takes (read early by `main`; here so that help lists it)."""
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=None,
+        help=_("the language of the output and messages: en (English) or zh (简体中文); default: $SCALARGRAD_LANG, else en"),
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
+    """The parser of every command, its help in the current language (`autograd.i18n.language`)."""
     parser = _Parser(
         prog="scalargrad",
-        description="A scalar autograd engine for seeing how backpropagation works.",
+        description=_("A scalar autograd engine for seeing how backpropagation works."),
     )
     parser.add_argument("--version", action="version", version=f"scalargrad {autograd.__version__}")
-    register_all(parser.add_subparsers(dest="command", metavar="COMMAND"))
+    add_language_argument(parser)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    register_all(subparsers)
+    for subparser in subparsers.choices.values():
+        add_language_argument(subparser)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 0
+def language_of(argv: Sequence[str]) -> str:
+    """The language the arguments ask for (the last ``--lang``), else the default (`SCALARGRAD_LANG`, else en)."""
+    chosen = None
+    for index, argument in enumerate(argv):
+        if argument == "--":
+            break
+        if argument == "--lang" and index + 1 < len(argv):
+            chosen = argv[index + 1]
+        elif argument.startswith("--lang="):
+            chosen = argument.partition("=")[2]
+    return default_language() if chosen is None else check_language(chosen, "--lang")
+
+
+@contextmanager
+def _argparse_speaks() -> Iterator[None]:
+    """argparse's own words (headings, usage errors) in the current language while the block runs."""
+    saved = argparse._  # type: ignore[attr-defined]
+    argparse._ = _  # type: ignore[attr-defined]
     try:
-        return int(args.run(args))
-    except CommandError as error:
-        print(f"scalargrad: error: {error.message}", *error.details, sep="\n", file=sys.stderr)
+        yield
+    finally:
+        argparse._ = saved  # type: ignore[attr-defined]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    try:
+        lang = language_of(arguments)
+    except ValueError as error:
+        print(f"scalargrad: error: {error}", file=sys.stderr)
         return 2
+    with language(lang), _argparse_speaks():
+        parser = build_parser()
+        args = parser.parse_args(arguments)
+        if args.command is None:
+            parser.print_help()
+            return 0
+        try:
+            return int(args.run(args))
+        except CommandError as error:
+            print(_("scalargrad: error: {message}").format(message=error.message), *error.details, sep="\n", file=sys.stderr)
+            return 2
 
 
 if __name__ == "__main__":

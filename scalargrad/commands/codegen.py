@@ -21,28 +21,33 @@ from autograd.files import write_atomically
 from autograd.value import Value
 from nn.losses import LOSSES
 from nn.teaching.spec import Spec
+from autograd.i18n import N_, Catalog
 
-_EXAMPLE = """examples:
+_EXAMPLE = N_(
+    """examples:
   scalargrad codegen demos/examples/seed001_two_hidden_layers.json
   scalargrad codegen demos/examples/mazur_2_2_2.json -o mazur_step.py && python mazur_step.py
 
 The spec format is the one of `scalargrad derive` (see its --help)."""
+)
+
+_ = Catalog("scalargrad")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the `codegen` subcommand."""
     parser = subparsers.add_parser(
         "codegen",
-        help="print the generated forward-and-backward Python code of a network spec",
-        description="Trace the network, loss and data of SPEC.json with autograd.compile and print the\n"
+        help=_("print the generated forward-and-backward Python code of a network spec"),
+        description=_("Trace the network, loss and data of SPEC.json with autograd.compile and print the\n"
         "straight-line Python it generates: every weighted input z, activation a, delta and weight\n"
-        "gradient as a local variable, each backward line commented with its local derivative.",
-        epilog=_EXAMPLE,
+        "gradient as a local variable, each backward line commented with its local derivative."),
+        epilog=_(_EXAMPLE),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("spec", metavar="SPEC.json", help="the spec file (see demos/examples/)")
-    parser.add_argument("--input-gradients", action="store_true", help="also compute ∂C/∂x for every network input")
-    parser.add_argument("-o", "--output", metavar="FILE", help="write the code to FILE instead of the terminal")
+    parser.add_argument("spec", metavar="SPEC.json", help=_("the spec file (see demos/examples/)"))
+    parser.add_argument("--input-gradients", action="store_true", help=_("also compute ∂C/∂x for every network input"))
+    parser.add_argument("-o", "--output", metavar="FILE", help=_("write the code to FILE instead of the terminal"))
     parser.set_defaults(run=run)
 
 

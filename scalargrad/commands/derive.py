@@ -17,6 +17,7 @@ from scalargrad.arguments import CommandError, check_output_folder, load_spec_ar
 from autograd.views.draw import FORMATS, Graph, draw
 from autograd.files import write_atomically
 from nn.teaching.derive import GradientMismatchError, NetworkDerivation
+from autograd.i18n import N_, Catalog
 
 FORMATS_BY_SUFFIX = {".txt": "text", ".md": "markdown", ".tex": "latex", ".json": "json"}
 """The output format chosen from ``-o``'s extension when ``--format`` is not given."""
@@ -24,7 +25,8 @@ FORMATS_BY_SUFFIX = {".txt": "text", ".md": "markdown", ".tex": "latex", ".json"
 GRAPH_MAX_NODES = 150
 """Graphs with more Values than this are drawn collapsed, one table per neuron."""
 
-_EXAMPLE = """examples:
+_EXAMPLE = N_(
+    """examples:
   scalargrad derive demos/examples/seed001_two_hidden_layers.json
   scalargrad derive demos/examples/mazur_2_2_2.json --format markdown -o mazur.md --graph mazur.svg
   scalargrad derive demos/examples/pixel_digits_step.json --steps 3 --format json
@@ -33,33 +35,36 @@ A spec is JSON: "layers" (each "activation", "weights" with one row per receivin
 neuron and null for an absent connection, "biases" or null), "input" or "inputs",
 "target" or "targets", "loss" (half_sse, mse, bce, bce_with_logits, cross_entropy,
 hinge), "learning_rate", and optionally "steps" and "reduction" (sum or mean)."""
+)
+
+_ = Catalog("scalargrad")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the `derive` subcommand."""
     parser = subparsers.add_parser(
         "derive",
-        help="write out every delta, gradient and update of gradient descent on a small network",
-        description="Read a network, its data, a loss and a learning rate from SPEC.json and write the\n"
+        help=_("write out every delta, gradient and update of gradient descent on a small network"),
+        description=_("Read a network, its data, a loss and a learning rate from SPEC.json and write the\n"
         "derivation of each gradient-descent step: forward pass, output delta, delta rule, gradients,\n"
-        "updates, and a check of every gradient against the engine's .grad.",
-        epilog=_EXAMPLE,
+        "updates, and a check of every gradient against the engine's .grad."),
+        epilog=_(_EXAMPLE),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("spec", metavar="SPEC.json", help="the spec file (see demos/examples/)")
+    parser.add_argument("spec", metavar="SPEC.json", help=_("the spec file (see demos/examples/)"))
     parser.add_argument(
         "--format",
         choices=("text", "markdown", "latex", "json"),
-        help="output format (default: from -o's extension .md/.tex/.json, else text)",
+        help=_("output format (default: from -o's extension .md/.tex/.json, else text)"),
     )
-    parser.add_argument("--steps", type=_positive_int, metavar="N", help="number of steps (default: the spec's, or 1)")
+    parser.add_argument("--steps", type=_positive_int, metavar="N", help=_("number of steps (default: the spec's, or 1)"))
     parser.add_argument(
-        "--bias-as-weight", action="store_true", help="also show each bias as the weight of a constant input 1"
+        "--bias-as-weight", action="store_true", help=_("also show each bias as the weight of a constant input 1")
     )
     parser.add_argument(
-        "--graph", metavar="PATH", help="also draw the first example's computation graph (.svg, .png, .pdf, .dot)"
+        "--graph", metavar="PATH", help=_("also draw the first example's computation graph (.svg, .png, .pdf, .dot)")
     )
-    parser.add_argument("-o", "--output", metavar="FILE", help="write the derivation to FILE instead of the terminal")
+    parser.add_argument("-o", "--output", metavar="FILE", help=_("write the derivation to FILE instead of the terminal"))
     parser.set_defaults(run=run)
 
 

@@ -20,45 +20,46 @@ from scalargrad.arguments import (
 )
 from autograd.views.draw import FORMATS, draw
 from autograd.parser.expression import FUNCTIONS
+from autograd.i18n import N_, Catalog
 
-_EXAMPLE = (
+_EXAMPLE = N_(
     """example:
   scalargrad graph "tanh(x1*w1 + x2*w2 + b)" --var x1=2 --var x2=0 --var w1=-3 --var w2=1 \\
       --var b=6.8813735870195432 -o neuron.svg
 
-operators: + - * / ** and parentheses; functions: """
-    + ", ".join(sorted(FUNCTIONS))
-    + " (leaky_relu(x, slope) too)"
+operators: + - * / ** and parentheses; functions: {functions} (leaky_relu(x, slope) too)"""
 )
+
+_ = Catalog("scalargrad")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the `graph` subcommand."""
     parser = subparsers.add_parser(
         "graph",
-        help="draw the computation graph of an expression, with data and gradients",
-        description="Parse EXPR over the variables given with --var, run backward from its value, "
-        "and draw the graph with every node's data and gradient.",
-        epilog=_EXAMPLE,
+        help=_("draw the computation graph of an expression, with data and gradients"),
+        description=_("Parse EXPR over the variables given with --var, run backward from its value, "
+        "and draw the graph with every node's data and gradient."),
+        epilog=_(_EXAMPLE).format(functions=", ".join(sorted(FUNCTIONS))),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("expression", metavar="EXPR", help='an expression such as "tanh(x*w + b)"')
-    add_variables_argument(parser, "a variable and its value (repeat for each)")
+    parser.add_argument("expression", metavar="EXPR", help=_('an expression such as "tanh(x*w + b)"'))
+    add_variables_argument(parser, _("a variable and its value (repeat for each)"))
     parser.add_argument(
-        "-o", "--output", required=True, metavar="PATH", help="the picture to write: .svg, .png, .pdf or .dot"
+        "-o", "--output", required=True, metavar="PATH", help=_("the picture to write: .svg, .png, .pdf or .dot")
     )
     parser.add_argument(
-        "--rankdir", choices=("LR", "TB"), default="LR", help="LR: inputs on the left (default); TB: at the top"
+        "--rankdir", choices=("LR", "TB"), default="LR", help=_("LR: inputs on the left (default); TB: at the top")
     )
     parser.add_argument(
-        "--precision", type=int, default=4, metavar="DIGITS", help="significant digits shown (default 4)"
+        "--precision", type=int, default=4, metavar="DIGITS", help=_("significant digits shown (default 4)")
     )
-    parser.add_argument("--no-grad", action="store_true", help="do not run backward; show data only")
+    parser.add_argument("--no-grad", action="store_true", help=_("do not run backward; show data only"))
     parser.add_argument(
-        "--highlight", action="append", default=[], metavar="NAME", help="draw variable NAME in red (repeatable)"
+        "--highlight", action="append", default=[], metavar="NAME", help=_("draw variable NAME in red (repeatable)")
     )
     parser.add_argument(
-        "--max-nodes", type=int, default=500, metavar="N", help="refuse graphs of more than N values (default 500)"
+        "--max-nodes", type=int, default=500, metavar="N", help=_("refuse graphs of more than N values (default 500)")
     )
     parser.set_defaults(run=run)
 

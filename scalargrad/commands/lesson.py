@@ -22,47 +22,52 @@ from scalargrad.arguments import (
 )
 from autograd.views.draw import RANKDIRS
 from autograd.views.lesson import MAX_NODES, Lesson, lesson
+from autograd.i18n import N_, Catalog
 
-_EXAMPLE = """examples:
+_EXAMPLE = N_(
+    """examples:
   scalargrad lesson demos/examples/seed001_two_hidden_layers.json -o seed001.html
   scalargrad lesson "tanh(x1*w1 + x2*w2 + b)" --var x1=2 --var x2=0 --var w1=-3 --var w2=1 \\
       --var b=6.8813735870195432 --learning-rate 0.1 -o neuron.html
 
 Open the page in any browser (it works offline, from file://): → and ← step,
 Space plays, Home and End jump, W shows the whole graph."""
+)
+
+_ = Catalog("scalargrad")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the `lesson` subcommand."""
     parser = subparsers.add_parser(
         "lesson",
-        help="write an HTML page that steps through the forward and backward pass",
-        description="Write one self-contained HTML page that shows the computation graph of a network spec\n"
+        help=_("write an HTML page that steps through the forward and backward pass"),
+        description=_("Write one self-contained HTML page that shows the computation graph of a network spec\n"
         "or an expression and steps through it: the forward pass node by node, the backward pass\n"
-        "edge by edge (upstream × local = contribution), then the gradient-descent updates.",
-        epilog=_EXAMPLE,
+        "edge by edge (upstream × local = contribution), then the gradient-descent updates."),
+        epilog=_(_EXAMPLE),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("source", metavar="SOURCE", help='a spec file (SPEC.json) or an expression such as "x*y + x"')
-    add_variables_argument(parser, "a variable of the expression and its value")
-    parser.add_argument("-o", "--output", required=True, metavar="PATH", help="the page to write (.html)")
+    parser.add_argument("source", metavar="SOURCE", help=_('a spec file (SPEC.json) or an expression such as "x*y + x"'))
+    add_variables_argument(parser, _("a variable of the expression and its value"))
+    parser.add_argument("-o", "--output", required=True, metavar="PATH", help=_("the page to write (.html)"))
     parser.add_argument(
         "--learning-rate",
         type=_positive_number,
         metavar="ALPHA",
-        help="an expression: end with the update x ← x − α·∂L/∂x of each variable; a spec: replace its rate",
+        help=_("an expression: end with the update x ← x − α·∂L/∂x of each variable; a spec: replace its rate"),
     )
-    parser.add_argument("--title", help="the page's title (default: the spec's name, or the expression)")
-    parser.add_argument("--group", action="store_true", help="box each neuron and layer of a network")
+    parser.add_argument("--title", help=_("the page's title (default: the spec's name, or the expression)"))
+    parser.add_argument("--group", action="store_true", help=_("box each neuron and layer of a network"))
     parser.add_argument(
-        "--rankdir", choices=RANKDIRS, help="the graph's direction (default: whichever shows it largest)"
+        "--rankdir", choices=RANKDIRS, help=_("the graph's direction (default: whichever shows it largest)")
     )
     parser.add_argument(
         "--max-nodes",
         type=int,
         default=MAX_NODES,
         metavar="N",
-        help=f"refuse graphs of more than N values (default {MAX_NODES})",
+        help=_("refuse graphs of more than N values (default {default})").format(default=MAX_NODES),
     )
     parser.set_defaults(run=run)
 
