@@ -77,7 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="scalargrad",
         description=_("A scalar autograd engine for seeing how backpropagation works."),
     )
-    parser.add_argument("--version", action="version", version=f"scalargrad {autograd.__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"scalargrad {autograd.__version__}",
+        help=_("show program's version number and exit"),
+    )
     add_language_argument(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     register_all(subparsers)
