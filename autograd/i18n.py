@@ -89,9 +89,16 @@ def language(lang: str | None) -> Iterator[str]:
         _current.reset(token)
 
 
-def catalog_path(package: str, lang: str) -> resources.abc.Traversable:
-    """Where the compiled catalog (``.mo``) of `package` in `lang` lies."""
-    return resources.files(package).joinpath("locale", LOCALES[lang], "LC_MESSAGES", DOMAIN + ".mo")
+def compiled_catalog(package: str, lang: str) -> bytes:
+    """The compiled catalog (``.mo``) of `package` in `lang`, as it ships in the package."""
+    folder = resources.files(package).joinpath("locale").joinpath(LOCALES[lang]).joinpath("LC_MESSAGES")
+    try:
+        return folder.joinpath(DOMAIN + ".mo").read_bytes()
+    except FileNotFoundError:
+        raise FileNotFoundError(
+            f"the {lang} message catalog of {package} is missing ({folder}/{DOMAIN}.mo); "
+            "compile the catalogs with `make catalogs` or reinstall scalargrad"
+        ) from None
 
 
 @functools.cache
@@ -99,15 +106,7 @@ def translations(package: str, lang: str) -> gettext.NullTranslations:
     """The translations of `package`'s messages into `lang` (English: the messages themselves)."""
     if lang == "en":
         return gettext.NullTranslations()
-    path = catalog_path(package, lang)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise FileNotFoundError(
-            f"the {lang} message catalog of {package} is missing ({path}); "
-            "compile the catalogs with `make catalogs` or reinstall scalargrad"
-        ) from None
-    return gettext.GNUTranslations(io.BytesIO(data))
+    return gettext.GNUTranslations(io.BytesIO(compiled_catalog(package, lang)))
 
 
 class Catalog:
@@ -140,7 +139,7 @@ __all__ = [
     "LOCALES",
     "Catalog",
     "N_",
-    "catalog_path",
+    "compiled_catalog",
     "check_language",
     "current_language",
     "default_language",
