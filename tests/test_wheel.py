@@ -48,6 +48,11 @@ def test_the_wheel_holds_every_package_and_data_file(wheel: Path) -> None:
         "nn/data/pixel_digits.json",
         "autograd/py.typed",
         "nn/py.typed",
+        *(
+            f"{package}/locale/zh_CN/LC_MESSAGES/scalargrad.{suffix}"
+            for package in ("autograd", "nn", "scalargrad")
+            for suffix in ("po", "mo")
+        ),
     } <= names
     assert not any(name.startswith(("tests/", "demos/", "benchmarks/")) for name in names)
 
@@ -82,6 +87,10 @@ def test_the_installed_wheel_runs_the_command_line_and_a_lesson(wheel: Path, tmp
     )  # fmt: skip
     assert lesson.returncode == 0, lesson.stderr
     assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+    chinese = run(str(environment / "bin" / "scalargrad"), "--lang", "zh", "--help")  # the catalogs were installed
+    assert chinese.returncode == 0, chinese.stderr
+    assert "用法" in chinese.stdout and "反向传播" in chinese.stdout
 
     digits = run(str(python), "-c", "import nn; print(len(nn.datasets.pixel_digits()[0]))")
     assert digits.returncode == 0, digits.stderr
