@@ -89,7 +89,7 @@ def test_the_compiled_catalog_that_ships_is_the_po_compiled(package: str) -> Non
     assert shipped._catalog == fresh._catalog, f"{package}'s .mo is stale: run make catalogs"  # type: ignore[attr-defined]
 
 
-# Each English term of ../shared/reference/GLOSSARY_zh.md and its one Chinese translation.
+# Each English term of docs/GLOSSARY_zh.md and its one Chinese translation.
 # A message that uses the term must use the translation (one term, one translation, everywhere).
 GLOSSARY = {
     r"forward pass": "前向传播",
