@@ -1,4 +1,7 @@
-"""The README's REPL examples are run as doctests, so what a newcomer pastes gives what the README shows."""
+"""The README's REPL examples are run as doctests, so what a newcomer pastes gives what the README shows.
+
+README.zh.md, the README in Chinese, carries the same code examples (a test compares them) and they run too.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +13,17 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
+README_ZH = ROOT / "README.zh.md"
 
 
-def python_blocks_with_prompts() -> list[tuple[int, str]]:
+def code_blocks(readme: Path) -> list[str]:
+    """Every fenced code block of a README, with its language, in order."""
+    return re.findall(r"^```\w*\n.*?^```", readme.read_text(encoding="utf-8"), re.S | re.M)
+
+
+def python_blocks_with_prompts(readme: Path = README) -> list[tuple[int, str]]:
     """(line number, text) of each ```python block of the README that holds `>>>` examples."""
-    text = README.read_text(encoding="utf-8")
+    text = readme.read_text(encoding="utf-8")
     blocks = []
     for match in re.finditer(r"^```python\n(.*?)^```", text, re.S | re.M):
         if ">>>" in match.group(1):
@@ -40,13 +49,22 @@ def test_the_readme_has_repl_examples() -> None:
     assert len(python_blocks_with_prompts()) >= 5
 
 
-def test_every_readme_repl_example_gives_the_output_shown(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_chinese_readme_carries_the_same_code_examples_and_each_links_the_other() -> None:
+    assert code_blocks(README_ZH) == code_blocks(README), "README.zh.md must carry README.md's code blocks, in order"
+    assert "(README.zh.md)" in README.read_text(encoding="utf-8")
+    assert "(README.md)" in README_ZH.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("readme", [README, README_ZH], ids=lambda path: path.name)
+def test_every_readme_repl_example_gives_the_output_shown(readme: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)  # the examples name files such as demos/examples/*.json
+    monkeypatch.delenv("SCALARGRAD_LANG", raising=False)  # the examples show the default, English
     globs: dict[str, object] = {}  # shared, as in one REPL session read top to bottom
     parser = doctest.DocTestParser()
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
-    for line, block in python_blocks_with_prompts():
-        test = parser.get_doctest(with_blank_lines_marked(block), globs, f"README.md block at line {line}", str(README), line)
+    for line, block in python_blocks_with_prompts(readme):
+        name = f"{readme.name} block at line {line}"
+        test = parser.get_doctest(with_blank_lines_marked(block), globs, name, str(readme), line)
         runner.run(test, clear_globs=False)
         globs.update(test.globs)
     assert runner.failures == 0, "a README example no longer gives the output it shows (see the report above)"
