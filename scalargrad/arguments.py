@@ -16,6 +16,9 @@ from pathlib import Path
 from autograd.parser.expression import ParseError, UndefinedVariableError, check_variable_name, parse_expression
 from autograd.value import Value
 from nn.teaching.spec import Spec, SpecError, load_spec
+from autograd.i18n import Catalog
+
+_ = Catalog("scalargrad")
 
 
 class CommandError(Exception):
@@ -30,7 +33,7 @@ class CommandError(Exception):
 def check_output_folder(option: str, path: str) -> None:
     """CommandError unless the folder that is to hold `path` (given with `option`, e.g. ``-o``) exists."""
     if not Path(path).parent.is_dir():
-        raise CommandError(f"{option} {path}: the folder {str(Path(path).parent)!r} does not exist")
+        raise CommandError(_("{option} {path}: the folder {parent!r} does not exist").format(option=option, path=path, parent=str(Path(path).parent)))
 
 
 def add_variables_argument(parser: argparse.ArgumentParser, help_text: str) -> None:
@@ -44,19 +47,19 @@ def parse_variables(specs: list[str]) -> dict[str, Value]:
     for spec in specs:
         name, equals, number = (part.strip() for part in spec.partition("="))
         if not equals or not name:
-            raise CommandError(f"--var {spec!r} is not NAME=NUMBER; write it like --var x=2.0")
+            raise CommandError(_("--var {spec!r} is not NAME=NUMBER; write it like --var x=2.0").format(spec=spec))
         try:
             check_variable_name(name)
         except ValueError as error:
-            raise CommandError(f"--var {spec!r}: {error}") from None
+            raise CommandError(_("--var {spec!r}: {error}").format(spec=spec, error=error)) from None
         if name in variables:
-            raise CommandError(f"--var {name} is given twice; give each variable once")
+            raise CommandError(_("--var {name} is given twice; give each variable once").format(name=name))
         try:
             value = float(number)
         except ValueError:
-            raise CommandError(f"--var {spec!r}: {number!r} is not a number; write it like --var {name}=2.0") from None
+            raise CommandError(_("--var {spec!r}: {number!r} is not a number; write it like --var {name}=2.0").format(spec=spec, number=number, name=name)) from None
         if not math.isfinite(value):
-            raise CommandError(f"--var {spec!r}: the value must be a finite number")
+            raise CommandError(_("--var {spec!r}: the value must be a finite number").format(spec=spec))
         variables[name] = Value(value, name=name)
     return variables
 
@@ -75,7 +78,7 @@ def parse_expression_argument(expression: str, variables: dict[str, Value]) -> V
         return parse_expression(expression, variables)
     except UndefinedVariableError as error:
         raise CommandError(
-            f"{error}; give it a value with --var {error.name}=NUMBER", _indented(error.pointer())
+            _("{error}; give it a value with --var {name}=NUMBER").format(error=error, name=error.name), _indented(error.pointer())
         ) from None
     except ParseError as error:
         raise CommandError(str(error), _indented(error.pointer())) from None

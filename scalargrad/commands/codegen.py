@@ -59,15 +59,15 @@ def run(args: argparse.Namespace) -> int:
     try:
         text = generate_script(spec, args.spec, input_gradients=args.input_gradients)
     except (ArithmeticError, ValueError) as error:
-        raise CommandError(f"{args.spec}: the computation failed: {error}") from None
+        raise CommandError(_("{spec}: the computation failed: {error}").format(spec=args.spec, error=error)) from None
     if args.output is None:
         print(text, end="")
         return 0
     try:
         write_atomically(Path(args.output), text.encode("utf-8"))
     except OSError as error:
-        raise CommandError(f"cannot write {args.output}: {error.strerror or error}") from None
-    print(f"wrote {args.output}")
+        raise CommandError(_("cannot write {output}: {strerror}").format(output=args.output, strerror=error.strerror or error)) from None
+    print(_("wrote {output}").format(output=args.output))
     return 0
 
 

@@ -78,15 +78,15 @@ def run(args: argparse.Namespace) -> int:
             check_output_folder(option, path)
     if args.graph is not None and Path(args.graph).suffix.lower().lstrip(".") not in FORMATS:
         raise CommandError(
-            f"--graph {args.graph}: the file needs one of the extensions {', '.join('.' + f for f in FORMATS)}"
+            _("--graph {graph}: the file needs one of the extensions {extensions}").format(graph=args.graph, extensions=', '.join('.' + f for f in FORMATS))
         )
     spec = load_spec_argument(args.spec)
     try:
         derivation = spec.derive(steps=args.steps, bias_as_weight=args.bias_as_weight)
     except GradientMismatchError as error:
-        raise CommandError(f"the derivation does not match the engine: {error}") from None
+        raise CommandError(_("the derivation does not match the engine: {error}").format(error=error)) from None
     except (ArithmeticError, ValueError) as error:
-        raise CommandError(f"{args.spec}: the computation failed: {error}") from None
+        raise CommandError(_("{spec}: the computation failed: {error}").format(spec=args.spec, error=error)) from None
     text = _render(derivation, output_format)
     graph = _graph(derivation) if args.graph is not None else None
     try:
@@ -95,13 +95,13 @@ def run(args: argparse.Namespace) -> int:
         if graph is not None:
             graph.save(args.graph)
     except OSError as error:
-        raise CommandError(f"cannot write {error.filename or 'the output'}: {error.strerror or error}") from None
+        raise CommandError(_("cannot write {filename}: {strerror}").format(filename=error.filename or _("the output"), strerror=error.strerror or error)) from None
     if args.output is None:
         print(text, end="")
     else:
-        print(f"wrote {args.output} ({output_format})")
+        print(_("wrote {output} ({output_format})").format(output=args.output, output_format=output_format))
     if args.graph is not None:
-        print(f"wrote {args.graph} (the computation graph of example 1 at the first step)")
+        print(_("wrote {graph} (the computation graph of example 1 at the first step)").format(graph=args.graph))
     return 0
 
 
@@ -111,7 +111,7 @@ def _render(derivation: NetworkDerivation, output_format: str) -> str:
             return json.dumps(derivation.to_dict(), indent=1, allow_nan=False, ensure_ascii=False) + "\n"
         except ValueError:
             raise CommandError(
-                "the derivation has inf or nan numbers, which JSON cannot hold; lower the learning rate"
+                _("the derivation has inf or nan numbers, which JSON cannot hold; lower the learning rate")
             ) from None
     if output_format == "markdown":
         return derivation.to_markdown()
@@ -136,7 +136,7 @@ def _positive_int(text: str) -> int:
     try:
         number = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(_("{text!r} is not a whole number").format(text=text)) from None
     if number < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
+        raise argparse.ArgumentTypeError(_("must be at least 1, got {number}").format(number=number))
     return number

@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     output = Path(args.output)
     if output.suffix.lower().lstrip(".") not in FORMATS:
         raise CommandError(
-            f"-o {args.output}: the file needs one of the extensions {', '.join('.' + f for f in FORMATS)}"
+            _("-o {output}: the file needs one of the extensions {extensions}").format(output=args.output, extensions=', '.join('.' + f for f in FORMATS))
         )
     check_output_folder("-o", args.output)
     variables = parse_variables(args.var)
@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     highlight = []
     for name in args.highlight:
         if name not in variables or variables[name] not in used:
-            raise CommandError(f"--highlight {name}: {name!r} is not a variable of the expression")
+            raise CommandError(_("--highlight {name}: {name!r} is not a variable of the expression").format(name=name))
         highlight.append(variables[name])
     if not args.no_grad:
         root.backward()
@@ -96,10 +96,10 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as error:
         raise CommandError(str(error)) from None
     except OSError as error:
-        raise CommandError(f"cannot write {str(output)!r}: {error.strerror or error}") from None
+        raise CommandError(_("cannot write {output!r}: {strerror}").format(output=str(output), strerror=error.strerror or error)) from None
     digits = args.precision
-    print(f"wrote {path}")
-    print(f"value: {root.data:.{digits}g}")
+    print(_("wrote {path}").format(path=path))
+    print(_("value: {value}").format(value=f"{root.data:.{digits}g}"))
     if not args.no_grad and used:
-        print("gradients: " + ", ".join(f"d/d{leaf.name} = {leaf.grad:.{digits}g}" for leaf in used))
+        print(_("gradients: ") + ", ".join(f"d/d{leaf.name} = {leaf.grad:.{digits}g}" for leaf in used))
     return 0

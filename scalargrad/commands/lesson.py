@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     """Check the output path, build the lesson from the spec or the expression, write it."""
     output = Path(args.output)
     if output.suffix.lower() not in (".html", ".htm"):
-        raise CommandError(f"-o {args.output}: a lesson is an HTML page; give the file the extension .html")
+        raise CommandError(_("-o {output}: a lesson is an HTML page; give the file the extension .html").format(output=args.output))
     check_output_folder("-o", args.output)
     try:
         page = _spec_lesson(args) if args.source.lower().endswith(".json") else _expression_lesson(args)
@@ -86,8 +86,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         page.save(output)
     except OSError as error:
-        raise CommandError(f"cannot write {str(output)!r}: {error.strerror or error}") from None
-    print(f"wrote {output} ({len(page.steps)} steps, {len(text) // 1024} KiB); open it in a browser")
+        raise CommandError(_("cannot write {output!r}: {strerror}").format(output=str(output), strerror=error.strerror or error)) from None
+    print(_("wrote {output} ({steps} steps, {size} KiB); open it in a browser").format(output=output, steps=len(page.steps), size=len(text) // 1024))
     return 0
 
 
@@ -97,7 +97,7 @@ def _spec_lesson(args: argparse.Namespace) -> Lesson:
     from nn.teaching.lesson import lesson as network_lesson
 
     if args.var:
-        raise CommandError(f"--var is for an expression; {args.source} is a spec file, which gives the input itself")
+        raise CommandError(_("--var is for an expression; {source} is a spec file, which gives the input itself").format(source=args.source))
     spec = load_spec_argument(args.source)
     try:
         return network_lesson(
@@ -113,7 +113,7 @@ def _spec_lesson(args: argparse.Namespace) -> Lesson:
             max_nodes=args.max_nodes,
         )
     except GradientMismatchError as error:
-        raise CommandError(f"the derivation does not match the engine: {error}") from None
+        raise CommandError(_("the derivation does not match the engine: {error}").format(error=error)) from None
 
 
 def _expression_lesson(args: argparse.Namespace) -> Lesson:
@@ -132,7 +132,7 @@ def _positive_number(text: str) -> float:
     try:
         number = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        raise argparse.ArgumentTypeError(_("{text!r} is not a number").format(text=text)) from None
     if not 0 < number < float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
+        raise argparse.ArgumentTypeError(_("must be a positive number, got {text}").format(text=text))
     return number
