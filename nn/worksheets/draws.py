@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from nn.teaching.spec import Spec, SpecError, parse_spec
+from nn.teaching.spec import SpecError, parse_spec
 
 MAX_ATTEMPTS = 2000
 """Draws tried for one student before giving up and asking for wider ranges."""
@@ -165,8 +165,3 @@ def draw_class(
                 "widen the template's ranges, add decimals or raise the learning rate"
             )
     return drawn
-
-
-def spec_of(data: dict[str, Any]) -> Spec:
-    """The checked `Spec` of a student's spec data."""
-    return parse_spec(data)

@@ -1,0 +1,124 @@
+"""The questions of a sheet: which quantities are asked, their answers from the engine, and how close counts.
+
+Every question has a stable id (``s07-q03``: student, then its place on the
+sheet), the quantity in textbook notation, the answer and a tolerance. The
+answers of a network sheet are `nn.derive`'s numbers; they are checked here
+against `nn.worksheets.network`'s rule-by-rule chain, the route the grader
+recomputes with, so the two can never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from nn.teaching.derive import NetworkDerivation
+from nn.worksheets.network import NetworkStep
+from nn.worksheets.quantities import ASK_KINDS, ORDER, Quantity
+
+AGREEMENT = 1e-9
+"""The engine's answer e and the rules' r agree when |e − r| <= AGREEMENT·max(1, |e|)."""
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """How close an answer must be: within max(0.5·10^−decimals, relative·|answer|) of it.
+
+    The absolute part is the rounding of an answer written with `decimals`
+    places; the relative part allows for intermediate numbers rounded by hand.
+    """
+
+    decimals: int = 4
+    relative: float = 0.005
+
+    def of(self, answer: float) -> float:
+        """The tolerance of a question whose answer is `answer`."""
+        return max(0.5 * 10.0**-self.decimals, self.relative * abs(answer))
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of one student's sheet, as the key file holds it."""
+
+    id: str
+    student: str
+    quantity: str
+    answer: float
+    tolerance: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """The question as key.json writes it."""
+        return {
+            "id": self.id,
+            "student": self.student,
+            "quantity": self.quantity,
+            "answer": self.answer,
+            "tolerance": self.tolerance,
+        }
+
+
+def question_id(student: str, number: int) -> str:
+    """The stable id of question `number` (1-based) of `student`'s sheet."""
+    return f"{student}-q{number:02d}"
+
+
+def parse_ask(ask: str | list[str] | tuple[str, ...]) -> list[str]:
+    """The kinds of `Quantity` that ``--ask forward,delta,...`` chooses, in derivation order."""
+    choices = [part.strip() for part in ask.split(",")] if isinstance(ask, str) else list(ask)
+    kinds: set[str] = set()
+    for choice in choices:
+        if choice not in ASK_KINDS:
+            raise ValueError(f"--ask: unknown choice {choice!r}; choose from {', '.join(ASK_KINDS)}")
+        kinds.update(ASK_KINDS[choice])
+    if not kinds:
+        raise ValueError(f"--ask: choose at least one of {', '.join(ASK_KINDS)}")
+    return [kind for kind in ORDER if kind in kinds]
+
+
+def engine_numbers(derivation: NetworkDerivation) -> dict[Quantity, float]:
+    """Every quantity of the derivation's first step, read from `nn.derive`'s records."""
+    record = derivation.steps[0]
+    example = record.examples[0]
+    found: dict[Quantity, float] = {Quantity("C"): record.loss, Quantity("C'"): record.loss_after}
+    for l, (zs, as_, deltas) in enumerate(zip(example.z, example.a, example.delta), start=1):
+        for k, (z, a, delta) in enumerate(zip(zs, as_, deltas), start=1):
+            found[Quantity("z", l, k)] = z
+            found[Quantity("a", l, k)] = a
+            found[Quantity("delta", l, k)] = delta
+    for l, (gradients, updated) in enumerate(zip(record.weight_gradients, record.updated_weights), start=1):
+        for k, (row, new_row) in enumerate(zip(gradients, updated), start=1):
+            for j, (gradient, new) in enumerate(zip(row, new_row), start=1):
+                if gradient is not None and new is not None:
+                    found[Quantity("dw", l, k, j)] = gradient
+                    found[Quantity("w'", l, k, j)] = new
+    for l, (gradients, updated) in enumerate(zip(record.bias_gradients, record.updated_biases), start=1):
+        for k, (gradient, new) in enumerate(zip(gradients or [], updated or []), start=1):
+            if gradient is not None and new is not None:
+                found[Quantity("db", l, k)] = gradient
+                found[Quantity("b'", l, k)] = new
+    return found
+
+
+def network_answers(step: NetworkStep, derivation: NetworkDerivation) -> dict[Quantity, float]:
+    """The engine's numbers, after checking that the rules the grader applies give the same ones."""
+    engine = engine_numbers(derivation)
+    rules = step.chain()
+    for quantity, value in rules.items():
+        expected = engine[quantity]
+        if not abs(expected - value) <= AGREEMENT * max(1.0, abs(expected)):
+            raise ArithmeticError(
+                f"{quantity}: nn.derive gives {expected!r} but the worksheet's rules give {value!r}; one of them is wrong"
+            )
+    return engine
+
+
+def network_questions(
+    student: str, step: NetworkStep, answers: dict[Quantity, float], kinds: list[str], tolerance: Tolerance
+) -> list[Question]:
+    """The questions of a student's sheet: every quantity of the asked kinds, in the order the rules reach them."""
+    asked = [quantity for quantity in step.quantities() if quantity.kind in kinds]
+    asked.sort(key=lambda quantity: ORDER.index(quantity.kind))
+    return [
+        Question(question_id(student, n), student, q.notation, answers[q], tolerance.of(answers[q]))
+        for n, q in enumerate(asked, start=1)
+    ]
