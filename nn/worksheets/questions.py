@@ -57,6 +57,10 @@ class Question:
         }
 
 
+_SHEET_GROUPS = {"z": 0, "a": 0}
+"""A sheet asks z and a layer by layer (z[1], a[1], z[2], ...), then every other kind in `ORDER`."""
+
+
 def question_id(student: str, number: int) -> str:
     """The stable id of question `number` (1-based) of `student`'s sheet."""
     return f"{student}-q{number:02d}"
@@ -117,7 +121,7 @@ def network_questions(
 ) -> list[Question]:
     """The questions of a student's sheet: every quantity of the asked kinds, in the order the rules reach them."""
     asked = [quantity for quantity in step.quantities() if quantity.kind in kinds]
-    asked.sort(key=lambda quantity: ORDER.index(quantity.kind))
+    asked.sort(key=lambda quantity: _SHEET_GROUPS.get(quantity.kind, ORDER.index(quantity.kind)))
     return [
         Question(question_id(student, n), student, q.notation, answers[q], tolerance.of(answers[q]))
         for n, q in enumerate(asked, start=1)
