@@ -9,9 +9,10 @@
 
 from __future__ import annotations
 
+from nn.worksheets.expression import ExpressionStep
 from nn.worksheets.network import NetworkStep
 from nn.worksheets.quantities import Quantity
-from nn.worksheets.questions import Tolerance
+from nn.worksheets.questions import Question, Tolerance
 
 KINK_MARGIN = 0.05
 """A relu's z must be at least this far from 0."""
@@ -39,4 +40,15 @@ def network_degeneracy(
                 gradient = values[Quantity("d" + quantity.kind[0], quantity.layer, quantity.neuron, quantity.source)]
                 if step.rate * abs(gradient) <= 2 * tolerance.of(value):
                     return "an update too small to tell w − α·g from w + α·g"
+    return None
+
+
+def expression_degeneracy(step: ExpressionStep, questions: list[Question], tolerance: Tolerance) -> str | None:
+    """Why an expression's numbers make a poor sheet (a relu at its kink, a vanishing gradient), or None."""
+    for node in step.order:
+        if node.op in ("relu", "leaky_relu") and abs(node.parents[0].data) < KINK_MARGIN:
+            return f"a relu at its kink (its input {node.parents[0].data:g} is within {KINK_MARGIN} of 0)"
+    for question in questions:
+        if question.quantity.startswith(f"d{step.output}/d") and abs(question.answer) < SIGNIFICANT * tolerance.of(0.0):
+            return "a gradient that vanishes at the sheet's precision"
     return None

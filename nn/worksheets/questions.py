@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nn.teaching.derive import NetworkDerivation
+from nn.worksheets.expression import ExpressionStep, NodeQuantity
 from nn.worksheets.network import NetworkStep
 from nn.worksheets.quantities import ASK_KINDS, ORDER, Quantity
 
@@ -124,5 +125,36 @@ def network_questions(
     asked.sort(key=lambda quantity: _SHEET_GROUPS.get(quantity.kind, ORDER.index(quantity.kind)))
     return [
         Question(question_id(student, n), student, q.notation, answers[q], tolerance.of(answers[q]))
+        for n, q in enumerate(asked, start=1)
+    ]
+
+
+def expression_questions(student: str, step: ExpressionStep, choices: list[str], tolerance: Tolerance) -> list[Question]:
+    """The questions of an expression sheet: ``values``, ``gradients``, or single nodes (``v2``, ``dL/dx``).
+
+    The answers are `autograd.explain`'s numbers, checked against the node-by-node rules the grader applies.
+    """
+    every = step.quantities()
+    wanted: set[NodeQuantity] = set()
+    for choice in choices:
+        if choice in ("values", "gradients"):
+            wanted.update(q for q in every if q.kind == choice[:-1])
+        else:
+            try:
+                wanted.add(step.parse(choice))
+            except ValueError as error:
+                raise ValueError(f"--ask: {error}; or choose values or gradients") from None
+    if not wanted:
+        raise ValueError("--ask: choose values, gradients, or nodes of the expression")
+    engine = step.engine_numbers()
+    for quantity, value in step.chain().items():
+        expected = engine[quantity]
+        if not abs(expected - value) <= AGREEMENT * max(1.0, abs(expected)):
+            raise ArithmeticError(
+                f"{quantity}: autograd.explain gives {expected!r} but the worksheet's rules give {value!r}"
+            )
+    asked = [q for q in every if q in wanted] + sorted(wanted - set(every))
+    return [
+        Question(question_id(student, n), student, q.notation, engine[q], tolerance.of(engine[q]))
         for n, q in enumerate(asked, start=1)
     ]
