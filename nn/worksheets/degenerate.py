@@ -26,6 +26,8 @@ def network_degeneracy(
 ) -> str | None:
     """Why the numbers `values` of `step` make a poor sheet, or None if they are fine."""
     smallest = tolerance.of(0.0)
+    if any(w == 0 for layer in step.weights for row in layer for w in row):
+        return "a weight of 0, which hides the path through it"
     for quantity, value in values.items():
         activation = step.activations[quantity.layer - 1] if quantity.layer else ""
         if quantity.kind == "z" and activation in ("relu", "leaky_relu") and abs(value) < KINK_MARGIN:

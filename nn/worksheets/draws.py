@@ -88,13 +88,13 @@ class NetworkTemplate:
     def __init__(self, data: Mapping[str, Any], ranges: Mapping[str, Range] | None = None, decimals: int = 2) -> None:
         self.data = {key: value for key, value in data.items() if key not in ("expected", "steps")}
         self.decimals = decimals
-        has_ranges = any(isinstance(value, str) for _, value in _numbers(self.data))
+        has_ranges = any(_is_range(value) for _, value in _numbers(self.data))
         self.ranges = dict(ranges) if ranges else ({} if has_ranges else dict(DEFAULT_RANGES))
         unknown = set(self.ranges) - set(DEFAULT_RANGES)
         if unknown:
             raise ValueError(f"ranges: unknown kind {sorted(unknown)[0]!r}; the kinds are weights, biases and inputs")
         for path, value in _numbers(self.data):
-            if isinstance(value, str):
+            if _is_range(value):
                 parse_range(value, path)
         parse_spec(self.draw(random.Random(0)))  # a bad template fails here, naming the JSON path
 
@@ -106,13 +106,18 @@ class NetworkTemplate:
                 return {k: v if k in _DESCRIPTIVE else visit(v, f"{path}.{k}" if path else k, _kind(k, kind)) for k, v in value.items()}
             if isinstance(value, list):
                 return [visit(v, f"{path}[{n}]", kind) for n, v in enumerate(value)]
-            if isinstance(value, str):
+            if _is_range(value):
                 return parse_range(value, path).draw(generator, self.decimals)
             if kind in self.ranges and isinstance(value, (int, float)) and not isinstance(value, bool):
                 return self.ranges[kind].draw(generator, self.decimals)
             return value
 
         return visit(self.data, "", None)
+
+
+def _is_range(value: Any) -> bool:
+    """A template's string that stands for a range (``"-1..1"``), not a name such as ``"sigmoid"``."""
+    return isinstance(value, str) and ".." in value
 
 
 def _kind(key: str, outer: str | None) -> str | None:

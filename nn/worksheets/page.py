@@ -12,8 +12,9 @@ only checks that each answer is a number.
 
 from __future__ import annotations
 
-import json
 from importlib import resources
+
+from autograd.views.lesson import _script_json  # the lesson pages' inert JSON-in-<script>, shared on purpose
 
 from nn.worksheets.classroom import StudentSheet, Worksheet
 from nn.worksheets.sheets import givens, instructions, quantity_text
@@ -40,8 +41,5 @@ def sheet_html(worksheet: Worksheet, sheet: StudentSheet) -> str:
             for q in sheet.questions
         ],
     }
-    text = json.dumps(data, ensure_ascii=False, allow_nan=False)
-    for character, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
-        text = text.replace(character, escape)
     template = resources.files("nn.worksheets").joinpath("sheet_template.html").read_text(encoding="utf-8")
-    return template.replace(_PLACEHOLDER, text)
+    return template.replace(_PLACEHOLDER, _script_json(data))
