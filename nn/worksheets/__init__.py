@@ -13,6 +13,8 @@ One job per module:
 * `answers`: reading answer files; `grading`: `grade`, marks and summaries.
 """
 
+from nn.worksheets.answers import Answers, AnswersError
 from nn.worksheets.classroom import StudentSheet, Worksheet, worksheet
+from nn.worksheets.grading import Mark, Marks, grade
 
-__all__ = ["StudentSheet", "Worksheet", "worksheet"]
+__all__ = ["Answers", "AnswersError", "Mark", "Marks", "StudentSheet", "Worksheet", "grade", "worksheet"]
