@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from autograd.parser.expression import parse_expression
+from nn._validation import finite_number
 from nn.teaching.spec import parse_spec
 from nn.worksheets.degenerate import expression_degeneracy, network_degeneracy
 from nn.worksheets.draws import NetworkTemplate, Range, draw_class, load_template, parse_range
@@ -203,10 +204,13 @@ def _expression_worksheet(
 ) -> Worksheet:
     drawn_ranges: dict[str, Range | float] = {}
     for name, value in variables.items():
-        if isinstance(value, str):
+        if isinstance(value, str) and ".." in value:
             drawn_ranges[name] = parse_range(value, f"variable {name}")
         else:
-            drawn_ranges[name] = float(value)
+            try:
+                drawn_ranges[name] = finite_number(float(value), f"variable {name}")
+            except ValueError:
+                raise ValueError(f"variable {name}: expected a number or a range such as -2..2, got {value!r}") from None
     parse_expression(expression, {name: 0.5 for name in drawn_ranges})  # names an undefined variable or a syntax error
     if not any(isinstance(value, Range) for value in drawn_ranges.values()):
         raise ValueError("variables: give at least one a range such as x=-2..2, so each student gets other numbers")
