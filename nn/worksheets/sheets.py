@@ -168,11 +168,23 @@ def key_markdown(worksheet: Worksheet, sheet: StudentSheet) -> str:
 # ---------------------------------------------------------------- LaTeX
 
 
+def _latex_given(text: str) -> str:
+    """A line of the student's numbers as math where it is a formula (``w[1]_11 = 0.13``), else as prose."""
+    name, colon, formula = text.partition(": ")
+    if colon and re.fullmatch(r"\w+", name):
+        return rf"{latex_text(name)}: {_latex_given(formula)}"
+    if "=" not in text or text.startswith("activation") or "√" in text:
+        return latex_text(text)
+    try:
+        return f"${text_to_latex(text)}$"
+    except ValueError:
+        return latex_text(text)
+
+
+
 def sheet_latex(worksheet: Worksheet, sheet: StudentSheet) -> str:
     """The question sheet as a complete LaTeX document for pdflatex."""
-    rows = []
-    for what, numbers in givens(sheet):
-        rows.append(rf"\item \textbf{{{latex_text(what)}:}} {latex_text(numbers)}")
+    rows = [rf"\item \textbf{{{latex_text(what)}:}} {_latex_given(numbers)}" for what, numbers in givens(sheet)]
     questions = [
         rf"{n} & \texttt{{{latex_text(q.id)}}} & ${quantity_latex(q.quantity)}$ & \\[1.2ex] \hline"
         for n, q in enumerate(sheet.questions, start=1)
