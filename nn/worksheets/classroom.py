@@ -18,7 +18,6 @@ from __future__ import annotations
 import os
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +28,9 @@ from nn.worksheets.degenerate import expression_degeneracy, network_degeneracy
 from nn.worksheets.draws import NetworkTemplate, Range, draw_class, load_template, parse_range
 from nn.worksheets.expression import ExpressionStep
 from nn.worksheets.network import NetworkStep
+from nn.worksheets.files import save_worksheet
+from nn.worksheets.records import StudentSheet, WorksheetRecord
 from nn.worksheets.questions import (
-    Question,
     Tolerance,
     expression_questions,
     network_answers,
@@ -45,59 +45,11 @@ EXPRESSION_ASK = "values,gradients"
 """What an expression worksheet asks when ``ask`` is not given."""
 
 
-@dataclass
-class StudentSheet:
-    """One student's numbers and questions.
-
-    ``spec`` is the student's network in the spec-file format (None for an
-    expression sheet); ``variables`` the student's numbers for an expression.
-    """
-
-    student: str
-    name: str
-    questions: list[Question]
-    spec: dict[str, Any] | None = None
-    expression: str | None = None
-    variables: dict[str, float] = field(default_factory=dict)
-
-    def rules(self) -> NetworkStep | ExpressionStep:
-        """The rules that recompute this sheet's numbers (what the grader uses)."""
-        if self.spec is not None:
-            return NetworkStep(parse_spec(self.spec))
-        assert self.expression is not None
-        return ExpressionStep(self.expression, self.variables)
-
-    def worked_derivation(self) -> str:
-        """The full derivation as Markdown: `nn.derive` for a network, `autograd.explain` for an expression."""
-        if self.spec is not None:
-            return parse_spec(self.spec).derive().to_markdown()
-        rules = self.rules()
-        assert isinstance(rules, ExpressionStep)
-        return rules.derivation.to_markdown()
-
-
-@dataclass
-class Worksheet:
+class Worksheet(WorksheetRecord):
     """A class set of sheets; `save` writes them with roster.csv and key.json."""
-
-    title: str
-    seed: int
-    ask: list[str]
-    tolerance: Tolerance
-    students: list[StudentSheet]
-    template: dict[str, Any] | None = None
-    expression: str | None = None
-    checks: bool = True
-
-    @property
-    def kind(self) -> str:
-        """``'network'`` or ``'expression'``."""
-        return "expression" if self.expression is not None else "network"
 
     def save(self, folder: str | os.PathLike[str]) -> list[Path]:
         """Write every sheet, key, the roster and key.json into `folder` (created if missing); the paths written."""
-        from nn.worksheets.files import save_worksheet
-
         return save_worksheet(self, Path(folder))
 
 

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from autograd.files import write_atomically
-from nn.worksheets.classroom import Worksheet
+from nn.worksheets.records import WorksheetRecord
 from nn.worksheets.key import key_data, sheet_files
 from nn.worksheets.page import sheet_html
 from nn.worksheets.sheets import key_markdown, sheet_latex, sheet_markdown
@@ -21,7 +21,7 @@ ROSTER_COLUMNS = ("student", "name", "markdown", "latex", "html", "key")
 """The columns of roster.csv: the student's id and name, then the paths of their files."""
 
 
-def render_worksheet(worksheet: Worksheet) -> dict[str, str]:
+def render_worksheet(worksheet: WorksheetRecord) -> dict[str, str]:
     """Every file of the worksheet as text, by path relative to the folder."""
     files: dict[str, str] = {}
     roster = io.StringIO()
@@ -39,7 +39,7 @@ def render_worksheet(worksheet: Worksheet) -> dict[str, str]:
     return files
 
 
-def save_worksheet(worksheet: Worksheet, folder: Path) -> list[Path]:
+def save_worksheet(worksheet: WorksheetRecord, folder: Path) -> list[Path]:
     """Render, then write every file under `folder` (created with its subfolders); the paths written."""
     files = render_worksheet(worksheet)
     written = []

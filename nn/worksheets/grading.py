@@ -27,7 +27,7 @@ from typing import Any
 from autograd.files import write_atomically
 from autograd.views.explain import format_number
 from nn.worksheets.answers import Answers, AnswersError, read_answers
-from nn.worksheets.classroom import StudentSheet, Worksheet
+from nn.worksheets.records import StudentSheet, WorksheetRecord
 from nn.worksheets.expression import ExpressionStep
 from nn.worksheets.key import load_key
 from nn.worksheets.misconceptions import MISCONCEPTIONS, RULES
@@ -126,16 +126,16 @@ class Marks:
 
 
 def grade(
-    key: str | os.PathLike[str] | Worksheet,
+    key: str | os.PathLike[str] | WorksheetRecord,
     answers: Sequence[str | os.PathLike[str] | Answers],
     *,
     carried_forward_credit: float = CARRIED_FORWARD_CREDIT,
 ) -> Marks:
-    """Mark answer files (paths or `Answers`) against a key (key.json's path or a `Worksheet`).
+    """Mark answer files (paths or `Answers`) against a key (key.json's path or a `WorksheetRecord`).
 
     Raises `nn.worksheets.answers.AnswersError` for a malformed answers file, naming the file and the line or key.
     """
-    worksheet = key if isinstance(key, Worksheet) else load_key(key)
+    worksheet = key if isinstance(key, WorksheetRecord) else load_key(key)
     sheets = {sheet.student: sheet for sheet in worksheet.students}
     student_of = {q.id: sheet.student for sheet in worksheet.students for q in sheet.questions}
     read = [a if isinstance(a, Answers) else read_answers(a, student_of) for a in answers]

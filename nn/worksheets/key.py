@@ -22,7 +22,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from nn.worksheets.classroom import StudentSheet, Worksheet
+from nn.worksheets.records import StudentSheet, WorksheetRecord
 from nn.worksheets.questions import Question, Tolerance
 
 SCHEMA = "scalargrad.worksheet-key/1"
@@ -39,7 +39,7 @@ def sheet_files(student: str) -> dict[str, str]:
     }
 
 
-def key_data(worksheet: Worksheet) -> dict[str, Any]:
+def key_data(worksheet: WorksheetRecord) -> dict[str, Any]:
     """key.json as data."""
     students = []
     for sheet in worksheet.students:
@@ -64,7 +64,7 @@ def key_data(worksheet: Worksheet) -> dict[str, Any]:
     }
 
 
-def load_key(path: str | os.PathLike[str]) -> Worksheet:
+def load_key(path: str | os.PathLike[str]) -> WorksheetRecord:
     """The worksheet a key.json describes (its sheets' numbers and questions); ValueError naming the problem."""
     name = os.fspath(path)
     try:
@@ -83,7 +83,7 @@ def load_key(path: str | os.PathLike[str]) -> Worksheet:
         raise ValueError(f"{name}: not a worksheet key: {message}") from None
 
 
-def _worksheet(data: Any) -> Worksheet:
+def _worksheet(data: Any) -> WorksheetRecord:
     if not isinstance(data, Mapping) or data.get("schema") != SCHEMA:
         raise ValueError(f"schema: expected {SCHEMA!r}; give the key.json that `scalargrad worksheet` wrote")
     questions: dict[str, list[Question]] = {}
@@ -117,7 +117,7 @@ def _worksheet(data: Any) -> Worksheet:
             )
         )
     tolerance = Tolerance(int(data.get("answer_decimals", 4)), float(data.get("relative_tolerance", 0.005)))
-    return Worksheet(
+    return WorksheetRecord(
         str(data.get("title", "")),
         int(data.get("seed", 0)),
         list(data.get("ask", [])),

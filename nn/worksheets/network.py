@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
 import autograd
@@ -155,6 +156,12 @@ class NetworkStep:
         }
         return builders[q.kind](q, known)
 
+    def _delta(self, l: int, k: int, known: Lookup) -> float:
+        """δ[l]_k from `known`; KeyError if layer l has no neuron k (an off-by-one layer may name one)."""
+        if not 1 <= l <= self.depth or not 1 <= k <= self.sizes[l]:
+            raise KeyError(f"delta[{l}]_{k}")
+        return known(Quantity("delta", l, k))
+
     def _below(self, l: int, j: int, known: Lookup) -> float:
         """a[l]_j, with a[0] = x."""
         if l == 0:
@@ -210,10 +217,12 @@ class NetworkStep:
 
             terms: list[Callable[[], float]] = [upstream]
         else:
+
+            def path(m: int) -> float:
+                return known(Quantity("delta", l + 1, m)) * self.weight(l + 1, m, k)
+
             terms = [
-                (lambda m=m: known(Quantity("delta", l + 1, m)) * self.weight(l + 1, m, k))
-                for m in range(1, self.sizes[l + 1] + 1)
-                if self.weights[l][m - 1][k - 1] is not None
+                partial(path, m) for m in range(1, self.sizes[l + 1] + 1) if self.weights[l][m - 1][k - 1] is not None
             ]
 
         def total() -> float:
@@ -228,8 +237,12 @@ class NetworkStep:
             if self.loss == "mse":
                 rules["mean_factor"] = [lambda: self.sizes[-1] * total() * self._slope(l, k, known)]
             return rules
+
+        def one_path(term: Callable[[], float]) -> float:
+            return term() * self._slope(l, k, known)
+
         if len(terms) > 1:
-            rules["missed_path_sum"] = [(lambda term=term: term() * self._slope(l, k, known)) for term in terms]
+            rules["missed_path_sum"] = [partial(one_path, term) for term in terms]
 
         def with_updated_weights() -> float:
             updated = [
@@ -240,18 +253,18 @@ class NetworkStep:
             return math.fsum(updated) * self._slope(l, k, known)
 
         rules["updated_weights_in_backward"] = [with_updated_weights]
-        rules["layer_index"] = [
-            (lambda other=other: total() * self._slope(other, k, known)) for other in (l + 1, l - 1)
-        ]
+
+        def slope_of_layer(other: int) -> float:
+            return total() * self._slope(other, k, known)
+
+        rules["layer_index"] = [partial(slope_of_layer, l + 1), partial(slope_of_layer, l - 1)]
         return rules
 
     def _weight_gradient_rules(self, q: Quantity, known: Lookup) -> dict[str | None, list[Candidate]]:
         l, k, j = q.layer, q.neuron, q.source
 
         def delta(layer: int) -> float:
-            if not 1 <= layer <= self.depth or not 1 <= k <= self.sizes[layer]:
-                raise KeyError(f"delta[{layer}]_{k}")
-            return known(Quantity("delta", layer, k))
+            return self._delta(layer, k, known)
 
         return {
             None: [lambda: delta(l) * self._below(l - 1, j, known)],
@@ -267,15 +280,14 @@ class NetworkStep:
         l, k = q.layer, q.neuron
 
         def delta(layer: int) -> float:
-            if not 1 <= layer <= self.depth or not 1 <= k <= self.sizes[layer]:
-                raise KeyError(f"delta[{layer}]_{k}")
-            return known(Quantity("delta", layer, k))
+            return self._delta(layer, k, known)
+
+        def times_input(j: int) -> float:
+            return delta(l) * self._below(l - 1, j, known)
 
         return {
             None: [lambda: delta(l)],
-            "bias_times_input": [
-                (lambda j=j: delta(l) * self._below(l - 1, j, known)) for j in range(1, self.sizes[l - 1] + 1)
-            ],
+            "bias_times_input": [partial(times_input, j) for j in range(1, self.sizes[l - 1] + 1)],
             "layer_index": [lambda: delta(l + 1), lambda: delta(l - 1)],
         }
 
@@ -290,13 +302,14 @@ class NetworkStep:
     def _bias_update_rules(self, q: Quantity, known: Lookup) -> dict[str | None, list[Candidate]]:
         l, k = q.layer, q.neuron
         b, gradient, delta = self.bias(l, k), Quantity("db", l, k), Quantity("delta", l, k)
+
+        def times_input(j: int) -> float:
+            return b - self.rate * known(delta) * self._below(l - 1, j, known)
+
         return {
             None: [lambda: b - self.rate * known(gradient)],
             "update_sign": [lambda: b + self.rate * known(gradient)],
-            "bias_times_input": [
-                (lambda j=j: b - self.rate * known(delta) * self._below(l - 1, j, known))
-                for j in range(1, self.sizes[l - 1] + 1)
-            ],
+            "bias_times_input": [partial(times_input, j) for j in range(1, self.sizes[l - 1] + 1)],
         }
 
     def _loss_after_rules(self, q: Quantity, known: Lookup) -> dict[str | None, list[Candidate]]:

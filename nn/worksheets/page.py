@@ -16,13 +16,13 @@ from importlib import resources
 
 from autograd.views.lesson import _script_json  # the lesson pages' inert JSON-in-<script>, shared on purpose
 
-from nn.worksheets.classroom import StudentSheet, Worksheet
+from nn.worksheets.records import StudentSheet, WorksheetRecord
 from nn.worksheets.sheets import givens, instructions, quantity_text
 
 _PLACEHOLDER = "__SHEET_DATA__"
 
 
-def sheet_html(worksheet: Worksheet, sheet: StudentSheet) -> str:
+def sheet_html(worksheet: WorksheetRecord, sheet: StudentSheet) -> str:
     """The student's page, complete and self-contained."""
     data = {
         "title": worksheet.title,

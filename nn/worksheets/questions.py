@@ -9,6 +9,7 @@ recomputes with, so the two can never disagree.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,7 +68,7 @@ def question_id(student: str, number: int) -> str:
     return f"{student}-q{number:02d}"
 
 
-def parse_ask(ask: str | list[str] | tuple[str, ...]) -> list[str]:
+def parse_ask(ask: str | Sequence[str]) -> list[str]:
     """The kinds of `Quantity` that ``--ask forward,delta,...`` chooses, in derivation order."""
     choices = [part.strip() for part in ask.split(",")] if isinstance(ask, str) else list(ask)
     kinds: set[str] = set()
@@ -96,11 +97,11 @@ def engine_numbers(derivation: NetworkDerivation) -> dict[Quantity, float]:
                 if gradient is not None and new is not None:
                     found[Quantity("dw", l, k, j)] = gradient
                     found[Quantity("w'", l, k, j)] = new
-    for l, (gradients, updated) in enumerate(zip(record.bias_gradients, record.updated_biases), start=1):
-        for k, (gradient, new) in enumerate(zip(gradients or [], updated or []), start=1):
-            if gradient is not None and new is not None:
-                found[Quantity("db", l, k)] = gradient
-                found[Quantity("b'", l, k)] = new
+    for l, (bias_gradients, new_biases) in enumerate(zip(record.bias_gradients, record.updated_biases), start=1):
+        for k, (bias_gradient, new_bias) in enumerate(zip(bias_gradients or [], new_biases or []), start=1):
+            if bias_gradient is not None and new_bias is not None:
+                found[Quantity("db", l, k)] = bias_gradient
+                found[Quantity("b'", l, k)] = new_bias
     return found
 
 

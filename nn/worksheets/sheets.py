@@ -16,7 +16,7 @@ from autograd.views.explain import format_number
 from autograd.views.latex import text_to_latex
 from nn.teaching.formulas import LOSS_FORMULAS
 from nn.teaching.spec import parse_spec
-from nn.worksheets.classroom import StudentSheet, Worksheet
+from nn.worksheets.records import StudentSheet, WorksheetRecord
 from nn.worksheets.expression import ExpressionStep
 
 # ---------------------------------------------------------------- escaping user text
@@ -123,7 +123,7 @@ def _vector(symbol: str, values: Sequence[float]) -> str:
     return ",  ".join(f"{symbol}{j} = {format_number(v)}" for j, v in enumerate(values, start=1))
 
 
-def instructions(worksheet: Worksheet) -> str:
+def instructions(worksheet: WorksheetRecord) -> str:
     """What the student is asked to do."""
     decimals = worksheet.tolerance.decimals
     if worksheet.kind == "network":
@@ -141,7 +141,7 @@ def instructions(worksheet: Worksheet) -> str:
 # ---------------------------------------------------------------- Markdown
 
 
-def sheet_markdown(worksheet: Worksheet, sheet: StudentSheet) -> str:
+def sheet_markdown(worksheet: WorksheetRecord, sheet: StudentSheet) -> str:
     """The question sheet as Markdown."""
     lines = [f"# {markdown_text(worksheet.title)}", "", f"**Student:** {markdown_text(sheet.name)} (`{sheet.student}`)", ""]
     if worksheet.expression is not None:
@@ -153,7 +153,7 @@ def sheet_markdown(worksheet: Worksheet, sheet: StudentSheet) -> str:
     return "\n".join(lines) + "\n"
 
 
-def key_markdown(worksheet: Worksheet, sheet: StudentSheet) -> str:
+def key_markdown(worksheet: WorksheetRecord, sheet: StudentSheet) -> str:
     """The teacher's key: the answers, then the full worked derivation."""
     lines = [f"# Key: {markdown_text(worksheet.title)}", "", f"**Student:** {markdown_text(sheet.name)} (`{sheet.student}`)", ""]
     lines += ["| id | quantity | answer | tolerance |", "|---|---|---:|---:|"]
@@ -182,7 +182,7 @@ def _latex_given(text: str) -> str:
 
 
 
-def sheet_latex(worksheet: Worksheet, sheet: StudentSheet) -> str:
+def sheet_latex(worksheet: WorksheetRecord, sheet: StudentSheet) -> str:
     """The question sheet as a complete LaTeX document for pdflatex."""
     rows = [rf"\item \textbf{{{latex_text(what)}:}} {_latex_given(numbers)}" for what, numbers in givens(sheet)]
     questions = [
