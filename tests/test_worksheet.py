@@ -20,8 +20,16 @@ MAZUR = EXAMPLES / "mazur_2_2_2.json"
 MSE_TEMPLATE = {
     "name": "2-2-2 tanh/sigmoid with mse",
     "layers": [
-        {"activation": "tanh", "weights": [["-1..1", "-1..1"], ["-1..1", "-1..1"]], "biases": ["-0.5..0.5", "-0.5..0.5"]},
-        {"activation": "sigmoid", "weights": [["-1..1", "-1..1"], ["-1..1", "-1..1"]], "biases": ["-0.5..0.5", "-0.5..0.5"]},
+        {
+            "activation": "tanh",
+            "weights": [["-1..1", "-1..1"], ["-1..1", "-1..1"]],
+            "biases": ["-0.5..0.5", "-0.5..0.5"],
+        },
+        {
+            "activation": "sigmoid",
+            "weights": [["-1..1", "-1..1"], ["-1..1", "-1..1"]],
+            "biases": ["-0.5..0.5", "-0.5..0.5"],
+        },
     ],
     "input": ["0.1..1", "-1..-0.1"],
     "target": [0.1, 0.9],
@@ -104,8 +112,18 @@ def test_no_sheet_has_a_degenerate_draw(mazur_class: Any) -> None:
 
 
 def test_an_impossible_template_says_what_to_change() -> None:
-    dead = {**MSE_TEMPLATE, "layers": [{**MSE_TEMPLATE["layers"][0], "activation": "relu", "biases": [-5, -5],
-                                        "weights": [["-0.1..0", "-0.1..0"], ["-0.1..0", "-0.1..0"]]}, MSE_TEMPLATE["layers"][1]]}
+    dead = {
+        **MSE_TEMPLATE,
+        "layers": [
+            {
+                **MSE_TEMPLATE["layers"][0],
+                "activation": "relu",
+                "biases": [-5, -5],
+                "weights": [["-0.1..0", "-0.1..0"], ["-0.1..0", "-0.1..0"]],
+            },
+            MSE_TEMPLATE["layers"][1],
+        ],
+    }
     with pytest.raises(ValueError, match="no usable numbers.*widen the template's ranges"):
         nn.worksheet(dead, students=1, seed=1)
 
@@ -140,7 +158,11 @@ def test_quantities_are_named_in_textbook_notation(mazur_class: Any) -> None:
 def test_ask_chooses_the_quantities() -> None:
     sheets = nn.worksheet(MAZUR, students=2, seed=1, ask="delta,loss_after")
     assert [q.quantity for q in sheets.students[0].questions] == [
-        "delta[2]_1", "delta[2]_2", "delta[1]_1", "delta[1]_2", "C'"
+        "delta[2]_1",
+        "delta[2]_2",
+        "delta[1]_1",
+        "delta[1]_2",
+        "C'",
     ]
     with pytest.raises(ValueError, match="unknown choice 'gradient'"):
         nn.worksheet(MAZUR, students=2, seed=1, ask="gradient")
@@ -255,14 +277,32 @@ def test_summary_names_the_questions_most_of_the_class_missed(mazur_class: Any) 
 def test_expression_sheets_grade_independent_answers_and_name_mistakes() -> None:
     sheets = nn.worksheet("tanh(x*w + b) * x", students=6, seed=9, variables={"x": "-2..2", "w": "-1..1", "b": 0.5})
     assert [q.quantity for q in sheets.students[0].questions] == [
-        "v1", "v2", "v3", "L", "dL/dv3", "dL/dv2", "dL/db", "dL/dv1", "dL/dw", "dL/dx"
+        "v1",
+        "v2",
+        "v3",
+        "L",
+        "dL/dv3",
+        "dL/dv2",
+        "dL/db",
+        "dL/dv1",
+        "dL/dw",
+        "dL/dx",
     ]
     for sheet in sheets.students:
         x, w, b = sheet.variables["x"], sheet.variables["w"], sheet.variables["b"]
         t = math.tanh(x * w + b)
-        right = {"v1": x * w, "v2": x * w + b, "v3": t, "L": t * x, "dL/dv3": x, "dL/dv2": x * (1 - t * t),
-                 "dL/db": x * (1 - t * t), "dL/dv1": x * (1 - t * t), "dL/dw": x * (1 - t * t) * x,
-                 "dL/dx": x * (1 - t * t) * w + t}
+        right = {
+            "v1": x * w,
+            "v2": x * w + b,
+            "v3": t,
+            "L": t * x,
+            "dL/dv3": x,
+            "dL/dv2": x * (1 - t * t),
+            "dL/db": x * (1 - t * t),
+            "dL/dv1": x * (1 - t * t),
+            "dL/dw": x * (1 - t * t) * x,
+            "dL/dx": x * (1 - t * t) * w + t,
+        }
         answers = {q.id: round(right[q.quantity], 4) for q in sheet.questions}
         assert {m.verdict for m in nn.grade(sheets, [Answers(sheet.student, answers, "t")]).marks} == {"right"}
         ids = {q.quantity: q.id for q in sheet.questions}
@@ -287,8 +327,16 @@ def _student_of(worksheet: Any) -> dict[str, str]:
         ("a.json", '{"student": "s01"}', r"a\.json: key 'answers': expected an object"),
         ("a.json", '{"student": 7, "answers": {}}', r"a\.json: key 'student': expected the student id"),
         ("a.json", '{"student": "s99", "answers": {}}', r"a\.json: key 'student': 's99' is not a student"),
-        ("a.json", '{"student": "s01", "answers": {"s01-q01": "0.5"}}', r'a\.json: key answers\["s01-q01"\]: expected a number'),
-        ("a.json", '{"student": "s01", "answers": {"s02-q01": 0.5}}', r'key answers\["s02-q01"\]: the question belongs to s02'),
+        (
+            "a.json",
+            '{"student": "s01", "answers": {"s01-q01": "0.5"}}',
+            r'a\.json: key answers\["s01-q01"\]: expected a number',
+        ),
+        (
+            "a.json",
+            '{"student": "s01", "answers": {"s02-q01": 0.5}}',
+            r'key answers\["s02-q01"\]: the question belongs to s02',
+        ),
         ("a.json", '{"student": "s01", "answers": {"nope": 0.5}}', r'key answers\["nope"\]: unknown question id'),
         ("a.json", '{"student": "s01", "answers": {}, "extra": 1}', r"key 'extra': unknown"),
         ("a.csv", "question_id,answer\ns01-q01,0.5\ns01-q02,zero\n", r"a\.csv: line 3: 'zero' is not a number"),
@@ -325,7 +373,11 @@ def test_cli_makes_sheets_and_grades_them(tmp_path: Path, capsys: pytest.Capture
     key = json.loads((folder / "key.json").read_text())
     files = []
     for entry in key["students"]:
-        answers = {q["id"]: round(oracle_step(entry["spec"])[q["quantity"]], 4) for q in key["questions"] if q["student"] == entry["student"]}
+        answers = {
+            q["id"]: round(oracle_step(entry["spec"])[q["quantity"]], 4)
+            for q in key["questions"]
+            if q["student"] == entry["student"]
+        }
         path = tmp_path / f"{entry['student']}.json"
         path.write_text(json.dumps({"student": entry["student"], "answers": answers}))
         files.append(str(path))
@@ -338,7 +390,9 @@ def test_cli_makes_sheets_and_grades_them(tmp_path: Path, capsys: pytest.Capture
     assert len(marks) == 1 + 3 * 38
 
 
-def test_cli_refuses_a_malformed_answers_file_with_exit_code_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_refuses_a_malformed_answers_file_with_exit_code_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     folder = tmp_path / "class"
     assert main(["worksheet", str(MAZUR), "--students", "2", "--seed", "1", "-o", str(folder)]) == 0
     bad = tmp_path / "bad.csv"
@@ -393,5 +447,7 @@ def test_latex_sheets_compile(compile_latex: Callable[[str], None]) -> None:
 
     network = nn.worksheet(MAZUR, students=1, seed=2)
     compile_latex(sheet_latex(network, network.students[0]))
-    expression = nn.worksheet("sigmoid(x*w) + sqrt(x*x + 1)", students=1, seed=2, variables={"x": "-2..2", "w": "0.5..1"})
+    expression = nn.worksheet(
+        "sigmoid(x*w) + sqrt(x*x + 1)", students=1, seed=2, variables={"x": "-2..2", "w": "0.5..1"}
+    )
     compile_latex(sheet_latex(expression, expression.students[0]))

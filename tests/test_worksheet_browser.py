@@ -57,7 +57,9 @@ def test_a_student_fills_in_the_sheet_and_saves_answers_that_grade_accepts(brows
         inputs.nth(n).press("Tab")
     inputs.nth(2).fill("0,5x")
     inputs.nth(2).press("Tab")
-    states = page.eval_on_selector_all("#questions tr", "rows => rows.map(r => [r.dataset.id, r.querySelector('td.check').dataset.state])")
+    states = page.eval_on_selector_all(
+        "#questions tr", "rows => rows.map(r => [r.dataset.id, r.querySelector('td.check').dataset.state])"
+    )
     expected = {q.id: ("wrong" if q.quantity in wrong else "right") for q in sheet.questions}
     expected[sheet.questions[2].id] = "unread"
     assert dict(states) == expected

@@ -47,7 +47,9 @@ def _dloss(loss: str, o: list[float], y: list[float]) -> list[float]:
     return [2 * (a - t) / len(o) for a, t in zip(o, y)]
 
 
-def _forward(W: list[Any], B: list[Any], acts: list[str], x: list[float]) -> tuple[list[list[float]], list[list[float]]]:
+def _forward(
+    W: list[Any], B: list[Any], acts: list[str], x: list[float]
+) -> tuple[list[list[float]], list[list[float]]]:
     zs, as_ = [], []
     a = x
     for w, b, act in zip(W, B, acts):

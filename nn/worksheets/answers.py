@@ -57,7 +57,9 @@ def _json_answers(name: str, text: str, student_of: Mapping[str, str]) -> Answer
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise AnswersError(f"{name}: not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
+        raise AnswersError(
+            f"{name}: not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+        ) from None
     if not isinstance(data, dict):
         raise AnswersError(f'{name}: expected an object {{"student": ..., "answers": {{...}}}}')
     unknown = sorted(set(data) - {"student", "answers"})

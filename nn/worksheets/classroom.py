@@ -99,7 +99,9 @@ def worksheet(
     is_expression = isinstance(template, str) and not template.lower().endswith(".json")
     if is_expression:
         assert isinstance(template, str)
-        return _expression_worksheet(template, ids, shown, seed, ask, variables or {}, decimals, tolerance, title, checks)
+        return _expression_worksheet(
+            template, ids, shown, seed, ask, variables or {}, decimals, tolerance, title, checks
+        )
     if variables:
         raise ValueError("variables are for an expression; a network template gives its inputs itself")
     data = dict(template) if isinstance(template, Mapping) else load_template(template)
@@ -124,7 +126,9 @@ def _network_worksheet(
         for kind, value in (ranges or {}).items()
     }
     template = NetworkTemplate(data, parsed_ranges, decimals)
-    NetworkStep(parse_spec(template.draw(random.Random(0))))  # refuses a batch or a softmax layer before drawing a class
+    NetworkStep(
+        parse_spec(template.draw(random.Random(0)))
+    )  # refuses a batch or a softmax layer before drawing a class
 
     def degenerate(spec_data: dict[str, Any]) -> str | None:
         step = NetworkStep(parse_spec(spec_data))
@@ -162,7 +166,9 @@ def _expression_worksheet(
             try:
                 drawn_ranges[name] = finite_number(float(value), f"variable {name}")
             except ValueError:
-                raise ValueError(f"variable {name}: expected a number or a range such as -2..2, got {value!r}") from None
+                raise ValueError(
+                    f"variable {name}: expected a number or a range such as -2..2, got {value!r}"
+                ) from None
     parse_expression(expression, {name: 0.5 for name in drawn_ranges})  # names an undefined variable or a syntax error
     if not any(isinstance(value, Range) for value in drawn_ranges.values()):
         raise ValueError("variables: give at least one a range such as x=-2..2, so each student gets other numbers")

@@ -103,7 +103,10 @@ class NetworkTemplate:
 
         def visit(value: Any, path: str, kind: str | None) -> Any:
             if isinstance(value, dict):
-                return {k: v if k in _DESCRIPTIVE else visit(v, f"{path}.{k}" if path else k, _kind(k, kind)) for k, v in value.items()}
+                return {
+                    k: v if k in _DESCRIPTIVE else visit(v, f"{path}.{k}" if path else k, _kind(k, kind))
+                    for k, v in value.items()
+                }
             if isinstance(value, list):
                 return [visit(v, f"{path}[{n}]", kind) for n, v in enumerate(value)]
             if _is_range(value):

@@ -96,7 +96,9 @@ class ExpressionStep:
         prefix = f"d{self.output}/d"
         kind, label = ("gradient", notation[len(prefix) :]) if notation.startswith(prefix) else ("value", notation)
         if label not in self.nodes:
-            raise ValueError(f"{notation!r} names no node of {self.expression!r}; its nodes are {', '.join(self.nodes)}")
+            raise ValueError(
+                f"{notation!r} names no node of {self.expression!r}; its nodes are {', '.join(self.nodes)}"
+            )
         return NodeQuantity(kind, label, self.output)
 
     def engine_numbers(self) -> dict[NodeQuantity, float]:
@@ -151,7 +153,11 @@ class ExpressionStep:
         uses = self.uses[label]
 
         def upstream(user: Value) -> float:
-            return 1.0 if self.labels[user] == self.output else known(NodeQuantity("gradient", self.labels[user], self.output))
+            return (
+                1.0
+                if self.labels[user] == self.output
+                else known(NodeQuantity("gradient", self.labels[user], self.output))
+            )
 
         def term(user: Value, position: int, local: str = "") -> float:
             if local == "one" and user.op in ACTIVATIONS:

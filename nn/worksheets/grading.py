@@ -100,9 +100,7 @@ class Marks:
                 missed[m.quantity] += 1
                 if m.verdict in MISCONCEPTIONS:
                     causes.setdefault(m.quantity, Counter())[m.verdict] += 1
-        rows = [
-            (q, missed[q], asked[q], causes[q].most_common(1)[0][0] if q in causes else None) for q in asked
-        ]
+        rows = [(q, missed[q], asked[q], causes[q].most_common(1)[0][0] if q in causes else None) for q in asked]
         return sorted(rows, key=lambda row: (-row[1] / row[2], list(asked).index(row[0])))
 
     def summary(self) -> str:
@@ -142,7 +140,9 @@ def grade(
     seen: dict[str, str] = {}
     for entry in read:
         if entry.student in seen:
-            raise AnswersError(f"{entry.source}: a second answers file of {entry.student} (the first is {seen[entry.student]})")
+            raise AnswersError(
+                f"{entry.source}: a second answers file of {entry.student} (the first is {seen[entry.student]})"
+            )
         seen[entry.student] = entry.source
     marks = [m for entry in read for m in _grade_sheet(sheets[entry.student], entry.answers, carried_forward_credit)]
     return Marks(marks, [entry.student for entry in read])
@@ -162,9 +162,7 @@ def _grade_sheet(sheet: StudentSheet, given: dict[str, float], carried_credit: f
         return theirs.get(quantity, right[quantity])
 
     chains = {
-        (name, way): rules.chain(name, way)  # type: ignore[arg-type]
-        for name in MISCONCEPTIONS
-        for way in range(WAYS)
+        (name, way): rules.chain(name, way) for name in MISCONCEPTIONS for way in range(WAYS)  # type: ignore[arg-type]
     }
     marks = []
     for q in sheet.questions:

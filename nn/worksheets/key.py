@@ -93,7 +93,11 @@ def _worksheet(data: Any) -> WorksheetRecord:
             raise ValueError(f"{where}: expected an object")
         try:
             question = Question(
-                str(entry["id"]), str(entry["student"]), str(entry["quantity"]), float(entry["answer"]), float(entry["tolerance"])
+                str(entry["id"]),
+                str(entry["student"]),
+                str(entry["quantity"]),
+                float(entry["answer"]),
+                float(entry["tolerance"]),
             )
         except KeyError as missing:
             raise ValueError(f"{where}: missing key {missing}") from None

@@ -193,7 +193,9 @@ class NetworkStep:
         return [known(Quantity("a", self.depth, k)) for k in range(1, self.sizes[-1] + 1)]
 
     def _loss_rules(self, q: Quantity, known: Lookup) -> dict[str | None, list[Candidate]]:
-        rules: dict[str | None, list[Candidate]] = {None: [lambda: loss_value(self.loss, self._outputs(known), self.target)]}
+        rules: dict[str | None, list[Candidate]] = {
+            None: [lambda: loss_value(self.loss, self._outputs(known), self.target)]
+        }
         if self.loss == "mse":
             rules["mean_factor"] = [lambda: self.sizes[-1] * loss_value(self.loss, self._outputs(known), self.target)]
         return rules
@@ -212,6 +214,7 @@ class NetworkStep:
         l, k = q.layer, q.neuron
         activation = self.activations[l - 1]
         if l == self.depth:
+
             def upstream() -> float:
                 return loss_gradient(self.loss, self._outputs(known), self.target)[k - 1]
 
@@ -318,7 +321,11 @@ class NetworkStep:
             for l, (rows, activation) in enumerate(zip(self.weights, self.activations), start=1):
                 zs = []
                 for k, row in enumerate(rows, start=1):
-                    terms = [known(Quantity("w'", l, k, j)) * activations[j - 1] for j, w in enumerate(row, 1) if w is not None]
+                    terms = [
+                        known(Quantity("w'", l, k, j)) * activations[j - 1]
+                        for j, w in enumerate(row, 1)
+                        if w is not None
+                    ]
                     bias = known(Quantity("b'", l, k)) if k in self._biases_of(l) else 0.0
                     zs.append(math.fsum(terms) + bias)
                 activations = [activate(activation, z) for z in zs]

@@ -130,7 +130,9 @@ def network_questions(
     ]
 
 
-def expression_questions(student: str, step: ExpressionStep, choices: list[str], tolerance: Tolerance) -> list[Question]:
+def expression_questions(
+    student: str, step: ExpressionStep, choices: list[str], tolerance: Tolerance
+) -> list[Question]:
     """The questions of an expression sheet: ``values``, ``gradients``, or single nodes (``v2``, ``dL/dx``).
 
     The answers are `autograd.explain`'s numbers, checked against the node-by-node rules the grader applies.

@@ -143,19 +143,37 @@ def instructions(worksheet: WorksheetRecord) -> str:
 
 def sheet_markdown(worksheet: WorksheetRecord, sheet: StudentSheet) -> str:
     """The question sheet as Markdown."""
-    lines = [f"# {markdown_text(worksheet.title)}", "", f"**Student:** {markdown_text(sheet.name)} (`{sheet.student}`)", ""]
+    lines = [
+        f"# {markdown_text(worksheet.title)}",
+        "",
+        f"**Student:** {markdown_text(sheet.name)} (`{sheet.student}`)",
+        "",
+    ]
     if worksheet.expression is not None:
         lines += [f"**Expression:** `{worksheet.expression.replace('`', '')}`", ""]
     lines += ["## Your numbers", ""]
     lines += [f"- {what}: `{numbers}`" for what, numbers in givens(sheet)]
-    lines += ["", "## Questions", "", instructions(worksheet), "", "| # | id | quantity | your answer |", "|---|---|---|---|"]
+    lines += [
+        "",
+        "## Questions",
+        "",
+        instructions(worksheet),
+        "",
+        "| # | id | quantity | your answer |",
+        "|---|---|---|---|",
+    ]
     lines += [f"| {n} | `{q.id}` | `{quantity_text(q.quantity)}` | |" for n, q in enumerate(sheet.questions, start=1)]
     return "\n".join(lines) + "\n"
 
 
 def key_markdown(worksheet: WorksheetRecord, sheet: StudentSheet) -> str:
     """The teacher's key: the answers, then the full worked derivation."""
-    lines = [f"# Key: {markdown_text(worksheet.title)}", "", f"**Student:** {markdown_text(sheet.name)} (`{sheet.student}`)", ""]
+    lines = [
+        f"# Key: {markdown_text(worksheet.title)}",
+        "",
+        f"**Student:** {markdown_text(sheet.name)} (`{sheet.student}`)",
+        "",
+    ]
     lines += ["| id | quantity | answer | tolerance |", "|---|---|---:|---:|"]
     lines += [
         f"| `{q.id}` | `{quantity_text(q.quantity)}` | {format_number(q.answer)} | {format_number(q.tolerance, 2)} |"
@@ -179,7 +197,6 @@ def _latex_given(text: str) -> str:
         return f"${text_to_latex(text)}$"
     except ValueError:
         return latex_text(text)
-
 
 
 def sheet_latex(worksheet: WorksheetRecord, sheet: StudentSheet) -> str:

@@ -35,7 +35,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     parser.add_argument("key", metavar="key.json", help="the key scalargrad worksheet wrote")
     parser.add_argument("answers", metavar="ANSWERS", nargs="+", help="answer files (.json or .csv), one per student")
-    parser.add_argument("-o", "--output", metavar="FILE", help="where to write the marks (default: marks.csv beside key.json)")
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", help="where to write the marks (default: marks.csv beside key.json)"
+    )
     parser.add_argument(
         "--carried-forward-credit",
         type=float,

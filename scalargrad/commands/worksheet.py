@@ -41,7 +41,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         epilog=_EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("template", metavar="TEMPLATE", help="a spec file (.json) or an expression such as \"x*y + x\"")
+    parser.add_argument("template", metavar="TEMPLATE", help='a spec file (.json) or an expression such as "x*y + x"')
     add_variables_argument(parser, "an expression's variable: NAME=LOW..HIGH (drawn) or NAME=NUMBER (fixed)")
     parser.add_argument("--students", type=_positive_int, required=True, metavar="N", help="how many sheets")
     parser.add_argument("--seed", type=int, required=True, metavar="S", help="the same seed gives the same sheets")
@@ -53,17 +53,33 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "expression: values,gradients or node labels and dL/dNAME (default: values,gradients)",
     )
     for kind in ("weights", "biases", "inputs"):
-        parser.add_argument(f"--{kind}", metavar="LOW..HIGH", help=f"draw every plain number of the template's {kind} from this range")
-    parser.add_argument("--decimals", type=int, default=2, metavar="D", help="places the drawn numbers are rounded to (default 2)")
+        parser.add_argument(
+            f"--{kind}", metavar="LOW..HIGH", help=f"draw every plain number of the template's {kind} from this range"
+        )
     parser.add_argument(
-        "--answer-decimals", type=int, default=4, metavar="D", help="places the students give their answers to (default 4)"
+        "--decimals", type=int, default=2, metavar="D", help="places the drawn numbers are rounded to (default 2)"
     )
     parser.add_argument(
-        "--relative-tolerance", type=float, default=0.005, metavar="R", help="slack relative to the answer (default 0.005)"
+        "--answer-decimals",
+        type=int,
+        default=4,
+        metavar="D",
+        help="places the students give their answers to (default 4)",
     )
-    parser.add_argument("--names", metavar="FILE", help="a text file with one student name per line, printed on the sheets")
+    parser.add_argument(
+        "--relative-tolerance",
+        type=float,
+        default=0.005,
+        metavar="R",
+        help="slack relative to the answer (default 0.005)",
+    )
+    parser.add_argument(
+        "--names", metavar="FILE", help="a text file with one student name per line, printed on the sheets"
+    )
     parser.add_argument("--title", help="the sheets' title (default: the spec's name, or the expression)")
-    parser.add_argument("--no-checks", action="store_true", help="HTML pages do not check answers (and hold no answers)")
+    parser.add_argument(
+        "--no-checks", action="store_true", help="HTML pages do not check answers (and hold no answers)"
+    )
     parser.set_defaults(run=run)
 
 
@@ -71,7 +87,9 @@ def run(args: argparse.Namespace) -> int:
     """Build the class set in memory, then write every file."""
     is_expression = not args.template.lower().endswith(".json")
     if is_expression and any(getattr(args, kind) for kind in ("weights", "biases", "inputs")):
-        raise CommandError("--weights, --biases and --inputs are for a network template; give an expression --var ranges")
+        raise CommandError(
+            "--weights, --biases and --inputs are for a network template; give an expression --var ranges"
+        )
     if not is_expression and args.var:
         raise CommandError(f"--var is for an expression; {args.template} is a spec file, which gives the input itself")
     if not 0 <= args.answer_decimals <= 10:
@@ -131,7 +149,9 @@ def _names(path: str, count: int) -> list[str]:
         raise CommandError(f"--names {path}: not a UTF-8 text file") from None
     names = [line.strip() for line in lines if line.strip()]
     if len(names) != count:
-        raise CommandError(f"--names {path}: {len(names)} names for --students {count}; give one name per line for each")
+        raise CommandError(
+            f"--names {path}: {len(names)} names for --students {count}; give one name per line for each"
+        )
     return names
 
 
