@@ -68,6 +68,8 @@ def test_a_student_fills_in_the_sheet_and_saves_answers_that_grade_accepts(brows
     inputs.nth(2).press("Tab")
     assert page.text_content("#summary") == "38 of 38 answered, 36 right"
 
+    page.reload()  # what was typed survives a reload
+    assert page.text_content("#summary") == "38 of 38 answered, 36 right"
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / "sheet_1400.png"), full_page=True)
     with page.expect_download() as download_info:
