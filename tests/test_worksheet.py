@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any, Callable
 
@@ -355,6 +357,42 @@ def test_malformed_answer_files_are_refused(
         nn.grade(mazur_class, [path])
 
 
+def test_a_second_answers_file_of_one_student_is_refused(mazur_class: Any, tmp_path: Path) -> None:
+    first, second = tmp_path / "a.json", tmp_path / "b.csv"
+    first.write_text('{"student": "s01", "answers": {"s01-q01": 0.5}}')
+    second.write_text("s01-q02,0.5\n")
+    with pytest.raises(AnswersError, match=r"b\.csv: a second answers file of s01 \(the first is .*a\.json\)"):
+        nn.grade(mazur_class, [first, second])
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        ("{", "not valid JSON"),
+        ('{"schema": "other"}', "schema: expected 'scalargrad.worksheet-key/1'"),
+        ('{"schema": "scalargrad.worksheet-key/1", "questions": [{"id": "q"}], "students": []}', "questions\\[0\\]: missing key"),
+        ('{"schema": "scalargrad.worksheet-key/1", "questions": []}', "students: expected a list"),
+        (
+            '{"schema": "scalargrad.worksheet-key/1", "questions": [], "students": [{"student": "s1", "spec": {}}]}',
+            "students\\[0\\].spec: \\(top level\\)|students\\[0\\].spec: layers: missing key",
+        ),
+    ],
+)
+def test_a_bad_key_is_refused(key: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "key.json").write_text(key)
+    (tmp_path / "a.csv").write_text("q,1\n")
+    assert main(["grade", str(tmp_path / "key.json"), str(tmp_path / "a.csv")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"scalargrad: error: {tmp_path / 'key.json'}: not a worksheet key") or "not valid JSON" in err
+    assert re.search(message, err), err
+
+
+def test_roster_names_cannot_run_as_spreadsheet_formulas(tmp_path: Path) -> None:
+    nn.worksheet(MAZUR, students=2, seed=1, names=["=HYPERLINK(1)", "Ann"]).save(tmp_path)
+    rows = list(csv.reader((tmp_path / "roster.csv").read_text().splitlines()))
+    assert rows[1][1] == "'=HYPERLINK(1)" and rows[2][1] == "Ann"
+
+
 def test_csv_answers_are_read(mazur_class: Any, tmp_path: Path) -> None:
     sheet = mazur_class.students[2]
     answers = _independent_answers(sheet)
@@ -362,6 +400,7 @@ def test_csv_answers_are_read(mazur_class: Any, tmp_path: Path) -> None:
     path.write_text("question_id,answer\n" + "".join(f"{q},{v}\n" for q, v in answers.items()))
     marks = nn.grade(mazur_class, [path])
     assert marks.scores() == {"s03": (38.0, 38)}
+    assert "no answers file from: s01, s02, s04," in marks.summary()
 
 
 # ---------------------------------------------------------------- the command line

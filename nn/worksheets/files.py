@@ -21,6 +21,11 @@ ROSTER_COLUMNS = ("student", "name", "markdown", "latex", "html", "key")
 """The columns of roster.csv: the student's id and name, then the paths of their files."""
 
 
+def spreadsheet_text(text: str) -> str:
+    """A name for a CSV cell that a spreadsheet shows as text: one starting with = + - @ would run as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def render_worksheet(worksheet: WorksheetRecord) -> dict[str, str]:
     """Every file of the worksheet as text, by path relative to the folder."""
     files: dict[str, str] = {}
@@ -33,7 +38,7 @@ def render_worksheet(worksheet: WorksheetRecord) -> dict[str, str]:
         files[paths["latex"]] = sheet_latex(worksheet, sheet)
         files[paths["html"]] = sheet_html(worksheet, sheet)
         files[paths["key"]] = key_markdown(worksheet, sheet)
-        writer.writerow([sheet.student, sheet.name, *(paths[column] for column in ROSTER_COLUMNS[2:])])
+        writer.writerow([sheet.student, spreadsheet_text(sheet.name), *(paths[column] for column in ROSTER_COLUMNS[2:])])
     files["roster.csv"] = roster.getvalue()
     files["key.json"] = json.dumps(key_data(worksheet), indent=1, ensure_ascii=False, allow_nan=False) + "\n"
     return files

@@ -59,11 +59,15 @@ class Mark:
 
 
 class Marks:
-    """Every mark of a class; `csv` is marks.csv, `summary` the per-student and per-question report."""
+    """Every mark of a class; `csv` is marks.csv, `summary` the per-student and per-question report.
 
-    def __init__(self, marks: list[Mark], students: list[str]) -> None:
+    ``students`` are the students graded, ``missing`` those of the key with no answers file.
+    """
+
+    def __init__(self, marks: list[Mark], students: list[str], missing: list[str]) -> None:
         self.marks = marks
         self.students = students
+        self.missing = missing
 
     def csv(self) -> str:
         """marks.csv: one row per question of each graded student."""
@@ -112,6 +116,8 @@ class Marks:
             notes = [f"{carried} carried forward"] if carried else []
             notes += [f"{name} ×{n}" for name, n in named.most_common()]
             lines.append(f"  {student}: {credit:g}/{count}" + (f"  ({', '.join(notes)})" if notes else ""))
+        if self.missing:
+            lines.append(f"  no answers file from: {', '.join(self.missing)}")
         lines += ["", "Per question (students who missed it / students asked):"]
         rows = [row for row in self.missed() if row[1] > 0]
         if not rows:
@@ -145,7 +151,8 @@ def grade(
             )
         seen[entry.student] = entry.source
     marks = [m for entry in read for m in _grade_sheet(sheets[entry.student], entry.answers, carried_forward_credit)]
-    return Marks(marks, [entry.student for entry in read])
+    missing = [student for student in sheets if student not in seen]
+    return Marks(marks, [entry.student for entry in read], missing)
 
 
 def _grade_sheet(sheet: StudentSheet, given: dict[str, float], carried_credit: float) -> list[Mark]:

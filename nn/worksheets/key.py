@@ -110,16 +110,21 @@ def _worksheet(data: Any) -> WorksheetRecord:
         if not isinstance(entry, Mapping) or not isinstance(entry.get("student"), str):
             raise ValueError(f"{where}: expected an object with a 'student' id")
         student = entry["student"]
-        sheets.append(
-            StudentSheet(
-                student,
-                str(entry.get("name", student)),
-                questions.get(student, []),
-                spec=entry.get("spec"),
-                expression=data.get("expression"),
-                variables={str(k): float(v) for k, v in dict(entry.get("variables") or {}).items()},
-            )
+        sheet = StudentSheet(
+            student,
+            str(entry.get("name", student)),
+            questions.get(student, []),
+            spec=entry.get("spec"),
+            expression=data.get("expression"),
+            variables={str(k): float(v) for k, v in dict(entry.get("variables") or {}).items()},
         )
+        if sheet.spec is None and sheet.expression is None:
+            raise ValueError(f"{where}: expected a 'spec' (a network sheet) or a top-level 'expression'")
+        try:
+            sheet.rules()  # the student's numbers must still make their sheet
+        except (ArithmeticError, ValueError) as error:
+            raise ValueError(f"{where}.{'spec' if sheet.spec is not None else 'variables'}: {error}") from None
+        sheets.append(sheet)
     tolerance = Tolerance(int(data.get("answer_decimals", 4)), float(data.get("relative_tolerance", 0.005)))
     return WorksheetRecord(
         str(data.get("title", "")),
