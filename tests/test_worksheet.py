@@ -490,3 +490,14 @@ def test_latex_sheets_compile(compile_latex: Callable[[str], None]) -> None:
         "sigmoid(x*w) + sqrt(x*x + 1)", students=1, seed=2, variables={"x": "-2..2", "w": "0.5..1"}
     )
     compile_latex(sheet_latex(expression, expression.students[0]))
+
+
+def test_a_page_without_checks_holds_no_answers() -> None:
+    from nn.worksheets.page import sheet_html
+
+    with_checks = nn.worksheet(MAZUR, students=1, seed=2)
+    without = nn.worksheet(MAZUR, students=1, seed=2, checks=False)
+    answer = repr(with_checks.students[0].questions[4].answer)
+    assert answer in sheet_html(with_checks, with_checks.students[0])
+    page = sheet_html(without, without.students[0])
+    assert answer not in page and '"answer"' not in page and '"checks":false' in page
