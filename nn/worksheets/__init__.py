@@ -8,7 +8,8 @@ One job per module:
 * `misconceptions`: the named mistakes and the rules they break;
 * `draws`: each student's numbers from the template's ranges, seeded; `degenerate`: draws to avoid;
 * `questions`: the questions, their answers (from `nn.derive` / `autograd.explain`) and tolerances;
-* `classroom`: `worksheet`, the class set; `key`: key.json; `files`: writing it all;
+* `records`: the sheets and the class set as data; `classroom`: `worksheet`, which fills them;
+* `key`: key.json; `files`: writing it all;
 * `sheets`: Markdown and LaTeX sheets and keys; `page`: the offline HTML page;
 * `answers`: reading answer files; `grading`: `grade`, marks and summaries.
 """
