@@ -47,7 +47,7 @@ def mazur_class() -> nn.worksheets.Worksheet:
 
 @pytest.fixture(scope="module")
 def mse_class() -> nn.worksheets.Worksheet:
-    return nn.worksheet(MSE_TEMPLATE, students=8, seed=5)
+    return nn.worksheet(MSE_TEMPLATE, students=30, seed=5)
 
 
 def _independent_answers(sheet: Any, mistake: str | None = None) -> dict[str, float]:
@@ -201,18 +201,18 @@ def test_each_misconception_is_diagnosed_by_name(
 ) -> None:
     worksheet = request.getfixturevalue(class_name)
     diagnosed = 0
-    for sheet in worksheet.students[:8]:
+    for sheet in worksheet.students:
         answers = _independent_answers(sheet)
         wrong = oracle_step(sheet.spec, misconception)[quantity]
         question = next(q for q in sheet.questions if q.quantity == quantity)
-        if abs(wrong - question.answer) <= 3 * question.tolerance:
-            continue  # this student's numbers hide the mistake
+        if abs(wrong - question.answer) <= question.tolerance:
+            continue  # this student's numbers hide the mistake: the answer counts as right
         answers[question.id] = round(wrong, 4)
         verdicts = _verdicts(worksheet, sheet, answers)
         assert verdicts[quantity] == misconception, (sheet.student, verdicts[quantity])
         assert [v for q, v in verdicts.items() if q != quantity] == ["right"] * (len(verdicts) - 1)
         diagnosed += 1
-    assert diagnosed >= 5
+    assert diagnosed >= 25  # of 30 students
 
 
 def test_feedback_states_the_right_rule(mazur_class: Any) -> None:

@@ -7,7 +7,8 @@ For each question of each student the grader decides, in this order:
    own (wrong) earlier answers; credited with `CARRIED_FORWARD_CREDIT`;
 3. a misconception of `nn.worksheets.misconceptions`: the student's number is
    what the quantity comes to under that mistake (applied to the right earlier
-   numbers, to the student's, or all the way through the step);
+   numbers, to the student's, or all the way through the step); where several
+   fit, the one whose number is closest;
 4. ``wrong`` (no explanation found) or ``unanswered``.
 
 The feedback is one sentence with the right rule.
@@ -212,7 +213,8 @@ def _grade_sheet(sheet: StudentSheet, given: dict[str, float], carried_credit: f
                     )
                 )
                 continue
-        verdict = None
+        # Each misconception's number closest to the student's; the closest one within tolerance is named.
+        distances = {}
         for name in MISCONCEPTIONS:
             found = (
                 rules.candidates(quantity, right.__getitem__, name)  # type: ignore[arg-type]
@@ -220,8 +222,8 @@ def _grade_sheet(sheet: StudentSheet, given: dict[str, float], carried_credit: f
                 + [chains[(name, way)][quantity] for way in range(WAYS)]
             )
             if near(found):
-                verdict = name
-                break
+                distances[name] = min(abs(answer - c) for c in found)
+        verdict = min(distances, key=distances.__getitem__) if distances else None
         if verdict is not None:
             marks.append(mark(0.0, verdict, f"{verdict}: {MISCONCEPTIONS[verdict]}"))
         else:
