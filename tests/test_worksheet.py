@@ -166,8 +166,12 @@ def test_ask_chooses_the_quantities() -> None:
         "delta[1]_2",
         "C'",
     ]
+    single = nn.worksheet(MAZUR, students=2, seed=1, ask="dC/dw[1]_12,C,delta[1]_2")
+    assert [q.quantity for q in single.students[0].questions] == ["C", "delta[1]_2", "dC/dw[1]_12"]
     with pytest.raises(ValueError, match="unknown choice 'gradient'"):
         nn.worksheet(MAZUR, students=2, seed=1, ask="gradient")
+    with pytest.raises(ValueError, match=r"the network has no quantity dC/dw\[3\]_11"):
+        nn.worksheet(MAZUR, students=2, seed=1, ask="delta,dC/dw[3]_11")
 
 
 # ---------------------------------------------------------------- grading
@@ -370,7 +374,10 @@ def test_a_second_answers_file_of_one_student_is_refused(mazur_class: Any, tmp_p
     [
         ("{", "not valid JSON"),
         ('{"schema": "other"}', "schema: expected 'scalargrad.worksheet-key/1'"),
-        ('{"schema": "scalargrad.worksheet-key/1", "questions": [{"id": "q"}], "students": []}', "questions\\[0\\]: missing key"),
+        (
+            '{"schema": "scalargrad.worksheet-key/1", "questions": [{"id": "q"}], "students": []}',
+            "questions\\[0\\]: missing key",
+        ),
         ('{"schema": "scalargrad.worksheet-key/1", "questions": []}', "students: expected a list"),
         (
             '{"schema": "scalargrad.worksheet-key/1", "questions": [], "students": [{"student": "s1", "spec": {}}]}',

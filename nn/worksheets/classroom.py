@@ -120,19 +120,18 @@ def _network_worksheet(
     title: str | None,
     checks: bool,
 ) -> Worksheet:
-    kinds = parse_ask(NETWORK_ASK if ask is None else ask)
+    asked = parse_ask(NETWORK_ASK if ask is None else ask)
     parsed_ranges = {
         kind: value if isinstance(value, Range) else parse_range(value, f"ranges[{kind!r}]")
         for kind, value in (ranges or {}).items()
     }
     template = NetworkTemplate(data, parsed_ranges, decimals)
-    NetworkStep(
-        parse_spec(template.draw(random.Random(0)))
-    )  # refuses a batch or a softmax layer before drawing a class
+    # Before a class is drawn: a batch or a softmax layer is refused, and so is a quantity the network lacks.
+    asked.check(NetworkStep(parse_spec(template.draw(random.Random(0)))))
 
     def degenerate(spec_data: dict[str, Any]) -> str | None:
         step = NetworkStep(parse_spec(spec_data))
-        return network_degeneracy(step, step.chain(), kinds, tolerance)
+        return network_degeneracy(step, step.chain(), asked, tolerance)
 
     drawn = draw_class(len(ids), seed, template.draw, degenerate)
     sheets = []
@@ -140,10 +139,10 @@ def _network_worksheet(
         spec = parse_spec(spec_data)
         step = NetworkStep(spec)
         answers = network_answers(step, spec.derive())
-        questions = network_questions(student, step, answers, kinds, tolerance)
+        questions = network_questions(student, step, answers, asked, tolerance)
         sheets.append(StudentSheet(student, name, questions, spec=spec_data))
     shown_title = title if title is not None else str(data.get("name") or "Backpropagation worksheet")
-    return Worksheet(shown_title, seed, kinds, tolerance, sheets, template=data, checks=checks)
+    return Worksheet(shown_title, seed, list(asked.choices), tolerance, sheets, template=data, checks=checks)
 
 
 def _expression_worksheet(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from nn.worksheets.expression import ExpressionStep
 from nn.worksheets.network import NetworkStep
 from nn.worksheets.quantities import Quantity
-from nn.worksheets.questions import Question, Tolerance
+from nn.worksheets.questions import Asked, Question, Tolerance
 
 KINK_MARGIN = 0.05
 """A relu's z must be at least this far from 0."""
@@ -22,7 +22,7 @@ SIGNIFICANT = 10
 
 
 def network_degeneracy(
-    step: NetworkStep, values: dict[Quantity, float], kinds: list[str], tolerance: Tolerance
+    step: NetworkStep, values: dict[Quantity, float], ask: Asked, tolerance: Tolerance
 ) -> str | None:
     """Why the numbers `values` of `step` make a poor sheet, or None if they are fine."""
     smallest = tolerance.of(0.0)
@@ -36,12 +36,11 @@ def network_degeneracy(
             return "a delta that rounds to about 0 (a saturated or dead unit)"
         if quantity.kind in ("dw", "db") and abs(value) < SIGNIFICANT * smallest:
             return "a gradient that vanishes at the sheet's precision"
-    if "w'" in kinds or "b'" in kinds:
-        for quantity, value in values.items():
-            if quantity.kind in ("w'", "b'"):
-                gradient = values[Quantity("d" + quantity.kind[0], quantity.layer, quantity.neuron, quantity.source)]
-                if step.rate * abs(gradient) <= 2 * tolerance.of(value):
-                    return "an update too small to tell w − α·g from w + α·g"
+    for quantity, value in values.items():
+        if quantity.kind in ("w'", "b'") and ask.covers(quantity):
+            gradient = values[Quantity("d" + quantity.kind[0], quantity.layer, quantity.neuron, quantity.source)]
+            if step.rate * abs(gradient) <= 2 * tolerance.of(value):
+                return "an update too small to tell w − α·g from w + α·g"
     return None
 
 

@@ -38,7 +38,9 @@ def render_worksheet(worksheet: WorksheetRecord) -> dict[str, str]:
         files[paths["latex"]] = sheet_latex(worksheet, sheet)
         files[paths["html"]] = sheet_html(worksheet, sheet)
         files[paths["key"]] = key_markdown(worksheet, sheet)
-        writer.writerow([sheet.student, spreadsheet_text(sheet.name), *(paths[column] for column in ROSTER_COLUMNS[2:])])
+        writer.writerow(
+            [sheet.student, spreadsheet_text(sheet.name), *(paths[column] for column in ROSTER_COLUMNS[2:])]
+        )
     files["roster.csv"] = roster.getvalue()
     files["key.json"] = json.dumps(key_data(worksheet), indent=1, ensure_ascii=False, allow_nan=False) + "\n"
     return files

@@ -16,7 +16,7 @@ from typing import Any
 from nn.teaching.derive import NetworkDerivation
 from nn.worksheets.expression import ExpressionStep, NodeQuantity
 from nn.worksheets.network import NetworkStep
-from nn.worksheets.quantities import ASK_KINDS, ORDER, Quantity
+from nn.worksheets.quantities import ASK_KINDS, ORDER, Quantity, parse_quantity
 
 AGREEMENT = 1e-9
 """The engine's answer e and the rules' r agree when |e − r| <= AGREEMENT·max(1, |e|)."""
@@ -68,17 +68,44 @@ def question_id(student: str, number: int) -> str:
     return f"{student}-q{number:02d}"
 
 
-def parse_ask(ask: str | Sequence[str]) -> list[str]:
-    """The kinds of `Quantity` that ``--ask forward,delta,...`` chooses, in derivation order."""
-    choices = [part.strip() for part in ask.split(",")] if isinstance(ask, str) else list(ask)
+@dataclass(frozen=True)
+class Asked:
+    """What a network sheet asks: whole kinds of `Quantity` (from ``--ask delta``) and single ones (``dC/dw[1]_12``)."""
+
+    choices: tuple[str, ...]
+    kinds: frozenset[str]
+    quantities: frozenset[Quantity]
+
+    def covers(self, quantity: Quantity) -> bool:
+        """Whether the sheet asks `quantity`."""
+        return quantity.kind in self.kinds or quantity in self.quantities
+
+    def check(self, step: NetworkStep) -> None:
+        """ValueError if a quantity asked by name is not one of the network's."""
+        absent = sorted(str(q) for q in self.quantities - set(step.quantities()))
+        if absent:
+            raise ValueError(f"--ask: the network has no quantity {absent[0]}")
+
+
+def parse_ask(ask: str | Sequence[str]) -> Asked:
+    """What ``--ask forward,delta,dC/dw[1]_12,...`` chooses: choices of `ASK_KINDS` or quantities by their names."""
+    choices = tuple(part.strip() for part in ask.split(",")) if isinstance(ask, str) else tuple(ask)
     kinds: set[str] = set()
+    quantities: set[Quantity] = set()
     for choice in choices:
-        if choice not in ASK_KINDS:
-            raise ValueError(f"--ask: unknown choice {choice!r}; choose from {', '.join(ASK_KINDS)}")
-        kinds.update(ASK_KINDS[choice])
-    if not kinds:
+        if choice in ASK_KINDS:
+            kinds.update(ASK_KINDS[choice])
+            continue
+        try:
+            quantities.add(parse_quantity(choice))
+        except ValueError:
+            raise ValueError(
+                f"--ask: unknown choice {choice!r}; choose from {', '.join(ASK_KINDS)}, "
+                "or name quantities such as delta[1]_2 or dC/dw[2]_11"
+            ) from None
+    if not kinds and not quantities:
         raise ValueError(f"--ask: choose at least one of {', '.join(ASK_KINDS)}")
-    return [kind for kind in ORDER if kind in kinds]
+    return Asked(choices, frozenset(kinds), frozenset(quantities))
 
 
 def engine_numbers(derivation: NetworkDerivation) -> dict[Quantity, float]:
@@ -119,10 +146,11 @@ def network_answers(step: NetworkStep, derivation: NetworkDerivation) -> dict[Qu
 
 
 def network_questions(
-    student: str, step: NetworkStep, answers: dict[Quantity, float], kinds: list[str], tolerance: Tolerance
+    student: str, step: NetworkStep, answers: dict[Quantity, float], ask: Asked, tolerance: Tolerance
 ) -> list[Question]:
-    """The questions of a student's sheet: every quantity of the asked kinds, in the order the rules reach them."""
-    asked = [quantity for quantity in step.quantities() if quantity.kind in kinds]
+    """The questions of a student's sheet: every quantity asked, in the order the rules reach them."""
+    ask.check(step)
+    asked = [quantity for quantity in step.quantities() if ask.covers(quantity)]
     asked.sort(key=lambda quantity: _SHEET_GROUPS.get(quantity.kind, ORDER.index(quantity.kind)))
     return [
         Question(question_id(student, n), student, q.notation, answers[q], tolerance.of(answers[q]))
