@@ -49,7 +49,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument(
         "--ask",
         metavar="LIST",
-        help="network: forward,delta,weight_grad,bias_grad,update,loss_after (default: all); "
+        help="network: forward,delta,weight_grad,bias_grad,update,loss_after (default: all) or quantities "
+        "such as delta[1]_2,dC/dw[2]_11; "
         "expression: values,gradients or node labels and dL/dNAME (default: values,gradients)",
     )
     for kind in ("weights", "biases", "inputs"):
