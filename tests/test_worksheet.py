@@ -436,6 +436,20 @@ def test_cli_makes_sheets_and_grades_them(tmp_path: Path, capsys: pytest.Capture
     assert len(marks) == 1 + 3 * 38
 
 
+def test_a_students_spec_in_the_key_recomputes_with_derive(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    nn.worksheet(MAZUR, students=2, seed=3, ask="update").save(tmp_path)
+    key = json.loads((tmp_path / "key.json").read_text())
+    spec = tmp_path / "s2.spec"  # any file name: a template that names a file is read as a spec
+    spec.write_text(json.dumps(key["students"][1]["spec"]))
+    capsys.readouterr()
+    assert main(["derive", str(spec), "--format", "json"]) == 0
+    derived = json.loads(capsys.readouterr().out)["steps"][0]["updated_weights"]
+    asked = {q["quantity"]: q["answer"] for q in key["questions"] if q["student"] == "s2"}
+    assert asked["w[2]_12'"] == derived[1][0][1] and asked["w[1]_21'"] == derived[0][1][0]
+    again = nn.worksheet(str(spec), students=1, seed=3)
+    assert again.kind == "network"
+
+
 def test_cli_refuses_a_malformed_answers_file_with_exit_code_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -53,6 +53,11 @@ class Worksheet(WorksheetRecord):
         return save_worksheet(self, Path(folder))
 
 
+def is_expression(template: str | os.PathLike[str] | Mapping[str, Any]) -> bool:
+    """Whether a template is an expression: a str that neither ends in .json nor names a file."""
+    return isinstance(template, str) and not template.lower().endswith(".json") and not os.path.isfile(template)
+
+
 def worksheet(
     template: str | os.PathLike[str] | Mapping[str, Any],
     *,
@@ -96,8 +101,7 @@ def worksheet(
     width = len(str(students))
     ids = [f"s{n:0{width}d}" for n in range(1, students + 1)]
     shown = [str(name) for name in names] if names is not None else list(ids)
-    is_expression = isinstance(template, str) and not template.lower().endswith(".json")
-    if is_expression:
+    if is_expression(template):
         assert isinstance(template, str)
         return _expression_worksheet(
             template, ids, shown, seed, ask, variables or {}, decimals, tolerance, title, checks

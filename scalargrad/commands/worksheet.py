@@ -13,7 +13,7 @@ from pathlib import Path
 
 from nn.teaching.derive import GradientMismatchError
 from nn.teaching.spec import SpecError
-from nn.worksheets import worksheet
+from nn.worksheets.classroom import is_expression, worksheet
 from nn.worksheets.questions import Tolerance
 from scalargrad.arguments import CommandError, add_variables_argument
 
@@ -86,12 +86,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def run(args: argparse.Namespace) -> int:
     """Build the class set in memory, then write every file."""
-    is_expression = not args.template.lower().endswith(".json")
-    if is_expression and any(getattr(args, kind) for kind in ("weights", "biases", "inputs")):
+    expression = is_expression(args.template)
+    if expression and any(getattr(args, kind) for kind in ("weights", "biases", "inputs")):
         raise CommandError(
             "--weights, --biases and --inputs are for a network template; give an expression --var ranges"
         )
-    if not is_expression and args.var:
+    if not expression and args.var:
         raise CommandError(f"--var is for an expression; {args.template} is a spec file, which gives the input itself")
     if not 0 <= args.answer_decimals <= 10:
         raise CommandError(f"--answer-decimals {args.answer_decimals}: give a whole number from 0 to 10")
@@ -104,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
             students=args.students,
             seed=args.seed,
             ask=args.ask,
-            variables=_variables(args.var) if is_expression else None,
+            variables=_variables(args.var) if expression else None,
             ranges={kind: getattr(args, kind) for kind in ("weights", "biases", "inputs") if getattr(args, kind)},
             decimals=args.decimals,
             tolerance=Tolerance(args.answer_decimals, args.relative_tolerance),
