@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import os
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from autograd.parser.expression import parse_expression
+from autograd.parser.expression import ParseError
 from nn._validation import finite_number
 from nn.teaching.spec import parse_spec
 from nn.worksheets.degenerate import expression_degeneracy, network_degeneracy
@@ -40,6 +40,9 @@ from nn.worksheets.questions import (
 
 NETWORK_ASK = "forward,delta,weight_grad,bias_grad,update,loss_after"
 """What a network worksheet asks when ``ask`` is not given."""
+
+PROBES = 100
+"""Draws tried to find numbers an expression can be evaluated at, before drawing a class."""
 
 EXPRESSION_ASK = "values,gradients"
 """What an expression worksheet asks when ``ask`` is not given."""
@@ -149,6 +152,25 @@ def _network_worksheet(
     return Worksheet(shown_title, seed, list(asked.choices), tolerance, sheets, template=data, checks=checks)
 
 
+def _probe(expression: str, draw: Callable[[random.Random], dict[str, float]]) -> ExpressionStep:
+    """The expression at the first of a few draws it can be evaluated at; ParseError if it does not parse.
+
+    The parser evaluates as it reads, so a number outside a function's domain is
+    a ParseError too; only that kind is worth another draw.
+    """
+    failure: Exception | None = None
+    for attempt in range(PROBES):
+        try:
+            return ExpressionStep(expression, draw(random.Random(attempt)))
+        except ParseError as error:
+            if not error.message.startswith("cannot compute"):  # the parser's words for a number outside a domain
+                raise
+            failure = error
+        except (ArithmeticError, ValueError) as error:
+            failure = error
+    raise ValueError(f"the expression cannot be evaluated at numbers drawn from its ranges: {failure}")
+
+
 def _expression_worksheet(
     expression: str,
     ids: list[str],
@@ -172,7 +194,6 @@ def _expression_worksheet(
                 raise ValueError(
                     f"variable {name}: expected a number or a range such as -2..2, got {value!r}"
                 ) from None
-    parse_expression(expression, {name: 0.5 for name in drawn_ranges})  # names an undefined variable or a syntax error
     if not any(isinstance(value, Range) for value in drawn_ranges.values()):
         raise ValueError("variables: give at least one a range such as x=-2..2, so each student gets other numbers")
     wanted = EXPRESSION_ASK if ask is None else ask
@@ -183,6 +204,9 @@ def _expression_worksheet(
             name: value.draw(generator, decimals) if isinstance(value, Range) else value
             for name, value in drawn_ranges.items()
         }
+
+    # A syntax error, an undefined variable or an --ask that names no node is refused before a class is drawn.
+    expression_questions("s", _probe(expression, draw), choices, tolerance)
 
     def degenerate(numbers: dict[str, float]) -> str | None:
         try:

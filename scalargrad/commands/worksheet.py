@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from autograd.parser.expression import ParseError
 from nn.teaching.derive import GradientMismatchError
 from nn.teaching.spec import SpecError
 from nn.worksheets.classroom import is_expression, worksheet
@@ -116,6 +117,10 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(f"the derivation does not match the engine: {error}") from None
     except SpecError as error:
         raise CommandError(str(error)) from None
+    except ParseError as error:
+        raise CommandError(
+            f"{args.template}: {error}", ["  " + line for line in error.pointer().splitlines()]
+        ) from None
     except (ArithmeticError, ValueError) as error:
         raise CommandError(f"{args.template}: {error}") from None
     try:
