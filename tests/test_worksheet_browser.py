@@ -15,7 +15,7 @@ import pytest
 import nn
 from tests.worksheet_oracle import step as oracle_step
 
-MAZUR = Path(__file__).resolve().parent.parent / "demos" / "examples" / "mazur_2_2_2.json"
+MAZUR = Path(__file__).resolve().parent / "worksheet_mazur_2_2_2.json"
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path("/tmp/worksheet_shots")
 

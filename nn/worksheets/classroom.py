@@ -1,11 +1,16 @@
 """`nn.worksheet`: a class set of sheets, each student with their own numbers, and the key that grades them.
 
 >>> import nn
->>> sheets = nn.worksheet("demos/examples/mazur_2_2_2.json", students=3, seed=7, ask="delta,bias_grad")
+>>> sheets = nn.worksheet("x*w + b", students=3, seed=7, variables={"x": "-2..2", "w": "-1..1", "b": 0.5})
 >>> [s.student for s in sheets.students]
 ['s1', 's2', 's3']
+>>> sheets.students[0].variables
+{'x': -0.84, 'w': -0.58, 'b': 0.5}
 >>> [q.quantity for q in sheets.students[0].questions]
-['delta[2]_1', 'delta[2]_2', 'delta[1]_1', 'delta[1]_2', 'dC/db[2]_1', 'dC/db[2]_2', 'dC/db[1]_1', 'dC/db[1]_2']
+['v1', 'L', 'dL/db', 'dL/dv1', 'dL/dw', 'dL/dx']
+
+A network template is a spec file, e.g. ``nn.worksheet("mazur_2_2_2.json",
+students=30, seed=2026, ask="delta,bias_grad")``.
 
 `Worksheet.save(folder)` writes, per student, a question sheet as Markdown,
 LaTeX and an offline HTML page, and an answer key with the worked derivation;
