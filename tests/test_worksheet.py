@@ -535,3 +535,11 @@ def test_a_page_without_checks_holds_no_answers() -> None:
     assert answer in sheet_html(with_checks, with_checks.students[0])
     page = sheet_html(without, without.students[0])
     assert answer not in page and '"answer"' not in page and '"checks":false' in page
+
+
+def test_the_docstring_example_runs() -> None:
+    import doctest
+
+    import nn.worksheets.classroom
+
+    assert doctest.testmod(nn.worksheets.classroom).failed == 0
