@@ -6,6 +6,7 @@ from nn.module import Module
 from nn.teaching import spec
 from nn.teaching.derive import NetworkDerivation, derive
 from nn.teaching.lesson import lesson
+from nn.worksheets import grade, worksheet
 
 __all__ = [
     "MLP",
@@ -15,9 +16,11 @@ __all__ = [
     "Neuron",
     "datasets",
     "derive",
+    "grade",
     "lesson",
     "losses",
     "optim",
     "spec",
     "train",
+    "worksheet",
 ]

@@ -1,0 +1,119 @@
+"""Reading a student's answers file: JSON ``{"student": id, "answers": {question_id: number}}`` or CSV ``question_id,answer``.
+
+The HTML sheet saves the JSON form. A CSV file may start with a header row
+``question_id,answer``; its student is read from the question ids. Anything
+malformed raises `AnswersError`, whose message names the file and the line
+(CSV) or the key (JSON).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+class AnswersError(ValueError):
+    """An answers file that cannot be graded; the message names the file and the line or key."""
+
+
+@dataclass(frozen=True)
+class Answers:
+    """One student's answers, by question id; `source` is the file they came from."""
+
+    student: str
+    answers: dict[str, float]
+    source: str
+
+
+def read_answers(path: str | os.PathLike[str], student_of: Mapping[str, str]) -> Answers:
+    """The answers in `path`; `student_of` maps each question id of the key to its student."""
+    name = os.fspath(path)
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as file:
+            text = file.read()
+    except OSError as error:
+        raise AnswersError(f"{name}: cannot read the file: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise AnswersError(f"{name}: not a UTF-8 text file") from None
+    if name.lower().endswith(".json") or text.lstrip().startswith("{"):
+        return _json_answers(name, text, student_of)
+    return _csv_answers(name, text, student_of)
+
+
+def _number(value: object, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise AnswersError(f"{where}: expected a number, got {json.dumps(value)[:40]}")
+    number = float(value)
+    if not math.isfinite(number):
+        raise AnswersError(f"{where}: expected a finite number")
+    return number
+
+
+def _json_answers(name: str, text: str, student_of: Mapping[str, str]) -> Answers:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise AnswersError(
+            f"{name}: not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+        ) from None
+    if not isinstance(data, dict):
+        raise AnswersError(f'{name}: expected an object {{"student": ..., "answers": {{...}}}}')
+    unknown = sorted(set(data) - {"student", "answers"})
+    if unknown:
+        raise AnswersError(f"{name}: key {unknown[0]!r}: unknown; an answers file has 'student' and 'answers'")
+    student = data.get("student")
+    if not isinstance(student, str):
+        raise AnswersError(f"{name}: key 'student': expected the student id as a string, such as \"s01\"")
+    if student not in set(student_of.values()):
+        raise AnswersError(f"{name}: key 'student': {student!r} is not a student of this key")
+    answers = data.get("answers")
+    if not isinstance(answers, dict):
+        raise AnswersError(f"{name}: key 'answers': expected an object {{question_id: number}}")
+    found = {}
+    for question, value in answers.items():
+        where = f"{name}: key answers[{json.dumps(question)}]"
+        _check_question(question, student, student_of, where)
+        found[question] = _number(value, where)
+    return Answers(student, found, name)
+
+
+def _csv_answers(name: str, text: str, student_of: Mapping[str, str]) -> Answers:
+    found: dict[str, float] = {}
+    students: set[str] = set()
+    for line, row in enumerate(csv.reader(text.splitlines()), start=1):
+        if not row or all(not cell.strip() for cell in row):
+            continue
+        where = f"{name}: line {line}"
+        if line == 1 and [cell.strip().lower() for cell in row] == ["question_id", "answer"]:
+            continue
+        if len(row) != 2:
+            raise AnswersError(f"{where}: expected two columns question_id,answer, got {len(row)}")
+        question, text_value = row[0].strip(), row[1].strip()
+        if question not in student_of:
+            raise AnswersError(f"{where}: unknown question id {question!r}; the ids are in key.json")
+        if question in found:
+            raise AnswersError(f"{where}: question {question!r} is answered twice")
+        try:
+            number = float(text_value.replace("−", "-"))
+        except ValueError:
+            raise AnswersError(f"{where}: {text_value!r} is not a number") from None
+        if not math.isfinite(number):
+            raise AnswersError(f"{where}: expected a finite number")
+        found[question] = number
+        students.add(student_of[question])
+    if not found:
+        raise AnswersError(f"{name}: no answers; each line is question_id,answer")
+    if len(students) > 1:
+        raise AnswersError(f"{name}: answers of several students ({', '.join(sorted(students))}); one file per student")
+    return Answers(students.pop(), found, name)
+
+
+def _check_question(question: str, student: str, student_of: Mapping[str, str], where: str) -> None:
+    if question not in student_of:
+        raise AnswersError(f"{where}: unknown question id; the ids are in key.json")
+    if student_of[question] != student:
+        raise AnswersError(f"{where}: the question belongs to {student_of[question]}, not to {student}")
