@@ -26,6 +26,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from autograd.i18n import Catalog, language
 from autograd.parser.expression import ParseError
 from nn._validation import finite_number
 from nn.teaching.spec import parse_spec
@@ -51,6 +52,8 @@ PROBES = 100
 
 EXPRESSION_ASK = "values,gradients"
 """What an expression worksheet asks when ``ask`` is not given."""
+
+_ = Catalog("nn")
 
 
 class Worksheet(WorksheetRecord):
@@ -79,6 +82,7 @@ def worksheet(
     names: Sequence[str] | None = None,
     title: str | None = None,
     checks: bool = True,
+    lang: str | None = None,
 ) -> Worksheet:
     """Sheets for `students` students, each with their own numbers drawn with `seed`.
 
@@ -97,7 +101,28 @@ def worksheet(
         names: the students' names, printed on their sheets (ids are s1, s2, …).
         title: the sheets' title (default: the template's name, or the expression).
         checks: let the HTML page check each answer (its source then holds the answers).
+        lang: the language of the sheets, keys and pages, ``"en"`` or ``"zh"`` (default:
+            the current one, `autograd.i18n`); the numbers are the same in both.
     """
+    with language(lang) as chosen:
+        made = _worksheet(template, students, seed, ask, variables, ranges, decimals, tolerance, names, title, checks)
+    made.lang = chosen
+    return made
+
+
+def _worksheet(
+    template: str | os.PathLike[str] | Mapping[str, Any],
+    students: int,
+    seed: int,
+    ask: str | Sequence[str] | None,
+    variables: Mapping[str, str | float] | None,
+    ranges: Mapping[str, str | Range] | None,
+    decimals: int,
+    tolerance: Tolerance,
+    names: Sequence[str] | None,
+    title: str | None,
+    checks: bool,
+) -> Worksheet:
     if isinstance(students, bool) or not isinstance(students, int) or students < 1:
         raise ValueError(f"students must be a positive whole number, got {students!r}")
     if isinstance(seed, bool) or not isinstance(seed, int):
@@ -153,7 +178,7 @@ def _network_worksheet(
         answers = network_answers(step, spec.derive())
         questions = network_questions(student, step, answers, asked, tolerance)
         sheets.append(StudentSheet(student, name, questions, spec=spec_data))
-    shown_title = title if title is not None else str(data.get("name") or "Backpropagation worksheet")
+    shown_title = title if title is not None else str(data.get("name") or _("Backpropagation worksheet"))
     return Worksheet(shown_title, seed, list(asked.choices), tolerance, sheets, template=data, checks=checks)
 
 
@@ -232,5 +257,7 @@ def _expression_worksheet(
         )
         for student, name, numbers in zip(ids, names, drawn)
     ]
-    shown_title = title if title is not None else f"Backpropagation through {expression.strip()}"
+    shown_title = title if title is not None else _("Backpropagation through {expression}").format(
+        expression=expression.strip()
+    )
     return Worksheet(shown_title, seed, choices, tolerance, sheets, expression=expression, checks=checks)

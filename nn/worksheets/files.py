@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from autograd.files import write_atomically
+from autograd.i18n import language
 from nn.worksheets.records import WorksheetRecord
 from nn.worksheets.key import key_data, sheet_files
 from nn.worksheets.page import sheet_html
@@ -27,7 +28,12 @@ def spreadsheet_text(text: str) -> str:
 
 
 def render_worksheet(worksheet: WorksheetRecord) -> dict[str, str]:
-    """Every file of the worksheet as text, by path relative to the folder."""
+    """Every file of the worksheet as text, by path relative to the folder, in the worksheet's language."""
+    with language(worksheet.lang):
+        return _render(worksheet)
+
+
+def _render(worksheet: WorksheetRecord) -> dict[str, str]:
     files: dict[str, str] = {}
     roster = io.StringIO()
     writer = csv.writer(roster, lineterminator="\n")

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from autograd.files import write_atomically
+from autograd.i18n import Catalog, current_language, language
 from autograd.views.explain import format_number
 from nn.worksheets.answers import Answers, AnswersError, read_answers
 from nn.worksheets.records import StudentSheet, WorksheetRecord
@@ -43,6 +44,8 @@ WAYS = 4
 
 MARKS_COLUMNS = ("student", "question", "quantity", "given", "expected", "correct", "feedback")
 """The columns of marks.csv."""
+
+_ = Catalog("nn")
 
 
 @dataclass(frozen=True)
@@ -62,13 +65,15 @@ class Mark:
 class Marks:
     """Every mark of a class; `csv` is marks.csv, `summary` the per-student and per-question report.
 
-    ``students`` are the students graded, ``missing`` those of the key with no answers file.
+    ``students`` are the students graded, ``missing`` those of the key with no answers file;
+    ``lang`` the language of the feedback and the summary (`autograd.i18n`).
     """
 
-    def __init__(self, marks: list[Mark], students: list[str], missing: list[str]) -> None:
+    def __init__(self, marks: list[Mark], students: list[str], missing: list[str], lang: str = "en") -> None:
         self.marks = marks
         self.students = students
         self.missing = missing
+        self.lang = lang
 
     def csv(self) -> str:
         """marks.csv: one row per question of each graded student."""
@@ -110,22 +115,26 @@ class Marks:
 
     def summary(self) -> str:
         """Scores per student, then the questions by how many missed them, flagging those most of the class missed."""
-        lines = ["Per student:"]
+        with language(self.lang):
+            return self._summary()
+
+    def _summary(self) -> str:
+        lines = [_("Per student:")]
         for student, (credit, count) in self.scores().items():
             carried = sum(1 for m in self.marks if m.student == student and m.verdict == "carried_forward")
             named = Counter(m.verdict for m in self.marks if m.student == student and m.verdict in MISCONCEPTIONS)
-            notes = [f"{carried} carried forward"] if carried else []
+            notes = [_("{count} carried forward").format(count=carried)] if carried else []
             notes += [f"{name} ×{n}" for name, n in named.most_common()]
-            lines.append(f"  {student}: {credit:g}/{count}" + (f"  ({', '.join(notes)})" if notes else ""))
+            lines.append(f"  {student}: {credit:g}/{count}" + (f"  ({_(', ').join(notes)})" if notes else ""))
         if self.missing:
-            lines.append(f"  no answers file from: {', '.join(self.missing)}")
-        lines += ["", "Per question (students who missed it / students asked):"]
+            lines.append("  " + _("no answers file from: {students}").format(students=", ".join(self.missing)))
+        lines += ["", _("Per question (students who missed it / students asked):")]
         rows = [row for row in self.missed() if row[1] > 0]
         if not rows:
-            lines.append("  no question was missed")
+            lines.append("  " + _("no question was missed"))
         for quantity, missed, asked, cause in rows:
-            flag = "  ← most of the class missed this" if missed * 2 > asked else ""
-            because = f"  most often {cause}" if cause else ""
+            flag = "  " + _("← most of the class missed this") if missed * 2 > asked else ""
+            because = "  " + _("most often {cause}").format(cause=cause) if cause else ""
             lines.append(f"  {quantity}: {missed}/{asked}{because}{flag}")
         return "\n".join(lines)
 
@@ -135,11 +144,23 @@ def grade(
     answers: Sequence[str | os.PathLike[str] | Answers],
     *,
     carried_forward_credit: float = CARRIED_FORWARD_CREDIT,
+    lang: str | None = None,
 ) -> Marks:
     """Mark answer files (paths or `Answers`) against a key (key.json's path or a `WorksheetRecord`).
 
+    `lang` is the language of the feedback and the summary, ``"en"`` or ``"zh"``
+    (default: the current one, `autograd.i18n`); the marks are the same in both.
     Raises `nn.worksheets.answers.AnswersError` for a malformed answers file, naming the file and the line or key.
     """
+    with language(lang):
+        return _grade(key, answers, carried_forward_credit)
+
+
+def _grade(
+    key: str | os.PathLike[str] | WorksheetRecord,
+    answers: Sequence[str | os.PathLike[str] | Answers],
+    carried_forward_credit: float,
+) -> Marks:
     worksheet = key if isinstance(key, WorksheetRecord) else load_key(key)
     sheets = {sheet.student: sheet for sheet in worksheet.students}
     student_of = {q.id: sheet.student for sheet in worksheet.students for q in sheet.questions}
@@ -153,7 +174,7 @@ def grade(
         seen[entry.student] = entry.source
     marks = [m for entry in read for m in _grade_sheet(sheets[entry.student], entry.answers, carried_forward_credit)]
     missing = [student for student in sheets if student not in seen]
-    return Marks(marks, [entry.student for entry in read], missing)
+    return Marks(marks, [entry.student for entry in read], missing, current_language())
 
 
 def _grade_sheet(sheet: StudentSheet, given: dict[str, float], carried_credit: float) -> list[Mark]:
@@ -180,16 +201,16 @@ def _grade_sheet(sheet: StudentSheet, given: dict[str, float], carried_credit: f
         def mark(credit: float, verdict: str, feedback: str) -> Mark:
             return Mark(sheet.student, q.id, q.quantity, answer, q.answer, credit, verdict, feedback)
 
-        rule = RULES[getattr(quantity, "kind", "value")]
+        rule = _(RULES[getattr(quantity, "kind", "value")])
         if answer is None:
-            marks.append(mark(0.0, "unanswered", f"unanswered; {rule}"))
+            marks.append(mark(0.0, "unanswered", _("unanswered; {rule}").format(rule=rule)))
             continue
 
         def near(candidates: list[float]) -> bool:
             return any(abs(answer - c) <= max(q.tolerance, tolerance.get(quantity, 0.0)) for c in candidates)
 
         if abs(answer - q.answer) <= q.tolerance:
-            marks.append(mark(1.0, "right", "right"))
+            marks.append(mark(1.0, "right", _("right")))
             continue
         used: list[Any] = []
 
@@ -208,8 +229,10 @@ def _grade_sheet(sheet: StudentSheet, given: dict[str, float], carried_credit: f
                     mark(
                         carried_credit,
                         "carried_forward",
-                        f"carried_forward: right by the rule from your earlier {', '.join(wrong_before)}, "
-                        "which was wrong; the error is counted there once.",
+                        _(
+                            "carried_forward: right by the rule from your earlier {answers}, "
+                            "which was wrong; the error is counted there once."
+                        ).format(answers=_(", ").join(wrong_before)),
                     )
                 )
                 continue
@@ -225,7 +248,15 @@ def _grade_sheet(sheet: StudentSheet, given: dict[str, float], carried_credit: f
                 distances[name] = min(abs(answer - c) for c in found)
         verdict = min(distances, key=distances.__getitem__) if distances else None
         if verdict is not None:
-            marks.append(mark(0.0, verdict, f"{verdict}: {MISCONCEPTIONS[verdict]}"))
+            marks.append(mark(0.0, verdict, f"{verdict}: {_(MISCONCEPTIONS[verdict])}"))
         else:
-            marks.append(mark(0.0, "wrong", f"wrong, and no common mistake gives {format_number(answer)}; {rule}"))
+            marks.append(
+                mark(
+                    0.0,
+                    "wrong",
+                    _("wrong, and no common mistake gives {answer}; {rule}").format(
+                        answer=format_number(answer), rule=rule
+                    ),
+                )
+            )
     return marks

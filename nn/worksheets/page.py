@@ -14,18 +14,43 @@ from __future__ import annotations
 
 from importlib import resources
 
+from autograd.i18n import HTML_LANGS, N_, Catalog, current_language
 from autograd.views.lesson import _script_json  # the lesson pages' inert JSON-in-<script>, shared on purpose
 
 from nn.worksheets.records import StudentSheet, WorksheetRecord
 from nn.worksheets.sheets import givens, instructions, quantity_text
 
 _PLACEHOLDER = "__SHEET_DATA__"
+_LANG_PLACEHOLDER = "__SHEET_LANG__"
+
+_ = Catalog("nn")
+
+PAGE_WORDS = {
+    "questions": N_("Questions"),
+    "number": N_("#"),
+    "id": N_("id"),
+    "quantity": N_("quantity"),
+    "your_answer": N_("your answer"),
+    "check": N_("check"),
+    "save": N_("Save my answers"),
+    "student": N_("Student: {name} ({student})"),
+    "expression": N_("Expression: {expression}"),
+    "answer_to": N_("answer to {quantity}"),
+    "not_a_number": N_("not a number"),
+    "saved": N_("saved"),
+    "right": N_("✓ right"),
+    "wrong": N_("✗ try again"),
+    "answered": N_("{answered} of {count} answered"),
+    "answered_right": N_("{answered} of {count} answered, {right} right"),
+}
+"""The words of the page around the student's numbers, by the key its script uses (filled in with ``{name}``)."""
 
 
 def sheet_html(worksheet: WorksheetRecord, sheet: StudentSheet) -> str:
     """The student's page, complete and self-contained."""
     data = {
         "title": worksheet.title,
+        "words": {key: _(word) for key, word in PAGE_WORDS.items()},
         "student": sheet.student,
         "name": sheet.name,
         "expression": worksheet.expression,
@@ -42,4 +67,4 @@ def sheet_html(worksheet: WorksheetRecord, sheet: StudentSheet) -> str:
         ],
     }
     template = resources.files("nn.worksheets").joinpath("sheet_template.html").read_text(encoding="utf-8")
-    return template.replace(_PLACEHOLDER, _script_json(data))
+    return template.replace(_LANG_PLACEHOLDER, HTML_LANGS[current_language()]).replace(_PLACEHOLDER, _script_json(data))

@@ -58,6 +58,7 @@ class WorksheetRecord:
     template: dict[str, Any] | None = None
     expression: str | None = None
     checks: bool = True
+    lang: str = "en"  # the language the sheets, keys and pages are written in (`autograd.i18n`)
 
     @property
     def kind(self) -> str:

@@ -12,12 +12,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from autograd.i18n import Catalog, current_language
 from autograd.views.explain import format_number
 from autograd.views.latex import text_to_latex
 from nn.teaching.formulas import LOSS_FORMULAS
 from nn.teaching.spec import parse_spec
 from nn.worksheets.records import StudentSheet, WorksheetRecord
 from nn.worksheets.expression import ExpressionStep
+
+_ = Catalog("nn")
 
 # ---------------------------------------------------------------- escaping user text
 
@@ -62,11 +65,28 @@ _SYMBOLS = {
 
 
 def latex_text(text: str) -> str:
-    """Text for LaTeX prose: special characters escaped; characters pdflatex cannot set become U+XXXX."""
+    """Text for LaTeX prose: special characters escaped; characters the document cannot set become U+XXXX.
+
+    A Chinese sheet (XeLaTeX and ctex) sets Chinese characters and punctuation too.
+    """
+    chinese = current_language() == "zh"
     return "".join(
-        _LATEX_SPECIAL.get(c, c if c in _SYMBOLS or (ord(c) < 0x180 and c.isprintable()) else f"U+{ord(c):04X}")
+        _LATEX_SPECIAL.get(
+            c,
+            c
+            if c in _SYMBOLS or (ord(c) < 0x180 and c.isprintable()) or (chinese and _is_chinese(c))
+            else f"U+{ord(c):04X}",
+        )
         for c in text
     )
+
+
+def _is_chinese(character: str) -> bool:
+    """A CJK ideograph, CJK punctuation, a full-width form or a curly quote: what ctex sets in a Chinese sheet."""
+    return any(low <= ord(character) <= high for low, high in _CHINESE_RANGES)
+
+
+_CHINESE_RANGES = ((0x2018, 0x201F), (0x3000, 0x303F), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xFF00, 0xFFEF))
 
 
 def quantity_text(notation: str) -> str:
@@ -98,24 +118,24 @@ def givens(sheet: StudentSheet) -> list[tuple[str, str]]:
     if sheet.spec is not None:
         spec = parse_spec(sheet.spec)
         lines = [
-            ("input", _vector("x", spec.inputs[0])),
-            ("target", _vector("y", spec.targets[0])),
-            ("loss", f"{spec.loss}: {LOSS_FORMULAS[spec.loss]}"),
-            ("learning rate", f"α = {format_number(spec.learning_rate)}"),
+            (_("input"), _vector("x", spec.inputs[0])),
+            (_("target"), _vector("y", spec.targets[0])),
+            (_("loss"), f"{spec.loss}: {_(LOSS_FORMULAS[spec.loss])}"),
+            (_("learning rate"), f"α = {format_number(spec.learning_rate)}"),
         ]
         for l, layer in enumerate(spec.layers, start=1):
-            lines.append((f"layer {l}", f"activation {layer['activation']}"))
+            lines.append((_("layer {l}").format(l=l), _("activation {name}").format(name=layer["activation"])))
             for k, row in enumerate(layer["weights"], start=1):
                 weights = [f"w[{l}]_{k}{j} = {format_number(w)}" for j, w in enumerate(row, start=1) if w is not None]
                 bias = layer["biases"][k - 1] if layer["biases"] is not None else None
                 if bias is not None:
                     weights.append(f"b[{l}]_{k} = {format_number(bias)}")
-                lines.append((f"neuron {k} of layer {l}", ",  ".join(weights)))
+                lines.append((_("neuron {k} of layer {l}").format(k=k, l=l), ",  ".join(weights)))
         return lines
     rules = sheet.rules()
     assert isinstance(rules, ExpressionStep)
-    lines = [("variables", ",  ".join(f"{name} = {format_number(v)}" for name, v in sheet.variables.items()))]
-    lines += [("node", f"{step.label} = {step.expression}") for step in rules.derivation.forward if step.op]
+    lines = [(_("variables"), ",  ".join(f"{name} = {format_number(v)}" for name, v in sheet.variables.items()))]
+    lines += [(_("node"), f"{step.label} = {step.expression}") for step in rules.derivation.forward if step.op]
     return lines
 
 
@@ -127,15 +147,15 @@ def instructions(worksheet: WorksheetRecord) -> str:
     """What the student is asked to do."""
     decimals = worksheet.tolerance.decimals
     if worksheet.kind == "network":
-        return (
+        return _(
             "Do one step of gradient descent on your network by hand (forward pass, deltas, gradients, update). "
-            f"Give each answer to {decimals} decimal places. δ[l]_k = ∂C/∂z[l]_k; "
+            "Give each answer to {decimals} decimal places. δ[l]_k = ∂C/∂z[l]_k; "
             "w[l]_kj joins neuron j of layer l−1 to neuron k of layer l; a prime marks a value after the update."
-        )
-    return (
+        ).format(decimals=decimals)
+    return _(
         "Compute each node's value (forward pass), then the gradient of the output with respect to each node "
-        f"(backward pass). Give each answer to {decimals} decimal places."
-    )
+        "(backward pass). Give each answer to {decimals} decimal places."
+    ).format(decimals=decimals)
 
 
 # ---------------------------------------------------------------- Markdown
@@ -146,20 +166,20 @@ def sheet_markdown(worksheet: WorksheetRecord, sheet: StudentSheet) -> str:
     lines = [
         f"# {markdown_text(worksheet.title)}",
         "",
-        f"**Student:** {markdown_text(sheet.name)} (`{sheet.student}`)",
+        _("**Student:** {name} (`{student}`)").format(name=markdown_text(sheet.name), student=sheet.student),
         "",
     ]
     if worksheet.expression is not None:
-        lines += [f"**Expression:** `{worksheet.expression.replace('`', '')}`", ""]
-    lines += ["## Your numbers", ""]
+        lines += [_("**Expression:** `{expression}`").format(expression=worksheet.expression.replace("`", "")), ""]
+    lines += [_("## Your numbers"), ""]
     lines += [f"- {what}: `{numbers}`" for what, numbers in givens(sheet)]
     lines += [
         "",
-        "## Questions",
+        _("## Questions"),
         "",
         instructions(worksheet),
         "",
-        "| # | id | quantity | your answer |",
+        _("| # | id | quantity | your answer |"),
         "|---|---|---|---|",
     ]
     lines += [f"| {n} | `{q.id}` | `{quantity_text(q.quantity)}` | |" for n, q in enumerate(sheet.questions, start=1)]
@@ -169,17 +189,17 @@ def sheet_markdown(worksheet: WorksheetRecord, sheet: StudentSheet) -> str:
 def key_markdown(worksheet: WorksheetRecord, sheet: StudentSheet) -> str:
     """The teacher's key: the answers, then the full worked derivation."""
     lines = [
-        f"# Key: {markdown_text(worksheet.title)}",
+        _("# Key: {title}").format(title=markdown_text(worksheet.title)),
         "",
-        f"**Student:** {markdown_text(sheet.name)} (`{sheet.student}`)",
+        _("**Student:** {name} (`{student}`)").format(name=markdown_text(sheet.name), student=sheet.student),
         "",
     ]
-    lines += ["| id | quantity | answer | tolerance |", "|---|---|---:|---:|"]
+    lines += [_("| id | quantity | answer | tolerance |"), "|---|---|---:|---:|"]
     lines += [
         f"| `{q.id}` | `{quantity_text(q.quantity)}` | {format_number(q.answer)} | {format_number(q.tolerance, 2)} |"
         for q in sheet.questions
     ]
-    lines += ["", "## Worked derivation", "", sheet.worked_derivation()]
+    lines += ["", _("## Worked derivation"), "", sheet.worked_derivation()]
     return "\n".join(lines)
 
 
@@ -191,7 +211,7 @@ def _latex_given(text: str) -> str:
     name, colon, formula = text.partition(": ")
     if colon and re.fullmatch(r"\w+", name):
         return rf"{latex_text(name)}: {_latex_given(formula)}"
-    if "=" not in text or text.startswith("activation") or "√" in text:
+    if "=" not in text or text.startswith(_("activation {name}").format(name="")) or "√" in text:
         return latex_text(text)
     try:
         return f"${text_to_latex(text)}$"
@@ -200,43 +220,60 @@ def _latex_given(text: str) -> str:
 
 
 def sheet_latex(worksheet: WorksheetRecord, sheet: StudentSheet) -> str:
-    """The question sheet as a complete LaTeX document for pdflatex."""
+    """The question sheet as a complete LaTeX document: for pdflatex, or in Chinese for XeLaTeX (ctexart)."""
     rows = [rf"\item \textbf{{{latex_text(what)}:}} {_latex_given(numbers)}" for what, numbers in givens(sheet)]
     questions = [
         rf"{n} & \texttt{{{latex_text(q.id)}}} & ${quantity_latex(q.quantity)}$ & \\[1.2ex] \hline"
         for n, q in enumerate(sheet.questions, start=1)
     ]
+    expression_label = latex_text(_("Expression:"))
     expression = (
-        [rf"\noindent\textbf{{Expression:}} \texttt{{{latex_text(worksheet.expression)}}}\par\medskip"]
+        [rf"\noindent\textbf{{{expression_label}}} \texttt{{{latex_text(worksheet.expression)}}}\par\medskip"]
         if worksheet.expression is not None
         else []
     )
+    student, your_numbers, questions_title = _("Student:"), _("Your numbers"), _("Questions")
+    header = _("\\# & id & quantity & your answer")
     return "\n".join(
         [
-            r"\documentclass[11pt]{article}",
-            r"\usepackage[utf8]{inputenc}",
-            r"\usepackage[T1]{fontenc}",
-            r"\usepackage{textcomp}",
+            *_latex_preamble(),
             r"\usepackage{amsmath}",
             r"\usepackage{longtable}",
             r"\usepackage[margin=2cm]{geometry}",
-            *[rf"\DeclareUnicodeCharacter{{{ord(c):04X}}}{{\ensuremath{{{latex}}}}}" for c, latex in _SYMBOLS.items()],
             r"\pagestyle{empty}",
             r"\begin{document}",
             rf"\section*{{{latex_text(worksheet.title)}}}",
-            rf"\noindent\textbf{{Student:}} {latex_text(sheet.name)} (\texttt{{{latex_text(sheet.student)}}})\par\medskip",
+            rf"\noindent\textbf{{{latex_text(student)}}} {latex_text(sheet.name)} (\texttt{{{latex_text(sheet.student)}}})"
+            r"\par\medskip",
             *expression,
-            r"\subsection*{Your numbers}",
+            rf"\subsection*{{{latex_text(your_numbers)}}}",
             r"\begin{itemize}",
             *rows,
             r"\end{itemize}",
-            r"\subsection*{Questions}",
+            rf"\subsection*{{{latex_text(questions_title)}}}",
             latex_text(instructions(worksheet)),
             r"\begin{longtable}{|r|l|l|p{6cm}|}",
-            r"\hline \# & id & quantity & your answer \\ \hline",
+            rf"\hline {header} \\ \hline",
             *questions,
             r"\end{longtable}",
             r"\end{document}",
             "",
         ]
     )
+
+
+def _latex_preamble() -> list[str]:
+    """The document class and the sheets' symbols: pdflatex for English, XeLaTeX with ctex for Chinese."""
+    if current_language() == "zh":
+        return [
+            r"\documentclass[11pt]{ctexart}",
+            r"\usepackage{newunicodechar}",
+            *[rf"\newunicodechar{{{c}}}{{\ensuremath{{{latex}}}}}" for c, latex in _SYMBOLS.items()],
+        ]
+    return [
+        r"\documentclass[11pt]{article}",
+        r"\usepackage[utf8]{inputenc}",
+        r"\usepackage[T1]{fontenc}",
+        r"\usepackage{textcomp}",
+        *[rf"\DeclareUnicodeCharacter{{{ord(c):04X}}}{{\ensuremath{{{latex}}}}}" for c, latex in _SYMBOLS.items()],
+    ]

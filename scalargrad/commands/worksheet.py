@@ -17,8 +17,13 @@ from nn.teaching.spec import SpecError
 from nn.worksheets.classroom import is_expression, worksheet
 from nn.worksheets.questions import Tolerance
 from scalargrad.arguments import CommandError, add_variables_argument
+from autograd.i18n import N_, Catalog
 
-_EXAMPLE = """examples:
+_ = Catalog("scalargrad")
+
+
+_EXAMPLE = N_(
+    """examples:
   scalargrad worksheet demos/examples/mazur_2_2_2.json --students 30 --seed 2026 -o class7
   scalargrad worksheet demos/examples/mazur_2_2_2.json --students 30 --seed 2026 \\
       --ask delta,weight_grad,update --weights=-0.9..0.9 -o class7
@@ -29,58 +34,61 @@ A network template is a spec file (see scalargrad derive --help) in which any nu
 written as a range, "-1..1". A template without ranges varies every weight and bias in -1..1
 and every input in 0..1. Then: hand out sheets/*.html (or .md, .tex), collect the answers files,
 and run: scalargrad grade DIR/key.json answers/*.json"""
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the `worksheet` subcommand."""
     parser = subparsers.add_parser(
         "worksheet",
-        help="write backpropagation exercises with each student's own numbers, and their key",
-        description="Write a class set of exercises from a network spec or an expression: per student a\n"
+        help=_("write backpropagation exercises with each student's own numbers, and their key"),
+        description=_("Write a class set of exercises from a network spec or an expression: per student a\n"
         "question sheet (Markdown, LaTeX, offline HTML page that checks answers and saves them) and an\n"
-        "answer key with the worked derivation; for the class roster.csv and key.json.",
-        epilog=_EXAMPLE,
+        "answer key with the worked derivation; for the class roster.csv and key.json."),
+        epilog=_(_EXAMPLE),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("template", metavar="TEMPLATE", help='a spec file (.json) or an expression such as "x*y + x"')
-    add_variables_argument(parser, "an expression's variable: NAME=LOW..HIGH (drawn) or NAME=NUMBER (fixed)")
-    parser.add_argument("--students", type=_positive_int, required=True, metavar="N", help="how many sheets")
-    parser.add_argument("--seed", type=int, required=True, metavar="S", help="the same seed gives the same sheets")
-    parser.add_argument("-o", "--output", required=True, metavar="DIR", help="the folder to write (created if missing)")
+    parser.add_argument("template", metavar="TEMPLATE", help=_('a spec file (.json) or an expression such as "x*y + x"'))
+    add_variables_argument(parser, _("an expression's variable: NAME=LOW..HIGH (drawn) or NAME=NUMBER (fixed)"))
+    parser.add_argument("--students", type=_positive_int, required=True, metavar="N", help=_("how many sheets"))
+    parser.add_argument("--seed", type=int, required=True, metavar="S", help=_("the same seed gives the same sheets"))
+    parser.add_argument("-o", "--output", required=True, metavar="DIR", help=_("the folder to write (created if missing)"))
     parser.add_argument(
         "--ask",
         metavar="LIST",
-        help="network: forward,delta,weight_grad,bias_grad,update,loss_after (default: all) or quantities "
+        help=_("network: forward,delta,weight_grad,bias_grad,update,loss_after (default: all) or quantities "
         "such as delta[1]_2,dC/dw[2]_11; "
-        "expression: values,gradients or node labels and dL/dNAME (default: values,gradients)",
+        "expression: values,gradients or node labels and dL/dNAME (default: values,gradients)"),
     )
-    for kind in ("weights", "biases", "inputs"):
+    for kind, words in (("weights", N_("weights")), ("biases", N_("biases")), ("inputs", N_("inputs"))):
         parser.add_argument(
-            f"--{kind}", metavar="LOW..HIGH", help=f"draw every plain number of the template's {kind} from this range"
+            f"--{kind}",
+            metavar="LOW..HIGH",
+            help=_("draw every plain number of the template's {kind} from this range").format(kind=_(words)),
         )
     parser.add_argument(
-        "--decimals", type=int, default=2, metavar="D", help="places the drawn numbers are rounded to (default 2)"
+        "--decimals", type=int, default=2, metavar="D", help=_("places the drawn numbers are rounded to (default 2)")
     )
     parser.add_argument(
         "--answer-decimals",
         type=int,
         default=4,
         metavar="D",
-        help="places the students give their answers to (default 4)",
+        help=_("places the students give their answers to (default 4)"),
     )
     parser.add_argument(
         "--relative-tolerance",
         type=float,
         default=0.005,
         metavar="R",
-        help="slack relative to the answer (default 0.005)",
+        help=_("slack relative to the answer (default 0.005)"),
     )
     parser.add_argument(
-        "--names", metavar="FILE", help="a text file with one student name per line, printed on the sheets"
+        "--names", metavar="FILE", help=_("a text file with one student name per line, printed on the sheets")
     )
-    parser.add_argument("--title", help="the sheets' title (default: the spec's name, or the expression)")
+    parser.add_argument("--title", help=_("the sheets' title (default: the spec's name, or the expression)"))
     parser.add_argument(
-        "--no-checks", action="store_true", help="HTML pages do not check answers (and hold no answers)"
+        "--no-checks", action="store_true", help=_("HTML pages do not check answers (and hold no answers)")
     )
     parser.set_defaults(run=run)
 
@@ -90,14 +98,14 @@ def run(args: argparse.Namespace) -> int:
     expression = is_expression(args.template)
     if expression and any(getattr(args, kind) for kind in ("weights", "biases", "inputs")):
         raise CommandError(
-            "--weights, --biases and --inputs are for a network template; give an expression --var ranges"
+            _("--weights, --biases and --inputs are for a network template; give an expression --var ranges")
         )
     if not expression and args.var:
-        raise CommandError(f"--var is for an expression; {args.template} is a spec file, which gives the input itself")
+        raise CommandError(_("--var is for an expression; {template} is a spec file, which gives the input itself").format(template=args.template))
     if not 0 <= args.answer_decimals <= 10:
-        raise CommandError(f"--answer-decimals {args.answer_decimals}: give a whole number from 0 to 10")
+        raise CommandError(_("--answer-decimals {answer_decimals}: give a whole number from 0 to 10").format(answer_decimals=args.answer_decimals))
     if not 0 <= args.relative_tolerance < 1:
-        raise CommandError(f"--relative-tolerance {args.relative_tolerance}: give a number from 0 up to 1")
+        raise CommandError(_("--relative-tolerance {relative_tolerance}: give a number from 0 up to 1").format(relative_tolerance=args.relative_tolerance))
     names = _names(args.names, args.students) if args.names else None
     try:
         sheets = worksheet(
@@ -114,22 +122,22 @@ def run(args: argparse.Namespace) -> int:
             checks=not args.no_checks,
         )
     except GradientMismatchError as error:
-        raise CommandError(f"the derivation does not match the engine: {error}") from None
+        raise CommandError(_("the derivation does not match the engine: {error}").format(error=error)) from None
     except SpecError as error:
         raise CommandError(str(error)) from None
     except ParseError as error:
         raise CommandError(
-            f"{args.template}: {error}", ["  " + line for line in error.pointer().splitlines()]
+            _("{template}: {error}").format(template=args.template, error=error), ["  " + line for line in error.pointer().splitlines()]
         ) from None
     except (ArithmeticError, ValueError) as error:
-        raise CommandError(f"{args.template}: {error}") from None
+        raise CommandError(_("{template}: {error}").format(template=args.template, error=error)) from None
     try:
         written = sheets.save(args.output)
     except OSError as error:
-        raise CommandError(f"cannot write {error.filename or args.output}: {error.strerror or error}") from None
+        raise CommandError(_("cannot write {filename}: {strerror}").format(filename=error.filename or args.output, strerror=error.strerror or error)) from None
     folder = Path(args.output)
-    print(f"wrote {len(written)} files to {folder}: sheets/ (hand out), keys/ (keep), roster.csv, key.json")
-    print(f"grade with: scalargrad grade {folder / 'key.json'} ANSWERS...")
+    print(_("wrote {written} files to {folder}: sheets/ (hand out), keys/ (keep), roster.csv, key.json").format(written=len(written), folder=folder))
+    print(_("grade with: scalargrad grade {key} ANSWERS...").format(key=folder / 'key.json'))
     return 0
 
 
@@ -139,9 +147,9 @@ def _variables(specs: list[str]) -> dict[str, str]:
     for spec in specs:
         name, equals, value = (part.strip() for part in spec.partition("="))
         if not equals or not name or not value:
-            raise CommandError(f"--var {spec!r} is not NAME=LOW..HIGH; write it like --var x=-2..2")
+            raise CommandError(_("--var {spec!r} is not NAME=LOW..HIGH; write it like --var x=-2..2").format(spec=spec))
         if name in found:
-            raise CommandError(f"--var {name} is given twice; give each variable once")
+            raise CommandError(_("--var {name} is given twice; give each variable once").format(name=name))
         found[name] = value
     return found
 
@@ -150,13 +158,13 @@ def _names(path: str, count: int) -> list[str]:
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except OSError as error:
-        raise CommandError(f"--names {path}: cannot read the file: {error.strerror or error}") from None
+        raise CommandError(_("--names {path}: cannot read the file: {strerror}").format(path=path, strerror=error.strerror or error)) from None
     except UnicodeDecodeError:
-        raise CommandError(f"--names {path}: not a UTF-8 text file") from None
+        raise CommandError(_("--names {path}: not a UTF-8 text file").format(path=path)) from None
     names = [line.strip() for line in lines if line.strip()]
     if len(names) != count:
         raise CommandError(
-            f"--names {path}: {len(names)} names for --students {count}; give one name per line for each"
+            _("--names {path}: {names} names for --students {count}; give one name per line for each").format(path=path, names=len(names), count=count)
         )
     return names
 
@@ -165,7 +173,7 @@ def _positive_int(text: str) -> int:
     try:
         number = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(_("{text!r} is not a whole number").format(text=text)) from None
     if number < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
+        raise argparse.ArgumentTypeError(_("must be at least 1, got {number}").format(number=number))
     return number
