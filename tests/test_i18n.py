@@ -504,3 +504,41 @@ def test_grading_feedback_and_summary_in_chinese() -> None:
     assert "按学生" in marks.summary()
     english = nn.grade(worksheet, [Answers(sheet.student, answers, "test")], lang="en")
     assert [(m.credit, m.verdict) for m in english.marks] == [(m.credit, m.verdict) for m in marks.marks]
+
+
+def test_the_language_toggle_swaps_every_word_in_a_browser(tmp_path: Path, chromium_flags: list[str]) -> None:
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        pytest.skip(f"{chromium} is absent (Debian: apt-get install chromium; .ci/run installs it)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is absent; install the test extra")
+    x, y = Value(2.0, name="x"), Value(-3.0, name="y")
+    page_file = lesson((x * y + x).tanh(), learning_rate=0.1, lang=("zh", "en")).save(tmp_path / "both.html")
+    state = """() => ({
+      lang: document.documentElement.lang,
+      counter: document.getElementById('counter').textContent,
+      heading: document.getElementById('heading').textContent,
+      toggle: document.getElementById('language').textContent,
+      next: document.getElementById('next').textContent,
+      drawing: [...document.querySelectorAll('#graph svg text')].map((t) => t.textContent).join(' '),
+    })"""
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=chromium_flags)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(page_file.as_uri())
+        page.keyboard.press("ArrowRight")
+        chinese = page.evaluate(state)
+        page.click("#language")
+        english = page.evaluate(state)
+        page.click("#language")
+        again = page.evaluate(state)
+        browser.close()
+    assert errors == []
+    assert chinese["lang"] == "zh-Hans" and english["lang"] == "en"
+    assert chinese["counter"].startswith("第 2 步") and english["counter"].startswith("Step 2 /")
+    assert chinese["heading"].startswith("第 1 个节点") and english["heading"].startswith("node 1 of")
+    assert (chinese["toggle"], english["toggle"]) == ("English", "中文")
+    assert "下一步" in chinese["next"] and "Next" in english["next"]
+    assert "值" in chinese["drawing"] and "data" in english["drawing"] and "值" not in english["drawing"]
+    assert again == chinese  # and back, with nothing left over

@@ -20,14 +20,20 @@ with `autograd.draw`, inline; the steps find the drawing's nodes by the ids of
 
 JSON embedded in the page (``"schema": "scalargrad.lesson/1"``)::
 
-    {"schema", "title",
+    {"schema", "title", "lang" ("en" or "zh"), "words": {key of `PAGE_WORDS`: the page's words},
      "steps": [{"phase" (start, forward, loss, backward, sum, gradients, update, end),
                 "phase_name", "heading", "equation", "numbers", "details": [text],
                 "table": [[text, text]], "focus": DOT id or null, "related": [DOT ids],
                 "edges": ["tail->head" DOT edge names], "operations": [DOT ids],
                 "changes": [[DOT id, "data" | "grad", text shown in the box, "" | "updated"]]}],
      "nodes": [{"id": DOT id, "label": label on the page, "record": label in "derivation"}],
-     "derivation": `Derivation.to_dict()`, "network": `NetworkDerivation.to_dict()` or null}
+     "derivation": `Derivation.to_dict()`, "network": `NetworkDerivation.to_dict()` or null,
+     "translations": {} for one language, else {lang: {"title", "words", "steps", "drawing": [the
+                     text of each <text> of the drawing]}} for each language the toggle offers}
+
+A page is written in one language (``lang="zh"``) or, given several
+(``lang=("zh", "en")``), in the first with a toggle to the others; the
+numbers and the drawing's layout are the same in all (`autograd.i18n`).
 """
 
 from __future__ import annotations
