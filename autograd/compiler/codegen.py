@@ -61,6 +61,7 @@ from typing import Any, NamedTuple
 
 from autograd import scalar
 from autograd.backprop import topological_order
+from autograd.compiler.inert import comment, string_literal
 from autograd.notation import parse_network_name
 from autograd.value import Value
 
@@ -570,7 +571,7 @@ class _Generator:
             self._backward_line(f"{name} = {' + '.join(terms)}", rule)
 
     def _backward_line(self, statement: str, rule: str) -> None:
-        self.backward_lines.append(f"{statement}  # {rule}" if rule else statement)
+        self.backward_lines.append(f"{statement}  # {comment(rule)}" if rule else statement)
 
     # ---------------------------------------------------------------- assembly
 
@@ -586,7 +587,7 @@ class _Generator:
 
         input_gradients = _tuple_text(gradients_of(self.inputs)) if self.input_gradients else "None"
         extra_values = _tuple_text([self.expression[node].text for node in self.extra_outputs])
-        body = [f'"""{docstring}"""'] if docstring else []
+        body = [string_literal(docstring, "python")] if docstring else []
         body += _unpack(names_of(self.inputs), "inputs") + _unpack(names_of(self.params), "params")
         body += ["# forward: each value from its operands", *self.forward_lines]
         if self.backward_lines:
