@@ -60,8 +60,8 @@ def softplus(x: float) -> float:
 
 
 def relu(x: float) -> float:
-    """max(x, 0)."""
-    return x if x > 0 else 0.0
+    """max(x, 0); nan stays nan (as in PyTorch), so a nan cannot vanish inside a network."""
+    return 0.0 if x <= 0 else x
 
 
 def leaky_relu(x: float, slope: float) -> float:
@@ -112,6 +112,8 @@ def logsumexp(xs: Sequence[float]) -> float:
     """log(sum(e^x)) computed as m + log(sum(e^(x - m))) with m = max(x)."""
     if not xs:
         raise ValueError("logsumexp needs at least one value, got an empty sequence")
+    if any(math.isnan(x) for x in xs):
+        return math.nan  # max() would skip a nan and return an infinite m below
     m = max(xs)
     if math.isinf(m):
         return m

@@ -317,10 +317,10 @@ class Value:
     @staticmethod
     @local_rules("∂relu(a)/∂a = 1 if a > 0 else 0")
     def _relu_local(out: Any, a: Any) -> tuple[Any, ...]:
-        return (1.0 if a > 0 else 0.0,)
+        return (0.0 if a <= 0 else 1.0,)  # 1 at nan, as in PyTorch: the nan passes on, it is not zeroed
 
     def relu(self) -> Value:
-        """max(x, 0); its derivative at exactly 0 is taken as 0."""
+        """max(x, 0), and nan for nan; its derivative at exactly 0 is taken as 0."""
         return _node(scalar.relu(self.data), (self,), "relu", Value._relu_local)
 
     @staticmethod
