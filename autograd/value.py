@@ -152,16 +152,16 @@ class Value:
     # ------------------------------------------------------------- comparisons
 
     def __lt__(self, other: Operand) -> bool:
-        return self.data < _data_of(other, "<")
+        return self.data < _compared(self, other, "<")
 
     def __le__(self, other: Operand) -> bool:
-        return self.data <= _data_of(other, "<=")
+        return self.data <= _compared(self, other, "<=")
 
     def __gt__(self, other: Operand) -> bool:
-        return self.data > _data_of(other, ">")
+        return self.data > _compared(self, other, ">")
 
     def __ge__(self, other: Operand) -> bool:
-        return self.data >= _data_of(other, ">=")
+        return self.data >= _compared(self, other, ">=")
 
     __hash__ = object.__hash__
 
@@ -406,7 +406,11 @@ class Value:
         return Value(self.data, self.name)
 
 
-def _data_of(other: object, symbol: str) -> float:
+def _compared(value: Value, other: object, symbol: str) -> float:
+    """The number `value` is compared with; while `autograd.compile` traces in this thread, its guard sees it first."""
+    guard = state.comparison_guard
+    if guard is not None:
+        guard(value, other, symbol)
     if isinstance(other, Value):
         return other.data
     return _real_number(other, f"the right operand of Value {symbol}")
