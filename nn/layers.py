@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 import autograd
@@ -376,6 +377,11 @@ class MLP(Module):
 
 def _as_values(x: object, expected: int, owner: str) -> list[Value]:
     """The inputs as a list of Values (numbers become constant leaves once, not once per neuron)."""
+    if isinstance(x, (Mapping, AbstractSet)):  # iterating gives keys or an arbitrary order, never the inputs in order
+        raise TypeError(
+            f"{owner} expects a sequence of {expected} numbers in input order, got {describe(x)}; "
+            "a dict or set has no input order: pass a list, e.g. [d[key] for key in sorted(d)]"
+        )
     if isinstance(x, (Value, str, bytes)) or not hasattr(x, "__len__") or not hasattr(x, "__iter__"):
         raise TypeError(f"{owner} expects a list of {expected} inputs, got {describe(x)}; wrap a single input as [x]")
     if len(x) != expected:
