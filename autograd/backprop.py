@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
-from autograd.modes import state
+from autograd.modes import enable_grad, state
 
 
 @runtime_checkable
@@ -164,7 +165,9 @@ def grad(output: N, inputs: Sequence[N], create_graph: bool = False) -> list[N]:
     for position, node in enumerate(inputs):
         if not isinstance(node, Node):
             raise TypeError(f"grad's inputs[{position}] must be a Value, got {type(node).__name__}")
-    grads = propagate(topological_order(output), 1.0, differentiable=create_graph)
+    # As in PyTorch, create_graph records the gradients' graph even inside no_grad(): they are asked to be differentiable.
+    with enable_grad() if create_graph else nullcontext():
+        grads = propagate(topological_order(output), 1.0, differentiable=create_graph)
     result: list[N] = []
     for node in inputs:
         g = grads.get(node, 0.0)

@@ -50,6 +50,17 @@ def no_grad() -> Iterator[None]:
         state.recording = previous
 
 
+@contextmanager
+def enable_grad() -> Iterator[None]:
+    """Operations inside the block record the graph, also inside an enclosing `no_grad()` (as torch.enable_grad)."""
+    previous = state.recording
+    state.recording = True
+    try:
+        yield
+    finally:
+        state.recording = previous
+
+
 def is_grad_enabled() -> bool:
     """True unless inside `no_grad()`."""
     return state.recording
