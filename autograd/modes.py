@@ -71,8 +71,10 @@ def detect_anomaly() -> Iterator[None]:
     """Inside the block, the first non-finite number raises `FloatingPointError`.
 
     Forward: a result that is inf or nan names the operation and its operands.
-    Backward: a gradient contribution that is inf or nan names the operation
-    whose local derivative produced it. Off by default because it checks every node.
+    Backward: first, a node whose value no longer follows from its operands
+    (``.data`` changed after the forward pass) is a ValueError naming it; then a
+    gradient contribution that is inf or nan names the operation whose local
+    derivative produced it. Off by default because it checks every node.
     """
     previous = state.anomaly
     state.anomaly = True

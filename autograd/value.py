@@ -398,6 +398,11 @@ class Value:
         ``backward()`` twice doubles them, exactly as in PyTorch. That is what
         lets a mini-batch sum per-example gradients, and why optimizers offer
         ``zero_grad()``. The graph is kept: you can draw or explain it afterwards.
+
+        Backward reads the numbers as they are now: change ``.data`` (an
+        optimizer step) and the old graph mixes new inputs with old outputs,
+        so run the forward pass again first. Inside
+        ``autograd.detect_anomaly()`` such a change is found and raised.
         """
         backprop.backward(self, _real_number(grad, "backward's grad"))
 
