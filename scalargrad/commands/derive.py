@@ -24,6 +24,9 @@ FORMATS_BY_SUFFIX = {".txt": "text", ".md": "markdown", ".tex": "latex", ".json"
 GRAPH_MAX_NODES = 150
 """Graphs with more Values than this are drawn collapsed, one table per neuron."""
 
+DRAW_MAX_NODES = 500
+"""The default of --max-nodes: the most boxes a --graph picture may have (as for `scalargrad graph`)."""
+
 _EXAMPLE = """examples:
   scalargrad derive demos/examples/seed001_two_hidden_layers.json
   scalargrad derive demos/examples/mazur_2_2_2.json --format markdown -o mazur.md --graph mazur.svg
@@ -59,6 +62,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument(
         "--graph", metavar="PATH", help="also draw the first example's computation graph (.svg, .png, .pdf, .dot)"
     )
+    parser.add_argument(
+        "--max-nodes",
+        type=_positive_int,
+        default=DRAW_MAX_NODES,
+        metavar="N",
+        help=f"with --graph: refuse pictures of more than N boxes (default {DRAW_MAX_NODES})",
+    )
     parser.add_argument("-o", "--output", metavar="FILE", help="write the derivation to FILE instead of the terminal")
     parser.set_defaults(run=run)
 
@@ -83,7 +93,10 @@ def run(args: argparse.Namespace) -> int:
     except (ArithmeticError, ValueError) as error:
         raise CommandError(f"{args.spec}: the computation failed: {error}") from None
     text = _render(derivation, output_format)
-    graph = _graph(derivation) if args.graph is not None else None
+    try:
+        graph = _graph(derivation, args.max_nodes) if args.graph is not None else None
+    except ValueError as error:  # the picture would be too large
+        raise CommandError(f"--graph {args.graph}: {error}") from None
     try:
         if args.output is not None:
             write_atomically(Path(args.output), text.encode("utf-8"))
@@ -115,14 +128,14 @@ def _render(derivation: NetworkDerivation, output_format: str) -> str:
     return str(derivation) + "\n"
 
 
-def _graph(derivation: NetworkDerivation) -> Graph:
+def _graph(derivation: NetworkDerivation, max_nodes: int) -> Graph:
     """The first example's loss graph, grouped by neuron, or collapsed to one table per neuron when large.
 
     The picture is rendered here, before any file is written.
     """
     loss = derivation.graph_loss()
     large = len(topological_order(loss)) > GRAPH_MAX_NODES
-    graph = draw(loss, group=not large, collapse=large)
+    graph = draw(loss, group=not large, collapse=large, max_nodes=max_nodes)
     graph.svg()
     return graph
 

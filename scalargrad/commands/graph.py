@@ -15,6 +15,7 @@ from scalargrad.arguments import (
     CommandError,
     add_variables_argument,
     check_output_folder,
+    differentiate_argument,
     parse_expression_argument,
     parse_variables,
 )
@@ -81,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
             raise CommandError(f"--highlight {name}: {name!r} is not a variable of the expression")
         highlight.append(variables[name])
     if not args.no_grad:
-        root.backward()
+        differentiate_argument(root, "EXPR")
     try:
         graph = draw(
             root,

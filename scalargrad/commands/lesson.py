@@ -76,8 +76,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         page = _spec_lesson(args) if args.source.lower().endswith(".json") else _expression_lesson(args)
         text = page.html
-    except ValueError as error:
-        raise CommandError(str(error)) from None
+    except (ArithmeticError, ValueError) as error:  # e.g. a derivative that is undefined at the --var values
+        raise CommandError(f"{args.source}: {error}") from None
     try:
         page.save(output)
     except OSError as error:
