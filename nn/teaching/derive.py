@@ -67,6 +67,9 @@ SCHEMA = "scalargrad.derive/1"
 CHECK_TOLERANCE = 1e-9
 """A formula gradient g and the engine's gradient e agree when |g − e| <= CHECK_TOLERANCE·max(1, |e|)."""
 
+MAX_STEPS = 1000
+"""The most gradient-descent steps derived at once (a spec's "steps", --steps): each is recorded in full."""
+
 
 
 class GradientMismatchError(AssertionError):
@@ -120,8 +123,8 @@ def derive(
     rate = finite_number(learning_rate, "learning_rate")
     if rate <= 0:
         raise ValueError(f"learning_rate must be positive, got {rate!r}")
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps must be a positive int, got {steps!r}")
+    if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= MAX_STEPS:
+        raise ValueError(f"steps must be an int from 1 to {MAX_STEPS} (each step is recorded in full), got {steps!r}")
     if not isinstance(bias_as_weight, bool):
         raise TypeError(f"bias_as_weight must be True or False, got {bias_as_weight!r}")
     working = MLP.from_dict(model.to_dict())

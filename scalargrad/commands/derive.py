@@ -16,7 +16,7 @@ from autograd.backprop import topological_order
 from scalargrad.arguments import CommandError, check_output_folder, load_spec_argument
 from autograd.views.draw import FORMATS, Graph, draw
 from autograd.files import write_atomically
-from nn.teaching.derive import GradientMismatchError, NetworkDerivation
+from nn.teaching.derive import MAX_STEPS, GradientMismatchError, NetworkDerivation
 
 FORMATS_BY_SUFFIX = {".txt": "text", ".md": "markdown", ".tex": "latex", ".json": "json"}
 """The output format chosen from ``-o``'s extension when ``--format`` is not given."""
@@ -55,7 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         choices=("text", "markdown", "latex", "json"),
         help="output format (default: from -o's extension .md/.tex/.json, else text)",
     )
-    parser.add_argument("--steps", type=_positive_int, metavar="N", help="number of steps (default: the spec's, or 1)")
+    parser.add_argument("--steps", type=_step_count, metavar="N", help="number of steps (default: the spec's, or 1)")
     parser.add_argument(
         "--bias-as-weight", action="store_true", help="also show each bias as the weight of a constant input 1"
     )
@@ -147,4 +147,11 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if number < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
+    return number
+
+
+def _step_count(text: str) -> int:
+    number = _positive_int(text)
+    if number > MAX_STEPS:
+        raise argparse.ArgumentTypeError(f"at most {MAX_STEPS} steps are derived, got {number}")
     return number
