@@ -10,7 +10,7 @@ for inputs of +-1000.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 
 def exp(x: float) -> float:
@@ -75,13 +75,19 @@ def clamp(x: float, low: float, high: float) -> float:
 
 
 def sin(x: float) -> float:
-    """Sine of x in radians."""
-    return math.sin(x)
+    """Sine of x in radians; defined only for finite x."""
+    return _periodic(math.sin, "sin", x)
 
 
 def cos(x: float) -> float:
-    """Cosine of x in radians."""
-    return math.cos(x)
+    """Cosine of x in radians; defined only for finite x."""
+    return _periodic(math.cos, "cos", x)
+
+
+def _periodic(function: Callable[[float], float], name: str, x: float) -> float:
+    if math.isinf(x):
+        raise ValueError(f"{name}({x!r}) is undefined (it has no limit at infinity); keep the input finite")
+    return function(x)
 
 
 def divide(a: float, b: float) -> float:

@@ -80,6 +80,13 @@ def _on_either(method: str, float_rule: Callable[[float], float]) -> Callable[[A
     return apply
 
 
+def _power(base: Any, exponent: Any) -> Any:
+    """base ** exponent inside a local derivative: a node for Values, `scalar.power` (engine-style errors) for floats."""
+    if isinstance(base, Value) or isinstance(exponent, Value):
+        return base**exponent
+    return scalar.power(base, exponent)
+
+
 _log, _sigmoid, _sin, _cos = (
     _on_either("log", scalar.log),
     _on_either("sigmoid", scalar.sigmoid),
@@ -165,6 +172,11 @@ class Value:
 
     __hash__ = object.__hash__
 
+    __array_ufunc__ = None
+    """NumPy defers to Value's own operators, so ``array * v`` and ``v * array`` give the same TypeError
+    (an array is not a scalar), instead of one of them building an object array; NumPy scalars are real
+    numbers and work on either side."""
+
     # ---------------------------------------------------------------- arithmetic
 
     @staticmethod
@@ -237,7 +249,7 @@ class Value:
     @staticmethod
     @local_rules("∂(a^b)/∂a = b·a^(b−1)", "∂(a^b)/∂b = a^b·ln a")
     def _pow_local(out: Any, a: Any, b: Any) -> tuple[Any, ...]:
-        return (b * a ** (b - 1.0), out * _log(a))
+        return (b * _power(a, b - 1.0), out * _log(a))
 
     @staticmethod
     @functools.lru_cache(maxsize=256)
@@ -246,7 +258,7 @@ class Value:
         def local(out: Any, a: Any) -> tuple[Any, ...]:
             if c == 0.0 or c == 1.0:  # a^0 is constant and a^1 is a: no a^(−1) or a^0 to evaluate at a = 0
                 return (c,)
-            return (c * a ** (c - 1.0),)
+            return (c * _power(a, c - 1.0),)
 
         local.exponent = c  # type: ignore[attr-defined]  # read by code generation and derivations
         return local
@@ -431,7 +443,7 @@ def _operand(x: object, symbol: str) -> Value:
             "must be a Value or a real number (int or float); convert it with float(...) "
             "or build a Value for each element of a list"
         )
-    return _leaf(float(x))
+    return _leaf(_real_number(x, f"the operand of Value {symbol}"))
 
 
 def _short(c: float) -> str:

@@ -33,6 +33,7 @@ import random
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from numbers import Integral
 from typing import Any, Protocol, Union
 
 from tqdm import tqdm
@@ -297,7 +298,7 @@ def _traceable(target: Any, classes: int | None) -> Any:
     (An index selects a logit, a structural choice that tracing would freeze;
     the one-hot list is the same cross-entropy written as numbers.)
     """
-    if classes is None or not isinstance(target, int) or isinstance(target, bool):
+    if classes is None or not isinstance(target, Integral) or isinstance(target, bool):
         return target
     return [1.0 if k == target else 0.0 for k in range(classes)]
 

@@ -49,6 +49,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from numbers import Integral
 from typing import Any
 
 import autograd
@@ -299,7 +300,7 @@ def _descend(parameter: float | None, gradient: float | None, rate: float) -> fl
 
 def _target_row(loss: str, target: Any, n_outputs: int) -> list[float]:
     """A target as one float per output neuron (a class index becomes one-hot for cross_entropy)."""
-    if loss == "cross_entropy" and isinstance(target, int) and not isinstance(target, bool):
+    if loss == "cross_entropy" and isinstance(target, Integral) and not isinstance(target, bool):
         return [1.0 if k == target else 0.0 for k in range(n_outputs)]
     if isinstance(target, (list, tuple)):
         return [float(t) for t in target]
