@@ -382,6 +382,11 @@ def fit(
     loss_function, loss_name = _resolve_loss(loss, reduction)
     judge = _judge(loss_name, metrics)
     parameters = model.parameters()
+    if parameters and set(optimizer.params).isdisjoint(parameters):
+        raise ValueError(
+            f"the optimizer updates none of this model's {len(parameters)} parameters, so training would change "
+            "nothing; build it on this model: nn.optim.SGD(model.parameters(), lr=...)"
+        )
     batch_objective = functools.partial(_batch_objective, model, loss_function, regularization, parameters)
     compiled_steps = None
     if compile:

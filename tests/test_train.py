@@ -407,3 +407,9 @@ def test_compiled_training_of_a_model_without_data_branches_is_not_stopped_by_th
         epochs=3, batch_size=1, progress=False, compile=True,
     )
     assert len(history.loss) == 3
+
+
+def test_fit_refuses_an_optimizer_over_another_models_parameters():
+    model, other = MLP(2, [3, 1], seed=0), MLP(2, [3, 1], seed=1)
+    with pytest.raises(ValueError, match="the optimizer updates none of this model's 13 parameters"):
+        fit(model, _X, _SIGNED, loss="mse", optimizer=SGD(other.parameters(), lr=0.1), epochs=1, progress=False)
