@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import math
+import threading
 from collections.abc import Callable
 from numbers import Real
 from typing import Any, Union
@@ -261,6 +262,7 @@ class Value:
             return (c * _power(a, c - 1.0),)
 
         local.exponent = c  # type: ignore[attr-defined]  # read by code generation and derivations
+        local.recipe = (Value._constant_power_local, (c,))  # type: ignore[attr-defined]  # how pickle remakes it
         return local
 
     def __pow__(self, exponent: Operand) -> Value:
@@ -343,6 +345,7 @@ class Value:
             return (1.0 if a > 0 else slope,)
 
         local.slope = slope  # type: ignore[attr-defined]  # read by code generation and derivations
+        local.recipe = (Value._leaky_relu_local, (slope,))  # type: ignore[attr-defined]  # how pickle remakes it
         return local
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
@@ -358,6 +361,7 @@ class Value:
             return (1.0 if low <= a <= high else 0.0,)
 
         local.low, local.high = low, high  # type: ignore[attr-defined]  # read by code generation and derivations
+        local.recipe = (Value._clamp_local, (low, high))  # type: ignore[attr-defined]  # how pickle remakes it
         return local
 
     def clamp(self, low: float, high: float) -> Value:
@@ -422,6 +426,16 @@ class Value:
         """A new leaf with the same data and name, cut off from this graph."""
         return Value(self.data, self.name)
 
+    # ----------------------------------------------------------- pickle and copy
+
+    def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:
+        """Pickle and deepcopy a graph of any depth, keeping shared nodes shared (see `_reduce`)."""
+        return _reduce(self)
+
+    def __copy__(self) -> Value:
+        """A new node with the same numbers, name and parents (the parents themselves are not copied)."""
+        return _rebuild([], *_fields(self))
+
 
 def _compared(value: Value, other: object, symbol: str) -> float:
     """The number `value` is compared with; while `autograd.compile` traces in this thread, its guard sees it first."""
@@ -483,3 +497,42 @@ def _node(data: float, parents: tuple[Value, ...], op: str, local_grads: LocalGr
         raise FloatingPointError(f"operation {op!r} produced {data!r} from operands ({operands})")
     return node
 
+
+
+# ------------------------------------------------------------------ pickle and deepcopy
+#
+# pickle and copy.deepcopy walk an object's references recursively, so a node
+# that held its parents directly would need one level of recursion per node
+# of depth: a chain of a few thousand operations raised RecursionError. So the
+# outermost node reduced lists its ancestors first, in topological order
+# (parents before children): each ancestor is then written with parents that
+# are already written, and the recursion stays one level deep. Shared nodes
+# stay shared, since pickle and deepcopy remember what they have written.
+
+_pickling = threading.local()
+"""``pending``: the ancestors (by id) that the outermost node being reduced listed, each reduced shallowly once."""
+
+
+def _fields(node: Value) -> tuple[Any, ...]:
+    local = node.local_grads
+    recipe = getattr(local, "recipe", None)  # a local-derivative function made for one constant (x**c, clamp, ...)
+    return node.data, node.grad, node.name, node.op, node.parents, recipe if recipe is not None else local
+
+
+def _reduce(node: Value) -> tuple[Any, ...]:
+    pending: dict[int, Value] | None = getattr(_pickling, "pending", None)
+    if pending is not None and pending.pop(id(node), None) is not None:
+        return _rebuild, ([], *_fields(node))  # its parents come earlier in the outermost node's list
+    ancestors = backprop.topological_order(node)[:-1] if node.parents else []
+    _pickling.pending = {id(ancestor): ancestor for ancestor in ancestors}
+    return _rebuild, (ancestors, *_fields(node))
+
+
+def _rebuild(
+    ancestors: list[Value], data: float, grad: float, name: str | None, op: str, parents: tuple[Value, ...], local: Any
+) -> Value:
+    """A node from its fields; `ancestors` only made sure that its parents were rebuilt first."""
+    node = _new_value(Value)
+    node.data, node.grad, node.name, node.op, node.parents = data, grad, name, op, tuple(parents)
+    node.local_grads = local[0](*local[1]) if isinstance(local, tuple) else local
+    return node
