@@ -119,11 +119,11 @@ class Value:
     and return a bool; they are not recorded in the graph.
     """
 
-    __slots__ = ("data", "grad", "name", "op", "parents", "local_grads")
+    __slots__ = ("data", "grad", "_name", "op", "parents", "local_grads")
 
     data: float
     grad: float
-    name: str | None
+    _name: str | None
     op: str
     parents: tuple[Value, ...]
     local_grads: LocalGrads | None
@@ -135,13 +135,22 @@ class Value:
                 "for a copy that is cut off from its graph"
             )
         self.data = _real_number(data, "Value data")
-        if name is not None and not isinstance(name, str):
-            raise TypeError(f"name must be a string or None, got {describe(name)}")
         self.grad = 0.0
         self.name = name
         self.op = ""
         self.parents = ()
         self.local_grads = None
+
+    @property
+    def name(self) -> str | None:
+        """A label for drawings, derivations and generated code (``None`` if not given)."""
+        return self._name
+
+    @name.setter
+    def name(self, name: str | None) -> None:
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"name must be a string or None, got {describe(name)}; write str(...) for a number")
+        self._name = name
 
     # ------------------------------------------------------------------ display
 
@@ -471,7 +480,7 @@ def _leaf(data: float) -> Value:
     node = _new_value(Value)
     node.data = data
     node.grad = 0.0
-    node.name = None
+    node._name = None
     node.op = ""
     node.parents = ()
     node.local_grads = None
@@ -483,7 +492,7 @@ def _node(data: float, parents: tuple[Value, ...], op: str, local_grads: LocalGr
     node = _new_value(Value)
     node.data = data
     node.grad = 0.0
-    node.name = None
+    node._name = None
     if state.recording:
         node.op = op
         node.parents = parents
@@ -533,6 +542,6 @@ def _rebuild(
 ) -> Value:
     """A node from its fields; `ancestors` only made sure that its parents were rebuilt first."""
     node = _new_value(Value)
-    node.data, node.grad, node.name, node.op, node.parents = data, grad, name, op, tuple(parents)
+    node.data, node.grad, node._name, node.op, node.parents = data, grad, name, op, tuple(parents)
     node.local_grads = local[0](*local[1]) if isinstance(local, tuple) else local
     return node
