@@ -66,3 +66,15 @@ def test_pictures_are_rendered_by_one_reused_worker(fresh_worker: layout._Worker
     first = fresh_worker.process
     small_graph().svg()
     assert first is not None and fresh_worker.process is first and first.poll() is None
+
+
+def test_the_command_line_turns_a_graphviz_crash_into_exit_code_2(
+    fresh_worker: layout._Worker, monkeypatch: pytest.MonkeyPatch, tmp_path, capsys: pytest.CaptureFixture[str]
+) -> None:  # type: ignore[no-untyped-def]
+    from scalargrad.cli import main
+
+    crashing = [sys.executable, "-c", READ_REQUEST + "import os, signal; os.kill(os.getpid(), signal.SIGSEGV)"]
+    monkeypatch.setattr(layout, "_WORKER_COMMAND", crashing)
+    assert main(["graph", "x*x", "--var", "x=2", "-o", str(tmp_path / "g.svg")]) == 2
+    assert "Graphviz crashed (SIGSEGV)" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

@@ -15,6 +15,7 @@ from pathlib import Path
 from autograd.backprop import topological_order
 from scalargrad.arguments import CommandError, check_output_folder, load_spec_argument
 from autograd.views.draw import FORMATS, Graph, draw
+from autograd.views.layout import LayoutError
 from autograd.files import write_atomically
 from nn.teaching.derive import MAX_STEPS, GradientMismatchError, NetworkDerivation
 
@@ -95,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
     text = _render(derivation, output_format)
     try:
         graph = _graph(derivation, args.max_nodes) if args.graph is not None else None
-    except ValueError as error:  # the picture would be too large
+    except (ValueError, LayoutError) as error:  # too large a picture, or Graphviz failed on it
         raise CommandError(f"--graph {args.graph}: {error}") from None
     try:
         if args.output is not None:

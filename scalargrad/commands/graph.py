@@ -20,6 +20,7 @@ from scalargrad.arguments import (
     parse_variables,
 )
 from autograd.views.draw import FORMATS, draw
+from autograd.views.layout import LayoutError
 from autograd.parser.expression import FUNCTIONS
 
 _EXAMPLE = (
@@ -93,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
             max_nodes=args.max_nodes,
         )
         path = graph.save(output)
-    except ValueError as error:
+    except (ValueError, LayoutError) as error:
         raise CommandError(str(error)) from None
     except OSError as error:
         raise CommandError(f"cannot write {str(output)!r}: {error.strerror or error}") from None
