@@ -261,6 +261,7 @@ def _signs(target: object, n_units: int, where: str) -> list[float | Value]:
 def _class_distribution(target: object, n_classes: int, where: str) -> list[float | Value]:
     """A class index as a one-hot list, or a one-hot / probability list checked as such."""
     if isinstance(target, Integral) and not isinstance(target, bool):  # int, or NumPy's int64 and friends
+        target = int(target)
         if not 0 <= target < n_classes:
             raise ValueError(f"{where}: class index {target} is out of range for {n_classes} logits (0..{n_classes - 1})")
         return [1.0 if i == target else 0.0 for i in range(n_classes)]

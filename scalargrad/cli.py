@@ -28,7 +28,7 @@ class _Parser(argparse.ArgumentParser):
 
     def _parse_optional(self, arg_string: str) -> Any:
         """An argument that starts with one '-' and is no option of this command is an expression: "-x", "-log(p)"."""
-        parsed = super()._parse_optional(arg_string)
+        parsed: Any = super()._parse_optional(arg_string)
         options = parsed if isinstance(parsed, list) else [parsed]  # Python 3.12.7+ returns a list of matches
         unknown = parsed is not None and all(option[0] is None for option in options)
         if unknown and not arg_string.startswith("--"):
