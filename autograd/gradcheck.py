@@ -15,7 +15,7 @@ class GradcheckError(AssertionError):
 
 
 def numeric_gradient(f: Callable[..., Value], point: Sequence[float], eps: float = 1e-6) -> list[float]:
-    """(f(x + h·eᵢ) − f(x − h·eᵢ)) / (2h) for each input i, with the step h = eps·max(1, |xᵢ|); builds no graph.
+    """(f(x + h·eᵢ) − f(x − h·eᵢ)) / (2h) for each input i, where h = eps·max(1, |xᵢ|); builds no graph.
 
     The step grows with |xᵢ| because a float has about 16 significant digits:
     at x = 1e8 an absolute step of 1e-6 is lost to rounding (x + 1e-6 is

@@ -30,7 +30,9 @@ def finite_number(x: object, where: str) -> float:
     try:
         number = float(x)
     except OverflowError:
-        raise ValueError(f"{where}: expected a finite number, got an integer too large for a float ({describe(x)})") from None
+        raise ValueError(
+            f"{where}: expected a finite number, got an integer too large for a float ({describe(x)})"
+        ) from None
     if not math.isfinite(number):
         raise ValueError(f"{where}: expected a finite number, got {number!r}")
     return number

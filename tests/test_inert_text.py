@@ -183,7 +183,9 @@ def test_text_to_latex_escapes_stray_backslashes_and_braces() -> None:
     assert "\\input" not in text_to_latex(r"∂C/∂w \input{secret}")
 
 
-def test_a_hostile_name_prints_in_a_compiled_derivation_and_runs_nothing(tmp_path: Path, compile_latex) -> None:  # type: ignore[no-untyped-def]
+def test_a_hostile_name_prints_in_a_compiled_derivation_and_runs_nothing(  # type: ignore[no-untyped-def]
+    tmp_path: Path, compile_latex
+) -> None:
     (tmp_path / "secret.tex").write_text("\\errmessage{the name ran as LaTeX}\n", encoding="utf-8")
     x = Value(2.0, name=r"\input{secret}")
     w = Value(-3.0, name=r"a}\input{secret}{")

@@ -23,7 +23,8 @@ def test_layer_sizes_may_be_numpy_integers(tmp_path: Path) -> None:
     reference = MLP(2, [3, 1], seed=0)
     assert model.state_dict() == reference.state_dict()
     model.save(tmp_path / "model.json")  # sizes are plain ints again, so JSON can hold them
-    assert json.loads((tmp_path / "model.json").read_text())["layers"][0]["weights"] == reference.to_dict()["layers"][0]["weights"]
+    saved = json.loads((tmp_path / "model.json").read_text())
+    assert saved["layers"][0]["weights"] == reference.to_dict()["layers"][0]["weights"]
 
 
 def test_a_numpy_class_index_is_a_class_index() -> None:

@@ -223,7 +223,7 @@ class _Parser:
         if token.kind == "number":
             number = float(token.text)
             if math.isinf(number):
-                raise self.error(f"the number {token.text} is too large for a float (the limit is about 1.8e308)", token)
+                raise self.error(f"the number {token.text} is too large for a float (the limit is 1.8e308)", token)
             return number
         if token.kind == "name" and self.current.kind != "(":
             if token.text in FUNCTIONS:
