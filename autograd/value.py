@@ -507,7 +507,6 @@ def _node(data: float, parents: tuple[Value, ...], op: str, local_grads: LocalGr
     return node
 
 
-
 # ------------------------------------------------------------------ pickle and deepcopy
 #
 # pickle and copy.deepcopy walk an object's references recursively, so a node

@@ -72,7 +72,6 @@ MAX_STEPS = 1000
 """The most gradient-descent steps derived at once (a spec's "steps", --steps): each is recorded in full."""
 
 
-
 class GradientMismatchError(AssertionError):
     """A gradient from the textbook formulas differs from the engine's: one of the two is wrong."""
 
