@@ -83,3 +83,13 @@ def parse_expression_argument(expression: str, variables: dict[str, Value]) -> V
 
 def _indented(text: str) -> list[str]:
     return ["  " + line for line in text.splitlines()]
+
+
+def differentiate_argument(root: Value, argument: str) -> None:
+    """``root.backward()``, or a CommandError naming `argument` where a derivative is undefined or infinite."""
+    try:
+        root.backward()
+    except (ArithmeticError, ValueError) as error:
+        raise CommandError(f"{argument}: cannot differentiate at these --var values: {error}") from None
+    if not math.isfinite(root.data):
+        raise CommandError(f"{argument}: the value is {root.data!r} at these --var values; choose other values")
