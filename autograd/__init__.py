@@ -13,7 +13,7 @@ Where things live. The engine is the package root:
 * `backprop`: the topological order and the chain rule, in one place;
 * `functions`: exp, log, sum, softmax, ... on Values or numbers;
 * `scalar`: the float forward rules with their domain errors;
-* `modes`: no_grad, detect_anomaly; `gradcheck`: central differences.
+* `modes`: no_grad, enable_grad, detect_anomaly; `gradcheck`: central differences.
 
 Built on the engine, one job per subpackage:
 
@@ -45,7 +45,7 @@ from autograd.views.draw import Graph, draw
 from autograd.views.explain import Derivation, explain
 from autograd.gradcheck import GradcheckError, gradcheck, numeric_gradient
 from autograd.views.lesson import Lesson, lesson
-from autograd.modes import detect_anomaly, is_grad_enabled, no_grad
+from autograd.modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from autograd.value import Value
 from autograd.views.draw import Graph, draw
 from autograd.views.explain import Derivation, explain
@@ -66,6 +66,7 @@ __all__ = [
     "compile",
     "cos",
     "detect_anomaly",
+    "enable_grad",
     "draw",
     "exp",
     "explain",

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
-from autograd.modes import state
+from autograd.modes import enable_grad, state
+from autograd.stale import check_unchanged
 
 
 @runtime_checkable
@@ -139,7 +141,10 @@ def _check_finite(contribution: Any, node: Node, parent: Node) -> None:
 
 def backward(root: Node, seed: float = 1.0) -> None:
     """Set ``.grad`` of every node below `root`: recomputed on non-leaves, accumulated on leaves."""
-    grads = propagate(topological_order(root), seed, differentiable=False)
+    order = topological_order(root)
+    if state.anomaly:
+        check_unchanged(order)
+    grads = propagate(order, seed, differentiable=False)
     # propagate reaches every node below root, so every one of them has an entry.
     for node, gradient in grads.items():
         if node.local_grads is None:
@@ -164,7 +169,12 @@ def grad(output: N, inputs: Sequence[N], create_graph: bool = False) -> list[N]:
     for position, node in enumerate(inputs):
         if not isinstance(node, Node):
             raise TypeError(f"grad's inputs[{position}] must be a Value, got {type(node).__name__}")
-    grads = propagate(topological_order(output), 1.0, differentiable=create_graph)
+    # As in PyTorch, create_graph records the gradients' graph even inside no_grad(): they are asked to be differentiable.
+    order = topological_order(output)
+    if state.anomaly:
+        check_unchanged(order)
+    with enable_grad() if create_graph else nullcontext():
+        grads = propagate(order, 1.0, differentiable=create_graph)
     result: list[N] = []
     for node in inputs:
         g = grads.get(node, 0.0)

@@ -12,7 +12,11 @@ def write_atomically(target: Path, data: bytes) -> None:
 
     A file that already exists keeps its permissions; a new one gets 0o644.
     On any error the temporary file is removed and `target` is left as it was.
+    A target that exists but is no regular file (a device such as /dev/full, a
+    FIFO, a folder) is refused: renaming over it would replace it.
     """
+    if target.exists() and not target.is_file():
+        raise FileExistsError(f"{target} exists and is not a regular file (a folder, device or FIFO); give a file path")
     directory = target.parent
     descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".part")
     try:

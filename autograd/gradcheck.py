@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
 from autograd.backprop import grad
@@ -14,14 +15,30 @@ class GradcheckError(AssertionError):
 
 
 def numeric_gradient(f: Callable[..., Value], point: Sequence[float], eps: float = 1e-6) -> list[float]:
-    """(f(x + eps·eᵢ) − f(x − eps·eᵢ)) / (2·eps) for each input i; builds no graph."""
+    """(f(x + h·eᵢ) − f(x − h·eᵢ)) / (2h) for each input i, where h = eps·max(1, |xᵢ|); builds no graph.
+
+    The step grows with |xᵢ| because a float has about 16 significant digits:
+    at x = 1e8 an absolute step of 1e-6 is lost to rounding (x + 1e-6 is
+    barely a different number), so the quotient would be noise. The divisor is
+    the distance between the two points as actually represented.
+    """
+    step_size = _positive_finite(eps, "eps")
     gradient = []
     with no_grad():
-        for i in range(len(point)):
-            shifted_up = [Value(x + eps if j == i else x) for j, x in enumerate(point)]
-            shifted_down = [Value(x - eps if j == i else x) for j, x in enumerate(point)]
-            gradient.append((_output(f, shifted_up).data - _output(f, shifted_down).data) / (2 * eps))
+        for i, x_i in enumerate(point):
+            step = step_size * max(1.0, abs(x_i))
+            up, down = x_i + step, x_i - step
+            shifted_up = [Value(up if j == i else x) for j, x in enumerate(point)]
+            shifted_down = [Value(down if j == i else x) for j, x in enumerate(point)]
+            gradient.append((_output(f, shifted_up).data - _output(f, shifted_down).data) / (up - down))
     return gradient
+
+
+def _positive_finite(x: object, what: str) -> float:
+    number = _real_number(x, what)
+    if not 0 < number < math.inf:
+        raise ValueError(f"{what} must be a positive finite number (a step such as 1e-6), got {number!r}")
+    return number
 
 
 def _output(f: Callable[..., Value], args: list[Value]) -> Value:
@@ -41,13 +58,18 @@ def gradcheck(
     """Compare the engine's gradient of ``f(*inputs)`` with central differences.
 
     `f` takes one Value per input and returns a Value. An input passes when
-    ``|analytic − numeric| <= atol + rtol·|numeric|``. Returns True when all
+    ``|analytic − numeric| <= atol + rtol·|numeric|``; the numeric step is
+    ``eps·max(1, |x|)`` (see `numeric_gradient`). Returns True when all
     pass; otherwise raises `GradcheckError` with a table of the inputs that do
     not::
 
         >>> gradcheck(lambda x, y: x * y.tanh(), [2.0, 0.5])
         True
     """
+    _positive_finite(eps, "eps")
+    for tolerance, what in ((atol, "atol"), (rtol, "rtol")):
+        if not 0 <= _real_number(tolerance, what) < math.inf:
+            raise ValueError(f"{what} must be a finite number >= 0, got {tolerance!r}")
     point = [_real_number(x, f"gradcheck input {i}") for i, x in enumerate(inputs)]
     leaves = [Value(x) for x in point]
     analytic = [g.data for g in grad(_output(f, leaves), leaves)]

@@ -1,24 +1,31 @@
 """Switches that change how operations record the graph: `no_grad` and `detect_anomaly`.
 
 Both are context managers that restore the previous setting on exit, also when
-the block raises, and both nest. The state is process-wide (not per thread),
-like the rest of this single-threaded teaching engine.
+the block raises, and both nest. The switches are per thread, as PyTorch's
+grad mode is: ``no_grad()`` in one thread leaves the graphs that other threads
+build untouched. A new thread starts with the defaults (recording on, anomaly
+detection off), whatever the thread that started it had switched.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 
-class _Modes:
-    """The current switches; read by every operation, so kept to two plain attributes."""
+class _Modes(threading.local):
+    """The current switches of this thread; read by every operation.
 
-    __slots__ = ("recording", "anomaly")
+    The class attributes are the defaults that every thread starts with; a
+    thread that switches a mode gets its own value, which no other thread sees.
+    """
 
-    def __init__(self) -> None:
-        self.recording = True
-        self.anomaly = False
+    recording: bool = True
+    anomaly: bool = False
+    comparison_guard: Callable[[Any, object, str], None] | None = None
+    """Called by Value's ``<``, ``<=``, ``>``, ``>=`` with (value, other, symbol) while `autograd.compile` traces."""
 
 
 state = _Modes()
@@ -43,6 +50,17 @@ def no_grad() -> Iterator[None]:
         state.recording = previous
 
 
+@contextmanager
+def enable_grad() -> Iterator[None]:
+    """Operations inside the block record the graph, also inside an enclosing `no_grad()` (as torch.enable_grad)."""
+    previous = state.recording
+    state.recording = True
+    try:
+        yield
+    finally:
+        state.recording = previous
+
+
 def is_grad_enabled() -> bool:
     """True unless inside `no_grad()`."""
     return state.recording
@@ -53,8 +71,10 @@ def detect_anomaly() -> Iterator[None]:
     """Inside the block, the first non-finite number raises `FloatingPointError`.
 
     Forward: a result that is inf or nan names the operation and its operands.
-    Backward: a gradient contribution that is inf or nan names the operation
-    whose local derivative produced it. Off by default because it checks every node.
+    Backward: first, a node whose value no longer follows from its operands
+    (``.data`` changed after the forward pass) is a ValueError naming it; then a
+    gradient contribution that is inf or nan names the operation whose local
+    derivative produced it. Off by default because it checks every node.
     """
     previous = state.anomaly
     state.anomaly = True

@@ -10,7 +10,7 @@ for inputs of +-1000.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 
 def exp(x: float) -> float:
@@ -60,8 +60,8 @@ def softplus(x: float) -> float:
 
 
 def relu(x: float) -> float:
-    """max(x, 0)."""
-    return x if x > 0 else 0.0
+    """max(x, 0); nan stays nan (as in PyTorch), so a nan cannot vanish inside a network."""
+    return 0.0 if x <= 0 else x
 
 
 def leaky_relu(x: float, slope: float) -> float:
@@ -75,13 +75,19 @@ def clamp(x: float, low: float, high: float) -> float:
 
 
 def sin(x: float) -> float:
-    """Sine of x in radians."""
-    return math.sin(x)
+    """Sine of x in radians; defined only for finite x."""
+    return _periodic(math.sin, "sin", x)
 
 
 def cos(x: float) -> float:
-    """Cosine of x in radians."""
-    return math.cos(x)
+    """Cosine of x in radians; defined only for finite x."""
+    return _periodic(math.cos, "cos", x)
+
+
+def _periodic(function: Callable[[float], float], name: str, x: float) -> float:
+    if math.isinf(x):
+        raise ValueError(f"{name}({x!r}) is undefined (it has no limit at infinity); keep the input finite")
+    return function(x)
 
 
 def divide(a: float, b: float) -> float:
@@ -112,6 +118,8 @@ def logsumexp(xs: Sequence[float]) -> float:
     """log(sum(e^x)) computed as m + log(sum(e^(x - m))) with m = max(x)."""
     if not xs:
         raise ValueError("logsumexp needs at least one value, got an empty sequence")
+    if any(math.isnan(x) for x in xs):
+        return math.nan  # max() would skip a nan and return an infinite m below
     m = max(xs)
     if math.isinf(m):
         return m

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import math
+import threading
 from collections.abc import Callable
 from numbers import Real
 from typing import Any, Union
@@ -81,6 +82,13 @@ def _on_either(method: str, float_rule: Callable[[float], float]) -> Callable[[A
     return apply
 
 
+def _power(base: Any, exponent: Any) -> Any:
+    """base ** exponent inside a local derivative: a node for Values, `scalar.power` (engine-style errors) for floats."""
+    if isinstance(base, Value) or isinstance(exponent, Value):
+        return base**exponent
+    return scalar.power(base, exponent)
+
+
 _log, _sigmoid, _sin, _cos = (
     _on_either("log", scalar.log),
     _on_either("sigmoid", scalar.sigmoid),
@@ -112,11 +120,11 @@ class Value:
     and return a bool; they are not recorded in the graph.
     """
 
-    __slots__ = ("data", "grad", "name", "op", "parents", "local_grads")
+    __slots__ = ("data", "grad", "_name", "op", "parents", "local_grads")
 
     data: float
     grad: float
-    name: str | None
+    _name: str | None
     op: str
     parents: tuple[Value, ...]
     local_grads: LocalGrads | None
@@ -128,13 +136,22 @@ class Value:
                 "for a copy that is cut off from its graph"
             )
         self.data = _real_number(data, "Value data")
-        if name is not None and not isinstance(name, str):
-            raise TypeError(f"name must be a string or None, got {describe(name)}")
         self.grad = 0.0
         self.name = name
         self.op = ""
         self.parents = ()
         self.local_grads = None
+
+    @property
+    def name(self) -> str | None:
+        """A label for drawings, derivations and generated code (``None`` if not given)."""
+        return self._name
+
+    @name.setter
+    def name(self, name: str | None) -> None:
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"name must be a string or None, got {describe(name)}; write str(...) for a number")
+        self._name = name
 
     # ------------------------------------------------------------------ display
 
@@ -153,18 +170,23 @@ class Value:
     # ------------------------------------------------------------- comparisons
 
     def __lt__(self, other: Operand) -> bool:
-        return self.data < _data_of(other, "<")
+        return self.data < _compared(self, other, "<")
 
     def __le__(self, other: Operand) -> bool:
-        return self.data <= _data_of(other, "<=")
+        return self.data <= _compared(self, other, "<=")
 
     def __gt__(self, other: Operand) -> bool:
-        return self.data > _data_of(other, ">")
+        return self.data > _compared(self, other, ">")
 
     def __ge__(self, other: Operand) -> bool:
-        return self.data >= _data_of(other, ">=")
+        return self.data >= _compared(self, other, ">=")
 
     __hash__ = object.__hash__
+
+    __array_ufunc__ = None
+    """NumPy defers to Value's own operators, so ``array * v`` and ``v * array`` give the same TypeError
+    (an array is not a scalar), instead of one of them building an object array; NumPy scalars are real
+    numbers and work on either side."""
 
     # ---------------------------------------------------------------- arithmetic
 
@@ -238,7 +260,7 @@ class Value:
     @staticmethod
     @local_rules("∂(a^b)/∂a = b·a^(b−1)", "∂(a^b)/∂b = a^b·ln a")
     def _pow_local(out: Any, a: Any, b: Any) -> tuple[Any, ...]:
-        return (b * a ** (b - 1.0), out * _log(a))
+        return (b * _power(a, b - 1.0), out * _log(a))
 
     @staticmethod
     @functools.lru_cache(maxsize=256)
@@ -247,9 +269,10 @@ class Value:
         def local(out: Any, a: Any) -> tuple[Any, ...]:
             if c == 0.0 or c == 1.0:  # a^0 is constant and a^1 is a: no a^(−1) or a^0 to evaluate at a = 0
                 return (c,)
-            return (c * a ** (c - 1.0),)
+            return (c * _power(a, c - 1.0),)
 
         local.exponent = c  # type: ignore[attr-defined]  # read by code generation and derivations
+        local.recipe = (Value._constant_power_local, (c,))  # type: ignore[attr-defined]  # how pickle remakes it
         return local
 
     def __pow__(self, exponent: Operand) -> Value:
@@ -318,10 +341,10 @@ class Value:
     @staticmethod
     @local_rules(N_("∂relu(a)/∂a = 1 if a > 0 else 0"))
     def _relu_local(out: Any, a: Any) -> tuple[Any, ...]:
-        return (1.0 if a > 0 else 0.0,)
+        return (0.0 if a <= 0 else 1.0,)  # 1 at nan, as in PyTorch: the nan passes on, it is not zeroed
 
     def relu(self) -> Value:
-        """max(x, 0); its derivative at exactly 0 is taken as 0."""
+        """max(x, 0), and nan for nan; its derivative at exactly 0 is taken as 0."""
         return _node(scalar.relu(self.data), (self,), "relu", Value._relu_local)
 
     @staticmethod
@@ -332,6 +355,7 @@ class Value:
             return (1.0 if a > 0 else slope,)
 
         local.slope = slope  # type: ignore[attr-defined]  # read by code generation and derivations
+        local.recipe = (Value._leaky_relu_local, (slope,))  # type: ignore[attr-defined]  # how pickle remakes it
         return local
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
@@ -347,6 +371,7 @@ class Value:
             return (1.0 if low <= a <= high else 0.0,)
 
         local.low, local.high = low, high  # type: ignore[attr-defined]  # read by code generation and derivations
+        local.recipe = (Value._clamp_local, (low, high))  # type: ignore[attr-defined]  # how pickle remakes it
         return local
 
     def clamp(self, low: float, high: float) -> Value:
@@ -399,6 +424,11 @@ class Value:
         ``backward()`` twice doubles them, exactly as in PyTorch. That is what
         lets a mini-batch sum per-example gradients, and why optimizers offer
         ``zero_grad()``. The graph is kept: you can draw or explain it afterwards.
+
+        Backward reads the numbers as they are now: change ``.data`` (an
+        optimizer step) and the old graph mixes new inputs with old outputs,
+        so run the forward pass again first. Inside
+        ``autograd.detect_anomaly()`` such a change is found and raised.
         """
         backprop.backward(self, _real_number(grad, "backward's grad"))
 
@@ -406,8 +436,22 @@ class Value:
         """A new leaf with the same data and name, cut off from this graph."""
         return Value(self.data, self.name)
 
+    # ----------------------------------------------------------- pickle and copy
 
-def _data_of(other: object, symbol: str) -> float:
+    def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:
+        """Pickle and deepcopy a graph of any depth, keeping shared nodes shared (see `_reduce`)."""
+        return _reduce(self)
+
+    def __copy__(self) -> Value:
+        """A new node with the same numbers, name and parents (the parents themselves are not copied)."""
+        return _rebuild([], *_fields(self))
+
+
+def _compared(value: Value, other: object, symbol: str) -> float:
+    """The number `value` is compared with; while `autograd.compile` traces in this thread, its guard sees it first."""
+    guard = state.comparison_guard
+    if guard is not None:
+        guard(value, other, symbol)
     if isinstance(other, Value):
         return other.data
     return _real_number(other, f"the right operand of Value {symbol}")
@@ -423,7 +467,7 @@ def _operand(x: object, symbol: str) -> Value:
             "must be a Value or a real number (int or float); convert it with float(...) "
             "or build a Value for each element of a list"
         )
-    return _leaf(float(x))
+    return _leaf(_real_number(x, f"the operand of Value {symbol}"))
 
 
 def _short(c: float) -> str:
@@ -437,7 +481,7 @@ def _leaf(data: float) -> Value:
     node = _new_value(Value)
     node.data = data
     node.grad = 0.0
-    node.name = None
+    node._name = None
     node.op = ""
     node.parents = ()
     node.local_grads = None
@@ -449,7 +493,7 @@ def _node(data: float, parents: tuple[Value, ...], op: str, local_grads: LocalGr
     node = _new_value(Value)
     node.data = data
     node.grad = 0.0
-    node.name = None
+    node._name = None
     if state.recording:
         node.op = op
         node.parents = parents
@@ -463,3 +507,41 @@ def _node(data: float, parents: tuple[Value, ...], op: str, local_grads: LocalGr
         raise FloatingPointError(f"operation {op!r} produced {data!r} from operands ({operands})")
     return node
 
+
+# ------------------------------------------------------------------ pickle and deepcopy
+#
+# pickle and copy.deepcopy walk an object's references recursively, so a node
+# that held its parents directly would need one level of recursion per node
+# of depth: a chain of a few thousand operations raised RecursionError. So the
+# outermost node reduced lists its ancestors first, in topological order
+# (parents before children): each ancestor is then written with parents that
+# are already written, and the recursion stays one level deep. Shared nodes
+# stay shared, since pickle and deepcopy remember what they have written.
+
+_pickling = threading.local()
+"""``pending``: the ancestors (by id) that the outermost node being reduced listed, each reduced shallowly once."""
+
+
+def _fields(node: Value) -> tuple[Any, ...]:
+    local = node.local_grads
+    recipe = getattr(local, "recipe", None)  # a local-derivative function made for one constant (x**c, clamp, ...)
+    return node.data, node.grad, node.name, node.op, node.parents, recipe if recipe is not None else local
+
+
+def _reduce(node: Value) -> tuple[Any, ...]:
+    pending: dict[int, Value] | None = getattr(_pickling, "pending", None)
+    if pending is not None and pending.pop(id(node), None) is not None:
+        return _rebuild, ([], *_fields(node))  # its parents come earlier in the outermost node's list
+    ancestors = backprop.topological_order(node)[:-1] if node.parents else []
+    _pickling.pending = {id(ancestor): ancestor for ancestor in ancestors}
+    return _rebuild, (ancestors, *_fields(node))
+
+
+def _rebuild(
+    ancestors: list[Value], data: float, grad: float, name: str | None, op: str, parents: tuple[Value, ...], local: Any
+) -> Value:
+    """A node from its fields; `ancestors` only made sure that its parents were rebuilt first."""
+    node = _new_value(Value)
+    node.data, node.grad, node._name, node.op, node.parents = data, grad, name, op, tuple(parents)
+    node.local_grads = local[0](*local[1]) if isinstance(local, tuple) else local
+    return node

@@ -8,7 +8,7 @@ a user can find it in their own data.
 from __future__ import annotations
 
 import math
-from numbers import Real
+from numbers import Integral, Real
 from typing import TypeVar
 
 # The engine's "type and clipped repr" wording, so nn's messages read like the engine's.
@@ -27,7 +27,12 @@ def finite_number(x: object, where: str) -> float:
     """
     if isinstance(x, bool) or not isinstance(x, Real):
         raise ValueError(f"{where}: expected a number, got {describe(x)}")
-    number = float(x)
+    try:
+        number = float(x)
+    except OverflowError:
+        raise ValueError(
+            f"{where}: expected a finite number, got an integer too large for a float ({describe(x)})"
+        ) from None
     if not math.isfinite(number):
         raise ValueError(f"{where}: expected a finite number, got {number!r}")
     return number
@@ -35,11 +40,11 @@ def finite_number(x: object, where: str) -> float:
 
 def count(n: object, what: str, minimum: int = 1) -> int:
     """n as an int >= `minimum` (a number of inputs or neurons), or TypeError/ValueError naming `what`."""
-    if isinstance(n, bool) or not isinstance(n, int):
+    if isinstance(n, bool) or not isinstance(n, Integral):  # Integral: also NumPy's int64 and friends
         raise TypeError(f"{what} must be an int, got {describe(n)}")
     if n < minimum:
         raise ValueError(f"{what} must be at least {minimum}, got {n}")
-    return n
+    return int(n)
 
 
 def numbers(n: int) -> str:

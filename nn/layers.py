@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 import autograd
@@ -70,8 +71,7 @@ class Neuron(Module):
         layer_index: int = 1,
         neuron_index: int = 1,
     ) -> None:
-        count(nin, "nin")
-        count(fan_out, "fan_out")
+        nin, fan_out = count(nin, "nin"), count(fan_out, "fan_out")
         weights: list[float | None] = list(initial_weights(init, nin, fan_out, make_rng(seed, rng)))
         self._set_up(weights, 0.0 if bias else None, activation, layer_index, neuron_index)
 
@@ -80,8 +80,7 @@ class Neuron(Module):
     ) -> None:
         """Create the named parameters and fix the names this neuron gives its forward nodes."""
         check_activation(activation)
-        count(layer_index, "layer_index")
-        count(neuron_index, "neuron_index")
+        layer_index, neuron_index = count(layer_index, "layer_index"), count(neuron_index, "neuron_index")
         self.w = [
             None if weight is None else Value(weight, weight_name(layer_index, neuron_index, source))
             for source, weight in enumerate(weights, start=1)
@@ -176,7 +175,7 @@ class Layer(Module):
         bias: bool = True,
         layer_index: int = 1,
     ) -> None:
-        count(nout, "nout")
+        nout = count(nout, "nout")
         check_activation(activation)
         generator = make_rng(seed, rng)
         neurons = [
@@ -281,7 +280,7 @@ class MLP(Module):
         rng: random.Random | None = None,
         bias: bool = True,
     ) -> None:
-        count(nin, "nin")
+        nin = count(nin, "nin")
         if not isinstance(nouts, (list, tuple)) or not nouts:
             raise TypeError(f"nouts must be a non-empty list of layer sizes such as [16, 16, 1], got {describe(nouts)}")
         sizes = [nin] + [count(n, f"nouts[{position}]") for position, n in enumerate(nouts)]
@@ -376,6 +375,11 @@ class MLP(Module):
 
 def _as_values(x: object, expected: int, owner: str) -> list[Value]:
     """The inputs as a list of Values (numbers become constant leaves once, not once per neuron)."""
+    if isinstance(x, (Mapping, AbstractSet)):  # iterating gives keys or an arbitrary order, never the inputs in order
+        raise TypeError(
+            f"{owner} expects a sequence of {expected} numbers in input order, got {describe(x)}; "
+            "a dict or set has no input order: pass a list, e.g. [d[key] for key in sorted(d)]"
+        )
     if isinstance(x, (Value, str, bytes)) or not hasattr(x, "__len__") or not hasattr(x, "__iter__"):
         raise TypeError(f"{owner} expects a list of {expected} inputs, got {describe(x)}; wrap a single input as [x]")
     if len(x) != expected:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from numbers import Integral
 from typing import Literal
 
 import autograd
@@ -259,7 +260,8 @@ def _signs(target: object, n_units: int, where: str) -> list[float | Value]:
 
 def _class_distribution(target: object, n_classes: int, where: str) -> list[float | Value]:
     """A class index as a one-hot list, or a one-hot / probability list checked as such."""
-    if isinstance(target, int) and not isinstance(target, bool):
+    if isinstance(target, Integral) and not isinstance(target, bool):  # int, or NumPy's int64 and friends
+        target = int(target)
         if not 0 <= target < n_classes:
             raise ValueError(f"{where}: class index {target} is out of range for {n_classes} logits (0..{n_classes - 1})")
         return [1.0 if i == target else 0.0 for i in range(n_classes)]

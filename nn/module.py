@@ -19,9 +19,11 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, TypeVar
 
 from autograd import Value
+from autograd.files import write_atomically
 from nn._validation import describe, finite_number
 
 FILE_FORMAT = "scalargrad.nn"
@@ -103,15 +105,16 @@ class Module:
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the module to `path` as JSON: its architecture and every parameter.
 
-        Raises ValueError naming the parameter if one is inf or nan (JSON has
-        no such numbers, and a diverged model is rarely worth keeping).
+        The file is written beside `path` and renamed over it in one step, so a
+        full disk or an interrupted write leaves the previous file whole (see
+        `autograd.files.write_atomically`). Raises ValueError naming the
+        parameter if one is inf or nan (JSON has no such numbers, and a
+        diverged model is rarely worth keeping).
         """
         for name, value in self.state_dict().items():
             finite_number(value, f"cannot save parameter {name!r}")
         data = {"format": FILE_FORMAT, "version": FILE_VERSION, "type": type(self).__name__, **self.to_dict()}
-        with open(path, "w", encoding="utf-8") as file:
-            json.dump(data, file, indent=1)
-            file.write("\n")
+        write_atomically(Path(path), (json.dumps(data, indent=1) + "\n").encode("utf-8"))
 
     @classmethod
     def load(cls: type[ModuleType], path: str | os.PathLike[str]) -> ModuleType:

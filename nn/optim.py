@@ -30,15 +30,22 @@ from autograd import Value, no_grad
 __all__ = ["Adam", "Optimizer", "RMSProp", "SGD"]
 
 
-def _hyperparameter(value: object, name: str, low: float = 0.0, high: float = math.inf, high_open: bool = False) -> float:
-    """`value` as a float in [low, high] (or [low, high)), or a ValueError that names the argument."""
+def _hyperparameter(
+    value: object, name: str, low: float = 0.0, high: float = math.inf, high_open: bool = False, low_open: bool = False
+) -> float:
+    """`value` as a finite float in [low, high] (or with an open end), or a ValueError that names the argument.
+
+    Infinity is never a hyperparameter: lr=inf turns every weight into inf or nan at the first step.
+    """
     if isinstance(value, bool) or not isinstance(value, Real):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
     number = float(value)
-    inside = low <= number < high if high_open else low <= number <= high
-    if not inside:
-        upper = f"{high})" if high_open else f"{high}]"
-        raise ValueError(f"{name} must be in [{low}, {upper}, got {number!r}")
+    above = low < number if low_open else low <= number
+    below = number < high if high_open else number <= high
+    if not (above and below and math.isfinite(number)):
+        lower = f"({low}" if low_open else f"[{low}"
+        upper = f"{high})" if high_open or math.isinf(high) else f"{high}]"
+        raise ValueError(f"{name} must be a finite number in {lower}, {upper}, got {number!r}")
     return number
 
 
@@ -174,7 +181,7 @@ class RMSProp(Optimizer):
     ) -> None:
         super().__init__(params, lr)
         self.alpha = _hyperparameter(alpha, "alpha", high=1.0)
-        self.eps = _hyperparameter(eps, "eps")
+        self.eps = _hyperparameter(eps, "eps", low_open=True)  # it keeps a division away from 0
         self.weight_decay = _hyperparameter(weight_decay, "weight_decay")
         self.momentum = _hyperparameter(momentum, "momentum")
         if not isinstance(centered, bool):
@@ -230,7 +237,7 @@ class Adam(Optimizer):
             _hyperparameter(betas[0], "betas[0]", high=1.0, high_open=True),
             _hyperparameter(betas[1], "betas[1]", high=1.0, high_open=True),
         )
-        self.eps = _hyperparameter(eps, "eps")
+        self.eps = _hyperparameter(eps, "eps", low_open=True)  # it keeps a division away from 0
         self.weight_decay = _hyperparameter(weight_decay, "weight_decay")
         count = len(self.params)
         self.first_moment = [0.0] * count

@@ -33,6 +33,7 @@ import random
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from numbers import Integral
 from typing import Any, Protocol, Union
 
 from tqdm import tqdm
@@ -227,6 +228,13 @@ class _CompiledSteps:
     The batch's inputs and targets are the traced inputs, the model's parameters
     the params, so each call computes with the current weights and the new
     data, and leaves ∂objective/∂parameter in ``.grad`` as backward() would.
+
+    A model or loss that decides something on ``.data`` (or computes under
+    ``no_grad()``) would train on the traced batch's path for ever. Tracing
+    cannot see such a read, so the step is traced again and compared
+    (`CompiledFunction.verify`) before it is used on each of the first
+    `_VERIFIED_STEPS` batches of a size and on every step whose number is a
+    power of two after that, and a difference stops training with a TracingError.
     """
 
     def __init__(
@@ -239,6 +247,7 @@ class _CompiledSteps:
         self._parameters = parameters
         self._classes = classes
         self._by_size: dict[int, autograd.CompiledFunction] = {}
+        self._calls: dict[int, int] = {}
 
     def __call__(self, batch_inputs: list[Any], batch_targets: list[Any]) -> tuple[float, float, list[Any]]:
         """(objective, data loss, outputs as numbers) for the batch."""
@@ -253,8 +262,28 @@ class _CompiledSteps:
                 has_aux=True,
             )
             self._by_size[len(batch_inputs)] = compiled
+        else:
+            self._verify(compiled, data)
         objective, _, (data_loss, outputs) = compiled(data)
         return objective, data_loss, outputs
+
+    def _verify(self, compiled: autograd.CompiledFunction, data: dict[str, Any]) -> None:
+        size = len(data["inputs"])
+        calls = self._calls[size] = self._calls.get(size, 0) + 1
+        if calls > _VERIFIED_STEPS and calls & (calls - 1):
+            return
+        try:
+            compiled.verify(data)
+        except autograd.TracingError as error:
+            raise autograd.TracingError(
+                f"fit(compile=True) stopped before training on a wrong path: {error}. The model or loss decides "
+                "something on .data (or computes under no_grad()), which the compiled step cannot follow; "
+                "train with compile=False, or keep the choice inside an operation (relu, abs, clamp)"
+            ) from None
+
+
+_VERIFIED_STEPS = 8
+"""Batches of each size that `_CompiledSteps` re-traces and compares before using the compiled step."""
 
 
 def _output_count(model: Model, example: Any) -> int:
@@ -269,7 +298,7 @@ def _traceable(target: Any, classes: int | None) -> Any:
     (An index selects a logit, a structural choice that tracing would freeze;
     the one-hot list is the same cross-entropy written as numbers.)
     """
-    if classes is None or not isinstance(target, int) or isinstance(target, bool):
+    if classes is None or not isinstance(target, Integral) or isinstance(target, bool):
         return target
     return [1.0 if k == target else 0.0 for k in range(classes)]
 
@@ -336,7 +365,9 @@ def fit(
         compile: trace each batch size's step once with `autograd.compile` and
             run the generated code instead of building a graph every step: the
             same numbers (to rounding) many times faster. The loss may not
-            branch on values in Python (see `autograd.compile`).
+            branch on values in Python (see `autograd.compile`): a branch on
+            ``.data`` is looked for by tracing again on the first batches and
+            on steps 16, 32, 64, ..., and stops training with a TracingError.
     """
     if not isinstance(model, Module) or not callable(model):
         raise TypeError(f"model must be a callable nn.Module such as an MLP, got {describe(model)}")
@@ -351,6 +382,11 @@ def fit(
     loss_function, loss_name = _resolve_loss(loss, reduction)
     judge = _judge(loss_name, metrics)
     parameters = model.parameters()
+    if parameters and set(optimizer.params).isdisjoint(parameters):
+        raise ValueError(
+            f"the optimizer updates none of this model's {len(parameters)} parameters, so training would change "
+            "nothing; build it on this model: nn.optim.SGD(model.parameters(), lr=...)"
+        )
     batch_objective = functools.partial(_batch_objective, model, loss_function, regularization, parameters)
     compiled_steps = None
     if compile:

@@ -86,3 +86,13 @@ def parse_expression_argument(expression: str, variables: dict[str, Value]) -> V
 
 def _indented(text: str) -> list[str]:
     return ["  " + line for line in text.splitlines()]
+
+
+def differentiate_argument(root: Value, argument: str) -> None:
+    """``root.backward()``, or a CommandError naming `argument` where a derivative is undefined or infinite."""
+    try:
+        root.backward()
+    except (ArithmeticError, ValueError) as error:
+        raise CommandError(_("{argument}: cannot differentiate at these --var values: {error}").format(argument=argument, error=error)) from None
+    if not math.isfinite(root.data):
+        raise CommandError(_("{argument}: the value is {data!r} at these --var values; choose other values").format(argument=argument, data=root.data))

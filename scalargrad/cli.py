@@ -19,7 +19,7 @@ import pkgutil
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import autograd
 from autograd.i18n import LANGUAGES, N_, Catalog, check_language, default_language, language
@@ -53,6 +53,15 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, _("scalargrad: error: {message} (see: {prog} --help)").format(message=message, prog=self.prog) + "\n")
+
+    def _parse_optional(self, arg_string: str) -> Any:
+        """An argument that starts with one '-' and is no option of this command is an expression: "-x", "-log(p)"."""
+        parsed: Any = super()._parse_optional(arg_string)
+        options = parsed if isinstance(parsed, list) else [parsed]  # Python 3.12.7+ returns a list of matches
+        unknown = parsed is not None and all(option[0] is None for option in options)
+        if unknown and not arg_string.startswith("--"):
+            return None
+        return parsed
 
 
 def register_all(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -132,6 +141,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return int(args.run(args))
         except CommandError as error:
             print(_("scalargrad: error: {message}").format(message=error.message), *error.details, sep="\n", file=sys.stderr)
+            return 2
+        except (ArithmeticError, ValueError, RecursionError, MemoryError) as error:
+            # The last line of defence: each command turns the errors it expects into a CommandError that names
+            # the argument; anything else still ends in one line and exit code 2, never a traceback.
+            message = _("scalargrad {command}: error: {kind}: {error}").format(
+                command=args.command, kind=type(error).__name__, error=error
+            )
+            print(message, file=sys.stderr)
             return 2
 
 

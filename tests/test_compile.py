@@ -315,8 +315,8 @@ def test_source_uses_textbook_names_and_deltas() -> None:
     compiled = autograd.compile(lambda xs: losses.half_sse([model(xs)], [1.0]), [0.5, -1.0], params=model.parameters())
     lines = [line.strip() for line in compiled.source.splitlines()]
     assert "z1_1 = w1_11 * x_1 + w1_12 * x_2 + b1_1" in lines
-    assert "a1_1 = z1_1 if z1_1 > 0 else 0.0" in lines
-    assert "delta1_1 = grad_a1_1 if z1_1 > 0 else 0.0  # ∂relu(a)/∂a = 1 if a > 0 else 0" in lines
+    assert "a1_1 = 0.0 if z1_1 <= 0 else z1_1" in lines
+    assert "delta1_1 = grad_a1_1 * (0.0 if z1_1 <= 0 else 1.0)  # ∂relu(a)/∂a = 1 if a > 0 else 0" in lines
     assert "grad_b1_1 = delta1_1  # ∂(x₁+…+xₙ)/∂xᵢ = 1" in lines  # the bias gradient is δ
 
 

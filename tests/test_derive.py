@@ -384,3 +384,15 @@ def test_every_latex_equation_parses_as_math(activations, loss, target):
     assert len(cells) > 20
     for cell in cells:
         parser.parse(f"${cell}$")
+
+
+def test_a_forward_overflow_is_named_not_blamed_on_the_engine():
+    model = MLP.from_weights([[[1e200, 1e200]], [[1e200]]], [[0.0], [0.0]], ["linear", "linear"])
+    with pytest.raises(OverflowError, match=r"step 1: the forward pass overflowed at z\[1\]_1 = inf"):
+        derive(model, [1e200, 1.0], [1.0], "mse", 0.1)
+
+
+def test_a_loss_overflow_is_named_not_blamed_on_the_engine():
+    model = MLP.from_weights([[[1e200, 0.0]]], [[0.0]], ["linear"])  # z = 1e200 is finite; its square is not
+    with pytest.raises(OverflowError, match="step 1: the loss overflowed although every z and a is finite"):
+        derive(model, [1.0, 1.0], [1.0], "mse", 0.1)

@@ -126,3 +126,18 @@ def test_numeric_gradient_builds_no_graph() -> None:
 
     numeric_gradient(record, [1.0])
     assert all(out.parents == () for out in made)
+
+
+@pytest.mark.parametrize("x", [1e8, -3e12, 1e15])
+def test_gradcheck_passes_correct_functions_at_large_inputs(x: float) -> None:
+    """d(x²)/dx = 2x and d(x·y)/dx = y: the step scales with |x|, so rounding does not swamp it."""
+    assert gradcheck(lambda a: a * a, [x])
+    assert gradcheck(lambda a, b: a * b, [x, 3.0])
+
+
+@pytest.mark.parametrize("eps", [0.0, -1e-6, float("inf"), float("nan")])
+def test_gradcheck_refuses_a_step_that_is_not_positive(eps: float) -> None:
+    with pytest.raises(ValueError, match="eps must be a positive finite number"):
+        gradcheck(lambda a: a * a, [1.0], eps=eps)
+    with pytest.raises(ValueError, match="eps must be a positive finite number"):
+        numeric_gradient(lambda a: a * a, [1.0], eps=eps)

@@ -274,3 +274,15 @@ def test_grad_agrees_with_backward() -> None:
     expected = [g.data for g in grad(y, [x, w])]
     y.backward()
     assert [x.grad, w.grad] == expected
+
+
+def test_create_graph_inside_no_grad_still_builds_the_gradients_graph() -> None:
+    """As in PyTorch: create_graph=True asks for differentiable gradients, so no_grad() does not turn them into constants."""
+    x = Value(2.0)
+    y = x * x * x
+    with autograd.no_grad():
+        (first,) = autograd.grad(y, [x], create_graph=True)
+        (second,) = autograd.grad(first, [x])
+        assert not autograd.is_grad_enabled()  # the enclosing no_grad() is back in force
+    assert first.data == 3 * 2.0**2
+    assert second.data == 6 * 2.0  # d²(x³)/dx² = 6x, not 0

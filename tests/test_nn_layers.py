@@ -305,3 +305,13 @@ def test_from_weights_refuses_infinite_weights() -> None:
 
 def test_repr_shows_the_architecture() -> None:
     assert repr(MLP(2, [16, 16, 1], seed=0)) == "MLP(2 -> 16 relu -> 16 relu -> 1 linear; 337 parameters)"
+
+
+@pytest.mark.parametrize("inputs", [{0: 1.0, 1: 2.0}, {1.0, 2.0}, {"a": 1.0, "b": 2.0}.keys()], ids=["dict", "set", "keys"])
+@pytest.mark.parametrize(
+    "call", [lambda m, x: m(x), lambda m, x: m.layers[0](x), lambda m, x: m.layers[0].neurons[0](x)], ids=["mlp", "layer", "neuron"]
+)
+def test_a_dict_or_set_of_inputs_is_refused_not_read_by_its_keys(inputs: object, call) -> None:  # type: ignore[no-untyped-def]
+    model = MLP(2, [2, 1], seed=0)
+    with pytest.raises(TypeError, match="has no input order"):
+        call(model, inputs)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -248,3 +250,48 @@ def test_a_module_without_to_dict_says_to_use_state_dict(tmp_path: Path) -> None
 
     with pytest.raises(NotImplementedError, match="save its state_dict"):
         Scale().save(tmp_path / "scale.json")
+
+
+_SAVE_UNDER_A_FILE_SIZE_LIMIT = """
+import resource, signal, sys
+from nn import MLP
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit then fails with EFBIG instead of killing us
+path = sys.argv[1]
+MLP(2, [1], seed=0).save(path)
+size = len(open(path, "rb").read())
+resource.setrlimit(resource.RLIMIT_FSIZE, (size + 10, size + 10))
+try:
+    MLP(2, [64, 64, 1], seed=1).save(path)
+except OSError as error:
+    print("refused:", error.strerror)
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the file size limit (RLIMIT_FSIZE, SIGXFSZ) is tested on Linux")
+def test_a_save_that_hits_a_file_size_limit_leaves_the_old_file_whole(tmp_path: Path) -> None:
+    """Overwriting a saved model with a bigger one under `ulimit -f`: the write fails, the old model still loads."""
+    path = tmp_path / "model.json"
+    run = subprocess.run(
+        [sys.executable, "-c", _SAVE_UNDER_A_FILE_SIZE_LIMIT, str(path)], capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("refused: File too large")
+    assert MLP.load(path).state_dict() == MLP(2, [1], seed=0).state_dict()
+    assert [p.name for p in tmp_path.iterdir()] == ["model.json"]  # no half-written temporary file left
+
+
+def test_a_save_whose_write_fails_keeps_the_old_file_and_leaves_no_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "model.json"
+    MLP(2, [1], seed=0).save(path)
+    before = path.read_bytes()
+
+    def full_disk(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("autograd.files.os.replace", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        MLP(2, [3, 1], seed=1).save(path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["model.json"]

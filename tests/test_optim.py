@@ -11,6 +11,9 @@ import pytest
 from autograd import Value
 from nn.optim import SGD, Adam, Optimizer, RMSProp
 
+NEGLIGIBLE_EPS = 1e-300
+"""eps must be > 0; this one vanishes in rounding next to the square roots here, so the formulas without eps hold."""
+
 
 def _steps(optimizer: Optimizer, parameter: Value, gradients: list[float]) -> list[float]:
     """Feed `gradients` one per step (as backward would leave them); the parameter after each step."""
@@ -61,7 +64,7 @@ def test_rmsprop_divides_by_the_root_of_the_running_mean_square():
     # v1 = 0.01·0.25 = 0.0025, √v1 = 0.05 → θ = 1 − 0.01·0.5/0.05 = 0.9
     # v2 = 0.99·0.0025 + 0.0025 = 0.004975 → θ = 0.9 − 0.01·0.5/√0.004975
     theta = Value(1.0)
-    optimizer = RMSProp([theta], lr=0.01, eps=0.0)
+    optimizer = RMSProp([theta], lr=0.01, eps=NEGLIGIBLE_EPS)
     expected = [0.9, 0.9 - 0.01 * 0.5 / math.sqrt(0.004975)]
     assert _steps(optimizer, theta, [0.5, 0.5]) == pytest.approx(expected, abs=1e-14)
 
@@ -69,14 +72,14 @@ def test_rmsprop_divides_by_the_root_of_the_running_mean_square():
 def test_rmsprop_centered_subtracts_the_squared_running_mean_gradient():
     # v = 0.0025, ḡ = 0.01·0.5 = 0.005, ṽ = 0.0025 − 0.000025 = 0.002475
     theta = Value(1.0)
-    optimizer = RMSProp([theta], lr=0.01, eps=0.0, centered=True)
+    optimizer = RMSProp([theta], lr=0.01, eps=NEGLIGIBLE_EPS, centered=True)
     assert _steps(optimizer, theta, [0.5]) == pytest.approx([1.0 - 0.01 * 0.5 / math.sqrt(0.002475)], abs=1e-14)
 
 
 def test_rmsprop_momentum_accumulates_the_scaled_steps():
     # b1 = 0.5/0.05 = 10 → 0.9;  b2 = 0.9·10 + 0.5/√0.004975 → 0.9 − 0.01·b2
     theta = Value(1.0)
-    optimizer = RMSProp([theta], lr=0.01, eps=0.0, momentum=0.9)
+    optimizer = RMSProp([theta], lr=0.01, eps=NEGLIGIBLE_EPS, momentum=0.9)
     second = 0.9 - 0.01 * (9.0 + 0.5 / math.sqrt(0.004975))
     assert _steps(optimizer, theta, [0.5, 0.5]) == pytest.approx([0.9, second], abs=1e-14)
 
@@ -84,7 +87,7 @@ def test_rmsprop_momentum_accumulates_the_scaled_steps():
 def test_adam_with_a_constant_gradient_moves_exactly_lr_per_step():
     # With bias correction, m̂ = g and v̂ = g² for a constant g, so each step is γ·g/|g| (ε = 0).
     theta = Value(1.0)
-    optimizer = Adam([theta], lr=0.1, eps=0.0)
+    optimizer = Adam([theta], lr=0.1, eps=NEGLIGIBLE_EPS)
     assert _steps(optimizer, theta, [0.5] * 5) == pytest.approx([0.9, 0.8, 0.7, 0.6, 0.5], abs=1e-14)
 
 
@@ -97,7 +100,7 @@ def test_adam_first_step_is_lr_times_gradient_over_its_size_plus_eps():
 def test_adam_weight_decay_is_an_l2_term_in_the_gradient():
     # g' = 0 + 0.5·2 = 1 → first step is γ·sign(g') = 0.1
     theta = Value(2.0)
-    optimizer = Adam([theta], lr=0.1, eps=0.0, weight_decay=0.5)
+    optimizer = Adam([theta], lr=0.1, eps=NEGLIGIBLE_EPS, weight_decay=0.5)
     assert _steps(optimizer, theta, [0.0]) == pytest.approx([1.9], abs=1e-15)
 
 
@@ -224,3 +227,20 @@ def test_matches_torch_optim_step_by_step_in_float64(name, hyperparameters):
         our_optimizer.step()
         their_optimizer.step()
         assert [p.data for p in ours] == pytest.approx([t.item() for t in theirs], abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda ps: SGD(ps, lr=math.inf), "lr must be a finite number"),
+        (lambda ps: SGD(ps, lr=math.nan), "lr must be a finite number"),
+        (lambda ps: SGD(ps, lr=0.1, momentum=math.inf), "momentum must be a finite number"),
+        (lambda ps: Adam(ps, eps=0.0), r"eps must be a finite number in \(0.0, inf\)"),
+        (lambda ps: RMSProp(ps, eps=0.0), r"eps must be a finite number in \(0.0, inf\)"),
+        (lambda ps: Adam(ps, eps=math.inf), "eps must be a finite number"),
+    ],
+    ids=["sgd-lr-inf", "sgd-lr-nan", "sgd-momentum-inf", "adam-eps-0", "rmsprop-eps-0", "adam-eps-inf"],
+)
+def test_infinite_or_zero_hyperparameters_are_refused(make, message):
+    with pytest.raises(ValueError, match=message):
+        make([Value(1.0)])

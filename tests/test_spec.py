@@ -182,7 +182,13 @@ def test_a_hinge_label_that_is_not_plus_or_minus_one_names_its_example():
     ("changes", "message"),
     [
         ({"learning_rate": -0.1}, "learning_rate: expected a positive number, got -0.1"),
-        ({"steps": 0}, "steps: expected a positive whole number, got int 0"),
+        ({"steps": 0}, "steps: expected a whole number from 1 to 1000, got int 0"),
+        ({"steps": 10**30}, "steps: expected a whole number from 1 to 1000, got int 1000000000000000000000000000000"),
+        (
+            {"loss": ["bce"]},
+            "loss: unknown loss ['bce']; valid names are 'mse', 'half_sse', 'bce', 'bce_with_logits', "
+            "'cross_entropy', 'hinge'",
+        ),
         ({"reduction": "avg"}, "reduction: expected 'sum' or 'mean', got str 'avg'"),
         ({"name": 3}, "name: expected a string, got int 3"),
     ],

@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from autograd import Value
+from autograd import TracingError, Value
 from nn import datasets, losses
 from nn.layers import MLP
 from nn.module import Module
@@ -373,3 +373,43 @@ def test_compiled_training_checks_every_target_before_the_first_step():
             model, _X[:4], labels, loss="hinge", optimizer=SGD(model.parameters(), lr=0.1),
             epochs=1, batch_size=2, shuffle=False, progress=False, compile=True,
         )
+
+
+def _squared_error_branching_on_data(outputs, targets):
+    """A loss with a Python branch on .data: the traced path is right for one sign of the output only."""
+    total = Value(0.0)
+    for output, target in zip(outputs, targets):
+        difference = output - target
+        total = total + (difference * difference if output.data > 0 else -(difference * difference))
+    return total
+
+
+def test_compiled_training_stops_on_a_branch_on_data_before_a_wrong_step():
+    model = MLP(1, [1], seed=0)
+    inputs, targets = [[1.0], [-1.0]], [0.0, 0.0]  # the two examples take the two branches
+    first_output = model([1.0]).data
+    inputs = inputs if first_output > 0 else inputs[::-1]
+    before = [p.data for p in model.parameters()]
+    steps = []
+    with pytest.raises(TracingError, match=r"fit\(compile=True\) stopped before training on a wrong path"):
+        fit(
+            model, inputs, targets, loss=_squared_error_branching_on_data, optimizer=SGD(model.parameters(), lr=0.1),
+            epochs=1, batch_size=1, shuffle=False, progress=False, compile=True, callback=steps.append,
+        )
+    assert len(steps) == 1  # the first batch, on which it was traced, trained; the second never did
+    assert [p.data for p in model.parameters()] != before
+
+
+def test_compiled_training_of_a_model_without_data_branches_is_not_stopped_by_the_checks():
+    model = MLP(2, [3, 1], seed=0)
+    history = fit(
+        model, _X, _SIGNED, loss="mse", optimizer=SGD(model.parameters(), lr=0.01),
+        epochs=3, batch_size=1, progress=False, compile=True,
+    )
+    assert len(history.loss) == 3
+
+
+def test_fit_refuses_an_optimizer_over_another_models_parameters():
+    model, other = MLP(2, [3, 1], seed=0), MLP(2, [3, 1], seed=1)
+    with pytest.raises(ValueError, match="the optimizer updates none of this model's 13 parameters"):
+        fit(model, _X, _SIGNED, loss="mse", optimizer=SGD(other.parameters(), lr=0.1), epochs=1, progress=False)

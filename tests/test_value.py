@@ -317,3 +317,15 @@ def test_an_empty_format_spec_gives_the_repr_like_str() -> None:
 def test_an_integer_too_large_for_a_float_is_refused_with_the_limit() -> None:
     with pytest.raises(OverflowError, match="too large for a float"):
         Value(10**400)
+
+
+@pytest.mark.parametrize("name", [5, 2.0, b"x", ["x"]])
+def test_a_name_that_is_not_a_string_is_refused_when_assigned(name: object) -> None:
+    v = Value(1.0)
+    with pytest.raises(TypeError, match="name must be a string or None"):
+        v.name = name  # type: ignore[assignment]
+    with pytest.raises(TypeError, match="name must be a string or None"):
+        Value(1.0, name=name)  # type: ignore[arg-type]
+    assert v.name is None
+    v.name = "w"
+    assert v.name == "w"

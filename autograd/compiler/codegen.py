@@ -7,13 +7,13 @@
         w1_11, w1_12, b1_1, ..., w2_11, w2_12, b2_1 = params
         # forward: each value from its operands
         z1_1 = w1_11 * x_1 + w1_12 * x_2 + b1_1
-        a1_1 = z1_1 if z1_1 > 0 else 0.0
+        a1_1 = 0.0 if z1_1 <= 0 else z1_1
         ...
         # backward: each parent gets local derivative × upstream gradient
         grad_t3 = 1.0  # ∂output/∂output = 1
         ...
         grad_a1_1 = delta2_1 * w2_11 + delta2_2 * w2_21  # Σ over 2 uses: ∂(a·b)/∂b = a
-        delta1_1 = grad_a1_1 if z1_1 > 0 else 0.0  # ∂relu(a)/∂a = 1 if a > 0 else 0
+        delta1_1 = grad_a1_1 * (0.0 if z1_1 <= 0 else 1.0)  # ∂relu(a)/∂a = 1 if a > 0 else 0
         grad_w1_11 = delta1_1 * x_1  # ∂(a·b)/∂a = b
         grad_b1_1 = delta1_1  # ∂(x₁+…+xₙ)/∂xᵢ = 1
         ...
@@ -39,7 +39,7 @@ How each piece is chosen:
   needs no statement: its gradient *is* the sum's. The gradient of a weighted
   input ``z`` is called ``delta`` (δ = ∂C/∂z), of any other node ``grad_``.
 * Branches inside operations are written as conditional expressions
-  (``a if a > 0 else 0.0``), so they are decided again for every call.
+  (``0.0 if a <= 0 else a``), so they are decided again for every call.
 
 Each operation's forward expression and local derivatives are written here a
 second time, in Python text, next to the rule text the engine records
@@ -61,6 +61,7 @@ from typing import Any, NamedTuple
 
 from autograd import scalar
 from autograd.backprop import topological_order
+from autograd.compiler.inert import comment, string_literal
 from autograd.notation import parse_network_name
 from autograd.value import Value
 
@@ -227,8 +228,9 @@ def _forward_expression(node: Value, operands: list[_Expr]) -> _Expr:
         return _Expr(f"-{operands[0].at(_UNARY)}", _UNARY, depth)
     if op in ("relu", "leaky_relu"):
         a = operands[0].at(_ATOM)  # an atom: it appears twice (see _FORWARD_REUSES_OPERAND)
-        otherwise = "0.0" if op == "relu" else f"{_literal(_slope(node)).at(_MULTIPLICATIVE)} * {a}"
-        return _Expr(f"{a} if {a} > 0 else {otherwise}", _CONDITIONAL, depth)
+        if op == "relu":  # written as scalar.relu is: nan is not <= 0, so it stays nan
+            return _Expr(f"0.0 if {a} <= 0 else {a}", _CONDITIONAL, depth)
+        return _Expr(f"{a} if {a} > 0 else {_literal(_slope(node)).at(_MULTIPLICATIVE)} * {a}", _CONDITIONAL, depth)
     if op == "**":
         return _call("_positive_base_power", operands, depth)
     if op == "clamp":
@@ -316,7 +318,9 @@ def _backward_templates(op: str, local_grads: Any, arity: int) -> tuple[str, ...
     contribution goes to. Each is the engine's ``local * upstream`` evaluated
     in the same order, so the same float comes out; products with a plain
     local derivative are written upstream first (δ·a, as in the textbook),
-    which IEEE multiplication does not mind.
+    which IEEE multiplication does not mind. A branch chooses the local
+    derivative, never the contribution: ``g * (0.0 if a <= 0 else 1.0)``, so an
+    upstream inf or nan gives 0·inf = nan here exactly as in the engine.
     """
     if op == "+":
         return ("{g}", "{g}")
@@ -329,7 +333,7 @@ def _backward_templates(op: str, local_grads: Any, arity: int) -> tuple[str, ...
     if op == "neg":
         return ("-{g}",)
     if op == "abs":
-        return ("{g} if {a} > 0 else -{g} if {a} < 0 else 0.0",)
+        return ("{g} * (1.0 if {a} > 0 else -1.0 if {a} < 0 else 0.0)",)
     if op == "**":
         return ("{b} * {a} ** ({b} - 1.0) * {g}", "{out} * _log({a}) * {g}")
     if op.startswith("**"):
@@ -346,7 +350,7 @@ def _backward_templates(op: str, local_grads: Any, arity: int) -> tuple[str, ...
         return (f"{{g}} if {{a}} > 0 else {_literal(float(local_grads.slope)).at(_MULTIPLICATIVE)} * {{g}}",)
     if op == "clamp":
         low, high = _literal(float(local_grads.low)), _literal(float(local_grads.high))
-        return (f"{{g}} if {low.at(_ADDITIVE)} <= {{a}} <= {high.at(_ADDITIVE)} else 0.0",)
+        return (f"{{g}} * (1.0 if {low.at(_ADDITIVE)} <= {{a}} <= {high.at(_ADDITIVE)} else 0.0)",)
     if op == "sum":
         return ("{g}",) * arity
     if op == "logsumexp":
@@ -362,7 +366,7 @@ _UNARY_TEMPLATES = {
     "sqrt": "0.5 / {out} * {g}",
     "tanh": "(1.0 - {out} * {out}) * {g}",
     "sigmoid": "{out} * (1.0 - {out}) * {g}",
-    "relu": "{g} if {a} > 0 else 0.0",
+    "relu": "{g} * (0.0 if {a} <= 0 else 1.0)",
     "softplus": "_sigmoid({a}) * {g}",
     "sin": "_cos({a}) * {g}",
     "cos": "-_sin({a}) * {g}",
@@ -570,7 +574,7 @@ class _Generator:
             self._backward_line(f"{name} = {' + '.join(terms)}", rule)
 
     def _backward_line(self, statement: str, rule: str) -> None:
-        self.backward_lines.append(f"{statement}  # {rule}" if rule else statement)
+        self.backward_lines.append(f"{statement}  # {comment(rule)}" if rule else statement)
 
     # ---------------------------------------------------------------- assembly
 
@@ -586,7 +590,7 @@ class _Generator:
 
         input_gradients = _tuple_text(gradients_of(self.inputs)) if self.input_gradients else "None"
         extra_values = _tuple_text([self.expression[node].text for node in self.extra_outputs])
-        body = [f'"""{docstring}"""'] if docstring else []
+        body = [string_literal(docstring, "python")] if docstring else []
         body += _unpack(names_of(self.inputs), "inputs") + _unpack(names_of(self.params), "params")
         body += ["# forward: each value from its operands", *self.forward_lines]
         if self.backward_lines:

@@ -31,7 +31,7 @@ from numbers import Real
 from typing import Any
 
 from autograd.compiler import codegen
-from autograd.modes import is_grad_enabled
+from autograd.modes import is_grad_enabled, state
 from autograd.value import Value, _real_number, describe
 
 Structure = Any
@@ -155,9 +155,6 @@ def _input_name(path: Path) -> str:
 
 # ------------------------------------------------------------------ tracing
 
-_GUARDED = {"__lt__": "<", "__le__": "<=", "__gt__": ">", "__ge__": ">="}
-"""The Value methods through which Python code can decide something on a Value's number."""
-
 
 def _depends_on(value: object, sources: set[Value]) -> bool:
     if not isinstance(value, Value):
@@ -174,12 +171,12 @@ def _depends_on(value: object, sources: set[Value]) -> bool:
     return False
 
 
-def _refusing(method: str, original: Callable[..., Any], sources: set[Value]) -> Callable[..., Any]:
-    symbol = _GUARDED[method]
+def _refusing(sources: set[Value]) -> Callable[[Value, object, str], None]:
+    """The comparison guard of one trace: a TracingError for a comparison whose answer depends on `sources`."""
 
-    def guarded(self: Value, *other: object) -> Any:
-        if _depends_on(self, sources) or (other and _depends_on(other[0], sources)):
-            what = f"{_label(self)} {symbol} {_label(other[0])}"
+    def guard(value: Value, other: object, symbol: str) -> None:
+        if _depends_on(value, sources) or _depends_on(other, sources):
+            what = f"{_label(value)} {symbol} {_label(other)}"
             raise TracingError(
                 f"fn evaluated `{what}` on a Value that depends on the inputs while autograd.compile traced it. "
                 "Python decides that once, during tracing, so the compiled code would always use the example "
@@ -187,9 +184,8 @@ def _refusing(method: str, original: Callable[..., Any], sources: set[Value]) ->
                 "jax.jit). Keep the choice inside an operation that is re-evaluated for every call — relu, abs, "
                 "leaky_relu (max(x, 0) is x.relu()) — or decide it outside fn and compile one function per case"
             )
-        return original(self, *other)
 
-    return guarded
+    return guard
 
 
 def _label(x: object) -> str:
@@ -202,18 +198,18 @@ def _label(x: object) -> str:
 def _python_decisions_refused(sources: set[Value]) -> Iterator[None]:
     """While `fn` is traced, comparing a Value that depends on `sources` raises TracingError.
 
-    The engine's own comparison methods are swapped for checking ones on the
-    `Value` class and restored on exit, also when `fn` raises. Like the rest of
-    the engine, this assumes one thread builds graphs at a time.
+    The guard is a per-thread switch (`autograd.modes.state.comparison_guard`)
+    that Value's comparison methods consult; the class itself is never
+    changed, so other threads, and every comparison after the trace, are
+    untouched. The previous guard is restored on exit (a trace inside a trace
+    nests), also when `fn` raises.
     """
-    originals = {method: Value.__dict__[method] for method in _GUARDED}
-    for method, original in originals.items():
-        setattr(Value, method, _refusing(method, original, sources))
+    previous = state.comparison_guard
+    state.comparison_guard = _refusing(sources)
     try:
         yield
     finally:
-        for method, original in originals.items():
-            setattr(Value, method, original)
+        state.comparison_guard = previous
 
 
 @dataclass(frozen=True)
@@ -425,10 +421,11 @@ def compile(
     decision taken *on* a Value is taken once, while tracing, so:
 
     * comparing a Value that depends on the inputs or params (``if z > 0``,
-      ``max(a, b)``) raises `TracingError` during tracing (the comparison
-      methods of `Value` are replaced by checking ones for the duration of the
-      call); ``float(v)`` and ``math.exp(v)`` raise TypeError anywhere, as a
-      Value has no float conversion;
+      ``max(a, b)``) raises `TracingError` during tracing (the comparisons
+      of `Value` consult a check for the duration of the call, in this thread
+      only; other threads may compile or compare at the same time);
+      ``float(v)`` and ``math.exp(v)`` raise TypeError anywhere, as a Value
+      has no float conversion;
     * reading ``.data`` in fn, or computing under ``no_grad()``, cannot be
       detected while tracing (it is plain attribute access): the numbers seen
       then become constants. ``compiled.verify(other_inputs)`` re-traces and

@@ -21,6 +21,7 @@ character, which `ParseError.pointer` draws as a caret under the expression.
 
 from __future__ import annotations
 
+import math
 import operator
 import re
 from collections.abc import Callable, Mapping
@@ -220,7 +221,10 @@ class _Parser:
     def atom(self, depth: int) -> Number:
         token = self.take()
         if token.kind == "number":
-            return float(token.text)
+            number = float(token.text)
+            if math.isinf(number):
+                raise self.error(f"the number {token.text} is too large for a float (the limit is 1.8e308)", token)
+            return number
         if token.kind == "name" and self.current.kind != "(":
             if token.text in FUNCTIONS:
                 raise self.error(f"{token.text} is a function: call it with parentheses, e.g. {token.text}(x)", token)
@@ -290,7 +294,13 @@ class _Parser:
         if isinstance(result, complex):  # float ** float with a negative base and a fractional exponent
             message = "a negative number to a fractional power is not real"
             raise self.error(f"cannot compute {self.describe(token)} here: {message}", token)
+        if math.isinf(_number(result)) and all(math.isfinite(_number(a)) for a in arguments):  # an overflow
+            raise self.error(f"cannot compute {self.describe(token)} here: the result overflows to inf", token)
         return result
+
+
+def _number(x: Number) -> float:
+    return x.data if isinstance(x, Value) else x
 
 
 _BINARY: dict[str, Callable[[Number, Number], Number]] = {

@@ -15,12 +15,7 @@ from __future__ import annotations
 
 import html
 import os
-import re
-import sys
-import tempfile
-import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -31,6 +26,7 @@ from autograd.files import write_atomically
 from autograd.i18n import N_, Catalog, language
 from autograd.notation import NetworkName, parse_network_name
 from autograd.value import Value
+from autograd.views import layout
 
 Highlight = Value | Sequence[Value] | None
 
@@ -672,52 +668,11 @@ class _Builder:
 # ----------------------------------------------------------------------------- rendering and files
 
 
-_RENDER_LOCK = threading.Lock()
-# The fontconfig bundled with pygraphviz is older than the system's configuration
-# files and warns about their newer elements, e.g. 'unknown element "reset-dirs"'.
-# Fonts still load; only these lines are dropped, every other message is passed on.
-_HARMLESS = re.compile(r'^Fontconfig warning: ".*", line \d+: unknown element ".*"$')
-
-
 def _render(source: str, output_format: str) -> bytes:
-    """Lay out and render DOT text with the Graphviz that pygraphviz bundles."""
-    import pygraphviz  # here, not at the top: loading Graphviz's libraries is only worth it when rendering
+    """Lay out and render DOT text with the Graphviz that pygraphviz bundles, in a child process.
 
-    data, rejected = b"", ""
-    with _RENDER_LOCK, _graphviz_messages() as messages:
-        try:
-            data = pygraphviz.AGraph(string=source).draw(format=output_format, prog="dot")
-        except pygraphviz.DotError as error:
-            rejected = str(error)
-    if not data or any(message.startswith("Error") for message in messages):
-        details = " ".join(messages) or rejected or "no output"
-        raise RuntimeError(f"Graphviz could not render the graph ({details}); please report this as a bug")
-    return data
-
-
-@contextmanager
-def _graphviz_messages() -> Iterator[list[str]]:
-    """Collect what Graphviz (C code, writing to file descriptor 2) prints while the block runs.
-
-    The messages are passed on to stderr when the block ends, except
-    fontconfig's harmless complaints about configuration files newer than itself.
+    A crash, a runaway layout or a memory blow-up in Graphviz (C code) then
+    ends that process, not the caller's: it becomes a `LayoutError` (see
+    `autograd.views.layout`).
     """
-    messages: list[str] = []
-    try:
-        sys.stderr.flush()
-        saved = os.dup(2)
-    except (OSError, ValueError):  # no usable stderr (closed, or not a file): nothing to collect
-        yield messages
-        return
-    with tempfile.TemporaryFile() as captured:
-        os.dup2(captured.fileno(), 2)
-        try:
-            yield messages
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
-            captured.seek(0)
-            lines = captured.read().decode("utf-8", "replace").splitlines()
-            messages.extend(line for line in lines if line.strip() and not _HARMLESS.match(line))
-            if messages:
-                print("\n".join(messages), file=sys.stderr)
+    return layout.render(source, output_format)

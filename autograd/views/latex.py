@@ -18,7 +18,9 @@ _SIMPLE_LABEL = re.compile(r"^(?P<base>[A-Za-z])(?P<index>\d*)$")
 
 def latex_label(label: str) -> str:
     """A node label as LaTeX math: ``w[2]_13`` → ``w^{[2]}_{13}``, ``x1`` → ``x_{1}``, others upright."""
-    base, _, copy = label.partition("#")
+    base, mark, copy = label.rpartition("#")
+    if not (mark and copy.isdigit()):  # only a trailing #2, #3 ... is a copy number; any other # is part of the name
+        base, copy = label, ""
     parsed = parse_network_name(base)
     if parsed is not None:
         indices = base.split("_", 1)[1]
@@ -30,14 +32,29 @@ def latex_label(label: str) -> str:
     return rf"{{{latex}}}\langle {copy}\rangle" if copy else latex
 
 
+_MATH_ESCAPES = {
+    "\\": r"\backslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "^": r"\text{\textasciicircum}",
+    "~": r"\text{\textasciitilde}",
+    **{character: "\\" + character for character in "_#%&$"},
+}
+
+
 def _chinese_as_text(latex: str) -> str:
     """Chinese characters in math as ``\\text{…}``, where ctex sets them (math fonts have no CJK glyphs)."""
     return re.sub(f"{_CHINESE}+", lambda match: rf"\text{{{match[0]}}}", latex)
 
 
 def latex_escape(text: str) -> str:
-    """`text` with the characters LaTeX treats as special in a name (_ # % & $) escaped, for \\mathrm{...}."""
-    return re.sub(r"([_#%&$])", r"\\\1", text)
+    """`text` as inert LaTeX math for ``\\mathrm{...}``: every character TeX treats as special is escaped.
+
+    A name such as ``\\input{/etc/passwd}`` is then printed, never run: the
+    backslash becomes ``\\backslash``, braces ``\\{ \\}``, and ``_ # % & $ ^ ~``
+    their escaped forms (``\\text`` needs amsmath, which every document here loads).
+    """
+    return re.sub(r"[\\{}^~_#%&$]", lambda match: _MATH_ESCAPES[match[0]], text)
 
 
 # Formulas are written for reading in a terminal (∂C/∂w[2]_13, σ(a)·(1 − σ(a)), Σ_j …);
@@ -79,7 +96,7 @@ _LATEX_TOKEN = re.compile(
             r"(?P<number>\d+(?:\.\d+)?(?:e[-+]\d+)?)",
             r"(?P<indexed>(?P<base>[A-Za-z])_(?:\{(?P<braced>[^}]*)\}|(?P<index>[A-Za-z0-9]+)))",
             r"(?P<word>[A-Za-z][A-Za-z_]*[A-Za-z]|[A-Za-z])(?P<digits>\d*)",
-            r"(?P<special>[#%&$])",
+            r"(?P<special>[#%&$\\{}~])",
             r"(?P<space>\s{2,})",
             rf"(?P<chinese>{_CHINESE}+)",
             r"(?P<symbol>[^\x00-\x7f])",
@@ -131,7 +148,7 @@ def _latex_token(match: re.Match[str]) -> str:
             return rf"\text{{ {word} }}"
         return rf"\mathrm{{{latex_escape(word)}}}{subscript}"
     if match["special"]:
-        return "\\" + match["special"]
+        return latex_escape(match["special"])
     if match["space"]:
         return r"\quad "
     if match["chinese"]:

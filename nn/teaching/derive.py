@@ -49,12 +49,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from numbers import Integral
 from typing import Any
 
 import autograd
 from autograd import Value
 from autograd.i18n import check_language, current_language, language
-from autograd.notation import bias_name, weight_name, weighted_input_name
+from autograd.notation import activation_name, bias_name, weight_name, weighted_input_name
 from nn._validation import describe, finite_number, present, sequence
 from nn.teaching.formulas import DERIVATIVES, LOGIT_LOSSES, loss_gradient, prediction
 from nn.layers import MLP
@@ -68,6 +69,8 @@ SCHEMA = "scalargrad.derive/1"
 CHECK_TOLERANCE = 1e-9
 """A formula gradient g and the engine's gradient e agree when |g − e| <= CHECK_TOLERANCE·max(1, |e|)."""
 
+MAX_STEPS = 1000
+"""The most gradient-descent steps derived at once (a spec's "steps", --steps): each is recorded in full."""
 
 
 class GradientMismatchError(AssertionError):
@@ -125,8 +128,8 @@ def derive(
     rate = finite_number(learning_rate, "learning_rate")
     if rate <= 0:
         raise ValueError(f"learning_rate must be positive, got {rate!r}")
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps must be a positive int, got {steps!r}")
+    if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= MAX_STEPS:
+        raise ValueError(f"steps must be an int from 1 to {MAX_STEPS} (each step is recorded in full), got {steps!r}")
     if not isinstance(bias_as_weight, bool):
         raise TypeError(f"bias_as_weight must be True or False, got {bias_as_weight!r}")
     working = MLP.from_dict(model.to_dict())
@@ -233,7 +236,16 @@ def _step(
 ) -> StepRecord:
     weights, biases = _parameters(model)
     forwards = [_forward(model, x) for x in batch]
-    total = LOSSES[loss]([f.a[-1] for f in forwards], targets, reduction)
+    _check_finite_forward(forwards, number)
+    try:
+        total = LOSSES[loss]([f.a[-1] for f in forwards], targets, reduction)
+    except OverflowError as error:
+        raise OverflowError(f"step {number}: the loss overflowed although every z and a is finite: {error}") from None
+    if not math.isfinite(total.data):
+        raise OverflowError(
+            f"step {number}: the loss is {total.data!r} although every z and a is finite; "
+            "the outputs reach a point where the loss is infinite (e.g. log of 0): check the targets"
+        )
     # The loss function has checked every target; read them back as one number per output neuron.
     target_rows = [_target_row(loss, t, len(f.a[-1])) for t, f in zip(targets, forwards)]
     model.zero_grad()
@@ -303,7 +315,7 @@ def _descend(parameter: float | None, gradient: float | None, rate: float) -> fl
 
 def _target_row(loss: str, target: Any, n_outputs: int) -> list[float]:
     """A target as one float per output neuron (a class index becomes one-hot for cross_entropy)."""
-    if loss == "cross_entropy" and isinstance(target, int) and not isinstance(target, bool):
+    if loss == "cross_entropy" and isinstance(target, Integral) and not isinstance(target, bool):
         return [1.0 if k == target else 0.0 for k in range(n_outputs)]
     if isinstance(target, (list, tuple)):
         return [float(t) for t in target]
@@ -337,6 +349,21 @@ def _gradients(weights: Weights, biases: Biases, examples: list[ExampleRecord], 
     return weight_gradients, bias_gradients
 
 
+def _check_finite_forward(forwards: list[_Forward], step: int) -> None:
+    """OverflowError naming the first z or a that is inf or nan, before anything is computed from it."""
+    for n, forward in enumerate(forwards, start=1):
+        example = f" of example {n}" if len(forwards) > 1 else ""
+        for l, (z_layer, a_layer) in enumerate(zip(forward.z, forward.a), start=1):
+            for k, (z, a) in enumerate(zip(z_layer, a_layer), start=1):
+                for node, name in ((z, weighted_input_name(l, k)), (a, activation_name(l, k))):
+                    if not math.isfinite(node.data):
+                        raise OverflowError(
+                            f"step {step}: the forward pass overflowed at {name}{example} = {node.data!r}; "
+                            "the weights or inputs are too large for floats: scale them down (or lower the "
+                            "learning rate if an earlier step blew them up)"
+                        )
+
+
 def _check(
     model: MLP,
     forwards: list[_Forward],
@@ -362,6 +389,11 @@ def _check(
                 pairs.append((name, scale * example.delta[l][k], forward.z[l][k].grad))
     worst = 0.0
     for name, formula, engine in pairs:
+        if not (math.isfinite(formula) and math.isfinite(engine)):
+            raise OverflowError(
+                f"{name}: the gradient overflowed (the formulas give {formula!r}, the engine {engine!r}) although "
+                "the forward pass is finite; scale the weights, inputs or targets down"
+            )
         difference = abs(formula - engine)
         if not difference <= CHECK_TOLERANCE * max(1.0, abs(engine)):
             raise GradientMismatchError(

@@ -28,13 +28,14 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
 from autograd import Value
 from nn._validation import describe, finite_number, numbers, sequence
-from nn.teaching.derive import NetworkDerivation, derive
+from nn.teaching.derive import MAX_STEPS, NetworkDerivation, derive
 from nn.layers import MLP
 from nn.losses import LOSSES
 
@@ -103,22 +104,55 @@ class Spec:
         )
 
 
+MAX_FILE_BYTES = 10 * 1024 * 1024
+"""The largest spec file read (a spec is a small network: the worked examples are a few KiB)."""
+
+_MAX_INTEGER_DIGITS = 400
+"""Longer integers are refused while parsing: 10**309 is already too large for a float."""
+
+
 def load_spec(path: str | os.PathLike[str]) -> Spec:
-    """Read and check the spec file at `path`; SpecError (with the file name and JSON path) if it is bad."""
+    """Read and check the spec file at `path`; SpecError (with the file name and JSON path) if it is bad.
+
+    Only a regular file of at most `MAX_FILE_BYTES` is read (never a FIFO,
+    device or directory, which could block or never end).
+    """
     name = os.fspath(path)
     try:
-        with open(path, encoding="utf-8") as file:
-            data = json.load(file)
+        data = json.loads(_read_regular_file(path), parse_int=_json_integer)
     except OSError as error:
         raise SpecError(f"{name}: cannot read the file: {error.strerror or error}") from None
     except json.JSONDecodeError as error:
         raise SpecError(f"{name}: not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
     except UnicodeDecodeError:
         raise SpecError(f"{name}: not a UTF-8 text file") from None
+    except RecursionError:
+        raise SpecError(f"{name}: the JSON is nested too deeply; a spec needs only a few levels") from None
+    except SpecError as error:
+        raise SpecError(f"{name}: {error}") from None
     try:
         return parse_spec(data)
     except SpecError as error:
         raise SpecError(f"{name}: {error}") from None
+
+
+def _read_regular_file(path: str | os.PathLike[str]) -> str:
+    status = os.stat(path)
+    if not stat.S_ISREG(status.st_mode):
+        raise SpecError("not a regular file; give the path of a .json spec file")
+    if status.st_size > MAX_FILE_BYTES:
+        raise SpecError(f"{status.st_size} bytes is too large for a spec (the limit is {MAX_FILE_BYTES})")
+    with open(path, "rb") as file:
+        content = file.read(MAX_FILE_BYTES + 1)
+    if len(content) > MAX_FILE_BYTES:
+        raise SpecError(f"the file is too large for a spec (the limit is {MAX_FILE_BYTES} bytes)")
+    return content.decode("utf-8")
+
+
+def _json_integer(text: str) -> int:
+    if len(text.lstrip("-")) > _MAX_INTEGER_DIGITS:
+        raise SpecError(f"an integer of {len(text.lstrip('-'))} digits is too large for a float; write it as 1e300")
+    return int(text)
 
 
 def parse_spec(data: object) -> Spec:
@@ -149,7 +183,7 @@ def _parse(data: object) -> Spec:
     layers = cast(list[dict[str, Any]], entries)
 
     loss = data["loss"]
-    if loss not in LOSSES:
+    if not isinstance(loss, str) or loss not in LOSSES:
         raise SpecError(f"loss: unknown loss {loss!r}; valid names are {', '.join(map(repr, LOSSES))}")
     output_activation = layers[-1]["activation"]
     allowed = OUTPUT_ACTIVATIONS_FOR_LOSS.get(loss)
@@ -187,8 +221,8 @@ def _parse(data: object) -> Spec:
     if learning_rate <= 0:
         raise SpecError(f"learning_rate: expected a positive number, got {learning_rate!r}")
     steps = data.get("steps", 1)
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise SpecError(f"steps: expected a positive whole number, got {describe(steps)}")
+    if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= MAX_STEPS:
+        raise SpecError(f"steps: expected a whole number from 1 to {MAX_STEPS}, got {describe(steps)}")
     reduction = data.get("reduction", "sum")
     if reduction not in ("sum", "mean"):
         raise SpecError(f"reduction: expected 'sum' or 'mean', got {describe(reduction)}")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import autograd
 from scalargrad.arguments import CommandError, check_output_folder, load_spec_argument
-from autograd.compiler.inert import comment
+from autograd.compiler.inert import comment, string_literal
 from autograd.files import write_atomically
 from autograd.value import Value
 from nn.losses import LOSSES
@@ -85,7 +85,8 @@ def generate_script(spec: Spec, origin: str, *, input_gradients: bool = False) -
     compiled = autograd.compile(network_loss, example_inputs, params=parameters, input_gradients=input_gradients)
     header = [
         "# " + comment(f"scalargrad codegen {origin}" + (f": {spec.name}" if spec.name else "")),
-        f"# loss C = {spec.loss} (reduction {spec.reduction!r}) of the network's output and the spec's target(s);",
+        "# " + comment(f"loss C = {spec.loss} (reduction {spec.reduction!r})")
+        + " of the network's output and the spec's target(s);",
         "# forward_and_backward(inputs, params) takes flat lists of floats (in the order they are unpacked)",
         "# and returns C, ∂C/∂inputs (or None), ∂C/∂params, ().",
         "",
@@ -97,7 +98,7 @@ def generate_script(spec: Spec, origin: str, *, input_gradients: bool = False) -
         "    # The spec's numbers; each step is the update w ← w − α·∂C/∂w of every parameter.",
         f"    inputs = {[x for example in spec.inputs for x in example]!r}  # example by example",
         f"    params = {[p.data for p in parameters]!r}",
-        f"    names = {[p.name for p in parameters]!r}",
+        f"    names = [{', '.join(_python_text(p.name) for p in parameters)}]",
         f"    learning_rate = {spec.learning_rate!r}",
         f"    for step in range(1, {spec.steps + 1}):",
         "        loss, _, gradients, _ = forward_and_backward(inputs, params)",
@@ -108,3 +109,8 @@ def generate_script(spec: Spec, origin: str, *, input_gradients: bool = False) -
         "",
     ]
     return "\n".join(header) + compiled.source + "\n".join(main)
+
+
+def _python_text(name: str | None) -> str:
+    """A parameter's name as a Python literal: inert, whatever characters it holds."""
+    return "None" if name is None else string_literal(name, "python")

@@ -15,8 +15,9 @@ from pathlib import Path
 from autograd.backprop import topological_order
 from scalargrad.arguments import CommandError, check_output_folder, load_spec_argument
 from autograd.views.draw import FORMATS, Graph, draw
+from autograd.views.layout import LayoutError
 from autograd.files import write_atomically
-from nn.teaching.derive import GradientMismatchError, NetworkDerivation
+from nn.teaching.derive import MAX_STEPS, GradientMismatchError, NetworkDerivation
 from autograd.i18n import N_, Catalog
 
 FORMATS_BY_SUFFIX = {".txt": "text", ".md": "markdown", ".tex": "latex", ".json": "json"}
@@ -24,6 +25,9 @@ FORMATS_BY_SUFFIX = {".txt": "text", ".md": "markdown", ".tex": "latex", ".json"
 
 GRAPH_MAX_NODES = 150
 """Graphs with more Values than this are drawn collapsed, one table per neuron."""
+
+DRAW_MAX_NODES = 500
+"""The default of --max-nodes: the most boxes a --graph picture may have (as for `scalargrad graph`)."""
 
 _EXAMPLE = N_(
     """examples:
@@ -57,12 +61,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         choices=("text", "markdown", "latex", "json"),
         help=_("output format (default: from -o's extension .md/.tex/.json, else text)"),
     )
-    parser.add_argument("--steps", type=_positive_int, metavar="N", help=_("number of steps (default: the spec's, or 1)"))
+    parser.add_argument("--steps", type=_step_count, metavar="N", help=_("number of steps (default: the spec's, or 1)"))
     parser.add_argument(
         "--bias-as-weight", action="store_true", help=_("also show each bias as the weight of a constant input 1")
     )
     parser.add_argument(
         "--graph", metavar="PATH", help=_("also draw the first example's computation graph (.svg, .png, .pdf, .dot)")
+    )
+    parser.add_argument(
+        "--max-nodes",
+        type=_positive_int,
+        default=DRAW_MAX_NODES,
+        metavar="N",
+        help=_("with --graph: refuse pictures of more than N boxes (default {default})").format(default=DRAW_MAX_NODES),
     )
     parser.add_argument("-o", "--output", metavar="FILE", help=_("write the derivation to FILE instead of the terminal"))
     parser.set_defaults(run=run)
@@ -88,7 +99,10 @@ def run(args: argparse.Namespace) -> int:
     except (ArithmeticError, ValueError) as error:
         raise CommandError(_("{spec}: the computation failed: {error}").format(spec=args.spec, error=error)) from None
     text = _render(derivation, output_format)
-    graph = _graph(derivation) if args.graph is not None else None
+    try:
+        graph = _graph(derivation, args.max_nodes) if args.graph is not None else None
+    except (ValueError, LayoutError) as error:  # too large a picture, or Graphviz failed on it
+        raise CommandError(_("--graph {graph}: {error}").format(graph=args.graph, error=error)) from None
     try:
         if args.output is not None:
             write_atomically(Path(args.output), text.encode("utf-8"))
@@ -120,14 +134,14 @@ def _render(derivation: NetworkDerivation, output_format: str) -> str:
     return str(derivation) + "\n"
 
 
-def _graph(derivation: NetworkDerivation) -> Graph:
+def _graph(derivation: NetworkDerivation, max_nodes: int) -> Graph:
     """The first example's loss graph, grouped by neuron, or collapsed to one table per neuron when large.
 
     The picture is rendered here, before any file is written.
     """
     loss = derivation.graph_loss()
     large = len(topological_order(loss)) > GRAPH_MAX_NODES
-    graph = draw(loss, group=not large, collapse=large)
+    graph = draw(loss, group=not large, collapse=large, max_nodes=max_nodes)
     graph.svg()
     return graph
 
@@ -139,4 +153,11 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(_("{text!r} is not a whole number").format(text=text)) from None
     if number < 1:
         raise argparse.ArgumentTypeError(_("must be at least 1, got {number}").format(number=number))
+    return number
+
+
+def _step_count(text: str) -> int:
+    number = _positive_int(text)
+    if number > MAX_STEPS:
+        raise argparse.ArgumentTypeError(_("at most {limit} steps are derived, got {number}").format(limit=MAX_STEPS, number=number))
     return number

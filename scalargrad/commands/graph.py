@@ -15,10 +15,12 @@ from scalargrad.arguments import (
     CommandError,
     add_variables_argument,
     check_output_folder,
+    differentiate_argument,
     parse_expression_argument,
     parse_variables,
 )
 from autograd.views.draw import FORMATS, draw
+from autograd.views.layout import LayoutError
 from autograd.parser.expression import FUNCTIONS
 from autograd.i18n import N_, Catalog
 
@@ -82,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
             raise CommandError(_("--highlight {name}: {name!r} is not a variable of the expression").format(name=name))
         highlight.append(variables[name])
     if not args.no_grad:
-        root.backward()
+        differentiate_argument(root, "EXPR")
     try:
         graph = draw(
             root,
@@ -93,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
             max_nodes=args.max_nodes,
         )
         path = graph.save(output)
-    except ValueError as error:
+    except (ValueError, LayoutError) as error:
         raise CommandError(str(error)) from None
     except OSError as error:
         raise CommandError(_("cannot write {output!r}: {strerror}").format(output=str(output), strerror=error.strerror or error)) from None

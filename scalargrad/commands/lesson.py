@@ -21,6 +21,7 @@ from scalargrad.arguments import (
     parse_variables,
 )
 from autograd.views.draw import RANKDIRS
+from autograd.views.layout import LayoutError
 from autograd.views.lesson import MAX_NODES, Lesson, lesson
 from autograd.i18n import N_, Catalog
 
@@ -81,8 +82,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         page = _spec_lesson(args) if args.source.lower().endswith(".json") else _expression_lesson(args)
         text = page.html
-    except ValueError as error:
-        raise CommandError(str(error)) from None
+    except (ArithmeticError, ValueError, LayoutError) as error:  # e.g. a derivative undefined at the --var values
+        raise CommandError(_("{source}: {error}").format(source=args.source, error=error)) from None
     try:
         page.save(output)
     except OSError as error:
