@@ -36,7 +36,7 @@ from scalargrad.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("autograd", "nn", "scalargrad")
-SEED001 = ROOT / "demos" / "examples" / "seed001_two_hidden_layers.json"
+SEED001 = ROOT / "tests" / "i18n_seed001_two_hidden_layers.json"  # a copy: the demos may be renamed
 
 
 def po_path(package: str) -> Path:
