@@ -62,7 +62,7 @@ from typing import Any, NamedTuple
 from autograd import scalar
 from autograd.backprop import topological_order
 from autograd.compiler import javascript
-from autograd.compiler.inert import LANGUAGES, comment
+from autograd.compiler.inert import LANGUAGES, comment, string_literal
 from autograd.notation import parse_network_name
 from autograd.value import Value
 
@@ -205,7 +205,6 @@ class _Syntax:
 
 _PYTHON = _Syntax("python", _UNARY, "None", "#")
 _JAVASCRIPT = _Syntax("javascript", _POWER, "null", "//")
-_SYNTAX = {"python": _PYTHON, "javascript": _JAVASCRIPT}
 
 
 def _syntax_of(language: str) -> _Syntax:
@@ -683,7 +682,7 @@ class _Generator:
             source = javascript.module(FUNCTION_NAME, body, docstring)
         else:
             if docstring:
-                body.insert(0, f'"""{docstring}"""')
+                body.insert(0, string_literal(docstring, "python"))
             body.append(f"return {', '.join(results)}")
             function = "\n".join([f"def {FUNCTION_NAME}(inputs, params):", *("    " + line for line in body)])
             imports = _imports(function)

@@ -151,7 +151,7 @@ def module(function_name: str, body: Sequence[str], docstring: str = "") -> str:
     so no text in it can end the comment.
     """
     function = "\n".join([f"function {function_name}(inputs, params) {{", *("    " + line for line in body), "}"])
-    lines = [f"// {comment(line)}" for line in docstring.splitlines()] if docstring else []
+    lines = [f"// {comment(docstring)}"] if docstring else []
     helpers = helper_definitions(function)
     if helpers:
         lines += ["// helpers: the engine's forward rules (autograd.scalar) with its domain checks", *helpers, ""]
