@@ -315,6 +315,9 @@ def _forward_expression(node: Value, operands: list[_Expr], syntax: _Syntax) -> 
     raise ValueError(_unknown_operation(op))
 
 
+_CHECKED_CALLS = ("_exp(", "_log(", "_sqrt(", "_power(", "_positive_base_power(")
+"""The JavaScript helpers that throw outside their domain; they take the node's report position as a last argument."""
+
 _FORWARD_REUSES_OPERAND = frozenset({"relu", "leaky_relu"})
 """Operations whose forward expression names their operand twice, so it must be a variable or literal."""
 
@@ -459,6 +462,7 @@ def generate(
     extra_outputs: Sequence[Value] = (),
     docstring: str = "",
     language: str = "python",
+    report: Sequence[Value] | None = None,
 ) -> GeneratedCode:
     """The source of ``forward_and_backward(inputs, params)`` for the graph that ends in `output`.
 
@@ -474,6 +478,16 @@ def generate(
         language: ``'python'`` (a module to exec) or ``'javascript'`` (also ``'js'``: a
             script that defines ``function forward_and_backward(inputs, params)``
             and the helpers it calls; see `autograd.compiler.javascript`).
+        report: nodes whose value and gradient the function returns as well, each
+            with a statement of its own, for pages that show every number
+            (`autograd.views.live`). The function then returns three more
+            sequences: their values, their gradients (0.0 where the output does
+            not depend on them) and the local derivative of every edge of the
+            graph, in the engine's order (reversed `topological_order`, each
+            node's parents in order), from which ``contribution = local ×
+            upstream`` is the engine's product. In JavaScript, an operation that
+            throws (log, sqrt, exp, a power) then names its node: the error's
+            ``node`` property is its position in `report`.
 
     The function returns ``(output, input_gradients or None, param_gradients,
     extra_values)`` (in JavaScript an array of these four, arrays for tuples
@@ -482,7 +496,9 @@ def generate(
     comments; only the text of each operation differs.
     """
     syntax = _syntax_of(language)
-    generator = _Generator(output, list(inputs), list(params), input_gradients, list(extra_outputs), syntax)
+    generator = _Generator(
+        output, list(inputs), list(params), input_gradients, list(extra_outputs), syntax, None if report is None else list(report)
+    )
     return generator.source(docstring)
 
 
@@ -497,8 +513,11 @@ class _Generator:
         input_gradients: bool,
         extra_outputs: list[Value],
         syntax: _Syntax = _PYTHON,
+        report: list[Value] | None = None,
     ) -> None:
         self.syntax = syntax
+        self.report = report
+        self.report_position = {node: position for position, node in enumerate(report or [])}
         self.output = output
         self.inputs = inputs
         self.params = params
@@ -570,7 +589,14 @@ class _Generator:
                 self.expression[node] = _literal(node.data)
                 continue
             value = _forward_expression(node, [self.expression[p] for p in node.parents], self.syntax)
-            used_once = node.name is None and self.uses.get(node, 0) == 1 and node not in self.read_again
+            if self.syntax is _JAVASCRIPT and node in self.report_position and value.text.startswith(_CHECKED_CALLS):
+                value = _Expr(f"{value.text[:-1]}, {self.report_position[node]})", value.precedence, value.depth)
+            used_once = (
+                node.name is None
+                and self.uses.get(node, 0) == 1
+                and node not in self.read_again
+                and node not in self.report_position
+            )
             if used_once and value.depth <= _MAX_INLINE_DEPTH:
                 self.expression[node] = value  # written inside its one user
                 continue
@@ -677,6 +703,8 @@ class _Generator:
                 f"{syntax.comment_start} backward: each parent gets local derivative × upstream gradient",
                 *self.backward_lines,
             ]
+        if self.report is not None:
+            results += self._report_results()
         if syntax is _JAVASCRIPT:
             body.append(f"return [{', '.join(results)}];")
             source = javascript.module(FUNCTION_NAME, body, docstring)
@@ -696,6 +724,28 @@ class _Generator:
                 if node.name is not None and not node.parents and node not in self.variable
             ),
         )
+
+
+    def _report_results(self) -> list[str]:
+        """The reported nodes' values and gradients, and every edge's local derivative (its contribution at upstream 1)."""
+        assert self.report is not None
+        locals_ = []
+        for node in reversed(self.order):
+            if not node.parents:
+                continue
+            for parent, edge in zip(node.parents, _edges(node, self.syntax)):
+                locals_.append(
+                    edge.template.format(
+                        g="1.0",
+                        out=self.expression[node].at(_ATOM),
+                        a=self.expression[node.parents[0]].at(_ATOM),
+                        b=self.expression[node.parents[1]].at(_ATOM) if len(node.parents) > 1 else "",
+                        x=self.expression[parent].at(_ATOM),
+                    )
+                )
+        values = [self.expression[node].text for node in self.report]
+        gradients = [self.gradient.get(node, "0.0") for node in self.report]
+        return [_tuple_text(items, self.syntax) for items in (values, gradients, locals_)]
 
 
 def _nodes_outside(extra: list[Value], seen: set[Value]) -> list[Value]:

@@ -29,9 +29,14 @@ RESERVED_WORDS = frozenset(
 )
 """Words a JavaScript variable may not be called (in strict mode), or should not be: codegen adds a ``_``."""
 
-_ERROR = "throw new RangeError"
+_ERROR = "throw _domain_error"
 
 _HELPERS: dict[str, str] = {
+    "_domain_error": """function _domain_error(message, node) {
+    const error = new RangeError(message);
+    if (node !== undefined) error.node = node;  // the position of the node in the generator's report
+    return error;
+}""",
     "_inf": "const _inf = Infinity;",
     "_nan": "const _nan = NaN;",
     "_abs": "const _abs = Math.abs;",
@@ -39,19 +44,19 @@ _HELPERS: dict[str, str] = {
     "_tanh": "const _tanh = Math.tanh;",
     "_sin": "const _sin = Math.sin;",
     "_cos": "const _cos = Math.cos;",
-    "_exp": f"""function _exp(x) {{
+    "_exp": f"""function _exp(x, node) {{
     const y = Math.exp(x);
     if (y === Infinity && x !== Infinity) {{
-        {_ERROR}("exp(" + x + ") is too large for a float (the limit is about exp(709.78)); scale the input down, or use logsumexp/softplus, which stay finite");
+        {_ERROR}("exp(" + x + ") is too large for a float (the limit is about exp(709.78)); scale the input down, or use logsumexp/softplus, which stay finite", node);
     }}
     return y;
 }}""",
-    "_log": f"""function _log(x) {{
-    if (x <= 0) {_ERROR}("log is defined only for positive numbers, got " + x + "; clip the input or use a log-domain form such as log_softmax");
+    "_log": f"""function _log(x, node) {{
+    if (x <= 0) {_ERROR}("log is defined only for positive numbers, got " + x + "; clip the input or use a log-domain form such as log_softmax", node);
     return Math.log(x);
 }}""",
-    "_sqrt": f"""function _sqrt(x) {{
-    if (x < 0) {_ERROR}("sqrt is defined only for numbers >= 0, got " + x + "; take abs() first if that is meant");
+    "_sqrt": f"""function _sqrt(x, node) {{
+    if (x < 0) {_ERROR}("sqrt is defined only for numbers >= 0, got " + x + "; take abs() first if that is meant", node);
     return Math.sqrt(x);
 }}""",
     "_sigmoid": """function _sigmoid(x) {
@@ -66,18 +71,18 @@ _HELPERS: dict[str, str] = {
     const atLeastLow = low > x ? low : x;  // Python's min(max(x, low), high), NaN included
     return high < atLeastLow ? high : atLeastLow;
 }""",
-    "_power": f"""function _power(base, exponent) {{
-    if (base === 0 && exponent < 0) {_ERROR}("0 ** " + exponent + " is division by zero; keep the base away from 0");
+    "_power": f"""function _power(base, exponent, node) {{
+    if (base === 0 && exponent < 0) {_ERROR}("0 ** " + exponent + " is division by zero; keep the base away from 0", node);
     if (base < 0 && !Number.isInteger(exponent)) {{
-        {_ERROR}(base + " ** " + exponent + " is not a real number (negative base, non-integer exponent); use abs(base) or an integer exponent");
+        {_ERROR}(base + " ** " + exponent + " is not a real number (negative base, non-integer exponent); use abs(base) or an integer exponent", node);
     }}
     return Math.pow(base, exponent);
 }}""",
-    "_positive_base_power": f"""function _positive_base_power(base, exponent) {{
+    "_positive_base_power": f"""function _positive_base_power(base, exponent, node) {{
     if (!(base > 0)) {{
-        {_ERROR}("a Value exponent needs a positive base, got base " + base + ": d(a**b)/db = a**b*ln(a) exists only for a > 0");
+        {_ERROR}("a Value exponent needs a positive base, got base " + base + ": d(a**b)/db = a**b*ln(a) exists only for a > 0", node);
     }}
-    return _power(base, exponent);
+    return _power(base, exponent, node);
 }}""",
     "_fsum": """function _fsum(xs) {
     // The exact sum held as non-overlapping partials (Shewchuk), rounded once at the end, as math.fsum does.
@@ -126,7 +131,14 @@ _SUM_COMPENSATED = """function _sum(xs) {
     return total;
 }"""
 
-_NEEDS = {"_logsumexp": ("_fsum",), "_positive_base_power": ("_power",)}
+_NEEDS = {
+    "_logsumexp": ("_fsum",),
+    "_positive_base_power": ("_power", "_domain_error"),
+    "_power": ("_domain_error",),
+    "_exp": ("_domain_error",),
+    "_log": ("_domain_error",),
+    "_sqrt": ("_domain_error",),
+}
 """Helpers that call other helpers."""
 
 
