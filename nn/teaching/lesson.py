@@ -74,7 +74,7 @@ def lesson(
         *updates,
         _result_step(graph, derivation, record),
     ]
-    return Lesson(title, graph, steps, network=derivation.to_dict())
+    return Lesson(title, graph, steps, network=derivation.to_dict(), learning_rate=derivation.learning_rate)
 
 
 def _loss_graph(model: MLP, examples: list[dict[str, Any]], loss: str, reduction: str) -> Value:
@@ -146,13 +146,24 @@ def _vector(values: Sequence[float]) -> str:
     return ", ".join(format_number(v) for v in values)
 
 
+def _live_outputs(graph: LessonGraph, derivation: NetworkDerivation, kind: str, recorded: Sequence[float]) -> str:
+    """The first example's outputs as tokens of their live values (`kind` 'd' now, 'n' after the update)."""
+    nodes = _outputs(graph, derivation)
+    if len(nodes) != len(recorded):
+        return _vector(recorded)
+    return ", ".join(graph.number(kind, graph.ids[node], number) for node, number in zip(nodes, recorded))
+
+
 def _loss_step(graph: LessonGraph, derivation: NetworkDerivation, record: dict[str, Any]) -> LessonStep:
     examples = record["examples"]
+    if len(examples) == 1:
+        outputs = _live_outputs(graph, derivation, "d", examples[0]["output"])
+        examples = [dict(examples[0], shown_output=outputs)]
     details = [
         f"example {n}: output o = ({_vector(e['output'])}), target y = ({_vector(e['target'])}), C_{n} = "
         f"{format_number(e['loss'])}"
         if len(examples) > 1
-        else f"output o = ({_vector(e['output'])}), target y = ({_vector(e['target'])})"
+        else f"output o = ({e['shown_output']}), target y = ({_vector(e['target'])})"
         for n, e in enumerate(examples, start=1)
     ]
     if len(examples) > 1:
@@ -163,7 +174,7 @@ def _loss_step(graph: LessonGraph, derivation: NetworkDerivation, record: dict[s
         graph.output_step(),
         heading=f"the {derivation.loss} loss",
         equation=LOSS_FORMULAS[derivation.loss],
-        numbers=f"= {format_number(record['loss'])}",
+        numbers=f"= {graph.data(graph.root)}",
         details=tuple(details),
         related=tuple(graph.ids[node] for node in _outputs(graph, derivation)),
     )
@@ -180,7 +191,7 @@ def _update_steps(graph: LessonGraph, derivation: NetworkDerivation, record: dic
     """w ← w − α·δ·a and b ← b − α·δ for every parameter, with `derive`'s numbers."""
     single = len(record["examples"]) == 1
     example = record["examples"][0]
-    alpha = format_number(derivation.learning_rate)
+    alpha = graph.number("a", "", derivation.learning_rate)
     parameters = _parameters(record)
     steps = []
     for number, parameter in enumerate(parameters, start=1):
@@ -193,21 +204,28 @@ def _update_steps(graph: LessonGraph, derivation: NetworkDerivation, record: dic
         neuron = graph.named(weighted_input_name(l + 1, k + 1)) or graph.named(activation_name(l + 1, k + 1))
         source_name = f"x{j + 1}" if l == 0 else activation_name(l, j + 1)
         source = graph.named(source_name) if kind == "w" else None
+        node = graph.named(name)
+        weighted_input = graph.named(weighted_input_name(l + 1, k + 1))
+        shown_old = format_factor(old) if node is None else graph.data(node, "f")
+        shown_gradient = format_number(gradient) if node is None else graph.grad(node)
+        shown_delta = format_factor(delta) if weighted_input is None else graph.grad(weighted_input, "f")
         if not single:
-            rule, numbers = f"{name} − α·∂C/∂{name}", f"{format_factor(old)} − {alpha} × {format_factor(gradient)}"
-            why = f"∂C/∂{name} = {format_number(gradient)}, over the batch ({derivation.reduction} of the examples)"
+            shown_factor = format_factor(gradient) if node is None else graph.grad(node, "f")
+            rule, numbers = f"{name} − α·∂C/∂{name}", f"{shown_old} − {alpha} × {shown_factor}"
+            why = f"∂C/∂{name} = {shown_gradient}, over the batch ({derivation.reduction} of the examples)"
         elif kind == "w":
             a = example["input"][j] if l == 0 else example["a"][l - 1][j]
+            shown_a = format_factor(a) if source is None else graph.data(source, "f")
             rule = f"{name} − α·{delta_name}·{source_name}"
-            numbers = f"{format_factor(old)} − {alpha} × {format_factor(delta)} × {format_factor(a)}"
+            numbers = f"{shown_old} − {alpha} × {shown_delta} × {shown_a}"
             why = (
-                f"∂C/∂{name} = {delta_name}·{source_name} = {format_factor(delta)} × {format_factor(a)} = "
-                f"{format_number(gradient)}, the gradient backward left in {name}"
+                f"∂C/∂{name} = {delta_name}·{source_name} = {shown_delta} × {shown_a} = "
+                f"{shown_gradient}, the gradient backward left in {name}"
             )
         else:
-            rule, numbers = f"{name} − α·{delta_name}", f"{format_factor(old)} − {alpha} × {format_factor(delta)}"
+            rule, numbers = f"{name} − α·{delta_name}", f"{shown_old} − {alpha} × {shown_delta}"
             why = (
-                f"∂C/∂{name} = {delta_name}·1 = {format_number(gradient)}: the bias enters "
+                f"∂C/∂{name} = {delta_name}·1 = {shown_gradient}: the bias enters "
                 f"{weighted_input_name(l + 1, k + 1)} by addition, so ∂z/∂b = 1"
             )
         details = [why]
@@ -215,7 +233,7 @@ def _update_steps(graph: LessonGraph, derivation: NetworkDerivation, record: dic
             details.append("The boxes get the new parameters; the other values stay those of this forward pass.")
         steps.append(
             graph.update_step(
-                graph.named(name),
+                node,
                 name,
                 f"parameter {number} of {len(parameters)}",
                 rule,
@@ -230,22 +248,34 @@ def _update_steps(graph: LessonGraph, derivation: NetworkDerivation, record: dic
 
 def _result_step(graph: LessonGraph, derivation: NetworkDerivation, record: dict[str, Any]) -> LessonStep:
     before, after = record["loss"], record["loss_after"]
-    outputs = " ; ".join(
-        f"({_vector(e['output'])}) → ({_vector(o)})" for e, o in zip(record["examples"], record["outputs_after"])
-    )
+    examples = record["examples"]
+    if len(examples) == 1:
+        outputs = (
+            f"({_live_outputs(graph, derivation, 'd', examples[0]['output'])}) → "
+            f"({_live_outputs(graph, derivation, 'n', record['outputs_after'][0])})"
+        )
+    else:
+        outputs = " ; ".join(f"({_vector(e['output'])}) → ({_vector(o)})" for e, o in zip(examples, record["outputs_after"]))
+    root = graph.ids[graph.root]
     verdict = "went down" if after < before else "did not go down: α is too large here"
-    rows = [(p.name, p.entry(record, "value"), p.entry(record, "updated")) for p in _parameters(record)]
+    rows = []
+    for parameter in _parameters(record):
+        node = graph.named(parameter.name)
+        old, new = parameter.entry(record, "value"), parameter.entry(record, "updated")
+        if node is None:
+            rows.append((parameter.name, format_number(old), format_number(new)))
+        else:
+            rows.append((parameter.name, graph.data(node), graph.number("u", graph.ids[node], new)))
     return LessonStep(
         "end",
         "after one step of gradient descent",
         f"o: {outputs}",
-        f"C: {format_number(before)} → {format_number(after)}",
+        f"C: {graph.data(graph.root)} → {graph.number('n', root, after)}",
         details=(
-            f"A new forward pass with the updated parameters: the loss {verdict}.",
+            f"A new forward pass with the updated parameters: the loss {graph.verdict(verdict)}.",
             (
-                f"Check: the {record['check']['compared']} gradients and deltas of the textbook formulas "
-                f"(nn.derive) equal the engine's .grad; max |difference| = "
-                f"{record['check']['max_abs_difference']:.3g}."
+                f"Check: when the page was made, the {record['check']['compared']} gradients and deltas of the "
+                "textbook formulas (nn.derive) equalled the engine's .grad."
             ),
         ),
         table=updates_table(rows),
