@@ -1,0 +1,415 @@
+"""Live lesson pages in Chromium: edit any leaf and every number follows; train; practise; window.scalargrad.
+
+Oracle: the Python engine on the same numbers — the graph is built again with
+the edited leaves, ``backward()`` is called, and every node's ``.data`` and
+``.grad`` is compared with the page's ``scalargrad.state()`` (1e-12 relative).
+Textbook numbers for training: gradient descent on f = x² from x = 1000 gives
+x ← x − α·2x = (1 − 2α)·x, so α = 1 flips the sign and α = 0.1 multiplies by 0.8.
+Pages are opened from file:// in Debian's Chromium driven by Playwright.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+import autograd
+from autograd import Value
+from autograd.views.explain import explain, format_number
+from autograd.views.lesson import LessonGraph
+from graph_strategies import engine_leaves, engine_output, recipes
+from nn import MLP
+from nn import lesson as network_lesson
+from nn.losses import LOSSES
+from nn.teaching.spec import load_spec
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "demos" / "examples"
+SEED001 = EXAMPLES / "seed001_two_hidden_layers.json"
+SHOTS = Path("/tmp/lesson_shots")
+
+# Every text the page shows for the current step, and every box of the drawing.
+VISIBLE_TEXT = """() => {
+  const text = (id) => document.getElementById(id).textContent;
+  const boxes = [...document.querySelectorAll('#graph g.node text')].map((t) => t.textContent);
+  return [text('heading'), text('equation'), text('numbers'), text('details'), text('table'), ...boxes]
+    .join(' | ').replace(/\\u2060/g, '');
+}"""
+
+
+class LivePage:
+    """A lesson opened from file://, with the console errors, page errors, dialogs and requests it produced."""
+
+    def __init__(self, browser: Any, path: Path, viewport: dict[str, int] | None = None, offline: bool = False) -> None:
+        self.context = browser.new_context(viewport=viewport or {"width": 1400, "height": 900}, offline=offline)
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.requests: list[str] = []
+        self.page.on("console", lambda message: self.errors.append(message.text) if message.type == "error" else None)
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on("dialog", self._dialog)
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.goto(path.resolve().as_uri())
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def api(self, call: str, *arguments: Any) -> Any:
+        return self.page.evaluate(f"(args) => window.scalargrad.{call}(...args)", list(arguments))
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def open_page(chromium: Any, tmp_path: Path) -> Iterator[Any]:
+    pages: list[LivePage] = []
+
+    def opener(lesson_page: Any, **options: Any) -> LivePage:
+        path = tmp_path / f"lesson{len(pages)}.html"
+        lesson_page.save(path)
+        page = LivePage(chromium, path, **options)
+        pages.append(page)
+        return page
+
+    yield opener
+    for page in pages:
+        assert page.errors == [], page.errors
+        page.close()
+
+
+def assert_state_is_the_engines(state: dict[str, Any], root: Value, what: str) -> None:
+    """Every node of `root`'s graph (called by its page label) has the page's data and grad, to 1e-12."""
+    labels = LessonGraph(root).labels
+    assert set(state) == set(labels.values()), what
+    for node, label in labels.items():
+        for field, expected in (("data", node.data), ("grad", node.grad)):
+            actual = state[label][field]
+            assert math.isclose(actual, expected, rel_tol=1e-12, abs_tol=1e-300), (
+                f"{what}: {field} of {label}: page {actual!r}, engine {expected!r}"
+            )
+
+
+def recorded_numbers(root: Value) -> set[str]:
+    """Every number of the derivation of `root`, as the page writes it (6 and 4 significant digits)."""
+    numbers: set[str] = set()
+
+    def walk(item: Any) -> None:
+        if isinstance(item, float):
+            numbers.update({format_number(item), format_number(item, 4)})
+        elif isinstance(item, dict):
+            for value in item.values():
+                walk(value)
+        elif isinstance(item, (list, tuple)):
+            for value in item:
+                walk(value)
+
+    walk(explain(root).to_dict())
+    return numbers
+
+
+NUMBER = re.compile(r"(?<![\w.\[])-?\d+(?:\.\d+)?(?:e[+-]\d+)?")
+
+
+# ------------------------------------------------------------------ expressions
+
+
+def edited(recipe: Any, rng: random.Random) -> list[float]:
+    """New inputs for the recipe: each input moved anywhere in [-3, 3] (branches may flip)."""
+    return [round(rng.uniform(-3.0, 3.0), 3) for _ in recipe.inputs]
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=[Phase.generate],  # each example opens a page: no shrinking, the failing recipe is printed as it is
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(recipe=recipes(max_steps=6), seed=st.integers(0, 10**6))
+def test_state_after_random_edits_is_the_engines(chromium: Any, tmp_path_factory: Any, recipe: Any, seed: int) -> None:
+    """30 random expression graphs; each page gets edits of every input, then state() equals the engine's."""
+    leaves = engine_leaves(recipe)
+    root = engine_output(recipe, leaves)
+    path = tmp_path_factory.mktemp("live") / "lesson.html"
+    autograd.lesson(root, learning_rate=0.1, rankdir="LR").save(path)
+    page = LivePage(chromium, path)
+    try:
+        root.backward()
+        assert_state_is_the_engines(page.api("state"), root, "as recorded")
+        rng = random.Random(seed)
+        numbers = edited(recipe, rng)
+        editable = page.api("leaves")
+        for leaf, number in zip(leaves, numbers):
+            if leaf.name in editable:  # an input the recipe never uses is not in the graph
+                page.api("set", leaf.name, number)
+        new_leaves = [Value(x if leaf.name in editable else leaf.data, name=leaf.name) for x, leaf in zip(numbers, leaves)]
+        try:
+            new_root = engine_output(recipe, new_leaves)
+            new_root.backward()
+        except (ArithmeticError, ValueError):
+            assert page.api("problem") is not None  # the engine refuses these numbers: so does the page
+            return
+        if page.api("problem") is not None:  # the page only refuses what the engine cannot compute
+            assert not all(math.isfinite(n.data) and math.isfinite(n.grad) for n in LessonGraph(new_root).labels)
+            return
+        assert_state_is_the_engines(page.api("state"), new_root, f"after the edit {numbers}")
+        assert page.errors == []
+    finally:
+        page.close()
+
+
+def test_no_number_of_the_recorded_run_remains_after_an_edit(open_page: Any) -> None:
+    x, w, b = Value(1.5, name="x"), Value(-0.75, name="w"), Value(0.25, name="b")
+    root = ((x * w + b).tanh() - 0.5) ** 2
+    page = open_page(autograd.lesson(root, learning_rate=0.3))
+    recorded = recorded_numbers(root)
+    page.api("set", "x", -2.25)
+    page.api("set", "w", 0.6)
+    x2, w2, b2 = Value(-2.25, name="x"), Value(0.6, name="w"), Value(0.25, name="b")
+    new_root = ((x2 * w2 + b2).tanh() - 0.5) ** 2
+    new_root.backward()
+    now = recorded_numbers(new_root) | {format_number(v.data - 0.3 * v.grad) for v in (x2, w2, b2)}
+    stale = {n for n in recorded - now if not re.fullmatch(r"-?\d", n)}  # 1-digit integers also count steps
+    assert len(stale) > 10
+    steps = page.page.evaluate("() => document.getElementById('slider').max")
+    for step in range(int(steps) + 1):
+        page.api("go", step)
+        shown = set(NUMBER.findall(page.page.evaluate(VISIBLE_TEXT)))
+        assert not shown & stale, f"step {step} still shows {shown & stale}"
+
+
+def test_branches_follow_the_new_values(open_page: Any) -> None:
+    x = Value(2.0, name="x")
+    root = autograd.relu(x) + abs(x) * 0.5 + autograd.clamp(x, -1.0, 1.0) + autograd.leaky_relu(x, 0.1)
+    page = open_page(autograd.lesson(root))
+    for number in (-3.0, 0.5, 5.0):
+        page.api("set", "x", number)
+        state = page.api("state")
+        by_hand = (1.0 if number > 0 else 0.0) + 0.5 * math.copysign(1.0, number) + (1.0 if -1 <= number <= 1 else 0.0)
+        by_hand += 1.0 if number > 0 else 0.1
+        assert state["x"]["grad"] == pytest.approx(by_hand, rel=1e-12)
+
+
+def test_a_value_outside_the_domain_names_the_node(open_page: Any) -> None:
+    x, y = Value(2.0, name="x"), Value(3.0, name="y")
+    inner = x * y
+    inner.name = "product"
+    page = open_page(autograd.lesson(inner.log() + y))
+    assert page.api("problem") is None
+    page.api("set", "x", -1.0)
+    problem = page.api("problem")
+    assert "log is defined only for positive numbers, got -3" in problem
+    assert re.search(r"node (v\d+|L)", problem)
+    shown = page.page.locator("#lab-problem")
+    assert shown.is_visible() and shown.text_content() == problem
+    page.api("set", "x", 0.5)
+    assert page.api("problem") is None
+    assert page.api("state")["x"]["grad"] == pytest.approx(3.0 / 1.5, rel=1e-12)
+
+
+def test_reset_returns_to_the_recorded_values(open_page: Any) -> None:
+    x, y = Value(3.0, name="x"), Value(-2.0, name="y")
+    page = open_page(autograd.lesson(x * y + x, learning_rate=0.1))
+    before = page.api("state")
+    page.api("set", "x", 7.0)
+    page.api("set", "α", 0.9)
+    assert page.api("state") != before
+    page.page.click("#lab-reset")
+    assert page.api("state") == before
+    assert page.page.input_value("#lab-fields input[type=number] >> nth=0") == "3"
+
+
+def test_keyboard_nudges_a_field_and_leaves_the_steps_alone(open_page: Any) -> None:
+    x = Value(1.0, name="x")
+    page = open_page(autograd.lesson(x * x))
+    page.api("go", 2)
+    field = page.page.locator("#lab-fields input[type=number]").first
+    field.focus()
+    for _ in range(3):
+        page.page.keyboard.press("ArrowUp")
+    value = float(field.input_value())
+    assert value > 1.0
+    assert page.api("state")["x"]["grad"] == pytest.approx(2 * value, rel=1e-12)
+    assert page.page.evaluate("() => document.body.dataset.step") == "2"  # arrows in a field move the number only
+    page.page.keyboard.press("Tab")
+    page.page.locator("#lab-reset").focus()
+    page.page.keyboard.press("Enter")
+    assert page.api("state")["x"]["data"] == 1.0
+
+
+def test_hostile_names_stay_text(open_page: Any) -> None:
+    name = '<img src=x onerror=alert(1)></script><script>alert(2)</script>"\'\\\u2028'
+    x = Value(2.0, name=name)
+    page = open_page(autograd.lesson(x * x + 1.0, title=name))
+    assert page.dialogs == []
+    assert name in page.api("leaves")
+    label = page.page.locator("#lab-fields label").first.text_content()
+    assert label.startswith(name)
+    page.api("set", name, 3.0)
+    assert page.api("state")[name] == {"data": 3.0, "grad": 6.0}
+    assert page.page.locator("#lab img, #panel img").count() == 0
+
+
+def test_page_works_with_the_network_disabled(open_page: Any) -> None:
+    spec = load_spec(SEED001)
+    page = open_page(
+        network_lesson(spec.model(), spec.inputs[0], spec.targets[0], spec.loss, spec.learning_rate), offline=True
+    )
+    assert all(url.startswith("file://") for url in page.requests), page.requests
+    assert page.api("set", "w[1]_11", -1.0) is True
+    assert page.api("problem") is None
+
+
+# ------------------------------------------------------------------ networks
+
+ACTIVATIONS = ("sigmoid", "tanh", "relu")
+
+
+def random_network(rng: random.Random) -> tuple[MLP, list[float], list[float], str]:
+    sizes = [2, rng.choice([2, 3]), rng.choice([1, 2])]
+    weights = [
+        [[round(rng.uniform(-1, 1), 2) for _ in range(sizes[l])] for _ in range(sizes[l + 1])] for l in range(2)
+    ]
+    biases = [[round(rng.uniform(-0.5, 0.5), 2) for _ in range(sizes[l + 1])] for l in range(2)]
+    activations = [rng.choice(ACTIVATIONS), "sigmoid"]
+    inputs = [round(rng.uniform(-1, 1), 2) for _ in range(2)]
+    targets = [float(rng.choice([0, 1])) for _ in range(sizes[2])]
+    return MLP.from_weights(weights, biases, activations), inputs, targets, rng.choice(["mse", "bce"])
+
+
+def network_loss(model: MLP, inputs: list[float], targets: list[float], loss: str) -> Value:
+    """The loss graph as nn.lesson builds it: inputs x1, x2, …, the loss called C."""
+    outputs = model([Value(x, name=f"x{j}") for j, x in enumerate(inputs, start=1)])
+    total = LOSSES[loss]([outputs], [targets], "sum")
+    total.name = "C"
+    return total
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_network_state_after_random_edits_is_the_engines(open_page: Any, seed: int) -> None:
+    rng = random.Random(seed)
+    model, inputs, targets, loss = random_network(rng)
+    page = open_page(network_lesson(model, inputs, targets, loss, 0.5))
+    names = page.api("leaves")
+    assert "α" in names and "x1" in names and "w[1]_11" in names
+    parameters = {p.name: p for p in model.parameters()}
+    for name in rng.sample([n for n in names if n != "α"], 4):
+        number = round(rng.uniform(-2, 2), 3)
+        page.api("set", name, number)
+        if name in parameters:
+            parameters[name].data = number
+        else:
+            inputs[int(name[1:]) - 1] = number
+    root = network_loss(model, inputs, targets, loss)
+    root.backward()
+    assert_state_is_the_engines(page.api("state"), root, f"network {seed}")
+
+
+# ------------------------------------------------------------------ many steps
+
+
+def test_training_x_squared_from_1000_follows_the_textbook(open_page: Any) -> None:
+    x = Value(1000.0, name="x")
+    page = open_page(autograd.lesson(x**2, learning_rate=0.1))
+    losses = page.api("train", 6, 1.0)
+    assert losses == [1e6] * 7  # x = 1000, -1000, 1000, ...: the loss never moves
+    for step in range(7):
+        page.api("trainingStep", step)
+        assert page.api("state")["x"]["data"] == (1000.0 if step % 2 == 0 else -1000.0)
+    losses = page.api("train", 10, 0.1)
+    for step, loss in enumerate(losses):
+        assert loss == pytest.approx((1000.0 * 0.8**step) ** 2, rel=1e-12)
+    page.api("trainingStep", 3)
+    assert page.api("state")["x"]["data"] == pytest.approx(1000.0 * 0.8**3, rel=1e-12)
+    numbers = page.page.evaluate("() => document.getElementById('numbers').textContent")
+    assert numbers is not None
+
+
+def test_train_control_draws_two_learning_rates_on_one_chart(open_page: Any) -> None:
+    x = Value(1000.0, name="x")
+    page = open_page(autograd.lesson(x**2, learning_rate=0.1))
+    page.page.click("#lab-train summary")
+    page.page.fill("#train-steps", "12")
+    page.page.fill("#train-rate", "1")
+    page.page.fill("#train-compare", "0.1")
+    page.page.click("#train-run")
+    chart = page.page.locator("#train-chart")
+    assert chart.is_visible()
+    assert chart.locator("polyline").count() == 2
+    assert chart.locator("circle").count() == 26
+    assert "α = 1: 1e+06 → 1e+06 after 12 steps" in page.page.text_content("#train-summary")
+    chart.locator("circle").nth(13 + 2).click()  # the second run (α = 0.1), step 2
+    assert page.api("state")["x"]["data"] == pytest.approx(640.0, rel=1e-12)
+    SHOTS.mkdir(exist_ok=True)
+    page.page.locator("#lab-train").scroll_into_view_if_needed()
+    page.page.screenshot(path=str(SHOTS / "live_train_chart.png"))
+
+
+# ------------------------------------------------------------------ practice
+
+
+def test_practice_hides_the_number_and_checks_the_answer(open_page: Any) -> None:
+    x, y = Value(3.0, name="x"), Value(-2.0, name="y")
+    page = open_page(autograd.lesson(x * y + x, learning_rate=0.1))
+    page.api("practise", True)
+    page.api("go", 3)  # v3 = x · y, the first computed node
+    assert page.page.text_content("#numbers").endswith("= ?")
+    assert page.page.locator("#practice-task").is_visible()
+    assert page.api("answer", "5") is False
+    feedback = page.page.text_content("#practice-feedback")
+    assert "Apply v3 = x · y" in feedback and "dashed blue boxes: x, y" in feedback
+    assert page.api("answer", "-6.005") is True  # within 0.1 % of -6
+    assert page.page.text_content("#numbers").endswith("= -6")
+    assert page.api("score") == {"right": 0, "answered": 1}
+    page.api("set", "x", 4.0)  # after an edit the exercise is the new number, hidden again
+    page.api("go", 3)
+    assert page.page.text_content("#numbers").endswith("= ?")
+    assert page.api("answer", "-6") is False
+    assert page.api("answer", "-8") is True
+    assert page.api("score") == {"right": 0, "answered": 2}  # a right answer after a wrong one is not scored
+    page.api("go", 4)
+    assert page.api("answer", "4") is False
+    page.api("reveal")
+    assert page.page.text_content("#numbers").endswith("= -4")
+    page.api("go", 4)
+    page.api("go", 3)
+    assert page.page.text_content("#numbers").endswith("= -8")  # answered: it stays shown
+    SHOTS.mkdir(exist_ok=True)
+    page.api("go", 7)
+    page.api("answer", "0")
+    page.page.locator("#lab-practice").scroll_into_view_if_needed()
+    page.page.screenshot(path=str(SHOTS / "live_practice_feedback.png"))
+
+
+# ------------------------------------------------------------------ size and pictures
+
+
+def test_seed001_live_lesson_stays_under_400_kib(tmp_path: Path) -> None:
+    spec = load_spec(SEED001)
+    page = network_lesson(spec.model(), spec.inputs[0], spec.targets[0], spec.loss, spec.learning_rate)
+    size = len(page.html.encode("utf-8"))
+    assert size < 400 * 1024, f"{size / 1024:.0f} KiB"
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1400, "height": 900}, {"width": 390, "height": 844}], ids=["wide", "phone"])
+def test_screenshots_of_an_edit(open_page: Any, viewport: dict[str, int]) -> None:
+    spec = load_spec(SEED001)
+    page = open_page(
+        network_lesson(spec.model(), spec.inputs[0], spec.targets[0], spec.loss, spec.learning_rate), viewport=viewport
+    )
+    page.api("set", "w[3]_11", -1.5)
+    page.api("go", 60)
+    SHOTS.mkdir(exist_ok=True)
+    page.page.screenshot(path=str(SHOTS / f"live_edit_{viewport['width']}.png"))
+    assert page.page.locator("#lab-fields input.changed").count() == 1
