@@ -710,7 +710,7 @@ class _Generator:
             source = javascript.module(FUNCTION_NAME, body, docstring)
         else:
             if docstring:
-                body.insert(0, string_literal(docstring, "python"))
+                body.insert(0, _python_docstring(docstring))
             body.append(f"return {', '.join(results)}")
             function = "\n".join([f"def {FUNCTION_NAME}(inputs, params):", *("    " + line for line in body)])
             imports = _imports(function)
@@ -746,6 +746,13 @@ class _Generator:
         values = [self.expression[node].text for node in self.report]
         gradients = [self.gradient.get(node, "0.0") for node in self.report]
         return [_tuple_text(items, self.syntax) for items in (values, gradients, locals_)]
+
+
+def _python_docstring(text: str) -> str:
+    """``\"\"\"text\"\"\"`` when nothing in `text` can end or escape it, else a quoted literal (`inert.string_literal`)."""
+    if '"' not in text and comment(text) == text:  # printable, no quote, no backslash
+        return f'"""{text}"""'
+    return string_literal(text, "python")
 
 
 def _nodes_outside(extra: list[Value], seen: set[Value]) -> list[Value]:
