@@ -289,9 +289,9 @@ def random_network(rng: random.Random) -> tuple[MLP, list[float], list[float], s
 
 
 def network_loss(model: MLP, inputs: list[float], targets: list[float], loss: str) -> Value:
-    """The loss graph as nn.lesson builds it: inputs x1, x2, …, the loss called C."""
+    """The loss graph as nn.lesson builds it: inputs x1, x2, …, targets y1, y2, …, the loss called C."""
     outputs = model([Value(x, name=f"x{j}") for j, x in enumerate(inputs, start=1)])
-    total = LOSSES[loss]([outputs], [targets], "sum")
+    total = LOSSES[loss]([outputs], [[Value(y, name=f"y{k}") for k, y in enumerate(targets, start=1)]], "sum")
     total.name = "C"
     return total
 
@@ -302,15 +302,17 @@ def test_network_state_after_random_edits_is_the_engines(open_page: Any, seed: i
     model, inputs, targets, loss = random_network(rng)
     page = open_page(network_lesson(model, inputs, targets, loss, 0.5))
     names = page.api("leaves")
-    assert "α" in names and "x1" in names and "w[1]_11" in names
+    assert "α" in names and "x1" in names and "y1" in names and "w[1]_11" in names
     parameters = {p.name: p for p in model.parameters()}
     for name in rng.sample([n for n in names if n != "α"], 4):
-        number = round(rng.uniform(-2, 2), 3)
+        number = round(rng.uniform(0.05, 0.95), 3) if name.startswith("y") else round(rng.uniform(-2, 2), 3)
         page.api("set", name, number)
         if name in parameters:
             parameters[name].data = number
-        else:
+        elif name.startswith("x"):
             inputs[int(name[1:]) - 1] = number
+        else:
+            targets[int(name[1:]) - 1] = number
     root = network_loss(model, inputs, targets, loss)
     root.backward()
     assert_state_is_the_engines(page.api("state"), root, f"network {seed}")

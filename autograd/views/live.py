@@ -72,12 +72,14 @@ def has_tokens(text: str) -> bool:
 
 
 def editable_kind(node: Value) -> str:
-    """What an editable leaf is, for the page's panel: weight, bias or input."""
+    """What an editable leaf is, for the page's panel: weight, bias, target (``y1``, ``y2``, … of a network) or input."""
     name = parse_network_name(node.name)
     if name is not None and name.kind == "w":
         return "weight"
     if name is not None and name.kind == "b":
         return "bias"
+    if node.name is not None and re.fullmatch(r"y\d+", node.name):
+        return "target"
     return "input"
 
 

@@ -78,12 +78,16 @@ def lesson(
 
 
 def _loss_graph(model: MLP, examples: list[dict[str, Any]], loss: str, reduction: str) -> Value:
-    """The loss of a fresh copy of `model` on the examples as `derive` recorded them, inputs named x1, x2, …"""
+    """The loss of a fresh copy of `model` on the examples as `derive` recorded them.
+
+    Inputs are named x1, x2, … and targets y1, y2, …: leaves a live page can edit.
+    """
     network = MLP.from_dict(model.to_dict())
     outputs = [
         network([Value(x, name=f"x{j}") for j, x in enumerate(example["input"], start=1)]) for example in examples
     ]
-    total = LOSSES[loss](outputs, [example["target"] for example in examples], reduction)
+    targets = [[Value(y, name=f"y{k}") for k, y in enumerate(example["target"], start=1)] for example in examples]
+    total = LOSSES[loss](outputs, targets, reduction)
     total.name = LOSS_NAME
     return total
 
@@ -154,16 +158,25 @@ def _live_outputs(graph: LessonGraph, derivation: NetworkDerivation, kind: str, 
     return ", ".join(graph.number(kind, graph.ids[node], number) for node, number in zip(nodes, recorded))
 
 
+def _live_targets(graph: LessonGraph, recorded: Sequence[float]) -> str:
+    """The first example's targets y1, y2, … as tokens of their live values."""
+    nodes = [graph.named(f"y{k}") for k in range(1, len(recorded) + 1)]
+    if any(node is None for node in nodes):
+        return _vector(recorded)
+    return ", ".join(graph.data(node) for node in nodes if node is not None)
+
+
 def _loss_step(graph: LessonGraph, derivation: NetworkDerivation, record: dict[str, Any]) -> LessonStep:
     examples = record["examples"]
     if len(examples) == 1:
         outputs = _live_outputs(graph, derivation, "d", examples[0]["output"])
-        examples = [dict(examples[0], shown_output=outputs)]
+        targets = _live_targets(graph, examples[0]["target"])
+        examples = [dict(examples[0], shown_output=outputs, shown_target=targets)]
     details = [
         f"example {n}: output o = ({_vector(e['output'])}), target y = ({_vector(e['target'])}), C_{n} = "
         f"{format_number(e['loss'])}"
         if len(examples) > 1
-        else f"output o = ({e['shown_output']}), target y = ({_vector(e['target'])})"
+        else f"output o = ({e['shown_output']}), target y = ({e['shown_target']})"
         for n, e in enumerate(examples, start=1)
     ]
     if len(examples) > 1:
