@@ -198,7 +198,10 @@ class LessonGraph:
     `explain`), and otherwise by the id the drawing shows (``v7``), so that the
     panel and the picture agree. With ``rankdir=None`` the graph is drawn both
     left to right and top to bottom, and the page gets the drawing that is
-    largest when fitted into its graph pane.
+    largest when fitted into its graph pane. With ``collapse=True`` (a network
+    too big to step node by node) any size is accepted and the drawing is
+    `draw`'s ``collapse=True``, one table per neuron, without numbers: the
+    steps (`nn.teaching.neuron_steps`) show them in the panel.
 
     Attributes:
         root: the Value the lesson differentiates.
@@ -208,7 +211,13 @@ class LessonGraph:
     """
 
     def __init__(
-        self, root: Value, *, group: bool = False, rankdir: str | None = None, max_nodes: int = MAX_NODES
+        self,
+        root: Value,
+        *,
+        group: bool = False,
+        rankdir: str | None = None,
+        max_nodes: int = MAX_NODES,
+        collapse: bool = False,
     ) -> None:
         if not isinstance(root, Value):
             raise TypeError(f"a lesson needs the Value to differentiate, got {type(root).__name__}")
@@ -221,7 +230,7 @@ class LessonGraph:
                 f"rankdir must be None (choose the larger picture) or one of {', '.join(RANKDIRS)}, got {rankdir!r}"
             )
         order = topological_order(root)
-        if len(order) > max_nodes:
+        if len(order) > max_nodes and not collapse:
             raise ValueError(
                 f"the graph has {len(order)} Values, more than max_nodes={max_nodes}: a lesson shows each one "
                 "as a step, and that many steps teach nothing. Use a smaller expression or network (one example, "
@@ -235,12 +244,18 @@ class LessonGraph:
         self.labels = {node: live.plain_text(self._page_label(node)) for node in self.ids}
         self._forward: dict[str, ForwardStep] = {step.label: step for step in self.derivation.forward}
         self._group, self._rankdir, self._max_nodes = group, rankdir, max_nodes
+        self.collapse = collapse
         self._widest: dict[tuple[Value, str], float] = {}
         self._svg: str | None = None
 
     @property
     def svg(self) -> str:
         """The drawing, as SVG text: drawn on first use, in the layout that shows it largest (unless `rankdir`)."""
+        if self._svg is None and self.collapse:
+            # One table per neuron, without numbers: the panel shows them, live (see `nodes`).
+            self._svg = draw(
+                self.root, collapse=True, group=True, show_data=False, show_grad=False, max_nodes=self._max_nodes
+            ).svg()
         if self._svg is None:
             directions = ("LR", "TB") if self._rankdir is None else (self._rankdir,)
             with self._drawn_with_widest_numbers():
@@ -649,10 +664,11 @@ class LessonGraph:
         )
         return steps
 
-    def nodes(self) -> list[dict[str, str]]:
-        """Each node's DOT id, its label on the page and its label in the derivation."""
+    def nodes(self) -> list[dict[str, Any]]:
+        """Each node's DOT id, its label on the page, its label in the derivation, and whether its box shows numbers."""
         return [
-            {"id": self.ids[node], "label": self.labels[node], "record": self._record_label[node]} for node in self.ids
+            {"id": self.ids[node], "label": self.labels[node], "record": self._record_label[node], "box": not self.collapse}
+            for node in self.ids
         ]
 
 

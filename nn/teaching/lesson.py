@@ -16,11 +16,13 @@ from dataclasses import replace
 from typing import Any, NamedTuple
 
 from autograd import Value
+from autograd.backprop import topological_order
 from autograd.views.explain import format_factor, format_number
 from autograd.views.lesson import MAX_NODES, Lesson, LessonGraph, LessonStep, updates_table
 from autograd.notation import activation_name, bias_name, weight_name, weighted_input_name
 from nn.teaching.derive import CHECK_TOLERANCE, GradientMismatchError, NetworkDerivation, derive
 from nn.teaching.formulas import LOSS_FORMULAS
+from nn.teaching.neuron_steps import NeuronSteps
 from nn.layers import MLP
 from nn.losses import LOSSES
 
@@ -45,10 +47,12 @@ def lesson(
 
     The arguments are `nn.derive`'s (one example or a batch, a loss name from
     `nn.losses.LOSSES`, the learning rate α, the batch `reduction`); `model` is
-    not changed. The network's inputs are named x1, x2, … and the loss C. One
-    example gives the clearest page: in a batch every example has its own copy
-    of every neuron's nodes. `title`, `group`, `rankdir` and `max_nodes` are as
-    in `autograd.lesson`.
+    not changed. The network's inputs are named x1, x2, …, its targets y1, y2, …
+    and the loss C. One example gives the clearest page: in a batch every
+    example has its own copy of every neuron's nodes. A network of more than
+    `max_nodes` Values (one example) is drawn with a table per neuron and
+    stepped through neuron by neuron (`nn.teaching.neuron_steps`). `title`,
+    `group`, `rankdir` and `max_nodes` are as in `autograd.lesson`.
 
         >>> from nn import MLP, lesson
         >>> model = MLP.from_weights([[[0.5, -0.2]]], [[0.1]], "sigmoid")
@@ -57,13 +61,30 @@ def lesson(
     """
     derivation = derive(model, inputs, targets, loss, learning_rate, reduction=reduction)
     record = derivation.to_dict()["steps"][0]
-    graph = LessonGraph(
-        _loss_graph(model, record["examples"], loss, reduction), group=group, rankdir=rankdir, max_nodes=max_nodes
-    )
+    root = _loss_graph(model, record["examples"], loss, reduction)
+    by_neuron = len(topological_order(root)) > max_nodes
+    if by_neuron and len(record["examples"]) > 1:
+        raise ValueError(
+            f"the graph has {len(topological_order(root))} Values, more than max_nodes={max_nodes}, and a batch of "
+            f"{len(record['examples'])} examples: a lesson steps through a big network neuron by neuron for one "
+            "example only. Give one example, or raise max_nodes"
+        )
+    graph = LessonGraph(root, group=group, rankdir=rankdir, max_nodes=max_nodes, collapse=by_neuron)
     _check_agreement(graph, record)
     if title is None:
         sizes = " → ".join(map(str, derivation.sizes))
         title = f"One step of gradient descent on a {sizes} network ({loss}, α = {format_number(learning_rate)})"
+    if by_neuron:
+        neurons = NeuronSteps(graph, derivation)
+        steps = [
+            neurons.start_step(title),
+            *neurons.forward_steps(),
+            _loss_step(graph, derivation, record),
+            *neurons.backward_steps(),
+            *neurons.update_steps(derivation.learning_rate),
+            _result_step(graph, derivation, record),
+        ]
+        return Lesson(title, graph, steps, network=derivation.to_dict(), learning_rate=derivation.learning_rate)
     updates = _update_steps(graph, derivation, record)
     steps = [
         graph.start_step(title, len(updates)),
