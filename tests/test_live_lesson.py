@@ -89,7 +89,7 @@ def open_page(chromium: Any, tmp_path: Path) -> Iterator[Any]:
 
 def assert_state_is_the_engines(state: dict[str, Any], root: Value, what: str) -> None:
     """Every node of `root`'s graph (called by its page label) has the page's data and grad, to 1e-12."""
-    labels = LessonGraph(root).labels
+    labels = LessonGraph(root, collapse=True).labels  # any size: only the labels are read
     assert set(state) == set(labels.values()), what
     for node, label in labels.items():
         for field, expected in (("data", node.data), ("grad", node.grad)):
@@ -415,3 +415,68 @@ def test_screenshots_of_an_edit(open_page: Any, viewport: dict[str, int]) -> Non
     SHOTS.mkdir(exist_ok=True)
     page.page.screenshot(path=str(SHOTS / f"live_edit_{viewport['width']}.png"))
     assert page.page.locator("#lab-fields input.changed").count() == 1
+
+
+# ------------------------------------------------------------------ big networks, neuron by neuron
+
+
+def mlp_2_16_16_1(seed: int) -> MLP:
+    rng = random.Random(seed)
+    sizes = [2, 16, 16, 1]
+    weights = [
+        [[round(rng.uniform(-1, 1), 3) for _ in range(sizes[l])] for _ in range(sizes[l + 1])] for l in range(3)
+    ]
+    biases = [[round(rng.uniform(-0.5, 0.5), 3) for _ in range(sizes[l + 1])] for l in range(3)]
+    return MLP.from_weights(weights, biases, ["tanh", "tanh", "sigmoid"])
+
+
+def test_a_2_16_16_1_lesson_steps_neuron_by_neuron_within_1_5_mib() -> None:
+    page = network_lesson(mlp_2_16_16_1(0), [0.5, -1.0], [1.0], "bce", 0.1)
+    assert len(page.html.encode("utf-8")) < 1.5 * 1024 * 1024
+    phases = [step.phase for step in page.steps]
+    assert phases.count("forward") == 33 and phases.count("backward") == 33 and phases.count("update") == 33
+    first = page.steps[1]
+    assert first.heading == "layer 1 of 3, neuron 1 of 16"
+    assert first.equation == "z[1]_1 = Σ_j w[1]_1j·x_j + b[1]_1"
+
+
+def test_a_2_16_16_1_lesson_is_live(open_page: Any) -> None:
+    model = mlp_2_16_16_1(1)
+    page = open_page(network_lesson(model, [0.5, -1.0], [1.0], "bce", 0.1))
+    rng = random.Random(1)
+    parameters = {p.name: p for p in model.parameters()}
+    for name in rng.sample(sorted(parameters), 6):
+        number = round(rng.uniform(-2, 2), 3)
+        page.api("set", name, number)
+        parameters[name].data = number
+    root = network_loss(model, [0.5, -1.0], [1.0], "bce")
+    root.backward()
+    assert_state_is_the_engines(page.api("state"), root, "2→16→16→1")
+    delta = parameters["b[2]_5"].grad  # ∂C/∂b = δ
+    step = next(i for i, s in enumerate(page.page.evaluate("() => window.scalargradPage.lesson.steps"))
+                if s["heading"] == "layer 2, neuron 5: its delta")
+    page.api("go", step)
+    assert page.page.text_content("#numbers").endswith(f"= {format_number(delta)}")
+    for width, height in ((1400, 900), (390, 844)):
+        page.page.set_viewport_size({"width": width, "height": height})
+        page.page.click("#next")
+        SHOTS.mkdir(exist_ok=True)
+        page.page.screenshot(path=str(SHOTS / f"live_collapsed_{width}.png"))
+
+
+def test_the_drawing_zooms_with_the_wheel_and_pans_by_dragging(open_page: Any) -> None:
+    page = open_page(network_lesson(mlp_2_16_16_1(2), [0.5, -1.0], [1.0], "bce", 0.1))
+    view = "() => document.querySelector('#graph > svg').getAttribute('viewBox').split(' ').map(Number)"
+    page.api("go", 3)
+    page.page.wait_for_timeout(500)
+    before = page.page.evaluate(view)
+    box = page.page.locator("#graph").bounding_box()
+    page.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.page.mouse.wheel(0, 400)  # zoom out
+    zoomed = page.page.evaluate(view)
+    assert zoomed[2] > before[2] * 1.3 and zoomed[3] > before[3] * 1.3
+    page.page.mouse.down()
+    page.page.mouse.move(box["x"] + box["width"] / 2 + 100, box["y"] + box["height"] / 2 + 50)
+    page.page.mouse.up()
+    panned = page.page.evaluate(view)
+    assert panned[0] < zoomed[0] and panned[1] < zoomed[1] and panned[2] == zoomed[2]
