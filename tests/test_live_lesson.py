@@ -457,6 +457,10 @@ def test_a_2_16_16_1_lesson_is_live(open_page: Any) -> None:
                 if s["heading"] == "layer 2, neuron 5: its delta")
     page.api("go", step)
     assert page.page.text_content("#numbers").endswith(f"= {format_number(delta)}")
+    page.api("practise", True)  # the neuron's delta is the exercise
+    assert page.page.text_content("#numbers").endswith("= ?")
+    assert page.api("answer", repr(delta * 1.0005)) is True
+    page.api("practise", False)
     for width, height in ((1400, 900), (390, 844)):
         page.page.set_viewport_size({"width": width, "height": height})
         page.page.click("#next")
