@@ -189,6 +189,41 @@ def test_no_number_of_the_recorded_run_remains_after_an_edit(open_page: Any) -> 
         assert not shown & stale, f"step {step} still shows {shown & stale}"
 
 
+def numbers_in(data: Any) -> set[str]:
+    """Every float in a lesson's data (its derivation and network records), as the page writes it."""
+    found: set[str] = set()
+    if isinstance(data, float):
+        found.update({format_number(data), format_number(data, 4)})
+    elif isinstance(data, dict):
+        for value in data.values():
+            found |= numbers_in(value)
+    elif isinstance(data, list):
+        for value in data:
+            found |= numbers_in(value)
+    return found
+
+
+def test_no_number_of_the_recorded_network_step_remains_after_an_edit(open_page: Any) -> None:
+    """seed 001: after editing a weight and the input, every step shows the new step's numbers, none of the old."""
+    spec = load_spec(SEED001)
+    original = network_lesson(spec.model(), spec.inputs[0], spec.targets[0], spec.loss, spec.learning_rate)
+    page = open_page(original)
+    page.api("set", "w[2]_11", 1.25)
+    page.api("set", "x1", 0.5)
+    model = spec.model()
+    next(p for p in model.parameters() if p.name == "w[2]_11").data = 1.25
+    edited_lesson = network_lesson(model, [0.5, spec.inputs[0][1]], spec.targets[0], spec.loss, spec.learning_rate)
+    keys = ("derivation", "network")
+    recorded = numbers_in({key: original.data[key] for key in keys})
+    now = numbers_in({key: edited_lesson.data[key] for key in keys})
+    stale = {n for n in recorded - now if not re.fullmatch(r"-?\d", n)}
+    assert len(stale) > 50
+    for step in range(len(original.steps)):
+        page.api("go", step)
+        shown = set(NUMBER.findall(page.page.evaluate(VISIBLE_TEXT)))
+        assert not shown & stale, f"step {step} ({original.steps[step].heading}) still shows {shown & stale}"
+
+
 def test_branches_follow_the_new_values(open_page: Any) -> None:
     x = Value(2.0, name="x")
     root = autograd.relu(x) + abs(x) * 0.5 + autograd.clamp(x, -1.0, 1.0) + autograd.leaky_relu(x, 0.1)
