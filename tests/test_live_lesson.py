@@ -442,11 +442,12 @@ def test_seed001_live_lesson_stays_under_400_kib(tmp_path: Path) -> None:
 @pytest.mark.parametrize("viewport", [{"width": 1400, "height": 900}, {"width": 390, "height": 844}], ids=["wide", "phone"])
 def test_screenshots_of_an_edit(open_page: Any, viewport: dict[str, int]) -> None:
     spec = load_spec(SEED001)
-    page = open_page(
-        network_lesson(spec.model(), spec.inputs[0], spec.targets[0], spec.loss, spec.learning_rate), viewport=viewport
-    )
-    page.api("set", "w[3]_11", -1.5)
-    page.api("go", 60)
+    lesson_page = network_lesson(spec.model(), spec.inputs[0], spec.targets[0], spec.loss, spec.learning_rate)
+    page = open_page(lesson_page, viewport=viewport)
+    page.api("set", "w[1]_11", -1.5)
+    product = next(i for i, s in enumerate(lesson_page.steps) if s.related and "w[1]_11 ·" in s.equation)
+    page.api("go", product)  # w[1]_11 · x1, with the new weight
+    assert "-1.5" in page.page.text_content("#numbers")
     SHOTS.mkdir(exist_ok=True)
     page.page.screenshot(path=str(SHOTS / f"live_edit_{viewport['width']}.png"))
     assert page.page.locator("#lab-fields input.changed").count() == 1

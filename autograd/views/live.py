@@ -39,7 +39,12 @@ START, MIDDLE, END = "\ue000", "\ue001", "\ue002"
 """Private-use characters that delimit a token; `plain_text` removes them from user text."""
 
 KINDS = ("d", "g", "l", "c", "s", "u", "n", "a", "v")
-FORMATS = {"n": "a number (6 significant digits)", "f": "a factor: a negative number in parentheses", "b": "a box (4 digits)"}
+FORMATS = {
+    "n": "a number (6 significant digits)",
+    "f": "a factor: a negative number in parentheses",
+    "b": "a number in a box of the drawing (4 digits)",
+    "t": "a text (the verdict)",
+}
 
 _TOKEN = re.compile(f"{START}([^{MIDDLE}{END}]*){MIDDLE}([^{END}]*){END}")
 _DELIMITERS = re.compile(f"[{START}{MIDDLE}{END}]")
@@ -47,7 +52,7 @@ _DELIMITERS = re.compile(f"[{START}{MIDDLE}{END}]")
 
 def token(kind: str, key: str | int, form: str, recorded: str) -> str:
     """The token for one number: `kind` of `key` (a DOT id or an edge index) written as `form`, recorded as `recorded`."""
-    if kind not in KINDS or form not in FORMATS and form != "t":
+    if kind not in KINDS or form not in FORMATS:
         raise ValueError(f"unknown token kind {kind!r} or format {form!r}")
     return f"{START}{kind}:{key}:{form}{MIDDLE}{recorded}{END}"
 
