@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 import autograd
 from autograd import Value
 from autograd.views.explain import explain, format_number
+from autograd.views import live
 from autograd.views.lesson import LessonGraph
 from graph_strategies import engine_leaves, engine_output, recipes
 from nn import MLP
@@ -520,3 +521,24 @@ def test_the_drawing_zooms_with_the_wheel_and_pans_by_dragging(open_page: Any) -
     page.page.mouse.up()
     panned = page.page.evaluate(view)
     assert panned[0] < zoomed[0] and panned[1] < zoomed[1] and panned[2] == zoomed[2]
+
+
+# ------------------------------------------------------------------ tokens (no browser)
+
+
+def test_a_token_is_its_recorded_number_for_python_and_a_blank_for_the_page() -> None:
+    text = f"= {live.token('d', 'v3', 'n', '0.5')} × 2"
+    assert live.filled(text) == "= 0.5 × 2"
+    assert live.template(text) == f"= {live.START}d:v3:n{live.END} × 2"
+    with pytest.raises(ValueError, match="unknown token kind 'q'"):
+        live.token("q", "v3", "n", "1")
+
+
+def test_a_name_holding_token_delimiters_stays_text(open_page: Any) -> None:
+    name = f"x{live.START}d:v1:n{live.MIDDLE}9{live.END}"
+    x = Value(2.0, name=name)
+    page = open_page(autograd.lesson(x * x, title=name))
+    label = name.replace(live.START, "\ufffd").replace(live.MIDDLE, "\ufffd").replace(live.END, "\ufffd")
+    assert page.api("leaves") == [label]
+    page.api("go", 1)
+    assert page.page.text_content("#equation").startswith(label)

@@ -369,7 +369,7 @@ class LessonGraph:
         if updates:
             details.append(f"Then {updates} updates of gradient descent, each against its gradient.")
         details.append("→ or Next: one step forward; ← or Previous: one step back; Space: play or pause.")
-        return LessonStep("start", "how this lesson goes", title, details=tuple(details))
+        return LessonStep("start", "how this lesson goes", live.plain_text(title), details=tuple(details))
 
     def forward_order(self) -> list[Value]:
         """The nodes in the order the lesson computes them: wave by wave, each leaf just before its first use.

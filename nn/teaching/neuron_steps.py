@@ -23,6 +23,7 @@ from typing import NamedTuple
 
 from autograd import Value
 from autograd.backprop import topological_order
+from autograd.views import live
 from autograd.notation import activation_name, bias_name, weight_name, weighted_input_name
 from autograd.views.lesson import LessonGraph, LessonStep
 from nn.teaching.derive import NetworkDerivation
@@ -107,7 +108,7 @@ class NeuronSteps:
         return LessonStep(
             "start",
             "how this lesson goes",
-            title,
+            live.plain_text(title),
             details=(
                 f"This {sizes} network has {nodes} Values, too many to step through one by one: "
                 "each neuron is one table, and each step is one neuron.",
