@@ -28,9 +28,12 @@ def chromium_flags() -> list[str]:
 CHROMIUM = Path("/usr/bin/chromium")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium(chromium_flags: list[str]) -> Iterator[Any]:
-    """Debian's Chromium driven by Playwright (no browser is downloaded); skips, saying why, where either is absent."""
+    """Debian's Chromium driven by Playwright (no browser is downloaded); skips, saying why, where either is absent.
+
+    One per test module: Playwright's sync API allows one running instance, and other modules start their own.
+    """
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is absent (Debian: apt-get install chromium; .ci/run installs it)")
     sync_api = pytest.importorskip(
