@@ -77,6 +77,35 @@ def test_javascript_gives_the_engines_value_and_gradients(op: str, data: st.Data
     assert parameter_gradients == [] and extra == []
 
 
+@settings(max_examples=40, deadline=None, derandomize=True, database=None)
+@given(recipe=recipes(max_steps=8))
+def test_report_gives_every_value_gradient_and_local_derivative_the_engine_records(recipe: Any, page: Any) -> None:
+    """report=: the values, gradients and per-edge local derivatives of explain's records, in both languages."""
+    leaves = engine_leaves(recipe)
+    output = engine_output(recipe, leaves)
+    derivation = autograd.explain(output)
+    order = autograd.topological_order(output)
+    all_leaves = [node for node in order if not node.parents]
+    numbers = [leaf.data for leaf in all_leaves]
+    python = codegen.generate(output, all_leaves, report=order).source
+    namespace: dict = {}
+    exec(python, namespace)
+    script = codegen.generate(output, all_leaves, language="javascript", report=order).source
+    for where, result in (
+        ("Python", namespace["forward_and_backward"](numbers, [])),
+        ("JavaScript", run_in_browser(page, script, numbers)),
+    ):
+        values, gradients, locals_ = result[4], result[5], result[6]
+        for node, value, gradient in zip(order, values, gradients, strict=True):
+            label = derivation.label(node)
+            assert_same_number(value, node.data, f"{where} value of {label}")
+            assert_same_number(gradient, derivation.gradient(node), f"{where} gradient of {label}")
+        edges = derivation.edges()
+        assert len(locals_) == len(edges)
+        for local, edge in zip(locals_, edges):
+            assert_same_number(local, edge.local, f"{where} ∂{edge.node}/∂{edge.parent}")
+
+
 def code_shape(source: str, comment_start: str) -> list[tuple[str, str]]:
     """(assigned name, comment) of every statement of the generated function, whatever the language."""
     shape = []
