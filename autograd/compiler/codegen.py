@@ -45,6 +45,15 @@ Each operation's forward expression and local derivatives are written here a
 second time, in Python text, next to the rule text the engine records
 (``local_grads.rules``), which becomes the comment of each backward line. The
 tests hold the two versions to the same numbers on random graphs.
+
+Two target languages, one generator. ``language="javascript"`` gives the same
+function in JavaScript: the analysis, the order, the names, which nodes get a
+statement and the comments are shared; only the text of a few constructs
+differs (`_Syntax`: conditionals, powers, sequences, statements), and the
+script carries its helpers (`autograd.compiler.javascript`). User text (a
+docstring, a rule) enters the source only through `autograd.compiler.inert`.
+With ``report=`` the function also returns every listed node's value and
+gradient and every edge's local derivative, for pages that show every number.
 """
 
 from __future__ import annotations
