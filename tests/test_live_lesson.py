@@ -225,6 +225,26 @@ def test_no_number_of_the_recorded_network_step_remains_after_an_edit(open_page:
         assert not shown & stale, f"step {step} ({original.steps[step].heading}) still shows {shown & stale}"
 
 
+def test_a_batch_lesson_keeps_no_recorded_number_after_an_edit(open_page: Any) -> None:
+    def model() -> MLP:
+        return MLP.from_weights([[[0.5, -0.25], [0.75, 0.5]], [[1.0, -1.0]]], [[0.1, -0.1], [0.2]], "sigmoid")
+
+    inputs, targets = [[1.0, 0.5], [-0.5, 2.0]], [[1.0], [0.0]]
+    original = network_lesson(model(), inputs, targets, "bce", 0.5)
+    page = open_page(original)
+    page.api("set", "w[2]_11", -0.75)
+    edited_model = model()
+    next(p for p in edited_model.parameters() if p.name == "w[2]_11").data = -0.75
+    edited_lesson = network_lesson(edited_model, inputs, targets, "bce", 0.5)
+    keys = ("derivation", "network")
+    stale = numbers_in({k: original.data[k] for k in keys}) - numbers_in({k: edited_lesson.data[k] for k in keys})
+    stale = {n for n in stale if not re.fullmatch(r"-?\d", n)}
+    for step in range(len(original.steps)):
+        page.api("go", step)
+        shown = set(NUMBER.findall(page.page.evaluate(VISIBLE_TEXT)))
+        assert not shown & stale, f"step {step} ({original.steps[step].heading}) still shows {shown & stale}"
+
+
 def test_branches_follow_the_new_values(open_page: Any) -> None:
     x = Value(2.0, name="x")
     root = autograd.relu(x) + abs(x) * 0.5 + autograd.clamp(x, -1.0, 1.0) + autograd.leaky_relu(x, 0.1)

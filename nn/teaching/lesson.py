@@ -61,7 +61,8 @@ def lesson(
     """
     derivation = derive(model, inputs, targets, loss, learning_rate, reduction=reduction)
     record = derivation.to_dict()["steps"][0]
-    root = _loss_graph(model, record["examples"], loss, reduction)
+    root, outputs, targets = _loss_graph(model, record["examples"], loss, reduction)
+    nodes = _ExampleNodes(outputs, targets)
     by_neuron = len(topological_order(root)) > max_nodes
     if by_neuron and len(record["examples"]) > 1:
         raise ValueError(
@@ -79,29 +80,32 @@ def lesson(
         steps = [
             neurons.start_step(title),
             *neurons.forward_steps(),
-            _loss_step(graph, derivation, record),
+            _loss_step(graph, derivation, record, nodes),
             *neurons.backward_steps(),
             *neurons.update_steps(derivation.learning_rate),
-            _result_step(graph, derivation, record),
+            _result_step(graph, derivation, record, nodes),
         ]
         return Lesson(title, graph, steps, network=derivation.to_dict(), learning_rate=derivation.learning_rate)
     updates = _update_steps(graph, derivation, record)
     steps = [
         graph.start_step(title, len(updates)),
         *graph.forward_steps(),
-        _loss_step(graph, derivation, record),
+        _loss_step(graph, derivation, record, nodes),
         *graph.backward_steps(),
         graph.gradients_step(),
         *updates,
-        _result_step(graph, derivation, record),
+        _result_step(graph, derivation, record, nodes),
     ]
     return Lesson(title, graph, steps, network=derivation.to_dict(), learning_rate=derivation.learning_rate)
 
 
-def _loss_graph(model: MLP, examples: list[dict[str, Any]], loss: str, reduction: str) -> Value:
+def _loss_graph(
+    model: MLP, examples: list[dict[str, Any]], loss: str, reduction: str
+) -> tuple[Value, list[list[Value]], list[list[Value]]]:
     """The loss of a fresh copy of `model` on the examples as `derive` recorded them.
 
     Inputs are named x1, x2, … and targets y1, y2, …: leaves a live page can edit.
+    Returns the loss, and per example its output nodes and its target leaves.
     """
     network = MLP.from_dict(model.to_dict())
     outputs = [
@@ -110,7 +114,7 @@ def _loss_graph(model: MLP, examples: list[dict[str, Any]], loss: str, reduction
     targets = [[Value(y, name=f"y{k}") for k, y in enumerate(example["target"], start=1)] for example in examples]
     total = LOSSES[loss](outputs, targets, reduction)
     total.name = LOSS_NAME
-    return total
+    return total, [list(output) if isinstance(output, list) else [output] for output in outputs], targets
 
 
 class _Parameter(NamedTuple):
@@ -167,39 +171,28 @@ def _check_agreement(graph: LessonGraph, record: dict[str, Any]) -> None:
             )
 
 
-def _vector(values: Sequence[float]) -> str:
-    return ", ".join(format_number(v) for v in values)
+class _ExampleNodes(NamedTuple):
+    """Per example, the output nodes a[L]_k and the target leaves y_k of the loss graph."""
+
+    outputs: list[list[Value]]
+    targets: list[list[Value]]
 
 
-def _live_outputs(graph: LessonGraph, derivation: NetworkDerivation, kind: str, recorded: Sequence[float]) -> str:
-    """The first example's outputs as tokens of their live values (`kind` 'd' now, 'n' after the update)."""
-    nodes = _outputs(graph, derivation)
-    if len(nodes) != len(recorded):
-        return _vector(recorded)
-    return ", ".join(graph.number(kind, graph.ids[node], number) for node, number in zip(nodes, recorded))
+def _live_vector(graph: LessonGraph, kind: str, nodes: Sequence[Value], recorded: Sequence[float]) -> str:
+    """Numbers of `nodes` as tokens of their live values (`kind` 'd' now, 'n' after the update)."""
+    return ", ".join(graph.number(kind, graph.ids[node], number) for node, number in zip(nodes, recorded, strict=True))
 
 
-def _live_targets(graph: LessonGraph, recorded: Sequence[float]) -> str:
-    """The first example's targets y1, y2, … as tokens of their live values."""
-    nodes = [graph.named(f"y{k}") for k in range(1, len(recorded) + 1)]
-    if any(node is None for node in nodes):
-        return _vector(recorded)
-    return ", ".join(graph.data(node) for node in nodes if node is not None)
-
-
-def _loss_step(graph: LessonGraph, derivation: NetworkDerivation, record: dict[str, Any]) -> LessonStep:
+def _loss_step(
+    graph: LessonGraph, derivation: NetworkDerivation, record: dict[str, Any], nodes: _ExampleNodes
+) -> LessonStep:
     examples = record["examples"]
-    if len(examples) == 1:
-        outputs = _live_outputs(graph, derivation, "d", examples[0]["output"])
-        targets = _live_targets(graph, examples[0]["target"])
-        examples = [dict(examples[0], shown_output=outputs, shown_target=targets)]
-    details = [
-        f"example {n}: output o = ({_vector(e['output'])}), target y = ({_vector(e['target'])}), C_{n} = "
-        f"{format_number(e['loss'])}"
-        if len(examples) > 1
-        else f"output o = ({e['shown_output']}), target y = ({e['shown_target']})"
-        for n, e in enumerate(examples, start=1)
+    shown = [
+        f"output o = ({_live_vector(graph, 'd', outputs, e['output'])}), "
+        f"target y = ({_live_vector(graph, 'd', targets, e['target'])})"
+        for e, outputs, targets in zip(examples, nodes.outputs, nodes.targets, strict=True)
     ]
+    details = [f"example {n}: {text}" if len(shown) > 1 else text for n, text in enumerate(shown, start=1)]
     if len(examples) > 1:
         over = "Σ_n C_n" if derivation.reduction == "sum" else "(1/N) Σ_n C_n"
         details.append(f"over the batch of {len(examples)}: C = {over}")
@@ -210,15 +203,8 @@ def _loss_step(graph: LessonGraph, derivation: NetworkDerivation, record: dict[s
         equation=LOSS_FORMULAS[derivation.loss],
         numbers=f"= {graph.data(graph.root)}",
         details=tuple(details),
-        related=tuple(graph.ids[node] for node in _outputs(graph, derivation)),
+        related=tuple(graph.ids[node] for node in nodes.outputs[0]),
     )
-
-
-def _outputs(graph: LessonGraph, derivation: NetworkDerivation) -> list[Value]:
-    """The first example's output nodes a[L]_k."""
-    layer = len(derivation.sizes) - 1
-    found = [graph.named(activation_name(layer, k)) for k in range(1, derivation.sizes[-1] + 1)]
-    return [node for node in found if node is not None]
 
 
 def _update_steps(graph: LessonGraph, derivation: NetworkDerivation, record: dict[str, Any]) -> list[LessonStep]:
@@ -280,16 +266,14 @@ def _update_steps(graph: LessonGraph, derivation: NetworkDerivation, record: dic
     return steps
 
 
-def _result_step(graph: LessonGraph, derivation: NetworkDerivation, record: dict[str, Any]) -> LessonStep:
+def _result_step(
+    graph: LessonGraph, derivation: NetworkDerivation, record: dict[str, Any], nodes: _ExampleNodes
+) -> LessonStep:
     before, after = record["loss"], record["loss_after"]
-    examples = record["examples"]
-    if len(examples) == 1:
-        outputs = (
-            f"({_live_outputs(graph, derivation, 'd', examples[0]['output'])}) → "
-            f"({_live_outputs(graph, derivation, 'n', record['outputs_after'][0])})"
-        )
-    else:
-        outputs = " ; ".join(f"({_vector(e['output'])}) → ({_vector(o)})" for e, o in zip(examples, record["outputs_after"]))
+    outputs = " ; ".join(
+        f"({_live_vector(graph, 'd', output_nodes, e['output'])}) → ({_live_vector(graph, 'n', output_nodes, o)})"
+        for e, o, output_nodes in zip(record["examples"], record["outputs_after"], nodes.outputs, strict=True)
+    )
     root = graph.ids[graph.root]
     verdict = "went down" if after < before else "did not go down: α is too large here"
     rows = []
@@ -314,7 +298,7 @@ def _result_step(graph: LessonGraph, derivation: NetworkDerivation, record: dict
         ),
         table=updates_table(rows),
         focus=graph.ids[graph.root],
-        related=tuple(graph.ids[node] for node in _outputs(graph, derivation)),
+        related=tuple(graph.ids[node] for node in nodes.outputs[0]),
     )
 
 
