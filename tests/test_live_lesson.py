@@ -450,6 +450,28 @@ def test_practice_hides_the_number_and_checks_the_answer(open_page: Any) -> None
     page.page.screenshot(path=str(SHOTS / "live_practice_feedback.png"))
 
 
+def test_a_chain_rule_exercise_asks_local_then_contribution_then_running_sum(open_page: Any) -> None:
+    """L = x·y + x at x = 4, y = −2: through v3 = x·y, x gets local ∂v3/∂x = y = −2, contribution 1 × (−2),
+    and its gradient so far 1 + (−2) = −1 (it already had 1 from L = v3 + x)."""
+    x, y = Value(4.0, name="x"), Value(-2.0, name="y")
+    lesson_page = autograd.lesson(x * y + x)
+    page = open_page(lesson_page)
+    step = next(
+        i for i, s in enumerate(lesson_page.steps) if s.phase == "backward" and s.equation.startswith("∂L/∂x = ∂L/∂v3")
+    )
+    page.api("practise", True)
+    page.api("go", step)
+    assert page.page.text_content("#numbers") == "= 1 × ? = ?"
+    assert "the local derivative" in page.page.text_content("#practice-question")
+    assert page.api("answer", "-2") is True
+    assert page.page.text_content("#numbers") == "= 1 × (-2) = ?"
+    assert page.api("answer", "-2") is True
+    assert "so far 1 + (-2) = ?" in page.page.text_content("#details")
+    assert page.api("answer", "-1") is True
+    assert page.page.locator("#practice-task").is_hidden()
+    assert page.api("score") == {"right": 3, "answered": 3}
+
+
 # ------------------------------------------------------------------ size and pictures
 
 
@@ -514,8 +536,10 @@ def test_a_2_16_16_1_lesson_is_live(open_page: Any) -> None:
                 if s["heading"] == "layer 2, neuron 5: its delta")
     page.api("go", step)
     assert page.page.text_content("#numbers").endswith(f"= {format_number(delta)}")
-    page.api("practise", True)  # the neuron's delta is the exercise
-    assert page.page.text_content("#numbers").endswith("= ?")
+    page.api("practise", True)  # the exercise: tanh'(z) = 1 − a², then the neuron's delta
+    assert page.page.text_content("#numbers").endswith("× ? = ?")
+    activation = LessonGraph(root, collapse=True).named("a[2]_5")
+    assert page.api("answer", repr(1.0 - activation.data**2)) is True
     assert page.api("answer", repr(delta * 1.0005)) is True
     page.api("practise", False)
     for width, height in ((1400, 900), (390, 844)):
