@@ -245,6 +245,48 @@ def test_a_batch_lesson_keeps_no_recorded_number_after_an_edit(open_page: Any) -
         assert not shown & stale, f"step {step} ({original.steps[step].heading}) still shows {shown & stale}"
 
 
+PANEL_TEXTS = """() => ['equation', 'numbers', 'details', 'table'].map(
+  (id) => document.getElementById(id).innerText.replace(/\\u2060/g, '').replace(/\\s+/g, ' ').trim())"""
+
+
+def test_the_page_fills_every_template_as_python_wrote_it(open_page: Any) -> None:
+    """Before any edit, the texts the page fills from its own run equal the recorded ones, number for number.
+
+    The leaves include binary ties (1.0625 has 4 digits after rounding to 1.062 or 1.063; Python rounds half
+    to even), 1e-05 and 123456789.0 (exponent notation) and a negative zero.
+    """
+    a, b, c = Value(1.0625, name="a"), Value(10.125, name="b"), Value(1e-05, name="c")
+    d, e = Value(123456789.0, name="d"), Value(-0.0, name="e")
+    root = (a * b + c * d).tanh() * a + e * b + (a - b) ** 2
+    lesson_page = autograd.lesson(root, learning_rate=0.25)
+    page = open_page(lesson_page)
+    page.api("go", next(i for i, step in enumerate(lesson_page.steps) if step.phase == "gradients"))
+    boxes = page.page.evaluate("() => [...document.querySelectorAll('#graph g.node text')].map((t) => t.textContent)")
+    assert "data 1.062" in boxes and "data 10.12" in boxes  # half to even, as Python's format
+    assert_page_texts_are_the_recorded_ones(page, lesson_page)
+
+
+def assert_page_texts_are_the_recorded_ones(page: LivePage, lesson_page: Any, stride: int = 1) -> None:
+    """Every `stride`-th step's panel, as the page fills it, is the step's text as Python recorded it."""
+    for index, step in list(enumerate(lesson_page.steps))[::stride]:
+        page.api("go", index)
+        equation, numbers, details, table = page.page.evaluate(PANEL_TEXTS)
+        assert equation == " ".join(step.equation.split()), index
+        assert numbers == " ".join(step.numbers.split()), index
+        assert details == " ".join(" ".join(step.details).split()), index
+        assert table == " ".join(" ".join(cell for row in step.table for cell in row).split()), index
+
+
+@pytest.mark.parametrize("big", [False, True], ids=["seed001", "2-16-16-1"])
+def test_the_page_fills_a_network_lesson_as_python_wrote_it(open_page: Any, big: bool) -> None:
+    spec = load_spec(SEED001)
+    if big:
+        lesson_page = network_lesson(mlp_2_16_16_1(4), [0.5, -1.0], [1.0], "bce", 0.1)
+    else:
+        lesson_page = network_lesson(spec.model(), spec.inputs[0], spec.targets[0], spec.loss, spec.learning_rate)
+    assert_page_texts_are_the_recorded_ones(open_page(lesson_page), lesson_page, stride=5 if big else 2)
+
+
 def test_branches_follow_the_new_values(open_page: Any) -> None:
     x = Value(2.0, name="x")
     root = autograd.relu(x) + abs(x) * 0.5 + autograd.clamp(x, -1.0, 1.0) + autograd.leaky_relu(x, 0.1)
