@@ -272,6 +272,23 @@ def test_only_the_helpers_a_function_calls_are_written() -> None:
     assert javascript.helper_definitions("return _logsumexp([a, b]);")[0].startswith("function _fsum")
 
 
+@pytest.mark.parametrize(
+    "left_to_right, expected", [(True, 0.0), (False, 1.0)], ids=["python-3.11", "python-3.12-compensated"]
+)
+def test_the_sum_helper_adds_as_the_generating_pythons_builtins_sum(page: Any, left_to_right: bool, expected: float) -> None:
+    """1e16 + 1 − 1e16: one addition after another loses the 1 (Python ≤ 3.11); Neumaier's sum keeps it (3.12+)."""
+    helpers = "\n".join(javascript.helper_definitions("_sum([])", left_to_right))
+    assert page.evaluate(f"() => {{ {helpers}\n return _sum([1e16, 1.0, -1e16]); }}") == expected
+    assert 1e16 + 1.0 - 1e16 == 0.0 and math.fsum([1e16, 1.0, -1e16]) == 1.0  # the two behaviours, in Python
+
+
+def test_the_fsum_helper_is_exact_as_math_fsum(page: Any) -> None:
+    helpers = "\n".join(javascript.helper_definitions("_logsumexp([])"))
+    cases = [[1e100, 1.0, -1e100], [0.1] * 10, [1e-16, 1.0, 1e-16, -1.0]]
+    for xs in cases:
+        assert page.evaluate(f"(xs) => {{ {helpers}\n return _fsum(xs); }}", xs) == math.fsum(xs)
+
+
 def test_an_unknown_language_is_refused_with_the_choices() -> None:
     x = Value(2.0, name="x")
     with pytest.raises(ValueError, match="unknown language 'rust'.*'python', 'javascript'"):
