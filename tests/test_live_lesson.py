@@ -316,6 +316,24 @@ def test_a_value_outside_the_domain_names_the_node(open_page: Any) -> None:
     assert page.api("state")["x"]["grad"] == pytest.approx(3.0 / 1.5, rel=1e-12)
 
 
+def test_a_negative_base_of_a_value_exponent_and_a_zero_divisor_name_their_node(open_page: Any) -> None:
+    x, y = Value(2.0, name="x"), Value(3.0, name="y")
+    power = x**y
+    power.name = "power"
+    ratio = y / x
+    ratio.name = "ratio"
+    page = open_page(autograd.lesson(power + ratio))
+    assert page.api("set", "x", -2.0) is False
+    assert page.api("problem").startswith("At node power: a Value exponent needs a positive base, got base -2")
+    assert page.api("set", "x", 0.0) is False
+    assert "node power" in page.api("problem")  # 0 is no positive base either
+    page.api("set", "x", 1.0)
+    assert page.api("problem") is None
+    divided = open_page(autograd.lesson(y / (x + 1.0)))
+    assert divided.api("set", "x", -1.0) is False  # the engine raises ZeroDivisionError here
+    assert divided.api("problem").startswith("At node L = y / v4, a division by zero: its value is Infinity")  # v4 = x + 1
+
+
 def test_reset_returns_to_the_recorded_values(open_page: Any) -> None:
     x, y = Value(3.0, name="x"), Value(-2.0, name="y")
     page = open_page(autograd.lesson(x * y + x, learning_rate=0.1))

@@ -665,9 +665,16 @@ class LessonGraph:
         return steps
 
     def nodes(self) -> list[dict[str, Any]]:
-        """Each node's DOT id, its label on the page, its label in the derivation, and whether its box shows numbers."""
+        """Each node's DOT id, its labels on the page and in the derivation, whether its box shows numbers, its operation and operands."""
         return [
-            {"id": self.ids[node], "label": self.labels[node], "record": self._record_label[node], "box": not self.collapse}
+            {
+                "id": self.ids[node],
+                "label": self.labels[node],
+                "record": self._record_label[node],
+                "box": not self.collapse,
+                "op": node.op,
+                "operands": [self.labels[parent] for parent in node.parents],
+            }
             for node in self.ids
         ]
 
