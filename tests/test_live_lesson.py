@@ -625,6 +625,15 @@ def test_the_drawing_zooms_with_the_wheel_and_pans_by_dragging(open_page: Any) -
     page.page.mouse.up()
     panned = page.page.evaluate(view)
     assert panned[0] < zoomed[0] and panned[1] < zoomed[1] and panned[2] == zoomed[2]
+    page.page.click("#view-toggle")  # the whole network fits the pane
+    page.page.wait_for_timeout(600)
+    whole = page.page.evaluate(view)
+    drawing = page.page.evaluate(
+        "() => { const g = document.querySelector('#graph > svg g.graph'); const b = g.getBBox();"
+        " const m = g.transform.baseVal.consolidate().matrix; return [b.x + m.e, b.y + m.f, b.width, b.height]; }"
+    )
+    assert whole[0] <= drawing[0] + 1 and whole[1] <= drawing[1] + 1
+    assert whole[0] + whole[2] >= drawing[0] + drawing[2] - 1 and whole[1] + whole[3] >= drawing[1] + drawing[3] - 1
 
 
 # ------------------------------------------------------------------ tokens (no browser)
