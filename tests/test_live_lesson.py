@@ -383,6 +383,8 @@ def test_page_works_with_the_network_disabled(open_page: Any) -> None:
         network_lesson(spec.model(), spec.inputs[0], spec.targets[0], spec.loss, spec.learning_rate), offline=True
     )
     assert all(url.startswith("file://") for url in page.requests), page.requests
+    kinds = page.page.evaluate("() => [...document.querySelectorAll('#lab-fields label')].map((l) => l.textContent)")
+    assert {"w[1]_11 weight", "b[1]_1 bias", "x1 input", "y1 target", "α learning rate"} <= set(kinds)
     assert page.api("set", "w[1]_11", -1.0) is True
     assert page.api("problem") is None
 

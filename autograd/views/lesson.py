@@ -756,6 +756,7 @@ class Lesson:
                 graph.named_leaves(),
                 graph.trained_leaves(),
                 learning_rate,
+                network=network is not None,
             ),
         }
         self._html: str | None = None

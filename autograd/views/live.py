@@ -76,14 +76,14 @@ def has_tokens(text: str) -> bool:
     return START in text
 
 
-def editable_kind(node: Value) -> str:
+def editable_kind(node: Value, network: bool) -> str:
     """What an editable leaf is, for the page's panel: weight, bias, target (``y1``, ``y2``, … of a network) or input."""
     name = parse_network_name(node.name)
     if name is not None and name.kind == "w":
         return "weight"
     if name is not None and name.kind == "b":
         return "bias"
-    if node.name is not None and re.fullmatch(r"y\d+", node.name):
+    if network and node.name is not None and re.fullmatch(r"y\d+", node.name):
         return "target"
     return "input"
 
@@ -95,13 +95,14 @@ def program(
     editable: Sequence[Value],
     trained: Sequence[Value],
     learning_rate: float | None,
+    network: bool = False,
 ) -> dict[str, Any]:
     """What the page needs to recompute every number: the generated JavaScript and how to call it.
 
     Every leaf of the graph is an input of the generated function (in the
     order of `ids`), so that every node has a value and a gradient; the
     `editable` ones are offered in the panel, the `trained` ones move in
-    gradient descent.
+    gradient descent. For a `network` lesson, leaves named y1, y2, … are its targets.
     """
     nodes = list(ids)
     leaves = [node for node in nodes if not node.parents]
@@ -117,7 +118,7 @@ def program(
         "edges": edges,
         "root": ids[root],
         "editable": [
-            {"id": ids[leaf], "label": labels[leaf], "kind": editable_kind(leaf), "value": leaf.data}
+            {"id": ids[leaf], "label": labels[leaf], "kind": editable_kind(leaf, network), "value": leaf.data}
             for leaf in editable
         ],
         "trained": [ids[leaf] for leaf in trained],
