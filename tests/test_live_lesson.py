@@ -555,6 +555,9 @@ def test_screenshots_of_an_edit(open_page: Any, viewport: dict[str, int]) -> Non
     assert "-1.5" in page.page.text_content("#numbers")
     SHOTS.mkdir(exist_ok=True)
     page.page.screenshot(path=str(SHOTS / f"live_edit_{viewport['width']}.png"))
+    page.page.locator("#lab-edit").scroll_into_view_if_needed()  # the panel scrolls to the fields
+    page.page.screenshot(path=str(SHOTS / f"live_fields_{viewport['width']}.png"))
+    assert page.page.locator("#lab-fields input[type=number]").first.is_visible()
     assert page.page.locator("#lab-fields input.changed").count() == 1
 
 
