@@ -334,6 +334,15 @@ def test_a_negative_base_of_a_value_exponent_and_a_zero_divisor_name_their_node(
     assert divided.api("problem").startswith("At node L = y / v4, a division by zero: its value is Infinity")  # v4 = x + 1
 
 
+def test_an_update_that_leaves_the_domain_is_named_but_the_pass_still_shows(open_page: Any) -> None:
+    w = Value(1.0, name="w")
+    page = open_page(autograd.lesson(w.log() + w, learning_rate=0.5))  # ∂/∂w = 1/w + 1 = 2
+    assert page.api("set", "α", 2.0) is True  # w ← 1 − 2·2 = −3: the pass is fine, the loss after is not
+    assert page.api("problem").startswith("After the update, at node ")
+    assert "log is defined only for positive numbers, got -3" in page.api("problem")
+    assert page.api("state")["w"] == {"data": 1.0, "grad": 2.0}
+
+
 def test_reset_returns_to_the_recorded_values(open_page: Any) -> None:
     x, y = Value(3.0, name="x"), Value(-2.0, name="y")
     page = open_page(autograd.lesson(x * y + x, learning_rate=0.1))
