@@ -38,7 +38,7 @@ import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -56,6 +56,7 @@ from autograd.views.explain import (
     node_expression,
 )
 from autograd.files import write_atomically
+from autograd.views import live
 from autograd.notation import parse_network_name
 from autograd.value import Value
 
@@ -104,6 +105,10 @@ class LessonStep:
         operations: DOT ids of operation ovals to highlight.
         changes: ``(DOT id, 'data' or 'grad', text, style)``: what the step writes
             into a box; style ``'updated'`` marks a parameter after its update.
+        templates: the texts that show numbers, with each number as a token of
+            `autograd.views.live` (the fields hold them filled with the recorded
+            numbers); the page fills them with live numbers. Made from the
+            arguments: a text given with tokens is kept here and filled in its field.
     """
 
     phase: str
@@ -117,16 +122,47 @@ class LessonStep:
     edges: tuple[str, ...] = ()
     operations: tuple[str, ...] = ()
     changes: tuple[tuple[str, str, str, str], ...] = ()
+    templates: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.phase not in PHASE_NAMES:
             raise ValueError(f"unknown lesson phase {self.phase!r}; use one of {', '.join(PHASE_NAMES)}")
+        templates = dict(self.templates)  # `dataclasses.replace` passes the old ones on
+        for name in _TEMPLATED:
+            given = getattr(self, name)
+            if _tokens_in(given):
+                templates[name] = given
+                object.__setattr__(self, name, _mapped(given, live.filled))
+            elif name in templates and _mapped(templates[name], live.filled) != given:
+                del templates[name]  # replaced by a text without numbers
+        object.__setattr__(self, "templates", templates)
 
     def to_dict(self) -> dict[str, Any]:
-        """The step as JSON-ready data (lists, as the page reads them back), with the name of its phase."""
-        data = {name: _as_lists(value) for name, value in asdict(self).items()}
+        """The step as JSON-ready data (lists, as the page reads them back), with the name of its phase.
+
+        Texts with numbers are under ``"live"``, as templates without the recorded numbers.
+        """
+        data = {name: _as_lists(value) for name, value in asdict(self).items() if name != "templates"}
         data["phase_name"] = PHASE_NAMES[self.phase]
+        data["live"] = {name: _as_lists(_mapped(text, live.template)) for name, text in self.templates.items()}
         return data
+
+
+_TEMPLATED = ("heading", "equation", "numbers", "details", "table", "changes")
+"""The fields of a `LessonStep` whose text may show numbers."""
+
+
+def _tokens_in(value: Any) -> bool:
+    if isinstance(value, str):
+        return live.has_tokens(value)
+    return isinstance(value, tuple) and any(_tokens_in(item) for item in value)
+
+
+def _mapped(value: Any, function: Any) -> Any:
+    """`value` (a text, or tuples of texts nested in any way) with `function` applied to every text."""
+    if isinstance(value, str):
+        return function(value)
+    return tuple(_mapped(item, function) for item in value)
 
 
 def _as_lists(value: Any) -> Any:
@@ -162,7 +198,10 @@ class LessonGraph:
     `explain`), and otherwise by the id the drawing shows (``v7``), so that the
     panel and the picture agree. With ``rankdir=None`` the graph is drawn both
     left to right and top to bottom, and the page gets the drawing that is
-    largest when fitted into its graph pane.
+    largest when fitted into its graph pane. With ``collapse=True`` (a network
+    too big to step node by node) any size is accepted and the drawing is
+    `draw`'s ``collapse=True``, one table per neuron, without numbers: the
+    steps (`nn.teaching.neuron_steps`) show them in the panel.
 
     Attributes:
         root: the Value the lesson differentiates.
@@ -172,7 +211,13 @@ class LessonGraph:
     """
 
     def __init__(
-        self, root: Value, *, group: bool = False, rankdir: str | None = None, max_nodes: int = MAX_NODES
+        self,
+        root: Value,
+        *,
+        group: bool = False,
+        rankdir: str | None = None,
+        max_nodes: int = MAX_NODES,
+        collapse: bool = False,
     ) -> None:
         if not isinstance(root, Value):
             raise TypeError(f"a lesson needs the Value to differentiate, got {type(root).__name__}")
@@ -185,7 +230,7 @@ class LessonGraph:
                 f"rankdir must be None (choose the larger picture) or one of {', '.join(RANKDIRS)}, got {rankdir!r}"
             )
         order = topological_order(root)
-        if len(order) > max_nodes:
+        if len(order) > max_nodes and not collapse:
             raise ValueError(
                 f"the graph has {len(order)} Values, more than max_nodes={max_nodes}: a lesson shows each one "
                 "as a step, and that many steps teach nothing. Use a smaller expression or network (one example, "
@@ -196,15 +241,21 @@ class LessonGraph:
         self.ids = node_ids(root)
         self._record_label = {node: self.derivation.label(node) for node in self.ids}
         self._node_of = {label: node for node, label in self._record_label.items()}
-        self.labels = {node: self._page_label(node) for node in self.ids}
+        self.labels = {node: live.plain_text(self._page_label(node)) for node in self.ids}
         self._forward: dict[str, ForwardStep] = {step.label: step for step in self.derivation.forward}
         self._group, self._rankdir, self._max_nodes = group, rankdir, max_nodes
+        self.collapse = collapse
         self._widest: dict[tuple[Value, str], float] = {}
         self._svg: str | None = None
 
     @property
     def svg(self) -> str:
         """The drawing, as SVG text: drawn on first use, in the layout that shows it largest (unless `rankdir`)."""
+        if self._svg is None and self.collapse:
+            # One table per neuron, without numbers: the panel shows them, live (see `nodes`).
+            self._svg = draw(
+                self.root, collapse=True, group=True, show_data=False, show_grad=False, max_nodes=self._max_nodes
+            ).svg()
         if self._svg is None:
             directions = ("LR", "TB") if self._rankdir is None else (self._rankdir,)
             with self._drawn_with_widest_numbers():
@@ -232,13 +283,37 @@ class LessonGraph:
         """Whether the drawing calls an unnamed root by explain's label L (if L is free)."""
         return self.root.name is None and self.derivation.root == "L"
 
-    def _write(self, node: Value, field: str, number: float, style: str = "") -> tuple[str, str, str, str]:
-        """A step's change to a box (``field`` 'data' or 'grad'), remembering the widest number each box shows."""
+    def _write(
+        self, node: Value, field: str, number: float, style: str = "", quantity: tuple[str, str | int] | None = None
+    ) -> tuple[str, str, str, str]:
+        """A step's change to a box (``field`` 'data' or 'grad'), remembering the widest number each box shows.
+
+        `quantity` is the (kind, key) of the number's token (`autograd.views.live`): by default the node's
+        value or gradient.
+        """
         text = _graph_number(number)
         key = (node, field)
         if key not in self._widest or len(text) > len(_graph_number(self._widest[key])):
             self._widest[key] = number
-        return (self.ids[node], field, f"{field} {text}", style)
+        kind, token_key = quantity or ("d" if field == "data" else "g", self.ids[node])
+        return (self.ids[node], field, f"{field} {live.token(kind, token_key, 'b', text)}", style)
+
+    def number(self, kind: str, key: str | int, number: float, form: str = "n") -> str:
+        """`number` as the page shows it, as a token that the page fills with the live value (`autograd.views.live`)."""
+        text = format_factor(number) if form == "f" else format_number(number)
+        return live.token(kind, key, form, text)
+
+    def verdict(self, recorded: str) -> str:
+        """Whether the loss went down after the update, as a token the page decides again."""
+        return live.token("v", self.ids[self.root], "t", recorded)
+
+    def data(self, node: Value, form: str = "n") -> str:
+        """The node's value, as a token."""
+        return self.number("d", self.ids[node], self.value(node), form)
+
+    def grad(self, node: Value, form: str = "n") -> str:
+        """∂root/∂node, as a token."""
+        return self.number("g", self.ids[node], self.gradient(node), form)
 
     @contextmanager
     def _drawn_with_widest_numbers(self) -> Iterator[None]:
@@ -294,7 +369,7 @@ class LessonGraph:
         if updates:
             details.append(f"Then {updates} updates of gradient descent, each against its gradient.")
         details.append("→ or Next: one step forward; ← or Previous: one step back; Space: play or pause.")
-        return LessonStep("start", "how this lesson goes", title, details=tuple(details))
+        return LessonStep("start", "how this lesson goes", live.plain_text(title), details=tuple(details))
 
     def forward_order(self) -> list[Value]:
         """The nodes in the order the lesson computes them: wave by wave, each leaf just before its first use.
@@ -334,7 +409,7 @@ class LessonGraph:
                     LessonStep(
                         "forward",
                         heading,
-                        f"{label} = {format_number(value)}",
+                        f"{label} = {self.data(node)}",
                         details=(_leaf_role(node),),
                         focus=node_id,
                         changes=(change,),
@@ -342,7 +417,7 @@ class LessonGraph:
                 )
                 continue
             operands = [self.labels[parent] for parent in node.parents]
-            numbers = [format_factor(self.value(parent)) for parent in node.parents]
+            numbers = [self.data(parent, "f") for parent in node.parents]
             rule = node_expression(node, operands, operands)[0]
             with_numbers = node_expression(node, numbers, numbers)[0]
             role = _network_role(node) or (
@@ -353,7 +428,7 @@ class LessonGraph:
                     "forward",
                     heading,
                     f"{label} = {rule}",
-                    f"= {with_numbers} = {format_number(value)}",
+                    f"= {with_numbers} = {self.data(node)}",
                     details=(role,),
                     focus=node_id,
                     related=_distinct([self.ids[parent] for parent in node.parents]),
@@ -375,7 +450,7 @@ class LessonGraph:
         return LessonStep(
             "loss",
             "the end of the forward pass",
-            f"{root} = {format_number(self.value(self.root))}",
+            f"{root} = {self.data(self.root)}",
             f"∂{root}/∂{root} = {format_number(seed)}",
             details=(
                 f"{root} is the number to differentiate: the backward pass finds ∂{root}/∂node for every node.",
@@ -394,17 +469,17 @@ class LessonGraph:
         consumers: dict[str, list[str]] = {}
         for edge in edges:
             consumers.setdefault(edge.parent, []).append(edge.node)
-        running: dict[str, list[float]] = {}
+        running: dict[str, list[tuple[int, float]]] = {}  # parent -> (edge index, contribution) so far
         sums: dict[str, float] = {}
         steps = []
         number = 0
         for record in self.derivation.backward:
             if isinstance(record, GradientSum):
-                steps.append(self._sum_step(record, consumers[record.label]))
+                steps.append(self._sum_step(record, consumers[record.label], [e for e, _ in running[record.label]]))
                 continue
             number += 1
             contributions = running.setdefault(record.parent, [])
-            contributions.append(record.contribution)
+            contributions.append((number - 1, record.contribution))
             # The engine's own accumulation, in its order: previous + contribution.
             sums[record.parent] = (
                 record.contribution if len(contributions) == 1 else sums[record.parent] + record.contribution
@@ -413,19 +488,23 @@ class LessonGraph:
         return steps
 
     def _edge_step(
-        self, record: EdgeStep, number: int, total: int, contributions: list[float], running: float
+        self, record: EdgeStep, number: int, total: int, contributions: list[tuple[int, float]], running: float
     ) -> LessonStep:
+        """Chain-rule step `number` (edge ``number - 1`` of the engine's order): upstream × local = contribution."""
         node, parent = self._node_of[record.node], self._node_of[record.parent]
+        edge = number - 1
+        upstream, local = self.grad(node), self.number("l", edge, record.local)
         n, p = self.labels[node], self.labels[parent]
         path = f"   (path {record.index} of {record.count})" if record.count > 1 else ""
         upstream_source = "the seed" if node is self.root else "from an earlier step"
         details = [
-            f"upstream {self._partial(node)} = {format_number(record.upstream)}, {upstream_source}",
-            f"local ∂{n}/∂{p} = {format_number(record.local)}, by the rule {record.rule}" + self._operand_names(node),
+            f"upstream {self._partial(node)} = {upstream}, {upstream_source}",
+            f"local ∂{n}/∂{p} = {local}, by the rule {record.rule}" + self._operand_names(node),
         ]
         if record.count > 1:
-            terms = " + ".join(format_factor(c) for c in contributions)
-            so_far = format_number(running) if len(contributions) == 1 else f"{terms} = {format_number(running)}"
+            terms = " + ".join(self.number("c", e, c, "f") for e, c in contributions)
+            total_so_far = self.number("s", edge, running)
+            so_far = total_so_far if len(contributions) == 1 else f"{terms} = {total_so_far}"
             details.append(f"{p} is used {record.count} times; its gradient adds the contributions: so far {so_far}")
         elif not parent.parents or parse_network_name(parent.name) is not None:
             details.extend(self._gradient_notes(parent))
@@ -433,13 +512,14 @@ class LessonGraph:
             "backward",
             f"chain-rule step {number} of {total}",
             f"{self._partial(parent)} = {self._partial(node)} · ∂{n}/∂{p}{path}",
-            f"= {format_factor(record.upstream)} × {format_factor(record.local)} = {format_number(record.contribution)}",
+            f"= {self.grad(node, 'f')} × {self.number('l', edge, record.local, 'f')} = "
+            f"{self.number('c', edge, record.contribution)}",
             details=tuple(details),
             focus=self.ids[parent],
             related=(self.ids[node],),
             edges=self._edges_into(node, [parent]),
             operations=(self.ids[node] + "op",),
-            changes=(self._write(parent, "grad", running),),
+            changes=(self._write(parent, "grad", running, quantity=("s", edge)),),
         )
 
     def _operand_names(self, node: Value) -> str:
@@ -448,12 +528,12 @@ class LessonGraph:
             return ""
         letters = "ab"
         names = [
-            f"{letter} = {self.labels[parent]} ({format_number(self.value(parent))})"
+            f"{letter} = {self.labels[parent]} ({self.data(parent)})"
             for letter, parent in zip(letters, node.parents)
         ]
         return ", where " + ", ".join(names)
 
-    def _sum_step(self, record: GradientSum, consumer_labels: list[str]) -> LessonStep:
+    def _sum_step(self, record: GradientSum, consumer_labels: list[str], edges: list[int]) -> LessonStep:
         node = self._node_of[record.label]
         label = self.labels[node]
         consumers = [self._node_of[name] for name in _distinct(consumer_labels)]
@@ -469,7 +549,8 @@ class LessonGraph:
             "sum",
             f"{label} is used {count} times",
             f"{self._partial(node)} = sum of its {count} contributions",
-            f"= {' + '.join(format_factor(c) for c in record.contributions)} = {format_number(record.total)}",
+            f"= {' + '.join(self.number('c', e, c, 'f') for e, c in zip(edges, record.contributions))} = "
+            f"{self.grad(node)}",
             details=tuple(details),
             focus=self.ids[node],
             related=tuple(self.ids[consumer] for consumer in consumers),
@@ -512,7 +593,7 @@ class LessonGraph:
             "the end of the backward pass",
             f"Every node now holds ∂{root}/∂node",
             details=("The gradients of the named leaves, the numbers backward() leaves in their .grad:",),
-            table=tuple((self._partial(leaf), format_number(self.gradient(leaf))) for leaf in leaves),
+            table=tuple((self._partial(leaf), self.grad(leaf)) for leaf in leaves),
             related=tuple(self.ids[leaf] for leaf in leaves),
         )
 
@@ -538,12 +619,13 @@ class LessonGraph:
         `leaf` is None for a parameter the graph does not contain (a neuron
         nothing reads): the panel shows the update, the drawing has no box for it.
         """
-        changes = () if leaf is None else (self._write(leaf, "data", updated, "updated"),)
+        changes = () if leaf is None else (self._write(leaf, "data", updated, "updated", ("u", self.ids[leaf])),)
+        shown = format_number(updated) if leaf is None else self.number("u", self.ids[leaf], updated)
         return LessonStep(
             "update",
             heading,
             f"{label} ← {rule}",
-            f"= {numbers} = {format_number(updated)}",
+            f"= {numbers} = {shown}",
             details=tuple(details),
             focus=None if leaf is None else self.ids[leaf],
             related=_distinct([self.ids[node] for node in related]),
@@ -553,19 +635,19 @@ class LessonGraph:
     def update_steps(self, learning_rate: float) -> list[LessonStep]:
         """Gradient descent on `trained_leaves`, x ← x − α·∂root/∂x, then a table of the old and new values."""
         leaves = self.trained_leaves()
-        alpha, root = format_number(learning_rate), self.labels[self.root]
+        alpha, root = self.number("a", "", learning_rate), self.labels[self.root]
         steps, rows = [], []
         for number, leaf in enumerate(leaves, start=1):
             label, gradient, value = self.labels[leaf], self.gradient(leaf), self.value(leaf)
             updated = value - learning_rate * gradient
-            rows.append((label, value, updated))
+            rows.append((label, self.data(leaf), self.number("u", self.ids[leaf], updated)))
             steps.append(
                 self.update_step(
                     leaf,
                     label,
                     f"update {number} of {len(leaves)}",
                     f"{label} − α·{self._partial(leaf)}",
-                    f"{format_factor(value)} − {alpha} × {format_factor(gradient)}",
+                    f"{self.data(leaf, 'f')} − {alpha} × {self.grad(leaf, 'f')}",
                     updated,
                     details=(f"a step against the gradient, scaled by the learning rate α = {alpha}",),
                 )
@@ -582,16 +664,24 @@ class LessonGraph:
         )
         return steps
 
-    def nodes(self) -> list[dict[str, str]]:
-        """Each node's DOT id, its label on the page and its label in the derivation."""
+    def nodes(self) -> list[dict[str, Any]]:
+        """Each node's DOT id, its labels on the page and in the derivation, whether its box shows numbers, its operation and operands."""
         return [
-            {"id": self.ids[node], "label": self.labels[node], "record": self._record_label[node]} for node in self.ids
+            {
+                "id": self.ids[node],
+                "label": self.labels[node],
+                "record": self._record_label[node],
+                "box": not self.collapse,
+                "op": node.op,
+                "operands": [self.labels[parent] for parent in node.parents],
+            }
+            for node in self.ids
         ]
 
 
-def updates_table(rows: Sequence[tuple[str, float, float]]) -> tuple[tuple[str, str], ...]:
-    """(label, old, new) rows as the cells of a panel table: ``w[1]_11``, ``0.5 → 0.499406``."""
-    return tuple((label, f"{format_number(old)} → {format_number(new)}") for label, old, new in rows)
+def updates_table(rows: Sequence[tuple[str, str, str]]) -> tuple[tuple[str, str], ...]:
+    """(label, old, new) rows, numbers as text, as the cells of a panel table: ``w[1]_11``, ``0.5 → 0.499406``."""
+    return tuple((label, f"{old} → {new}") for label, old, new in rows)
 
 
 def _listing(items: Sequence[str]) -> str:
@@ -637,7 +727,13 @@ class Lesson:
     """
 
     def __init__(
-        self, title: str, graph: LessonGraph, steps: Sequence[LessonStep], network: Mapping[str, Any] | None = None
+        self,
+        title: str,
+        graph: LessonGraph,
+        steps: Sequence[LessonStep],
+        network: Mapping[str, Any] | None = None,
+        *,
+        learning_rate: float | None = None,
     ) -> None:
         if not isinstance(title, str):
             raise TypeError(f"a lesson's title must be a str, got {type(title).__name__}")
@@ -653,6 +749,15 @@ class Lesson:
             "nodes": graph.nodes(),
             "derivation": graph.derivation.to_dict(),
             "network": None if network is None else dict(network),
+            "live": live.program(
+                graph.root,
+                graph.ids,
+                graph.labels,
+                graph.named_leaves(),
+                graph.trained_leaves(),
+                learning_rate,
+                network=network is not None,
+            ),
         }
         self._html: str | None = None
 
@@ -762,7 +867,7 @@ def lesson(
         graph.gradients_step(),
         *updates,
     ]
-    return Lesson(title, graph, steps)
+    return Lesson(title, graph, steps, learning_rate=rate)
 
 
 __all__ = ["MAX_NODES", "SCHEMA", "Lesson", "LessonGraph", "LessonStep", "lesson", "updates_table"]

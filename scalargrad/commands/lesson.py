@@ -63,7 +63,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         type=int,
         default=MAX_NODES,
         metavar="N",
-        help=f"refuse graphs of more than N values (default {MAX_NODES})",
+        help=f"an expression of more than N values is refused; a network of more than N values is "
+        f"stepped through neuron by neuron (default {MAX_NODES})",
     )
     parser.set_defaults(run=run)
 
