@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,6 +23,26 @@ def chromium_flags() -> list[str]:
         "--disable-component-update",
         "--disable-sync",
     ]
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def chromium(chromium_flags: list[str]) -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright (no browser is downloaded); skips, saying why, where either is absent.
+
+    One per test module: Playwright's sync API allows one running instance, and other modules start their own.
+    """
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is absent (Debian: apt-get install chromium; .ci/run installs it)")
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="Playwright is absent; install the test extra: pip install -e '.[test]'"
+    )
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=chromium_flags)
+        yield browser
+        browser.close()
 
 
 @pytest.fixture

@@ -80,6 +80,7 @@ def test_a_translation_keeps_every_placeholder_of_its_message(package: str) -> N
     placeholder = re.compile(r"\{\w*\}|%\(\w+\)[rsd]|%[sdr]")
     for message, translation in messages(package).items():
         assert sorted(placeholder.findall(message)) == sorted(placeholder.findall(translation)), message
+    assert [(message.id, errors) for message, errors in catalog(package).check()] == []  # Babel's own checks
 
 
 @pytest.mark.parametrize("package", PACKAGES)

@@ -276,7 +276,8 @@ def test_the_demo_writes_both_lesson_pages(tmp_path: Path, capsys: pytest.Captur
 def test_cli_writes_a_spec_lesson(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     output = tmp_path / "seed001.html"
     assert main(["lesson", str(SEED001), "-o", str(output)]) == 0
-    assert f"wrote {output} (131 steps" in capsys.readouterr().out
+    # 131 steps plus 4 for the target y1, a leaf the page can edit: bce's 1 − y1 is a node with two edges
+    assert f"wrote {output} (135 steps" in capsys.readouterr().out
     assert page_data(output.read_text(encoding="utf-8"))["title"].startswith("seed 001")
 
 

@@ -45,6 +45,15 @@ Each operation's forward expression and local derivatives are written here a
 second time, in Python text, next to the rule text the engine records
 (``local_grads.rules``), which becomes the comment of each backward line. The
 tests hold the two versions to the same numbers on random graphs.
+
+Two target languages, one generator. ``language="javascript"`` gives the same
+function in JavaScript: the analysis, the order, the names, which nodes get a
+statement and the comments are shared; only the text of a few constructs
+differs (`_Syntax`: conditionals, powers, sequences, statements), and the
+script carries its helpers (`autograd.compiler.javascript`). User text (a
+docstring, a rule) enters the source only through `autograd.compiler.inert`.
+With ``report=`` the function also returns every listed node's value and
+gradient and every edge's local derivative, for pages that show every number.
 """
 
 from __future__ import annotations
@@ -61,7 +70,8 @@ from typing import Any, NamedTuple
 
 from autograd import scalar
 from autograd.backprop import topological_order
-from autograd.compiler.inert import comment, string_literal
+from autograd.compiler import javascript
+from autograd.compiler.inert import LANGUAGES, comment, string_literal
 from autograd.notation import parse_network_name
 from autograd.value import Value
 
@@ -155,8 +165,67 @@ class _Expr(NamedTuple):
         return self.text if self.precedence >= minimum else f"({self.text})"
 
 
+@dataclass(frozen=True)
+class _Syntax:
+    """The few constructs the target languages write differently; order, names and statements are shared.
+
+    Both languages get the same helper names (``_exp``, ``_sum``, ...), number
+    literals (``repr``: ``1e-05`` and ``-0.5`` read the same in both) and
+    operators ``+ - * /``; they differ in conditionals, powers, sequences and
+    statements. JavaScript writes a power as a call (``_pow(a, b)``), since
+    its ``**`` refuses a unary minus in front, and a negation of a negation as
+    ``-(-a)``, since ``--a`` is its decrement.
+    """
+
+    language: str
+    negated_precedence: int  # the precedence an operand of unary minus needs
+    none: str
+    comment_start: str
+
+    def conditional(self, test: str, yes: str, no: str) -> str:
+        """``yes`` where ``test`` holds, else ``no`` (nests in `no` without parentheses in both languages)."""
+        return f"{yes} if {test} else {no}" if self.language == "python" else f"{test} ? {yes} : {no}"
+
+    def is_conditional(self, text: str) -> bool:
+        return (" if " in text) if self.language == "python" else (" ? " in text)
+
+    def between(self, low: str, a: str, high: str) -> str:
+        """The test ``low <= a <= high``."""
+        return f"{low} <= {a} <= {high}" if self.language == "python" else f"{low} <= {a} && {a} <= {high}"
+
+    def power(self, base: _Expr, exponent: _Expr, depth: int = 0) -> _Expr:
+        if self.language == "python":
+            return _Expr(f"{base.at(_ATOM)} ** {exponent.at(_UNARY)}", _POWER, depth)
+        return _call("_pow", [base, exponent], depth)
+
+    def sequence(self, items: list[str]) -> str:
+        if self.language == "python":
+            return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
+        return f"[{', '.join(items)}]"
+
+    def statement(self, name: str, value: str, *, declares: bool = True) -> str:
+        if self.language == "python":
+            return f"{name} = {value}"
+        return f"{'let ' if declares else ''}{name} = {value};"
+
+    def commented(self, statement: str, rule: str) -> str:
+        return f"{statement}  {self.comment_start} {comment(rule)}" if rule else statement
+
+
+_PYTHON = _Syntax("python", _UNARY, "None", "#")
+_JAVASCRIPT = _Syntax("javascript", _POWER, "null", "//")
+
+
+def _syntax_of(language: str) -> _Syntax:
+    if language in ("js", "javascript"):
+        return _JAVASCRIPT
+    if language == "python":
+        return _PYTHON
+    raise ValueError(f"unknown language {language!r}; valid languages are {', '.join(map(repr, LANGUAGES))} (or 'js')")
+
+
 def _literal(x: float) -> _Expr:
-    """A float as Python text that evaluates to the same float (repr round-trips exactly)."""
+    """A float as Python or JavaScript text that evaluates to the same float (repr round-trips exactly)."""
     if math.isnan(x):
         return _Expr("_nan", _ATOM)
     if math.isinf(x):
@@ -172,12 +241,14 @@ def _identifier(name: str) -> str:
     cannot be part of a name becomes ``_``, and a name that would start with
     something other than a letter gets a ``v`` in front. Python normalises
     identifiers to NFKC, so that is done first, before names are compared.
+    A keyword of either target language gets a ``_`` behind (``new`` → ``new_``),
+    so that both languages use the same names.
     """
     text = unicodedata.normalize("NFKC", name).replace("][", "_").replace("[", "").replace("]", "")
     text = "".join(c if ("a" + c).isidentifier() else "_" for c in text)
     if not text[:1].isidentifier() or text.startswith("_"):
         text = "v" + text
-    if keyword.iskeyword(text):
+    if keyword.iskeyword(text) or text in javascript.RESERVED_WORDS:
         text += "_"
     return text
 
@@ -216,7 +287,7 @@ class _Names:
 # ------------------------------------------------------------ the operations
 
 
-def _forward_expression(node: Value, operands: list[_Expr]) -> _Expr:
+def _forward_expression(node: Value, operands: list[_Expr], syntax: _Syntax) -> _Expr:
     """The expression that computes `node` from its operands' expressions, as the engine computes it."""
     op = node.op
     depth = 1 + max([o.depth for o in operands])
@@ -225,12 +296,13 @@ def _forward_expression(node: Value, operands: list[_Expr]) -> _Expr:
         left, right = operands
         return _Expr(f"{left.at(precedence)} {op} {right.at(precedence + 1)}", precedence, depth)
     if op == "neg":
-        return _Expr(f"-{operands[0].at(_UNARY)}", _UNARY, depth)
+        return _Expr(f"-{operands[0].at(syntax.negated_precedence)}", _UNARY, depth)
     if op in ("relu", "leaky_relu"):
         a = operands[0].at(_ATOM)  # an atom: it appears twice (see _FORWARD_REUSES_OPERAND)
         if op == "relu":  # written as scalar.relu is: nan is not <= 0, so it stays nan
-            return _Expr(f"0.0 if {a} <= 0 else {a}", _CONDITIONAL, depth)
-        return _Expr(f"{a} if {a} > 0 else {_literal(_slope(node)).at(_MULTIPLICATIVE)} * {a}", _CONDITIONAL, depth)
+            return _Expr(syntax.conditional(f"{a} <= 0", "0.0", a), _CONDITIONAL, depth)
+        otherwise = f"{_literal(_slope(node)).at(_MULTIPLICATIVE)} * {a}"
+        return _Expr(syntax.conditional(f"{a} > 0", a, otherwise), _CONDITIONAL, depth)
     if op == "**":
         return _call("_positive_base_power", operands, depth)
     if op == "clamp":
@@ -238,7 +310,7 @@ def _forward_expression(node: Value, operands: list[_Expr]) -> _Expr:
     if op.startswith("**"):
         exponent = _exponent(node)
         if exponent.is_integer():  # no complex results possible, so Python's own ** is the engine's power
-            return _Expr(f"{operands[0].at(_ATOM)} ** {_literal(exponent).at(_UNARY)}", _POWER, depth)
+            return syntax.power(operands[0], _literal(exponent), depth)
         return _call("_power", [operands[0], _literal(exponent)], depth)
     if op == "abs" or op in _ELEMENTWISE_CALLS:
         return _call(f"_{op}", operands, depth)
@@ -248,11 +320,14 @@ def _forward_expression(node: Value, operands: list[_Expr]) -> _Expr:
         if _SUM_IS_LEFT_TO_RIGHT and len(operands) <= _MAX_CHAINED_TERMS:
             terms = [operands[0].at(_ADDITIVE)] + [o.at(_ADDITIVE + 1) for o in operands[1:]]
             return _Expr(" + ".join(terms), _ADDITIVE, depth)
-        return _call("_sum", [_tuple(operands)], depth)
+        return _call("_sum", [_tuple(operands, syntax)], depth)
     if op == "logsumexp":
-        return _call("_logsumexp", [_tuple(operands)], depth)
+        return _call("_logsumexp", [_tuple(operands, syntax)], depth)
     raise ValueError(_unknown_operation(op))
 
+
+_CHECKED_CALLS = ("_exp(", "_log(", "_sqrt(", "_power(", "_positive_base_power(")
+"""The JavaScript helpers that throw outside their domain; they take the node's report position as a last argument."""
 
 _FORWARD_REUSES_OPERAND = frozenset({"relu", "leaky_relu"})
 """Operations whose forward expression names their operand twice, so it must be a variable or literal."""
@@ -262,9 +337,9 @@ def _call(function: str, arguments: list[_Expr], depth: int) -> _Expr:
     return _Expr(f"{function}({', '.join(a.text for a in arguments)})", _ATOM, depth)
 
 
-def _tuple(items: list[_Expr]) -> _Expr:
-    texts = [item.text for item in items]
-    return _Expr(f"({texts[0]},)" if len(texts) == 1 else f"({', '.join(texts)})", _ATOM)
+def _tuple(items: list[_Expr], syntax: _Syntax) -> _Expr:
+    """A tuple (Python) or array (JavaScript) of the expressions."""
+    return _Expr(syntax.sequence([item.text for item in items]), _ATOM)
 
 
 def _exponent(node: Value) -> float:
@@ -294,23 +369,23 @@ class _Edge(NamedTuple):
     reads_x: bool
 
 
-def _edges(node: Value) -> tuple[_Edge, ...]:
+def _edges(node: Value, syntax: _Syntax) -> tuple[_Edge, ...]:
     """One `_Edge` per parent of `node`, worked out once per kind of operation."""
-    return _edges_of(node.op, node.local_grads, len(node.parents))
+    return _edges_of(node.op, node.local_grads, len(node.parents), syntax)
 
 
 @functools.lru_cache(maxsize=1024)
-def _edges_of(op: str, local_grads: Any, arity: int) -> tuple[_Edge, ...]:
+def _edges_of(op: str, local_grads: Any, arity: int, syntax: _Syntax) -> tuple[_Edge, ...]:
     rules = getattr(local_grads, "rules", ()) or ("",)
     edges = []
-    for position, template in enumerate(_backward_templates(op, local_grads, arity)):
+    for position, template in enumerate(_backward_templates(op, local_grads, arity, syntax)):
         fields = {field for _, field, _, _ in string.Formatter().parse(template) if field}
         rule = rules[position] if position < len(rules) else rules[0]  # one text for every parent of an n-ary node
         edges.append(_Edge(template, rule, "out" in fields, "a" in fields, "b" in fields, "x" in fields))
     return tuple(edges)
 
 
-def _backward_templates(op: str, local_grads: Any, arity: int) -> tuple[str, ...]:
+def _backward_templates(op: str, local_grads: Any, arity: int, syntax: _Syntax) -> tuple[str, ...]:
     """For each parent, its contribution ``local derivative × upstream`` as a template.
 
     Fields: ``{g}`` the node's gradient (the upstream), ``{out}`` the node's
@@ -333,9 +408,10 @@ def _backward_templates(op: str, local_grads: Any, arity: int) -> tuple[str, ...
     if op == "neg":
         return ("-{g}",)
     if op == "abs":
-        return ("{g} * (1.0 if {a} > 0 else -1.0 if {a} < 0 else 0.0)",)
+        return (f"{{g}} * ({syntax.conditional('{a} > 0', '1.0', syntax.conditional('{a} < 0', '-1.0', '0.0'))})",)
     if op == "**":
-        return ("{b} * {a} ** ({b} - 1.0) * {g}", "{out} * _log({a}) * {g}")
+        power = syntax.power(_Expr("{a}", _ATOM), _Expr("{b} - 1.0", _ADDITIVE)).text
+        return (f"{{b}} * {power} * {{g}}", "{out} * _log({a}) * {g}")
     if op.startswith("**"):
         exponent = float(local_grads.exponent)
         if exponent == 0.0:  # a^0 is constant (and a^−1 may not exist)
@@ -344,17 +420,22 @@ def _backward_templates(op: str, local_grads: Any, arity: int) -> tuple[str, ...
             return ("{g}",)
         if exponent == 2.0:  # 2·a^1: a ** 1.0 is a itself
             return ("2.0 * {a} * {g}",)
-        factor, power = _literal(exponent).at(_MULTIPLICATIVE), _literal(exponent - 1.0).at(_UNARY)
-        return (f"{factor} * {{a}} ** {power} * {{g}}",)
+        factor = _literal(exponent).at(_MULTIPLICATIVE)
+        power = syntax.power(_Expr("{a}", _ATOM), _literal(exponent - 1.0)).text
+        return (f"{factor} * {power} * {{g}}",)
     if op == "leaky_relu":
-        return (f"{{g}} if {{a}} > 0 else {_literal(float(local_grads.slope)).at(_MULTIPLICATIVE)} * {{g}}",)
+        slope = _literal(float(local_grads.slope)).at(_MULTIPLICATIVE)
+        return (syntax.conditional("{a} > 0", "{g}", f"{slope} * {{g}}"),)
     if op == "clamp":
         low, high = _literal(float(local_grads.low)), _literal(float(local_grads.high))
-        return (f"{{g}} * (1.0 if {low.at(_ADDITIVE)} <= {{a}} <= {high.at(_ADDITIVE)} else 0.0)",)
+        inside = syntax.between(low.at(_ADDITIVE), "{a}", high.at(_ADDITIVE))
+        return (f"{{g}} * ({syntax.conditional(inside, '1.0', '0.0')})",)
     if op == "sum":
         return ("{g}",) * arity
     if op == "logsumexp":
         return ("_exp({x} - {out}) * {g}",) * arity
+    if op == "relu":  # the local derivative is chosen, then multiplied: 0·inf = nan, as in the engine
+        return (f"{{g}} * ({syntax.conditional('{a} <= 0', '0.0', '1.0')})",)
     if op in _UNARY_TEMPLATES:
         return (_UNARY_TEMPLATES[op],)
     raise ValueError(_unknown_operation(op))
@@ -366,7 +447,6 @@ _UNARY_TEMPLATES = {
     "sqrt": "0.5 / {out} * {g}",
     "tanh": "(1.0 - {out} * {out}) * {g}",
     "sigmoid": "{out} * (1.0 - {out}) * {g}",
-    "relu": "{g} * (0.0 if {a} <= 0 else 1.0)",
     "softplus": "_sigmoid({a}) * {g}",
     "sin": "_cos({a}) * {g}",
     "cos": "-_sin({a}) * {g}",
@@ -395,6 +475,8 @@ def generate(
     input_gradients: bool = True,
     extra_outputs: Sequence[Value] = (),
     docstring: str = "",
+    language: str = "python",
+    report: Sequence[Value] | None = None,
 ) -> GeneratedCode:
     """The source of ``forward_and_backward(inputs, params)`` for the graph that ends in `output`.
 
@@ -406,13 +488,32 @@ def generate(
             usually parameters left out of `params`).
         input_gradients: also compute ∂output/∂input (only ∂output/∂param otherwise).
         extra_outputs: further nodes whose values the function returns too.
-        docstring: the generated function's docstring.
+        docstring: the generated function's docstring (a comment above the function in JavaScript).
+        language: ``'python'`` (a module to exec) or ``'javascript'`` (also ``'js'``: a
+            script that defines ``function forward_and_backward(inputs, params)``
+            and the helpers it calls; see `autograd.compiler.javascript`).
+        report: nodes whose value and gradient the function returns as well, each
+            with a statement of its own, for pages that show every number
+            (`autograd.views.live`). The function then returns three more
+            sequences: their values, their gradients (0.0 where the output does
+            not depend on them) and the local derivative of every edge of the
+            graph, in the engine's order (reversed `topological_order`, each
+            node's parents in order), from which ``contribution = local ×
+            upstream`` is the engine's product. In JavaScript, an operation that
+            throws (log, sqrt, exp, a power) then names its node: the error's
+            ``node`` property is its position in `report`.
 
     The function returns ``(output, input_gradients or None, param_gradients,
-    extra_values)``; an input or parameter the output does not depend on has
-    gradient 0.0.
+    extra_values)`` (in JavaScript an array of these four, arrays for tuples
+    and null for None); an input or parameter the output does not depend on
+    has gradient 0.0. Both languages get the same statements, names and
+    comments; only the text of each operation differs.
     """
-    return _Generator(output, list(inputs), list(params), input_gradients, list(extra_outputs)).source(docstring)
+    syntax = _syntax_of(language)
+    generator = _Generator(
+        output, list(inputs), list(params), input_gradients, list(extra_outputs), syntax, None if report is None else list(report)
+    )
+    return generator.source(docstring)
 
 
 class _Generator:
@@ -425,7 +526,12 @@ class _Generator:
         params: list[Value],
         input_gradients: bool,
         extra_outputs: list[Value],
+        syntax: _Syntax = _PYTHON,
+        report: list[Value] | None = None,
     ) -> None:
+        self.syntax = syntax
+        self.report = report
+        self.report_position = {node: position for position, node in enumerate(report or [])}
         self.output = output
         self.inputs = inputs
         self.params = params
@@ -471,7 +577,7 @@ class _Generator:
                 read_again.add(node.parents[0])
             if node not in needs_gradient or not node.parents:
                 continue
-            for parent, edge in zip(node.parents, _edges(node)):
+            for parent, edge in zip(node.parents, _edges(node, self.syntax)):
                 if parent in needs_gradient:
                     if edge.reads_out:
                         read_again.add(node)
@@ -496,13 +602,20 @@ class _Generator:
             if node not in self.varies:
                 self.expression[node] = _literal(node.data)
                 continue
-            value = _forward_expression(node, [self.expression[p] for p in node.parents])
-            used_once = node.name is None and self.uses.get(node, 0) == 1 and node not in self.read_again
+            value = _forward_expression(node, [self.expression[p] for p in node.parents], self.syntax)
+            if self.syntax is _JAVASCRIPT and node in self.report_position and value.text.startswith(_CHECKED_CALLS):
+                value = _Expr(f"{value.text[:-1]}, {self.report_position[node]})", value.precedence, value.depth)
+            used_once = (
+                node.name is None
+                and self.uses.get(node, 0) == 1
+                and node not in self.read_again
+                and node not in self.report_position
+            )
             if used_once and value.depth <= _MAX_INLINE_DEPTH:
                 self.expression[node] = value  # written inside its one user
                 continue
             name = self.names.fresh(_identifier(node.name)) if node.name is not None else self.names.temporary()
-            self.forward_lines.append(f"{name} = {value.text}")
+            self.forward_lines.append(self.syntax.statement(name, value.text))
             self._store(node, name)
 
     def _store(self, node: Value, variable: str) -> None:
@@ -532,7 +645,7 @@ class _Generator:
             return
         seed = self._gradient_name(self.output)
         self.gradient[self.output] = seed
-        self._backward_line(f"{seed} = 1.0", "∂output/∂output = 1")
+        self._backward_line(self.syntax.statement(seed, "1.0"), "∂output/∂output = 1")
         pending: dict[Value, list[tuple[str, str]]] = {}  # node -> (contribution, rule) from each user so far
         for node in reversed(self.order):
             if node not in self.needs_gradient:
@@ -543,7 +656,7 @@ class _Generator:
                 continue
             upstream = self.gradient[node]
             expression = self.expression
-            for parent, edge in zip(node.parents, _edges(node)):
+            for parent, edge in zip(node.parents, _edges(node, self.syntax)):
                 if parent not in self.needs_gradient:
                     continue
                 if edge.template == "{g}" and parent.parents and parent.name is None and self.uses[parent] == 1:
@@ -564,17 +677,17 @@ class _Generator:
         self.gradient[node] = name
         for start in range(0, len(contributions), _MAX_CHAINED_TERMS):
             chunk = contributions[start : start + _MAX_CHAINED_TERMS]
-            terms = [f"({c})" if " if " in c and len(contributions) > 1 else c for c, _ in chunk]
+            terms = [f"({c})" if self.syntax.is_conditional(c) and len(contributions) > 1 else c for c, _ in chunk]
             if start:
                 terms.insert(0, name)  # (g + c33) + c34 …, never g + (c33 + c34): the engine's order
             rules = list(dict.fromkeys(rule for _, rule in chunk if rule))
             rule = (
                 "; ".join(rules) if len(contributions) == 1 else f"Σ over {len(contributions)} uses: {'; '.join(rules)}"
             )
-            self._backward_line(f"{name} = {' + '.join(terms)}", rule)
+            self._backward_line(self.syntax.statement(name, " + ".join(terms), declares=not start), rule)
 
     def _backward_line(self, statement: str, rule: str) -> None:
-        self.backward_lines.append(f"{statement}  # {comment(rule)}" if rule else statement)
+        self.backward_lines.append(self.syntax.commented(statement, rule))
 
     # ---------------------------------------------------------------- assembly
 
@@ -588,21 +701,36 @@ class _Generator:
         def gradients_of(leaves: list[Value]) -> list[str]:
             return [self.gradient.get(leaf, "0.0") for leaf in leaves]
 
-        input_gradients = _tuple_text(gradients_of(self.inputs)) if self.input_gradients else "None"
-        extra_values = _tuple_text([self.expression[node].text for node in self.extra_outputs])
-        body = [string_literal(docstring, "python")] if docstring else []
-        body += _unpack(names_of(self.inputs), "inputs") + _unpack(names_of(self.params), "params")
-        body += ["# forward: each value from its operands", *self.forward_lines]
+        syntax = self.syntax
+        input_gradients = _tuple_text(gradients_of(self.inputs), syntax) if self.input_gradients else syntax.none
+        extra_values = _tuple_text([self.expression[node].text for node in self.extra_outputs], syntax)
+        results = [
+            self.expression[self.output].text,
+            input_gradients,
+            _tuple_text(gradients_of(self.params), syntax),
+            extra_values,
+        ]
+        body = _unpack(names_of(self.inputs), "inputs", syntax) + _unpack(names_of(self.params), "params", syntax)
+        body += [f"{syntax.comment_start} forward: each value from its operands", *self.forward_lines]
         if self.backward_lines:
-            body += ["# backward: each parent gets local derivative × upstream gradient", *self.backward_lines]
-        body.append(
-            f"return {self.expression[self.output].text}, {input_gradients}, "
-            f"{_tuple_text(gradients_of(self.params))}, {extra_values}"
-        )
-        function = "\n".join([f"def {FUNCTION_NAME}(inputs, params):", *("    " + line for line in body)])
-        imports = _imports(function)
+            body += [
+                f"{syntax.comment_start} backward: each parent gets local derivative × upstream gradient",
+                *self.backward_lines,
+            ]
+        if self.report is not None:
+            results += self._report_results()
+        if syntax is _JAVASCRIPT:
+            body.append(f"return [{', '.join(results)}];")
+            source = javascript.module(FUNCTION_NAME, body, docstring)
+        else:
+            if docstring:
+                body.insert(0, _python_docstring(docstring))
+            body.append(f"return {', '.join(results)}")
+            function = "\n".join([f"def {FUNCTION_NAME}(inputs, params):", *("    " + line for line in body)])
+            imports = _imports(function)
+            source = "\n".join([*imports, "", "", function, ""]) if imports else function + "\n"
         return GeneratedCode(
-            source="\n".join([*imports, "", "", function, ""]) if imports else function + "\n",
+            source=source,
             node_count=len(self.forward_order),
             named_constants=tuple(
                 node.name
@@ -610,6 +738,35 @@ class _Generator:
                 if node.name is not None and not node.parents and node not in self.variable
             ),
         )
+
+
+    def _report_results(self) -> list[str]:
+        """The reported nodes' values and gradients, and every edge's local derivative (its contribution at upstream 1)."""
+        assert self.report is not None
+        locals_ = []
+        for node in reversed(self.order):
+            if not node.parents:
+                continue
+            for parent, edge in zip(node.parents, _edges(node, self.syntax)):
+                locals_.append(
+                    edge.template.format(
+                        g="1.0",
+                        out=self.expression[node].at(_ATOM),
+                        a=self.expression[node.parents[0]].at(_ATOM),
+                        b=self.expression[node.parents[1]].at(_ATOM) if len(node.parents) > 1 else "",
+                        x=self.expression[parent].at(_ATOM),
+                    )
+                )
+        values = [self.expression[node].text for node in self.report]
+        gradients = [self.gradient.get(node, "0.0") for node in self.report]
+        return [_tuple_text(items, self.syntax) for items in (values, gradients, locals_)]
+
+
+def _python_docstring(text: str) -> str:
+    """``\"\"\"text\"\"\"`` when nothing in `text` can end or escape it, else a quoted literal (`inert.string_literal`)."""
+    if '"' not in text and comment(text) == text:  # printable, no quote, no backslash
+        return f'"""{text}"""'
+    return string_literal(text, "python")
 
 
 def _nodes_outside(extra: list[Value], seen: set[Value]) -> list[Value]:
@@ -624,16 +781,22 @@ def _nodes_outside(extra: list[Value], seen: set[Value]) -> list[Value]:
     return nodes
 
 
-def _tuple_text(items: list[str]) -> str:
-    return _tuple([_Expr(item, _ATOM) for item in items]).text if items else "()"
+def _tuple_text(items: list[str], syntax: _Syntax) -> str:
+    if not items:
+        return "()" if syntax is _PYTHON else "[]"
+    return _tuple([_Expr(item, _ATOM) for item in items], syntax).text
 
 
-def _unpack(names: list[str], source: str) -> list[str]:
-    """``a, b, c = source``, wrapped over lines of at most about 100 characters."""
+def _unpack(names: list[str], source: str, syntax: _Syntax) -> list[str]:
+    """``a, b, c = source`` (``let [a, b, c] = source;``), wrapped over lines of at most about 100 characters."""
     if not names:
         return []
+    if syntax is _JAVASCRIPT:
+        opening, closing = "let [", f"] = {source};"
+    else:
+        opening, closing = "(", f") = {source}"
     if len(names) == 1:
-        return [f"({names[0]},) = {source}"]
+        return [f"let [{names[0]}] = {source};" if syntax is _JAVASCRIPT else f"({names[0]},) = {source}"]
     lines, line = [], ""
     for name in names:
         if line and len(line) + len(name) > 96:
@@ -642,8 +805,8 @@ def _unpack(names: list[str], source: str) -> list[str]:
         line += name + ", "
     lines.append(line.rstrip(", "))
     if len(lines) == 1:
-        return [f"{lines[0]} = {source}"]
-    return ["(", *("    " + text for text in lines[:-1]), "    " + lines[-1], f") = {source}"]
+        return [f"let [{lines[0]}] = {source};" if syntax is _JAVASCRIPT else f"{lines[0]} = {source}"]
+    return [opening, *("    " + text for text in lines[:-1]), "    " + lines[-1], closing]
 
 
 def _imports(function: str) -> list[str]:

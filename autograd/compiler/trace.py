@@ -215,6 +215,7 @@ def _python_decisions_refused(sources: set[Value]) -> Iterator[None]:
 @dataclass(frozen=True)
 class _Trace:
     generated: codegen.GeneratedCode
+    numbers: list[float]
     aux_shape: _Shape | None
     seconds_tracing: float
     seconds_generating: float
@@ -227,6 +228,7 @@ def _trace(
     params: tuple[Value, ...],
     input_gradients: bool,
     has_aux: bool,
+    language: str = "python",
 ) -> _Trace:
     """Call `fn` once on Values holding `numbers` and generate the code of the graph it records."""
     if not is_grad_enabled():
@@ -244,8 +246,9 @@ def _trace(
         input_gradients=input_gradients,
         extra_outputs=aux_values,
         docstring=f"Forward and backward pass of {getattr(fn, '__name__', 'fn')}, written by autograd.compile.",
+        language=language,
     )
-    return _Trace(generated, aux_shape, traced - start, time.perf_counter() - traced)
+    return _Trace(generated, numbers, aux_shape, traced - start, time.perf_counter() - traced)
 
 
 def _split_result(result: object, has_aux: bool) -> tuple[Value, _Shape | None, list[Value]]:
@@ -280,6 +283,7 @@ class CompiledFunction:
 
     Attributes:
         source: the generated Python module (print it to read the backward pass).
+        javascript: the same function as a JavaScript script (made on first use, by tracing again).
         params: the parameter Values, read at every call.
         node_count: nodes in the traced graph.
         timings: seconds spent on ``'trace'`` (running fn), ``'generate'``
@@ -298,6 +302,7 @@ class CompiledFunction:
         self._shape = shape
         self._input_gradients = input_gradients
         self._aux_shape = trace.aux_shape
+        self._example_numbers = trace.numbers
         self.params = params
         self.source = trace.generated.source
         self.node_count = trace.generated.node_count
@@ -330,6 +335,26 @@ class CompiledFunction:
         if self._aux_shape is None:
             return value, gradients
         return value, gradients, self._aux_shape.unflatten(iter(aux))
+
+    @functools.cached_property
+    def javascript(self) -> str:
+        """The same forward and backward pass as JavaScript: ``function forward_and_backward(inputs, params)``.
+
+        It takes the flat lists of numbers the Python function takes and
+        returns ``[value, input gradients or null, parameter gradients, aux]``;
+        `autograd.compiler.javascript` describes the helpers it carries. fn is
+        traced again at the example inputs, so the Python function stays as fast to make.
+        """
+        retraced = _trace(
+            self._fn,
+            self._shape,
+            self._example_numbers,
+            self.params,
+            self._input_gradients,
+            self._aux_shape is not None,
+            language="javascript",
+        )
+        return retraced.generated.source
 
     def verify(self, inputs: Structure) -> None:
         """Trace fn again at `inputs`; raise TracingError if it records a different computation.

@@ -4,5 +4,6 @@
 * `explain`: the forward pass and every chain-rule step as text, Markdown,
   LaTeX or data, recorded from `autograd.backprop.propagate`;
 * `lesson`: a self-contained HTML page that steps through both;
+* `live`: what makes that page live: its numbers as templates, its pass as generated JavaScript;
 * `latex`: the LaTeX forms of names and formulas that `explain` and `nn` share.
 """

@@ -654,7 +654,10 @@ class _Builder:
             return "<TR>" + "".join(cells) + "</TR>"
 
         for index, (weight, operand, _product) in enumerate(rows.weights, start=1):
-            input_text = _number(operand.data, self.precision) if operand is not None else "–"
+            if operand is None:
+                input_text = "–"
+            else:  # without data the column names the input, so no number is shown that could be stale
+                input_text = _number(operand.data, self.precision) if self.show_data else _text(self.label_of(operand))
             lines.append(line(weight, f' PORT="w{index}" BGCOLOR="{_PARAMETER_FILL}"', input_text))
         for node in rows.named:
             lines.append(line(node, f' BGCOLOR="{_PARAMETER_FILL}"' if self.kind(node) == "parameter" else "", ""))

@@ -44,7 +44,7 @@ import os
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -63,6 +63,7 @@ from autograd.views.explain import (
 )
 from autograd.files import write_atomically
 from autograd.i18n import HTML_LANGS, LANGUAGES, N_, Catalog, check_language, current_language, language
+from autograd.views import live
 from autograd.notation import parse_network_name
 from autograd.value import Value
 
@@ -125,6 +126,58 @@ PAGE_WORDS = {
     "data": N_("data"),
     "grad": N_("grad"),
     "language": N_("switch the language of the page"),
+    "lab": N_("change the numbers, train, practise"),
+    "lab_edit": N_("Change the numbers"),
+    "lab_reset": N_("Reset to the recorded values"),
+    "lab_train": N_("Train for many steps"),
+    "train_steps": N_("steps N"),
+    "train_compare": N_("compare α"),
+    "train_none": N_("none"),
+    "train_run": N_("Train"),
+    "train_chart": N_("the loss over the training steps"),
+    "train_open": N_("open step"),
+    "train_show": N_("Open in the stepper"),
+    "lab_practice": N_("Practise: predict each number"),
+    "practice_on": N_("hide each number until I give it"),
+    "practice_check": N_("Check"),
+    "practice_reveal": N_("Reveal"),
+    "went_down": N_("went down"),
+    "not_down": N_("did not go down: α is too large here"),
+    "learning_rate": N_("learning rate"),
+    "weight": N_("weight"),
+    "bias": N_("bias"),
+    "target": N_("target"),
+    "input": N_("input"),
+    "slider_of": N_("{name} slider"),
+    "a_node": N_("a node"),
+    "node": N_("node {label}"),
+    "after_problem": N_("After the update, at {where}: {message}."),
+    "division": N_("{node} = {operands}, a division by zero: its value is {value}"),
+    "not_finite": N_("{node} is {value} with these numbers, not a finite value"),
+    "gradient_not_finite": N_("the gradient at {node} is {value} with these numbers"),
+    "problem_at": N_("At {where}: {message}."),
+    "kept": N_("At {where}. The page keeps showing the last numbers that worked."),
+    "chart_step": N_("step {number}"),
+    "chart_loss": N_("loss {root}"),
+    "chart_log": N_("loss {root} (log scale)"),
+    "chart_point": N_("α = {alpha}, step {step}: {loss}"),
+    "train_summary": N_("α = {alpha}: {first} → {last} after {steps} steps"),
+    "what_d": N_("the value"),
+    "what_g": N_("the gradient"),
+    "what_l": N_("the local derivative"),
+    "what_c": N_("the contribution (upstream × local)"),
+    "what_s": N_("the gradient so far (the running sum)"),
+    "what_u": N_("the new value"),
+    "what_n": N_("the value after the update"),
+    "what_number": N_("the number"),
+    "your_number": N_("Your number for {what}, the first ? of this step ({heading}):"),
+    "score": N_("Score: {right} right of {tried} answered (within 0.1 %)"),
+    "score_rule": N_("An answer within 0.1 percent of the number counts as right."),
+    "practice_right": N_("Right: {number}."),
+    "practice_wrong": N_("Not yet{given}. Apply {equation}{rule}{inputs}. Try again, or Reveal."),
+    "practice_rule": N_(" — the rule {rule}"),
+    "practice_inputs": N_("; its inputs are the dashed blue boxes: {inputs}"),
+    "by_the_rule": N_("by the rule"),
 }
 """The words of the page around the steps (buttons, legend, labels), by the key the template uses (``@@WORD:key@@``)."""
 
@@ -152,6 +205,10 @@ class LessonStep:
         operations: DOT ids of operation ovals to highlight.
         changes: ``(DOT id, 'data' or 'grad', text, style)``: what the step writes
             into a box; style ``'updated'`` marks a parameter after its update.
+        templates: the texts that show numbers, with each number as a token of
+            `autograd.views.live` (the fields hold them filled with the recorded
+            numbers); the page fills them with live numbers. Made from the
+            arguments: a text given with tokens is kept here and filled in its field.
     """
 
     phase: str
@@ -165,16 +222,47 @@ class LessonStep:
     edges: tuple[str, ...] = ()
     operations: tuple[str, ...] = ()
     changes: tuple[tuple[str, str, str, str], ...] = ()
+    templates: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.phase not in PHASE_NAMES:
             raise ValueError(f"unknown lesson phase {self.phase!r}; use one of {', '.join(PHASE_NAMES)}")
+        templates = dict(self.templates)  # `dataclasses.replace` passes the old ones on
+        for name in _TEMPLATED:
+            given = getattr(self, name)
+            if _tokens_in(given):
+                templates[name] = given
+                object.__setattr__(self, name, _mapped(given, live.filled))
+            elif name in templates and _mapped(templates[name], live.filled) != given:
+                del templates[name]  # replaced by a text without numbers
+        object.__setattr__(self, "templates", templates)
 
     def to_dict(self) -> dict[str, Any]:
-        """The step as JSON-ready data (lists, as the page reads them back), with the name of its phase."""
-        data = {name: _as_lists(value) for name, value in asdict(self).items()}
+        """The step as JSON-ready data (lists, as the page reads them back), with the name of its phase.
+
+        Texts with numbers are under ``"live"``, as templates without the recorded numbers.
+        """
+        data = {name: _as_lists(value) for name, value in asdict(self).items() if name != "templates"}
         data["phase_name"] = _(PHASE_NAMES[self.phase])
+        data["live"] = {name: _as_lists(_mapped(text, live.template)) for name, text in self.templates.items()}
         return data
+
+
+_TEMPLATED = ("heading", "equation", "numbers", "details", "table", "changes")
+"""The fields of a `LessonStep` whose text may show numbers."""
+
+
+def _tokens_in(value: Any) -> bool:
+    if isinstance(value, str):
+        return live.has_tokens(value)
+    return isinstance(value, tuple) and any(_tokens_in(item) for item in value)
+
+
+def _mapped(value: Any, function: Any) -> Any:
+    """`value` (a text, or tuples of texts nested in any way) with `function` applied to every text."""
+    if isinstance(value, str):
+        return function(value)
+    return tuple(_mapped(item, function) for item in value)
 
 
 def _as_lists(value: Any) -> Any:
@@ -210,7 +298,10 @@ class LessonGraph:
     `explain`), and otherwise by the id the drawing shows (``v7``), so that the
     panel and the picture agree. With ``rankdir=None`` the graph is drawn both
     left to right and top to bottom, and the page gets the drawing that is
-    largest when fitted into its graph pane.
+    largest when fitted into its graph pane. With ``collapse=True`` (a network
+    too big to step node by node) any size is accepted and the drawing is
+    `draw`'s ``collapse=True``, one table per neuron, without numbers: the
+    steps (`nn.teaching.neuron_steps`) show them in the panel.
 
     Attributes:
         root: the Value the lesson differentiates.
@@ -220,7 +311,13 @@ class LessonGraph:
     """
 
     def __init__(
-        self, root: Value, *, group: bool = False, rankdir: str | None = None, max_nodes: int = MAX_NODES
+        self,
+        root: Value,
+        *,
+        group: bool = False,
+        rankdir: str | None = None,
+        max_nodes: int = MAX_NODES,
+        collapse: bool = False,
     ) -> None:
         if not isinstance(root, Value):
             raise TypeError(f"a lesson needs the Value to differentiate, got {type(root).__name__}")
@@ -233,7 +330,7 @@ class LessonGraph:
                 f"rankdir must be None (choose the larger picture) or one of {', '.join(RANKDIRS)}, got {rankdir!r}"
             )
         order = topological_order(root)
-        if len(order) > max_nodes:
+        if len(order) > max_nodes and not collapse:
             raise ValueError(
                 f"the graph has {len(order)} Values, more than max_nodes={max_nodes}: a lesson shows each one "
                 "as a step, and that many steps teach nothing. Use a smaller expression or network (one example, "
@@ -244,15 +341,21 @@ class LessonGraph:
         self.ids = node_ids(root)
         self._record_label = {node: self.derivation.label(node) for node in self.ids}
         self._node_of = {label: node for node, label in self._record_label.items()}
-        self.labels = {node: self._page_label(node) for node in self.ids}
+        self.labels = {node: live.plain_text(self._page_label(node)) for node in self.ids}
         self._forward: dict[str, ForwardStep] = {step.label: step for step in self.derivation.forward}
         self._group, self._rankdir, self._max_nodes = group, rankdir, max_nodes
+        self.collapse = collapse
         self._widest: dict[tuple[Value, str], float] = {}
         self._svg: str | None = None
 
     @property
     def svg(self) -> str:
         """The drawing, as SVG text: drawn on first use, in the layout that shows it largest (unless `rankdir`)."""
+        if self._svg is None and self.collapse:
+            # One table per neuron, without numbers: the panel shows them, live (see `nodes`).
+            self._svg = draw(
+                self.root, collapse=True, group=True, show_data=False, show_grad=False, max_nodes=self._max_nodes
+            ).svg()
         if self._svg is None:
             directions = ("LR", "TB") if self._rankdir is None else (self._rankdir,)
             with self._drawn_with_widest_numbers():
@@ -280,13 +383,37 @@ class LessonGraph:
         """Whether the drawing calls an unnamed root by explain's label L (if L is free)."""
         return self.root.name is None and self.derivation.root == "L"
 
-    def _write(self, node: Value, field: str, number: float, style: str = "") -> tuple[str, str, str, str]:
-        """A step's change to a box (``field`` 'data' or 'grad'), remembering the widest number each box shows."""
+    def _write(
+        self, node: Value, field: str, number: float, style: str = "", quantity: tuple[str, str | int] | None = None
+    ) -> tuple[str, str, str, str]:
+        """A step's change to a box (``field`` 'data' or 'grad'), remembering the widest number each box shows.
+
+        `quantity` is the (kind, key) of the number's token (`autograd.views.live`): by default the node's
+        value or gradient.
+        """
         text = _graph_number(number)
         key = (node, field)
         if key not in self._widest or len(text) > len(_graph_number(self._widest[key])):
             self._widest[key] = number
-        return (self.ids[node], field, f"{_(field)} {text}", style)
+        kind, token_key = quantity or ("d" if field == "data" else "g", self.ids[node])
+        return (self.ids[node], field, f"{_(field)} {live.token(kind, token_key, 'b', text)}", style)
+
+    def number(self, kind: str, key: str | int, number: float, form: str = "n") -> str:
+        """`number` as the page shows it, as a token that the page fills with the live value (`autograd.views.live`)."""
+        text = format_factor(number) if form == "f" else format_number(number)
+        return live.token(kind, key, form, text)
+
+    def verdict(self, recorded: str) -> str:
+        """Whether the loss went down after the update, as a token the page decides again."""
+        return live.token("v", self.ids[self.root], "t", recorded)
+
+    def data(self, node: Value, form: str = "n") -> str:
+        """The node's value, as a token."""
+        return self.number("d", self.ids[node], self.value(node), form)
+
+    def grad(self, node: Value, form: str = "n") -> str:
+        """∂root/∂node, as a token."""
+        return self.number("g", self.ids[node], self.gradient(node), form)
 
     @contextmanager
     def _drawn_with_widest_numbers(self) -> Iterator[None]:
@@ -346,7 +473,7 @@ class LessonGraph:
                 _("Then {updates} updates of gradient descent, each against its gradient.").format(updates=updates)
             )
         details.append(_("→ or Next: one step forward; ← or Previous: one step back; Space: play or pause."))
-        return LessonStep("start", _("how this lesson goes"), title, details=tuple(details))
+        return LessonStep("start", _("how this lesson goes"), live.plain_text(title), details=tuple(details))
 
     def forward_order(self) -> list[Value]:
         """The nodes in the order the lesson computes them: wave by wave, each leaf just before its first use.
@@ -386,7 +513,7 @@ class LessonGraph:
                     LessonStep(
                         "forward",
                         heading,
-                        f"{label} = {format_number(value)}",
+                        f"{label} = {self.data(node)}",
                         details=(_leaf_role(node),),
                         focus=node_id,
                         changes=(change,),
@@ -394,7 +521,7 @@ class LessonGraph:
                 )
                 continue
             operands = [self.labels[parent] for parent in node.parents]
-            numbers = [format_factor(self.value(parent)) for parent in node.parents]
+            numbers = [self.data(parent, "f") for parent in node.parents]
             rule = node_expression(node, operands, operands)[0]
             with_numbers = node_expression(node, numbers, numbers)[0]
             role = _network_role(node) or _(
@@ -405,7 +532,7 @@ class LessonGraph:
                     "forward",
                     heading,
                     f"{label} = {rule}",
-                    f"= {with_numbers} = {format_number(value)}",
+                    f"= {with_numbers} = {self.data(node)}",
                     details=(role,),
                     focus=node_id,
                     related=_distinct([self.ids[parent] for parent in node.parents]),
@@ -427,7 +554,7 @@ class LessonGraph:
         return LessonStep(
             "loss",
             _("the end of the forward pass"),
-            f"{root} = {format_number(self.value(self.root))}",
+            f"{root} = {self.data(self.root)}",
             f"∂{root}/∂{root} = {format_number(seed)}",
             details=(
                 _(
@@ -447,17 +574,17 @@ class LessonGraph:
         consumers: dict[str, list[str]] = {}
         for edge in edges:
             consumers.setdefault(edge.parent, []).append(edge.node)
-        running: dict[str, list[float]] = {}
+        running: dict[str, list[tuple[int, float]]] = {}  # parent -> (edge index, contribution) so far
         sums: dict[str, float] = {}
         steps = []
         number = 0
         for record in self.derivation.backward:
             if isinstance(record, GradientSum):
-                steps.append(self._sum_step(record, consumers[record.label]))
+                steps.append(self._sum_step(record, consumers[record.label], [e for e, _ in running[record.label]]))
                 continue
             number += 1
             contributions = running.setdefault(record.parent, [])
-            contributions.append(record.contribution)
+            contributions.append((number - 1, record.contribution))
             # The engine's own accumulation, in its order: previous + contribution.
             sums[record.parent] = (
                 record.contribution if len(contributions) == 1 else sums[record.parent] + record.contribution
@@ -466,9 +593,12 @@ class LessonGraph:
         return steps
 
     def _edge_step(
-        self, record: EdgeStep, number: int, total: int, contributions: list[float], running: float
+        self, record: EdgeStep, number: int, total: int, contributions: list[tuple[int, float]], running: float
     ) -> LessonStep:
+        """Chain-rule step `number` (edge ``number - 1`` of the engine's order): upstream × local = contribution."""
         node, parent = self._node_of[record.node], self._node_of[record.parent]
+        edge = number - 1
+        upstream, local = self.grad(node), self.number("l", edge, record.local)
         n, p = self.labels[node], self.labels[parent]
         path = (
             "   " + _("(path {index} of {count})").format(index=record.index, count=record.count)
@@ -478,16 +608,17 @@ class LessonGraph:
         upstream_source = _("the seed") if node is self.root else _("from an earlier step")
         details = [
             _("upstream {partial} = {value}, {source}").format(
-                partial=self._partial(node), value=format_number(record.upstream), source=upstream_source
+                partial=self._partial(node), value=upstream, source=upstream_source
             ),
             _("local ∂{node}/∂{operand} = {value}, by the rule {rule}").format(
-                node=n, operand=p, value=format_number(record.local), rule=record.rule
+                node=n, operand=p, value=local, rule=record.rule
             )
             + self._operand_names(node),
         ]
         if record.count > 1:
-            terms = " + ".join(format_factor(c) for c in contributions)
-            so_far = format_number(running) if len(contributions) == 1 else f"{terms} = {format_number(running)}"
+            terms = " + ".join(self.number("c", e, c, "f") for e, c in contributions)
+            total_so_far = self.number("s", edge, running)
+            so_far = total_so_far if len(contributions) == 1 else f"{terms} = {total_so_far}"
             details.append(
                 _("{operand} is used {count} times; its gradient adds the contributions: so far {so_far}").format(
                     operand=p, count=record.count, so_far=so_far
@@ -499,13 +630,14 @@ class LessonGraph:
             "backward",
             _("chain-rule step {number} of {count}").format(number=number, count=total),
             f"{self._partial(parent)} = {self._partial(node)} · ∂{n}/∂{p}{path}",
-            f"= {format_factor(record.upstream)} × {format_factor(record.local)} = {format_number(record.contribution)}",
+            f"= {self.grad(node, 'f')} × {self.number('l', edge, record.local, 'f')} = "
+            f"{self.number('c', edge, record.contribution)}",
             details=tuple(details),
             focus=self.ids[parent],
             related=(self.ids[node],),
             edges=self._edges_into(node, [parent]),
             operations=(self.ids[node] + "op",),
-            changes=(self._write(parent, "grad", running),),
+            changes=(self._write(parent, "grad", running, quantity=("s", edge)),),
         )
 
     def _operand_names(self, node: Value) -> str:
@@ -514,12 +646,12 @@ class LessonGraph:
             return ""
         letters = "ab"
         names = [
-            f"{letter} = {self.labels[parent]} ({format_number(self.value(parent))})"
+            f"{letter} = {self.labels[parent]} ({self.data(parent)})"
             for letter, parent in zip(letters, node.parents)
         ]
         return _(", where ") + ", ".join(names)
 
-    def _sum_step(self, record: GradientSum, consumer_labels: list[str]) -> LessonStep:
+    def _sum_step(self, record: GradientSum, consumer_labels: list[str], edges: list[int]) -> LessonStep:
         node = self._node_of[record.label]
         label = self.labels[node]
         consumers = [self._node_of[name] for name in _distinct(consumer_labels)]
@@ -535,7 +667,8 @@ class LessonGraph:
             "sum",
             _("{label} is used {count} times").format(label=label, count=count),
             _("{partial} = sum of its {count} contributions").format(partial=self._partial(node), count=count),
-            f"= {' + '.join(format_factor(c) for c in record.contributions)} = {format_number(record.total)}",
+            f"= {' + '.join(self.number('c', e, c, 'f') for e, c in zip(edges, record.contributions))} = "
+            f"{self.grad(node)}",
             details=tuple(details),
             focus=self.ids[node],
             related=tuple(self.ids[consumer] for consumer in consumers),
@@ -588,7 +721,7 @@ class LessonGraph:
             _("the end of the backward pass"),
             _("Every node now holds ∂{root}/∂node").format(root=root),
             details=(_("The gradients of the named leaves, the numbers backward() leaves in their .grad:"),),
-            table=tuple((self._partial(leaf), format_number(self.gradient(leaf))) for leaf in leaves),
+            table=tuple((self._partial(leaf), self.grad(leaf)) for leaf in leaves),
             related=tuple(self.ids[leaf] for leaf in leaves),
         )
 
@@ -614,12 +747,13 @@ class LessonGraph:
         `leaf` is None for a parameter the graph does not contain (a neuron
         nothing reads): the panel shows the update, the drawing has no box for it.
         """
-        changes = () if leaf is None else (self._write(leaf, "data", updated, "updated"),)
+        changes = () if leaf is None else (self._write(leaf, "data", updated, "updated", ("u", self.ids[leaf])),)
+        shown = format_number(updated) if leaf is None else self.number("u", self.ids[leaf], updated)
         return LessonStep(
             "update",
             heading,
             f"{label} ← {rule}",
-            f"= {numbers} = {format_number(updated)}",
+            f"= {numbers} = {shown}",
             details=tuple(details),
             focus=None if leaf is None else self.ids[leaf],
             related=_distinct([self.ids[node] for node in related]),
@@ -629,19 +763,19 @@ class LessonGraph:
     def update_steps(self, learning_rate: float) -> list[LessonStep]:
         """Gradient descent on `trained_leaves`, x ← x − α·∂root/∂x, then a table of the old and new values."""
         leaves = self.trained_leaves()
-        alpha, root = format_number(learning_rate), self.labels[self.root]
+        alpha, root = self.number("a", "", learning_rate), self.labels[self.root]
         steps, rows = [], []
         for number, leaf in enumerate(leaves, start=1):
             label, gradient, value = self.labels[leaf], self.gradient(leaf), self.value(leaf)
             updated = value - learning_rate * gradient
-            rows.append((label, value, updated))
+            rows.append((label, self.data(leaf), self.number("u", self.ids[leaf], updated)))
             steps.append(
                 self.update_step(
                     leaf,
                     label,
                     _("update {number} of {count}").format(number=number, count=len(leaves)),
                     f"{label} − α·{self._partial(leaf)}",
-                    f"{format_factor(value)} − {alpha} × {format_factor(gradient)}",
+                    f"{self.data(leaf, 'f')} − {alpha} × {self.grad(leaf, 'f')}",
                     updated,
                     details=(
                         _("a step against the gradient, scaled by the learning rate α = {alpha}").format(alpha=alpha),
@@ -664,16 +798,24 @@ class LessonGraph:
         )
         return steps
 
-    def nodes(self) -> list[dict[str, str]]:
-        """Each node's DOT id, its label on the page and its label in the derivation."""
+    def nodes(self) -> list[dict[str, Any]]:
+        """Each node's DOT id, its labels on the page and in the derivation, whether its box shows numbers, its operation and operands."""
         return [
-            {"id": self.ids[node], "label": self.labels[node], "record": self._record_label[node]} for node in self.ids
+            {
+                "id": self.ids[node],
+                "label": self.labels[node],
+                "record": self._record_label[node],
+                "box": not self.collapse,
+                "op": node.op,
+                "operands": [self.labels[parent] for parent in node.parents],
+            }
+            for node in self.ids
         ]
 
 
-def updates_table(rows: Sequence[tuple[str, float, float]]) -> tuple[tuple[str, str], ...]:
-    """(label, old, new) rows as the cells of a panel table: ``w[1]_11``, ``0.5 → 0.499406``."""
-    return tuple((label, f"{format_number(old)} → {format_number(new)}") for label, old, new in rows)
+def updates_table(rows: Sequence[tuple[str, str, str]]) -> tuple[tuple[str, str], ...]:
+    """(label, old, new) rows, numbers as text, as the cells of a panel table: ``w[1]_11``, ``0.5 → 0.499406``."""
+    return tuple((label, f"{old} → {new}") for label, old, new in rows)
 
 
 def _listing(items: Sequence[str]) -> str:
@@ -728,7 +870,13 @@ class Lesson:
     """
 
     def __init__(
-        self, title: str, graph: LessonGraph, steps: Sequence[LessonStep], network: Mapping[str, Any] | None = None
+        self,
+        title: str,
+        graph: LessonGraph,
+        steps: Sequence[LessonStep],
+        network: Mapping[str, Any] | None = None,
+        *,
+        learning_rate: float | None = None,
     ) -> None:
         if not isinstance(title, str):
             raise TypeError(f"a lesson's title must be a str, got {type(title).__name__}")
@@ -747,6 +895,15 @@ class Lesson:
             "nodes": graph.nodes(),
             "derivation": graph.derivation.to_dict(),
             "network": None if network is None else dict(network),
+            "live": live.program(
+                graph.root,
+                graph.ids,
+                graph.labels,
+                graph.named_leaves(),
+                graph.trained_leaves(),
+                learning_rate,
+                network=network is not None,
+            ),
             "translations": {},
         }
         self._html: str | None = None
@@ -929,7 +1086,7 @@ def _lesson(
         graph.gradients_step(),
         *updates,
     ]
-    return Lesson(title, graph, steps)
+    return Lesson(title, graph, steps, learning_rate=rate)
 
 
 __all__ = [

@@ -5,5 +5,6 @@
 * `formulas`: the closed-form deltas of each loss and activation, as numbers and text;
 * `render`: lays a derivation out as text, Markdown and LaTeX;
 * `spec`: network spec files (JSON) for the command line;
-* `lesson`: the lesson page of one training step.
+* `lesson`: the lesson page of one training step;
+* `neuron_steps`: its steps neuron by neuron, for networks too big to step node by node.
 """

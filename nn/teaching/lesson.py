@@ -16,12 +16,14 @@ from dataclasses import replace
 from typing import Any, NamedTuple
 
 from autograd import Value
+from autograd.backprop import topological_order
 from autograd.views.explain import format_factor, format_number
 from autograd.i18n import Catalog
 from autograd.views.lesson import MAX_NODES, Lesson, LessonGraph, LessonStep, in_languages, updates_table
 from autograd.notation import activation_name, bias_name, weight_name, weighted_input_name
 from nn.teaching.derive import CHECK_TOLERANCE, GradientMismatchError, NetworkDerivation, derive
 from nn.teaching.formulas import LOSS_FORMULAS
+from nn.teaching.neuron_steps import NeuronSteps
 from nn.layers import MLP
 from nn.losses import LOSSES
 
@@ -49,10 +51,13 @@ def lesson(
 
     The arguments are `nn.derive`'s (one example or a batch, a loss name from
     `nn.losses.LOSSES`, the learning rate α, the batch `reduction`); `model` is
-    not changed. The network's inputs are named x1, x2, … and the loss C. One
-    example gives the clearest page: in a batch every example has its own copy
-    of every neuron's nodes. `title`, `group`, `rankdir`, `max_nodes` and `lang`
-    (``"zh"``, or ``("zh", "en")`` for a page with a language toggle) are as in `autograd.lesson`.
+    not changed. The network's inputs are named x1, x2, …, its targets y1, y2, …
+    and the loss C. One example gives the clearest page: in a batch every
+    example has its own copy of every neuron's nodes. A network of more than
+    `max_nodes` Values (one example) is drawn with a table per neuron and
+    stepped through neuron by neuron (`nn.teaching.neuron_steps`). `title`,
+    `group`, `rankdir`, `max_nodes` and `lang` (``"zh"``, or ``("zh", "en")`` for
+    a page with a language toggle) are as in `autograd.lesson`.
 
         >>> from nn import MLP, lesson
         >>> model = MLP.from_weights([[[0.5, -0.2]]], [[0.1]], "sigmoid")
@@ -77,38 +82,62 @@ def _lesson(
     max_nodes: int,
 ) -> Lesson:
     record = derivation.to_dict()["steps"][0]
-    graph = LessonGraph(
-        _loss_graph(model, record["examples"], loss, reduction), group=group, rankdir=rankdir, max_nodes=max_nodes
-    )
+    root, outputs, targets = _loss_graph(model, record["examples"], loss, reduction)
+    nodes = _ExampleNodes(outputs, targets)
+    by_neuron = len(topological_order(root)) > max_nodes
+    if by_neuron and len(record["examples"]) > 1:
+        raise ValueError(
+            f"the graph has {len(topological_order(root))} Values, more than max_nodes={max_nodes}, and a batch of "
+            f"{len(record['examples'])} examples: a lesson steps through a big network neuron by neuron for one "
+            "example only. Give one example, or raise max_nodes"
+        )
+    graph = LessonGraph(root, group=group, rankdir=rankdir, max_nodes=max_nodes, collapse=by_neuron)
     _check_agreement(graph, record)
     if title is None:
         sizes = " → ".join(map(str, derivation.sizes))
         title = _("One step of gradient descent on a {sizes} network ({loss}, α = {alpha})").format(
             sizes=sizes, loss=loss, alpha=format_number(learning_rate)
         )
+    if by_neuron:
+        neurons = NeuronSteps(graph, derivation)
+        steps = [
+            _with_delta_names(neurons.start_step(title)),
+            *neurons.forward_steps(),
+            _loss_step(graph, derivation, record, nodes),
+            *neurons.backward_steps(),
+            *neurons.update_steps(derivation.learning_rate),
+            _result_step(graph, derivation, record, nodes),
+        ]
+        return Lesson(title, graph, steps, network=derivation.to_dict(), learning_rate=derivation.learning_rate)
     updates = _update_steps(graph, derivation, record)
-    start = graph.start_step(title, len(updates))
     steps = [
-        replace(start, details=(*start.details[:-1], _delta_names(), start.details[-1])),
+        _with_delta_names(graph.start_step(title, len(updates))),
         *graph.forward_steps(),
-        _loss_step(graph, derivation, record),
+        _loss_step(graph, derivation, record, nodes),
         *graph.backward_steps(),
         graph.gradients_step(),
         *updates,
-        _result_step(graph, derivation, record),
+        _result_step(graph, derivation, record, nodes),
     ]
-    return Lesson(title, graph, steps, network=derivation.to_dict())
+    return Lesson(title, graph, steps, network=derivation.to_dict(), learning_rate=derivation.learning_rate)
 
 
-def _loss_graph(model: MLP, examples: list[dict[str, Any]], loss: str, reduction: str) -> Value:
-    """The loss of a fresh copy of `model` on the examples as `derive` recorded them, inputs named x1, x2, …"""
+def _loss_graph(
+    model: MLP, examples: list[dict[str, Any]], loss: str, reduction: str
+) -> tuple[Value, list[list[Value]], list[list[Value]]]:
+    """The loss of a fresh copy of `model` on the examples as `derive` recorded them.
+
+    Inputs are named x1, x2, … and targets y1, y2, …: leaves a live page can edit.
+    Returns the loss, and per example its output nodes and its target leaves.
+    """
     network = MLP.from_dict(model.to_dict())
     outputs = [
         network([Value(x, name=f"x{j}") for j, x in enumerate(example["input"], start=1)]) for example in examples
     ]
-    total = LOSSES[loss](outputs, [example["target"] for example in examples], reduction)
+    targets = [[Value(y, name=f"y{k}") for k, y in enumerate(example["target"], start=1)] for example in examples]
+    total = LOSSES[loss](outputs, targets, reduction)
     total.name = LOSS_NAME
-    return total
+    return total, [list(output) if isinstance(output, list) else [output] for output in outputs], targets
 
 
 class _Parameter(NamedTuple):
@@ -170,21 +199,36 @@ def _delta_names() -> str:
     return _("δ[l]_k = ∂C/∂z[l]_k, the delta (error term) of neuron k in layer l, is what the backward pass carries.")
 
 
-def _vector(values: Sequence[float]) -> str:
-    return ", ".join(format_number(v) for v in values)
+def _with_delta_names(start: LessonStep) -> LessonStep:
+    """The start page with `_delta_names` just before its last line (the keys)."""
+    return replace(start, details=(*start.details[:-1], _delta_names(), start.details[-1]))
 
 
-def _loss_step(graph: LessonGraph, derivation: NetworkDerivation, record: dict[str, Any]) -> LessonStep:
+class _ExampleNodes(NamedTuple):
+    """Per example, the output nodes a[L]_k and the target leaves y_k of the loss graph."""
+
+    outputs: list[list[Value]]
+    targets: list[list[Value]]
+
+
+def _live_vector(graph: LessonGraph, kind: str, nodes: Sequence[Value], recorded: Sequence[float]) -> str:
+    """Numbers of `nodes` as tokens of their live values (`kind` 'd' now, 'n' after the update)."""
+    return ", ".join(graph.number(kind, graph.ids[node], number) for node, number in zip(nodes, recorded, strict=True))
+
+
+def _loss_step(
+    graph: LessonGraph, derivation: NetworkDerivation, record: dict[str, Any], nodes: _ExampleNodes
+) -> LessonStep:
     examples = record["examples"]
+    shown = [
+        _("output o = ({output}), target y = ({target})").format(
+            output=_live_vector(graph, "d", outputs, e["output"]), target=_live_vector(graph, "d", targets, e["target"])
+        )
+        for e, outputs, targets in zip(examples, nodes.outputs, nodes.targets, strict=True)
+    ]
     details = [
-        _("example {n}: output o = ({output}), target y = ({target}), C_{n} = {loss}").format(
-            n=n, output=_vector(e["output"]), target=_vector(e["target"]), loss=format_number(e["loss"])
-        )
-        if len(examples) > 1
-        else _("output o = ({output}), target y = ({target})").format(
-            output=_vector(e["output"]), target=_vector(e["target"])
-        )
-        for n, e in enumerate(examples, start=1)
+        _("example {n}: {text}").format(n=n, text=text) if len(shown) > 1 else text
+        for n, text in enumerate(shown, start=1)
     ]
     if len(examples) > 1:
         over = "Σ_n C_n" if derivation.reduction == "sum" else "(1/N) Σ_n C_n"
@@ -198,24 +242,17 @@ def _loss_step(graph: LessonGraph, derivation: NetworkDerivation, record: dict[s
         graph.output_step(),
         heading=_("the {loss} loss").format(loss=derivation.loss),
         equation=_(LOSS_FORMULAS[derivation.loss]),
-        numbers=f"= {format_number(record['loss'])}",
+        numbers=f"= {graph.data(graph.root)}",
         details=tuple(details),
-        related=tuple(graph.ids[node] for node in _outputs(graph, derivation)),
+        related=tuple(graph.ids[node] for node in nodes.outputs[0]),
     )
-
-
-def _outputs(graph: LessonGraph, derivation: NetworkDerivation) -> list[Value]:
-    """The first example's output nodes a[L]_k."""
-    layer = len(derivation.sizes) - 1
-    found = [graph.named(activation_name(layer, k)) for k in range(1, derivation.sizes[-1] + 1)]
-    return [node for node in found if node is not None]
 
 
 def _update_steps(graph: LessonGraph, derivation: NetworkDerivation, record: dict[str, Any]) -> list[LessonStep]:
     """w ← w − α·δ·a and b ← b − α·δ for every parameter, with `derive`'s numbers."""
     single = len(record["examples"]) == 1
     example = record["examples"][0]
-    alpha = format_number(derivation.learning_rate)
+    alpha = graph.number("a", "", derivation.learning_rate)
     parameters = _parameters(record)
     steps = []
     for number, parameter in enumerate(parameters, start=1):
@@ -228,33 +265,40 @@ def _update_steps(graph: LessonGraph, derivation: NetworkDerivation, record: dic
         neuron = graph.named(weighted_input_name(l + 1, k + 1)) or graph.named(activation_name(l + 1, k + 1))
         source_name = f"x{j + 1}" if l == 0 else activation_name(l, j + 1)
         source = graph.named(source_name) if kind == "w" else None
+        node = graph.named(name)
+        weighted_input = graph.named(weighted_input_name(l + 1, k + 1))
+        shown_old = format_factor(old) if node is None else graph.data(node, "f")
+        shown_gradient = format_number(gradient) if node is None else graph.grad(node)
+        shown_delta = format_factor(delta) if weighted_input is None else graph.grad(weighted_input, "f")
         if not single:
-            rule, numbers = f"{name} − α·∂C/∂{name}", f"{format_factor(old)} − {alpha} × {format_factor(gradient)}"
+            shown_factor = format_factor(gradient) if node is None else graph.grad(node, "f")
+            rule, numbers = f"{name} − α·∂C/∂{name}", f"{shown_old} − {alpha} × {shown_factor}"
             why = _("∂C/∂{name} = {gradient}, over the batch ({reduction} of the examples)").format(
-                name=name, gradient=format_number(gradient), reduction=derivation.reduction
+                name=name, gradient=shown_gradient, reduction=derivation.reduction
             )
         elif kind == "w":
             a = example["input"][j] if l == 0 else example["a"][l - 1][j]
+            shown_a = format_factor(a) if source is None else graph.data(source, "f")
             rule = f"{name} − α·{delta_name}·{source_name}"
-            numbers = f"{format_factor(old)} − {alpha} × {format_factor(delta)} × {format_factor(a)}"
+            numbers = f"{shown_old} − {alpha} × {shown_delta} × {shown_a}"
             why = _("∂C/∂{name} = {delta}·{source} = {numbers} = {gradient}, the gradient backward left in {name}").format(
                 name=name,
                 delta=delta_name,
                 source=source_name,
-                numbers=f"{format_factor(delta)} × {format_factor(a)}",
-                gradient=format_number(gradient),
+                numbers=f"{shown_delta} × {shown_a}",
+                gradient=shown_gradient,
             )
         else:
-            rule, numbers = f"{name} − α·{delta_name}", f"{format_factor(old)} − {alpha} × {format_factor(delta)}"
+            rule, numbers = f"{name} − α·{delta_name}", f"{shown_old} − {alpha} × {shown_delta}"
             why = _(
                 "∂C/∂{name} = {delta}·1 = {gradient}: the bias enters {z} by addition, so ∂z/∂b = 1"
-            ).format(name=name, delta=delta_name, gradient=format_number(gradient), z=weighted_input_name(l + 1, k + 1))
+            ).format(name=name, delta=delta_name, gradient=shown_gradient, z=weighted_input_name(l + 1, k + 1))
         details = [why]
         if number == 1:
             details.append(_("The boxes get the new parameters; the other values stay those of this forward pass."))
         steps.append(
             graph.update_step(
-                graph.named(name),
+                node,
                 name,
                 _("parameter {number} of {count}").format(number=number, count=len(parameters)),
                 rule,
@@ -267,34 +311,41 @@ def _update_steps(graph: LessonGraph, derivation: NetworkDerivation, record: dic
     return steps
 
 
-def _result_step(graph: LessonGraph, derivation: NetworkDerivation, record: dict[str, Any]) -> LessonStep:
+def _result_step(
+    graph: LessonGraph, derivation: NetworkDerivation, record: dict[str, Any], nodes: _ExampleNodes
+) -> LessonStep:
     before, after = record["loss"], record["loss_after"]
     outputs = " ; ".join(
-        f"({_vector(e['output'])}) → ({_vector(o)})" for e, o in zip(record["examples"], record["outputs_after"])
+        f"({_live_vector(graph, 'd', output_nodes, e['output'])}) → ({_live_vector(graph, 'n', output_nodes, o)})"
+        for e, o, output_nodes in zip(record["examples"], record["outputs_after"], nodes.outputs, strict=True)
     )
-    verdict = (
-        _("A new forward pass with the updated parameters: the loss went down.")
-        if after < before
-        else _("A new forward pass with the updated parameters: the loss did not go down: α is too large here.")
-    )
-    rows = [(p.name, p.entry(record, "value"), p.entry(record, "updated")) for p in _parameters(record)]
+    root = graph.ids[graph.root]
+    verdict = _("went down") if after < before else _("did not go down: α is too large here")
+    rows = []
+    for parameter in _parameters(record):
+        node = graph.named(parameter.name)
+        old, new = parameter.entry(record, "value"), parameter.entry(record, "updated")
+        if node is None:
+            rows.append((parameter.name, format_number(old), format_number(new)))
+        else:
+            rows.append((parameter.name, graph.data(node), graph.number("u", graph.ids[node], new)))
     return LessonStep(
         "end",
         _("after one step of gradient descent"),
         f"o: {outputs}",
-        f"C: {format_number(before)} → {format_number(after)}",
+        f"C: {graph.data(graph.root)} → {graph.number('n', root, after)}",
         details=(
-            verdict,
-            _(
-                "Check: the {compared} gradients and deltas of the textbook formulas "
-                "(nn.derive) equal the engine's .grad; max |difference| = {difference}."
-            ).format(
-                compared=record["check"]["compared"], difference=f"{record['check']['max_abs_difference']:.3g}"
+            _("A new forward pass with the updated parameters: the loss {verdict}.").format(
+                verdict=graph.verdict(verdict)
             ),
+            _(
+                "Check: when the page was made, the {compared} gradients and deltas of the "
+                "textbook formulas (nn.derive) equalled the engine's .grad."
+            ).format(compared=record["check"]["compared"]),
         ),
         table=updates_table(rows),
         focus=graph.ids[graph.root],
-        related=tuple(graph.ids[node] for node in _outputs(graph, derivation)),
+        related=tuple(graph.ids[node] for node in nodes.outputs[0]),
     )
 
 

@@ -6,12 +6,15 @@ are constants), and the generated source is printed: the delta rule written
 out for this one network, with the textbook's names. A ``__main__`` block
 with the spec's numbers follows, so ``scalargrad codegen spec.json -o step.py
 && python step.py`` runs the spec's gradient-descent steps with nothing but
-that code.
+that code. With ``--language js`` the same function is printed as JavaScript,
+followed by a block that runs the same steps under Node
+(``scalargrad codegen spec.json --language js -o step.js && node step.js``).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 import autograd
@@ -27,6 +30,7 @@ _EXAMPLE = N_(
     """examples:
   scalargrad codegen demos/examples/seed001_two_hidden_layers.json
   scalargrad codegen demos/examples/mazur_2_2_2.json -o mazur_step.py && python mazur_step.py
+  scalargrad codegen demos/examples/mazur_2_2_2.json --language js -o mazur_step.js && node mazur_step.js
 
 The spec format is the one of `scalargrad derive` (see its --help)."""
 )
@@ -47,6 +51,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     parser.add_argument("spec", metavar="SPEC.json", help=_("the spec file (see demos/examples/)"))
     parser.add_argument("--input-gradients", action="store_true", help=_("also compute ∂C/∂x for every network input"))
+    parser.add_argument(
+        "--language",
+        choices=("python", "js", "javascript"),
+        default="python",
+        help=_("the language of the generated code (default python; js is the same function as JavaScript)"),
+    )
     parser.add_argument("-o", "--output", metavar="FILE", help=_("write the code to FILE instead of the terminal"))
     parser.set_defaults(run=run)
 
@@ -57,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
         check_output_folder("-o", args.output)
     spec = load_spec_argument(args.spec)
     try:
-        text = generate_script(spec, args.spec, input_gradients=args.input_gradients)
+        text = generate_script(spec, args.spec, input_gradients=args.input_gradients, language=args.language)
     except (ArithmeticError, ValueError) as error:
         raise CommandError(_("{spec}: the computation failed: {error}").format(spec=args.spec, error=error)) from None
     if args.output is None:
@@ -71,8 +81,11 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def generate_script(spec: Spec, origin: str, *, input_gradients: bool = False) -> str:
-    """The compiled source of the spec's loss, a header naming the spec, and a runnable ``__main__`` block."""
+def generate_script(spec: Spec, origin: str, *, input_gradients: bool = False, language: str = "python") -> str:
+    """The compiled source of the spec's loss, a header naming the spec, and a block that runs the spec's steps.
+
+    `language` is ``'python'`` (a ``__main__`` block) or ``'js'``/``'javascript'`` (a block for Node).
+    """
     model = spec.model()
     loss = LOSSES[spec.loss]
 
@@ -83,6 +96,8 @@ def generate_script(spec: Spec, origin: str, *, input_gradients: bool = False) -
     example_inputs = spec.inputs if spec.batch else spec.inputs[0]
     parameters = model.parameters()
     compiled = autograd.compile(network_loss, example_inputs, params=parameters, input_gradients=input_gradients)
+    if language in ("js", "javascript"):
+        return _javascript_script(spec, origin, compiled, parameters)
     header = [
         "# " + comment(f"scalargrad codegen {origin}" + (f": {spec.name}" if spec.name else "")),
         "# " + comment(f"loss C = {spec.loss} (reduction {spec.reduction!r})")
@@ -114,3 +129,33 @@ def generate_script(spec: Spec, origin: str, *, input_gradients: bool = False) -
 def _python_text(name: str | None) -> str:
     """A parameter's name as a Python literal: inert, whatever characters it holds."""
     return "None" if name is None else string_literal(name, "python")
+
+
+def _javascript_script(spec: Spec, origin: str, compiled: autograd.CompiledFunction, parameters: list[Value]) -> str:
+    """The JavaScript source with a header, and a block that runs the spec's steps when Node runs the file."""
+    names = ", ".join(string_literal(p.name or "", "javascript") for p in parameters)
+    header = [
+        "// " + comment(f"scalargrad codegen {origin}" + (f": {spec.name}" if spec.name else "")),
+        f"// loss C = {spec.loss} (reduction {spec.reduction!r}) of the network's output and the spec's target(s);",
+        "// forward_and_backward(inputs, params) takes flat arrays of numbers (in the order they are unpacked)",
+        "// and returns [C, ∂C/∂inputs (or null), ∂C/∂params, []].",
+        "",
+    ]
+    main = [
+        "",
+        'if (typeof require !== "undefined" && typeof module !== "undefined" && require.main === module) {',
+        "    // The spec's numbers; each step is the update w ← w − α·∂C/∂w of every parameter.",
+        f"    const inputs = {json.dumps([x for example in spec.inputs for x in example])};  // example by example",
+        f"    let params = {json.dumps([p.data for p in parameters])};",
+        f"    const names = [{names}];",
+        f"    const learningRate = {spec.learning_rate!r};",
+        f"    for (let step = 1; step <= {spec.steps}; step++) {{",
+        "        const [loss, , gradients] = forward_and_backward(inputs, params);",
+        '        console.log("step " + step + ": C = " + loss);',
+        '        names.forEach((name, i) => console.log("    ∂C/∂" + name + " = " + gradients[i]));',
+        "        params = params.map((p, i) => p - learningRate * gradients[i]);",
+        "    }",
+        "}",
+        "",
+    ]
+    return "\n".join(header) + compiled.javascript + "\n".join(main)

@@ -68,7 +68,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         type=int,
         default=MAX_NODES,
         metavar="N",
-        help=_("refuse graphs of more than N values (default {default})").format(default=MAX_NODES),
+        help=_(
+            "an expression of more than N values is refused; a network of more than N values is "
+            "stepped through neuron by neuron (default {default})"
+        ).format(default=MAX_NODES),
     )
     parser.set_defaults(run=run)
 
