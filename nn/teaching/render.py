@@ -13,13 +13,16 @@ from __future__ import annotations
 import math
 import textwrap
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
 from autograd.views.explain import TERMINAL_WIDTH, align_columns, format_factor, format_number
 from autograd.views.latex import text_to_latex
 from autograd.notation import activation_name, bias_name, weight_name, weighted_input_name
 from nn._validation import present
 from nn.teaching.formulas import DERIVATIVES, LOGIT_LOSSES, LOSS_FORMULAS, LOSS_GRADIENT_TEXT, loss_gradient
+from nn.teaching.blocks import Block as _Block
+from nn.teaching.blocks import Equation as _Equation
+from nn.teaching.blocks import table_latex, table_markdown, table_text
+from nn.teaching import regime_blocks
 from nn.teaching.records import DerivationRecord, ExampleRecord, StepRecord
 
 LONG_FORMULA = 72
@@ -35,50 +38,30 @@ _ACTIVATION_SYMBOLS = {
 }
 
 
-@dataclass(frozen=True)
-class _Equation:
-    """``lhs = formula = numbers = value``; empty parts are left out."""
-
-    lhs: str
-    formula: str
-    numbers: str
-    value: str
-    relation: str = "="
-
-
-@dataclass
-class _Block:
-    """A titled group of equations, with the general formulas it applies first."""
-
-    title: str
-    formulas: list[str] = field(default_factory=list)
-    equations: list[_Equation] = field(default_factory=list)
-    remarks: list[str] = field(default_factory=list)
-
-
 # ---------------------------------------------------------------- the three formats
 
 
 def to_text(derivation: DerivationRecord) -> str:
     """Aligned plain text that fits `TERMINAL_WIDTH` columns: a header, then each step's blocks."""
     lines = [_wrap(line, "") for line in _header(derivation)]
-    for record in derivation.steps:
-        title = f"Step {record.step} of {len(derivation.steps)}"
+    for title, blocks in _sections(derivation):
         lines += ["", title, "=" * len(title)]
-        for block in _blocks(derivation, record):
+        for block in blocks:
             lines += ["", block.title]
             lines += [_wrap(formula, "  ") for formula in block.formulas]
             lines += _equation_lines(block.equations)
             lines += [_wrap(remark, "  ") for remark in block.remarks]
+            for table in block.tables:
+                lines += ["", *table_text(table)]
     return "\n".join(lines)
 
 
 def to_markdown(derivation: DerivationRecord) -> str:
     """Headings per step, a table of equations per block, formulas in code spans."""
     lines = [f"- {line}" for line in _header(derivation)]
-    for record in derivation.steps:
-        lines += ["", f"## Step {record.step} of {len(derivation.steps)}"]
-        for block in _blocks(derivation, record):
+    for title, blocks in _sections(derivation):
+        lines += ["", f"## {title}"]
+        for block in blocks:
             lines += ["", f"**{block.title}**", ""]
             lines += [f"`{formula}`  " for formula in block.formulas]
             if block.equations:
@@ -90,6 +73,8 @@ def to_markdown(derivation: DerivationRecord) -> str:
             if block.remarks:
                 lines.append("")
                 lines += [f"- {remark}" for remark in block.remarks]
+            for table in block.tables:
+                lines += ["", *table_markdown(table)]
     return "\n".join(lines) + "\n"
 
 
@@ -104,9 +89,9 @@ def to_latex(derivation: DerivationRecord) -> str:
         *[rf"\item {_latex_text(line)}" for line in _header(derivation)],
         r"\end{itemize}",
     ]
-    for record in derivation.steps:
-        parts.append(rf"\section*{{Step {record.step} of {len(derivation.steps)}}}")
-        for block in _blocks(derivation, record):
+    for title, blocks in _sections(derivation):
+        parts.append(rf"\section*{{{_latex_text(title)}}}")
+        for block in blocks:
             parts.append(rf"\paragraph{{{_latex_text(block.title)}}}")
             rows = [rf"&{text_to_latex(formula)}" for formula in block.formulas]
             for e in block.equations:
@@ -121,6 +106,8 @@ def to_latex(derivation: DerivationRecord) -> str:
                     *[rf"\item {_latex_text(remark)}" for remark in block.remarks],
                     r"\end{itemize}",
                 ]
+            for table in block.tables:
+                parts += table_latex(table)
     parts.append(r"\end{document}")
     return "\n".join(parts) + "\n"
 
@@ -141,6 +128,7 @@ def _header(derivation: DerivationRecord) -> list[str]:
             else ""
         ),
         f"Learning rate: α = {format_number(derivation.learning_rate)}",
+        *regime_blocks.regime_lines(derivation),
         "Notation: z[l]_k = Σ_j w[l]_kj·a[l−1]_j + b[l]_k, a[l]_k = f(z[l]_k), a[0] = x, δ[l]_k = ∂C/∂z[l]_k",
     ]
     if derivation.loss in LOGIT_LOSSES:
@@ -149,6 +137,14 @@ def _header(derivation: DerivationRecord) -> list[str]:
             f"The output layer gives logits; {derivation.loss} turns them into the prediction o = {prediction}."
         )
     return lines
+
+
+def _sections(derivation: DerivationRecord) -> list[tuple[str, list[_Block]]]:
+    """(title, blocks) of each step, then the loss over the steps when there are several."""
+    sections = [(regime_blocks.step_title(derivation, record), _blocks(derivation, record)) for record in derivation.steps]
+    if len(derivation.steps) > 1:
+        sections.append(("Across the steps", [regime_blocks.steps_table_block(derivation)]))
+    return sections
 
 
 def _blocks(derivation: DerivationRecord, record: StepRecord) -> list[_Block]:
@@ -160,9 +156,11 @@ def _blocks(derivation: DerivationRecord, record: StepRecord) -> list[_Block]:
         blocks.extend(_hidden_delta_blocks(derivation, record, example, n, many))
     if many:
         blocks.append(_loss_block(derivation, record))
+        blocks.append(regime_blocks.example_table_block(derivation, record))
     blocks.extend(_gradient_blocks(derivation, record))
-    blocks.append(_update_block(derivation, record))
-    blocks.append(_after_block(record))
+    blocks.append(regime_blocks.update_block(derivation, record))
+    blocks.append(regime_blocks.forward_after_block(derivation, record))
+    blocks.append(_after_block(derivation, record))
     blocks.append(_size_block(record))
     return blocks
 
@@ -337,44 +335,7 @@ def _gradient_blocks(derivation: DerivationRecord, record: StepRecord) -> list[_
     return blocks
 
 
-def _update_block(derivation: DerivationRecord, record: StepRecord) -> _Block:
-    alpha = format_number(derivation.learning_rate)
-    block = _Block("Update (gradient descent)", ["w ← w − α·∂C/∂w,  b ← b − α·∂C/∂b,  α = " + alpha])
-    for l, layer_weights in enumerate(record.weights):
-        for k, row in enumerate(layer_weights):
-            for j, w in enumerate(row):
-                if w is not None:
-                    g = present(record.weight_gradients[l][k][j], f"weight_gradients[{l}][{k}][{j}]")
-                    updated = present(record.updated_weights[l][k][j], f"updated_weights[{l}][{k}][{j}]")
-                    block.equations.append(
-                        _Equation(
-                            weight_name(l + 1, k + 1, j + 1),
-                            "",
-                            f"{format_factor(w)} − {alpha} × {format_factor(g)}",
-                            format_number(updated),
-                            "←",
-                        )
-                    )
-            biases = record.biases[l]
-            b = None if biases is None else biases[k]
-            if b is not None:
-                gradients = present(record.bias_gradients[l], f"bias_gradients[{l}]")
-                updates = present(record.updated_biases[l], f"updated_biases[{l}]")
-                g = present(gradients[k], f"bias_gradients[{l}][{k}]")
-                updated = present(updates[k], f"updated_biases[{l}][{k}]")
-                block.equations.append(
-                    _Equation(
-                        bias_name(l + 1, k + 1),
-                        "",
-                        f"{format_factor(b)} − {alpha} × {format_factor(g)}",
-                        format_number(updated),
-                        "←",
-                    )
-                )
-    return block
-
-
-def _after_block(record: StepRecord) -> _Block:
+def _after_block(derivation: DerivationRecord, record: StepRecord) -> _Block:
     block = _Block(f"After step {record.step}")
     for n, (example, after) in enumerate(zip(record.examples, record.outputs_after), start=1):
         which = f" of example {n}" if len(record.examples) > 1 else ""
@@ -382,6 +343,10 @@ def _after_block(record: StepRecord) -> _Block:
     block.remarks.append(
         f"loss C = {format_number(record.loss_after)}  (before the step: {format_number(record.loss)})"
     )
+    if len(record.examples) < derivation.examples and record.data_loss_after is not None:
+        block.remarks.append(
+            f"loss over all {derivation.examples} examples after the update: C = {format_number(record.data_loss_after)}"
+        )
     block.remarks.append(
         f"check: the {record.compared} gradients and deltas above equal loss.backward()'s .grad: "
         f"max |difference| = {record.max_abs_difference:.3g}"
