@@ -27,12 +27,14 @@ by hand on purpose (`nn.teaching.formulas`), so the check compares two independe
 document; these three are laid out by `nn.teaching.render`) and JSON-ready data
 (`NetworkDerivation.to_dict`, schema below).
 
-JSON schema (``"schema": "scalargrad.derive/1"``)::
+JSON schema (``"schema": "scalargrad.derive/2"``)::
 
-    {"schema": "scalargrad.derive/1",
+    {"schema": "scalargrad.derive/2",
      "network": {"inputs": n, "layers": [{"neurons", "activation"}], "loss",
                  "reduction", "learning_rate", "bias_as_weight"},
-     "steps": [{"step": 1,
+     "training": {"mode", "batch_size", "shuffle_seed", "optimizer": {"name", hyper-parameters}},
+     "start": {"loss" (over all examples), "outputs": [example][k]},
+     "steps": [{"step": 1, "epoch", "example_numbers" (from 1, the examples this step uses),
                 "weights": [layer][k][j] (null = absent), "biases": [layer][k] or null,
                 "examples": [{"input", "target", "z": [layer][k], "a": [layer][k],
                               "output" (o: a[L], or softmax/σ of it for a logits loss),
@@ -40,7 +42,11 @@ JSON schema (``"schema": "scalargrad.derive/1"``)::
                 "loss" (C over the batch),
                 "weight_gradients", "bias_gradients" (shaped as weights, biases),
                 "updated_weights", "updated_biases",
-                "outputs_after": [example][k], "loss_after",
+                "updates": [{"parameter", "value", "gradient", "t", "state_before", "quantities"
+                             (the optimizer's numbers: b, v, m, m_hat, v_hat, ...), "updated"}],
+                "forward_after": [{"z", "a", "output", "loss"}] (the step's examples after the update),
+                "outputs_after": [example][k], "loss_after" (the step's examples),
+                "data_loss_after", "data_outputs_after" (all examples, after the update),
                 "mean_abs_delta": [layer], "check": {"compared", "max_abs_difference"}}]}
 """
 
@@ -73,7 +79,7 @@ from nn.teaching.records import (
 )
 from nn.train import epoch_batches
 
-SCHEMA = "scalargrad.derive/1"
+SCHEMA = "scalargrad.derive/2"
 """Identifies the layout of `NetworkDerivation.to_dict`."""
 
 MODES = ("batch", "sgd", "minibatch")
@@ -572,9 +578,18 @@ class NetworkDerivation(DerivationRecord):
                 "learning_rate": self.learning_rate,
                 "bias_as_weight": self.bias_as_weight,
             },
+            "training": {
+                "mode": self.regime.mode,
+                "batch_size": self.regime.batch_size,
+                "shuffle_seed": self.regime.shuffle_seed,
+                "optimizer": self.regime.optimizer,
+            },
+            "start": {"loss": self.start_loss, "outputs": self.start_outputs},
             "steps": [
                 {
                     "step": r.step,
+                    "epoch": r.epoch,
+                    "example_numbers": r.example_numbers,
                     "weights": r.weights,
                     "biases": r.biases,
                     "examples": [
@@ -594,8 +609,23 @@ class NetworkDerivation(DerivationRecord):
                     "bias_gradients": r.bias_gradients,
                     "updated_weights": r.updated_weights,
                     "updated_biases": r.updated_biases,
+                    "updates": [
+                        {
+                            "parameter": u.name,
+                            "value": u.value,
+                            "gradient": u.gradient,
+                            "t": u.t,
+                            "state_before": u.state_before,
+                            "quantities": u.quantities,
+                            "updated": u.updated,
+                        }
+                        for u in r.updates
+                    ],
+                    "forward_after": [{"z": f.z, "a": f.a, "output": f.output, "loss": f.loss} for f in r.forward_after],
                     "outputs_after": r.outputs_after,
                     "loss_after": r.loss_after,
+                    "data_loss_after": r.data_loss_after,
+                    "data_outputs_after": r.data_outputs_after,
                     "mean_abs_delta": r.mean_abs_delta,
                     "check": {"compared": r.compared, "max_abs_difference": r.max_abs_difference},
                 }

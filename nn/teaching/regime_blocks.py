@@ -42,6 +42,11 @@ def step_title(derivation: DerivationRecord, record: StepRecord) -> str:
     return f"{title} (epoch {record.epoch}, {which} {', '.join(map(str, record.example_numbers))})"
 
 
+def example_numbers(record: StepRecord) -> list[int]:
+    """The numbers (from 1, in the data set) of the examples a step uses."""
+    return record.example_numbers or list(range(1, len(record.examples) + 1))
+
+
 def regime_lines(derivation: DerivationRecord) -> list[str]:
     """Header lines: the training mode and its data order, and the optimizer with its hyper-parameters."""
     regime = derivation.regime
@@ -67,7 +72,7 @@ def regime_lines(derivation: DerivationRecord) -> list[str]:
 
 def example_table_block(derivation: DerivationRecord, record: StepRecord) -> Block:
     """The batch as a spreadsheet: one row per example, a table per layer, then each example's gradients."""
-    numbers = [str(n) for n in record.example_numbers] or [str(n) for n in range(1, len(record.examples) + 1)]
+    numbers = [str(n) for n in example_numbers(record)]
     block = Block(
         f"The batch as a table (one row per example n; δ[l]_k⁽ⁿ⁾ = ∂C_n/∂z[l]_k is example n's delta)",
         remarks=[],
@@ -230,7 +235,7 @@ def _update_equations(
 
 def forward_after_block(derivation: DerivationRecord, record: StepRecord) -> Block:
     """The forward pass again, at the updated parameters, as a table: one row per example of the step."""
-    numbers = [str(n) for n in record.example_numbers] or [str(n) for n in range(1, len(record.forward_after) + 1)]
+    numbers = [str(n) for n in example_numbers(record)]
     block = Block(f"Forward pass after the update of step {record.step}")
     for l in range(len(derivation.activations)):
         layer, size = l + 1, len(record.forward_after[0].z[l])

@@ -150,7 +150,7 @@ def _sections(derivation: DerivationRecord) -> list[tuple[str, list[_Block]]]:
 def _blocks(derivation: DerivationRecord, record: StepRecord) -> list[_Block]:
     blocks: list[_Block] = []
     many = len(record.examples) > 1
-    for n, example in enumerate(record.examples, start=1):
+    for n, example in zip(regime_blocks.example_numbers(record), record.examples):
         blocks.extend(_forward_blocks(derivation, record, example, n, many))
         blocks.append(_output_delta_block(derivation, example, n, many))
         blocks.extend(_hidden_delta_blocks(derivation, record, example, n, many))
@@ -337,7 +337,7 @@ def _gradient_blocks(derivation: DerivationRecord, record: StepRecord) -> list[_
 
 def _after_block(derivation: DerivationRecord, record: StepRecord) -> _Block:
     block = _Block(f"After step {record.step}")
-    for n, (example, after) in enumerate(zip(record.examples, record.outputs_after), start=1):
+    for n, example, after in zip(regime_blocks.example_numbers(record), record.examples, record.outputs_after):
         which = f" of example {n}" if len(record.examples) > 1 else ""
         block.remarks.append(f"output o{which} = {_vector(after)}  (before the step: {_vector(example.output)})")
     block.remarks.append(
@@ -348,7 +348,8 @@ def _after_block(derivation: DerivationRecord, record: StepRecord) -> _Block:
             f"loss over all {derivation.examples} examples after the update: C = {format_number(record.data_loss_after)}"
         )
     block.remarks.append(
-        f"check: the {record.compared} gradients and deltas above equal loss.backward()'s .grad: "
+        f"check: the {record.compared} gradients, deltas and updates above equal loss.backward()'s .grad "
+        f"and nn.optim's step: "
         f"max |difference| = {record.max_abs_difference:.3g}"
     )
     return block

@@ -9,6 +9,7 @@ step, so an error never leaves a half-written file.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 from pathlib import Path
 
@@ -16,7 +17,9 @@ from autograd.backprop import topological_order
 from scalargrad.arguments import CommandError, check_output_folder, load_spec_argument
 from autograd.views.draw import FORMATS, Graph, draw
 from autograd.files import write_atomically
-from nn.teaching.derive import GradientMismatchError, NetworkDerivation
+from nn.teaching.derive import MODES, GradientMismatchError, NetworkDerivation
+from nn.teaching.optimizer_steps import OPTIMIZERS, OptimizerChoice
+from nn.teaching.spec import Spec
 
 FORMATS_BY_SUFFIX = {".txt": "text", ".md": "markdown", ".tex": "latex", ".json": "json"}
 """The output format chosen from ``-o``'s extension when ``--format`` is not given."""
@@ -57,6 +60,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--bias-as-weight", action="store_true", help="also show each bias as the weight of a constant input 1"
     )
     parser.add_argument(
+        "--mode",
+        choices=MODES,
+        help="batch: all examples per step; sgd: one; minibatch: --batch-size (default: the spec's, or batch)",
+    )
+    parser.add_argument("--batch-size", type=_positive_int, metavar="N", help="examples per step for --mode minibatch")
+    parser.add_argument(
+        "--shuffle-seed",
+        type=int,
+        metavar="S",
+        help="shuffle the examples every epoch as nn.train.fit(shuffle=True, seed=S) does",
+    )
+    parser.add_argument(
+        "--optimizer",
+        metavar="NAME[:KEY=VALUE...]",
+        help=f"one of {', '.join(OPTIMIZERS)}, with nn.optim's hyper-parameters, "
+        "e.g. adam:betas=0.9,0.99:eps=1e-8 or momentum:momentum=0.5",
+    )
+    parser.add_argument(
         "--graph", metavar="PATH", help="also draw the first example's computation graph (.svg, .png, .pdf, .dot)"
     )
     parser.add_argument("-o", "--output", metavar="FILE", help="write the derivation to FILE instead of the terminal")
@@ -75,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(
             f"--graph {args.graph}: the file needs one of the extensions {', '.join('.' + f for f in FORMATS)}"
         )
-    spec = load_spec_argument(args.spec)
+    spec = _with_options(load_spec_argument(args.spec), args)
     try:
         derivation = spec.derive(steps=args.steps, bias_as_weight=args.bias_as_weight)
     except GradientMismatchError as error:
@@ -98,6 +119,44 @@ def run(args: argparse.Namespace) -> int:
     if args.graph is not None:
         print(f"wrote {args.graph} (the computation graph of example 1 at the first step)")
     return 0
+
+
+def _with_options(spec: Spec, args: argparse.Namespace) -> Spec:
+    """The spec with the training mode and optimizer the command line gives in place of its own."""
+    mode = args.mode or spec.mode
+    if args.batch_size is not None and mode != "minibatch":
+        raise CommandError(f"--batch-size {args.batch_size}: only --mode minibatch takes a batch size (the mode is {mode})")
+    batch_size = args.batch_size if args.batch_size is not None else spec.batch_size if mode == "minibatch" else None
+    if mode == "minibatch" and batch_size is None:
+        raise CommandError("--mode minibatch needs --batch-size N (the number of examples per step)")
+    shuffle_seed = spec.shuffle_seed if args.shuffle_seed is None else args.shuffle_seed
+    optimizer = spec.optimizer if args.optimizer is None else parse_optimizer_argument(args.optimizer)
+    return dataclasses.replace(spec, mode=mode, batch_size=batch_size, shuffle_seed=shuffle_seed, optimizer=optimizer)
+
+
+def parse_optimizer_argument(text: str) -> OptimizerChoice:
+    """``NAME[:KEY=VALUE...]`` as an optimizer; VALUE is a number, true/false, or numbers separated by commas."""
+    name, *settings = text.split(":")
+    data: dict[str, object] = {"name": name.strip()}
+    for setting in settings:
+        key, equals, value = (part.strip() for part in setting.partition("="))
+        if not equals or not key:
+            raise CommandError(f"--optimizer {text}: {setting!r} is not KEY=VALUE; write it like adam:eps=1e-8")
+        data[key] = _setting_value(text, key, value)
+    try:
+        return OptimizerChoice.parse(data, "--optimizer")
+    except ValueError as error:
+        raise CommandError(f"{error} (in --optimizer {text})") from None
+
+
+def _setting_value(text: str, key: str, value: str) -> object:
+    if value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    try:
+        numbers = [float(part) for part in value.split(",")]
+    except ValueError:
+        raise CommandError(f"--optimizer {text}: {key}={value!r} is not a number, true/false or a list of numbers") from None
+    return numbers if len(numbers) > 1 else numbers[0]
 
 
 def _render(derivation: NetworkDerivation, output_format: str) -> str:
