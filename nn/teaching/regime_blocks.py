@@ -256,7 +256,7 @@ def steps_table_block(derivation: DerivationRecord) -> Block:
     outputs = len(derivation.start_outputs[0]) if derivation.start_outputs else 0
     header = ["step", "C"]
     for n in range(1, examples + 1):
-        header += [f"o_{k}⁽{_superscript(n)}⁾" if outputs > 1 else f"o⁽{_superscript(n)}⁾" for k in range(1, outputs + 1)]
+        header += [f"o_{k}⁽{superscript(n)}⁾" if outputs > 1 else f"o⁽{superscript(n)}⁾" for k in range(1, outputs + 1)]
     rows = [["0 (start)", format_number(derivation.start_loss or 0.0)] + [format_number(o) for out in derivation.start_outputs for o in out]]
     for record in derivation.steps:
         loss = record.data_loss_after if record.data_loss_after is not None else record.loss_after
@@ -268,8 +268,9 @@ def steps_table_block(derivation: DerivationRecord) -> Block:
     )
 
 
-def _superscript(n: int) -> str:
-    return str(n).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+def superscript(n: int | str) -> str:
+    """``12`` → ``¹²``, ``n`` → ``ⁿ``: an example index written above the line."""
+    return str(n).translate(str.maketrans("0123456789n", "⁰¹²³⁴⁵⁶⁷⁸⁹ⁿ"))
 
 
 def _display_name(derivation: DerivationRecord, name: str) -> str:

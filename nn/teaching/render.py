@@ -18,7 +18,16 @@ from autograd.views.explain import TERMINAL_WIDTH, align_columns, format_factor,
 from autograd.views.latex import text_to_latex
 from autograd.notation import activation_name, bias_name, weight_name, weighted_input_name
 from nn._validation import present
-from nn.teaching.formulas import DERIVATIVES, LOGIT_LOSSES, LOSS_FORMULAS, LOSS_GRADIENT_TEXT, loss_gradient
+from nn.losses import BCE_EPSILON
+from nn.teaching.formulas import (
+    DERIVATIVES,
+    LOGIT_LOSSES,
+    LOSS_FORMULAS,
+    LOSS_GRADIENT_TEXT,
+    bce_clip,
+    bce_clip_text,
+    loss_gradient,
+)
 from nn.teaching.blocks import Block as _Block
 from nn.teaching.blocks import Equation as _Equation
 from nn.teaching.blocks import table_latex, table_markdown, table_text
@@ -122,6 +131,7 @@ def _header(derivation: DerivationRecord) -> list[str]:
     lines = [
         f"Network: {sizes[0]} inputs → {layers}",
         f"Loss: {derivation.loss}, {LOSS_FORMULAS[derivation.loss]} per example"
+        + (f" (o clipped to [ε, 1 − ε] inside ln, ε = {format_number(BCE_EPSILON)})" if derivation.loss == "bce" else "")
         + (
             f"; over the batch of {batch}: C = {'Σ_n C_n' if derivation.reduction == 'sum' else '(1/N) Σ_n C_n'}"
             if batch > 1
@@ -129,7 +139,12 @@ def _header(derivation: DerivationRecord) -> list[str]:
         ),
         f"Learning rate: α = {format_number(derivation.learning_rate)}",
         *regime_blocks.regime_lines(derivation),
-        "Notation: z[l]_k = Σ_j w[l]_kj·a[l−1]_j + b[l]_k, a[l]_k = f(z[l]_k), a[0] = x, δ[l]_k = ∂C/∂z[l]_k",
+        "Notation: z[l]_k = Σ_j w[l]_kj·a[l−1]_j + b[l]_k, a[l]_k = f(z[l]_k), a[0] = x, "
+        + (
+            "δ[l]_k⁽ⁿ⁾ = ∂C_n/∂z[l]_k is the delta of example n (of its own loss C_n)"
+            if batch > 1
+            else "δ[l]_k = ∂C/∂z[l]_k"
+        ),
     ]
     if derivation.loss in LOGIT_LOSSES:
         prediction = f"{LOGIT_LOSSES[derivation.loss]}(a[L])"
@@ -175,20 +190,20 @@ def _forward_blocks(
         title = f"Forward, {which}layer {layer} ({activation})"
         if l == 0:
             title += f", input a[0] = x = {_vector(example.input)}"
-        block = _Block(
-            title,
-            [
-                f"z[{layer}]_k = Σ_j w[{layer}]_kj · a[{layer - 1}]_j"
-                + (f" + b[{layer}]_k" if record.biases[l] is not None else "")
-                + ",  "
-                + _activation_formula(activation, layer)
-            ],
-        )
+        as_weight = derivation.bias_as_weight and record.biases[l] is not None
+        if as_weight:
+            title += f", with the constant input a[{layer - 1}]_0 = 1"
+            weighted = f"z[{layer}]_k = Σ_j w[{layer}]_kj · a[{layer - 1}]_j  (j from 0: w[{layer}]_k0 = b[{layer}]_k)"
+        else:
+            weighted = f"z[{layer}]_k = Σ_j w[{layer}]_kj · a[{layer - 1}]_j" + (
+                f" + b[{layer}]_k" if record.biases[l] is not None else ""
+            )
+        block = _Block(title, [weighted + ",  " + _activation_formula(activation, layer)])
         below = example.input if l == 0 else example.a[l - 1]
         layer_biases = record.biases[l]
         for k, z in enumerate(example.z[l]):
             bias = None if layer_biases is None else layer_biases[k]
-            formula, numbers = _weighted_sum(layer, k + 1, record.weights[l][k], below, bias)
+            formula, numbers = _weighted_sum(layer, k + 1, record.weights[l][k], below, bias, as_weight)
             block.equations.append(_Equation(weighted_input_name(layer, k + 1), formula, numbers, format_number(z)))
             if activation != "linear":
                 symbol = _ACTIVATION_SYMBOLS[activation]
@@ -213,6 +228,9 @@ def _forward_blocks(
             else:
                 block.remarks.append(f"output o = a[{layer}] = {_vector(example.output)}")
             block.remarks.append(f"target y = {_vector(example.target)}")
+            if derivation.loss == "bce":
+                clips = [bce_clip_text(o, y, k) for k, (o, y) in enumerate(zip(example.output, example.target), 1)]
+                block.remarks += [clip for clip in clips if clip is not None]
             block.remarks.append(f"loss C{'_' + str(n) if many else ''} = {format_number(example.loss)}")
         blocks.append(block)
     return blocks
@@ -225,13 +243,21 @@ def _output_delta_block(derivation: DerivationRecord, example: ExampleRecord, n:
     which = f"example {n}, " if many else ""
     block = _Block(
         f"Output delta, {which}layer {layer} ({activation} output, {derivation.loss} loss)",
-        [f"δ[{layer}]_k = {general}"],
+        [f"δ[{layer}]_k{_example_index('n', many)} = {general}"],
     )
+    if derivation.loss == "bce" and activation == "sigmoid" and any(bce_clip(o) is not None for o in example.output):
+        block.formulas.append("for an o_k clipped by bce the loss is constant in o_k, so there δ = 0, not o_k − y_k")
     outputs_n = len(example.a[-1])
     for k in range(outputs_n):
         formula, numbers = per_neuron(k, example)
+        if derivation.loss == "bce" and activation == "sigmoid" and bce_clip(example.output[k]) is not None:
+            a = example.a[-1][k]
+            formula = f"∂C/∂o_{k + 1} · σ'(z[{layer}]_{k + 1})  (o_{k + 1} is clipped: ∂C/∂o_{k + 1} = 0)"
+            numbers = f"0 × {format_factor(a * (1.0 - a))}"
         block.equations.append(
-            _Equation(f"δ[{layer}]_{k + 1}", formula, numbers, format_number(example.delta[-1][k]))
+            _Equation(
+                f"δ[{layer}]_{k + 1}{_example_index(n, many)}", formula, numbers, format_number(example.delta[-1][k])
+            )
         )
     return block
 
@@ -247,7 +273,8 @@ def _hidden_delta_blocks(
         block = _Block(
             f"Delta rule, {which}layer {layer} ({activation})",
             [
-                f"δ[{layer}]_k = (Σ_m δ[{layer + 1}]_m · w[{layer + 1}]_mk) · {derivative.symbol}(z[{layer}]_k),"
+                f"δ[{layer}]_k{_example_index('n', many)} = (Σ_m δ[{layer + 1}]_m · w[{layer + 1}]_mk) · "
+                f"{derivative.symbol}(z[{layer}]_k),"
                 f"  {derivative.symbol}(z[{layer}]_k) = {derivative.formula(f'z[{layer}]_k', f'a[{layer}]_k')}"
             ],
         )
@@ -265,7 +292,7 @@ def _hidden_delta_blocks(
                 numbers = f"{format_factor(math.fsum(example.delta[l + 1][m] * w for m, w in links))} × {fprime}"
             block.equations.append(
                 _Equation(
-                    f"δ[{layer}]_{k + 1}",
+                    f"δ[{layer}]_{k + 1}{_example_index(n, many)}",
                     f"({symbols}) · {derivative.symbol}(z[{layer}]_{k + 1})",
                     numbers,
                     format_number(example.delta[l][k]),
@@ -291,16 +318,19 @@ def _gradient_blocks(derivation: DerivationRecord, record: StepRecord) -> list[_
     blocks = []
     for l in range(len(derivation.activations) - 1, -1, -1):
         layer = l + 1
-        formulas = [f"∂C/∂w[{layer}]_kj = {total}δ[{layer}]_k · a[{layer - 1}]_j"]
+        index = _example_index("n", many)
+        formulas = [f"∂C/∂w[{layer}]_kj = {total}δ[{layer}]_k{index} · a[{layer - 1}]_j{index}"]
         if record.biases[l] is not None:
             addition = f"∂z[{layer}]_k/∂b[{layer}]_k = 1"
-            formulas.append(f"∂C/∂b[{layer}]_k = {total}δ[{layer}]_k · 1  (b enters z by addition: {addition})")
+            formulas.append(f"∂C/∂b[{layer}]_k = {total}δ[{layer}]_k{index} · 1  (b enters z by addition: {addition})")
             if derivation.bias_as_weight:
                 formulas.append(
                     f"as a weight: b[{layer}]_k = w[{layer}]_k0 on a constant input a[{layer - 1}]_0 = 1, "
-                    f"so ∂C/∂w[{layer}]_k0 = {total}δ[{layer}]_k · a[{layer - 1}]_0"
+                    f"so ∂C/∂w[{layer}]_k0 = {total}δ[{layer}]_k{index} · a[{layer - 1}]_0"
                 )
         block = _Block(f"Gradients, layer {layer}", formulas)
+        if many and l == len(derivation.activations) - 1:
+            block.remarks.append(regime_blocks.batch_gradient_remark(derivation))
         scale = 1.0 if derivation.reduction == "sum" else 1.0 / len(record.examples)
         for k, row in enumerate(record.weights[l]):
             for j, w in enumerate(row):
@@ -308,7 +338,7 @@ def _gradient_blocks(derivation: DerivationRecord, record: StepRecord) -> list[_
                     continue
                 below = [e.input[j] if l == 0 else e.a[l - 1][j] for e in record.examples]
                 products = [(e.delta[l][k], a) for e, a in zip(record.examples, below)]
-                symbol = f"{total}δ[{layer}]_{k + 1} · a[{layer - 1}]_{j + 1}"
+                symbol = f"{total}δ[{layer}]_{k + 1}{index} · a[{layer - 1}]_{j + 1}{index}"
                 numbers = _sum_of_products(products, scale)
                 block.equations.append(
                     _Equation(
@@ -323,10 +353,10 @@ def _gradient_blocks(derivation: DerivationRecord, record: StepRecord) -> list[_
             if bias_gradient is not None:
                 deltas = [(e.delta[l][k], 1.0) for e in record.examples]
                 lhs = f"∂C/∂{bias_name(layer, k + 1)}"
-                symbol = f"{total}δ[{layer}]_{k + 1}"
+                symbol = f"{total}δ[{layer}]_{k + 1}{index}"
                 if derivation.bias_as_weight:
-                    lhs += f" = ∂C/∂w[{layer}]_{k + 1}0"
-                    symbol += f" · a[{layer - 1}]_0"
+                    lhs += f" = ∂C/∂{weight_name(layer, k + 1, 0)}"
+                    symbol += f" · a[{layer - 1}]_0{index}"
                     numbers = _sum_of_products(deltas, scale)
                 else:
                     numbers = _sum_of_products([(d, None) for d, _ in deltas], scale)
@@ -434,18 +464,26 @@ def _activation_formula(activation: str, layer: int) -> str:
 
 
 def _weighted_sum(
-    layer: int, k: int, row: list[float | None], below: list[float], bias: float | None
+    layer: int, k: int, row: list[float | None], below: list[float], bias: float | None, bias_as_weight: bool = False
 ) -> tuple[str, str]:
-    """z's formula (w·a terms and the bias) and the same with numbers, or Σ notation when too long."""
+    """z's formula (w·a terms and the bias) and the same with numbers, or Σ notation when too long.
+
+    With `bias_as_weight` the bias is the first term, w[l]_k0 · a[l−1]_0 with a[l−1]_0 = 1.
+    """
     terms = [(j, w) for j, w in enumerate(row, start=1) if w is not None]
     symbols = [f"{weight_name(layer, k, j)}·a[{layer - 1}]_{j}" for j, _ in terms]
     numbers = [f"{format_factor(w)} × {format_factor(below[j - 1])}" for j, w in terms]
-    if bias is not None:
+    if bias is not None and bias_as_weight:
+        symbols.insert(0, f"{weight_name(layer, k, 0)}·a[{layer - 1}]_0")
+        numbers.insert(0, f"{format_factor(bias)} × 1")
+    elif bias is not None:
         symbols.append(bias_name(layer, k))
         numbers.append(format_factor(bias))
     formula, with_numbers = " + ".join(symbols), " + ".join(numbers)
     if len(formula) > LONG_FORMULA:
-        formula = f"Σ_j w[{layer}]_{k}j·a[{layer - 1}]_j" + (f" + {bias_name(layer, k)}" if bias is not None else "")
+        formula = f"Σ_j w[{layer}]_{k}j·a[{layer - 1}]_j" + (
+            f" + {bias_name(layer, k)}" if bias is not None and not bias_as_weight else ""
+        )
     if len(with_numbers) > LONG_FORMULA:
         with_numbers = ""
     return formula, with_numbers
@@ -515,6 +553,11 @@ def _output_delta_forms(
     activation_part = derivative.formula(f"z[{layer}]_k", f"a[{layer}]_k")
     general = f"∂C/∂o_k · {derivative.symbol}(z[{layer}]_k) = ({loss_part}) · {activation_part}"
     return general, chained
+
+
+def _example_index(n: int | str, many: bool) -> str:
+    """The superscript ⁽ⁿ⁾ that marks a quantity of example n in a batch; nothing for a single example."""
+    return f"⁽{regime_blocks.superscript(n)}⁾" if many else ""
 
 
 def _latex_text(text: str) -> str:
