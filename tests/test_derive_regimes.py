@@ -357,3 +357,40 @@ def test_cli_refuses_a_bad_mode_or_optimizer_with_exit_code_2(tmp_path, capsys, 
     assert code == 2
     assert message in err
     assert "Traceback" not in err
+
+
+# ---------------------------------------------------------------- the review's fixes
+
+
+def test_a_saturated_sigmoid_with_bce_shows_the_clip_and_every_line_agrees_with_its_formula():
+    model = MLP.from_weights([[[10.0]]], [[20.0]], activations=["sigmoid"])
+    derivation = derive(model, [1.0], [0.0], "bce", 0.1)
+    text = " ".join(str(derivation).split())
+    o = sigmoid(30.0)
+    # y = 0: −ln(1 − ô) with ô = 1 − 1e-12 as a float (1 − ô is then 1.0000889e-12, not exactly 1e-12)
+    clipped_term = -math.log(1.0 - (1.0 - 1e-12))
+    assert derivation.steps[0].loss == pytest.approx(clipped_term, rel=1e-9)
+    assert "(o clipped to [ε, 1 − ε] inside ln, ε = 1e-12)" in text
+    assert f"−[0 × ln(1 − 1e-12) + 1 × ln(1e-12)] = {clipped_term:.6g}" in text
+    assert f"δ[1]_1 = ∂C/∂o_1 · σ'(z[1]_1) (o_1 is clipped: ∂C/∂o_1 = 0) = 0 × {o * (1 - o):.6g} = 0" in text
+    assert "= 1 − 0 = 0" not in text
+
+
+def test_bias_as_weight_names_follow_the_comma_rule_and_show_the_constant_input():
+    model = MLP(2, [11, 1], activation="tanh", seed=3)
+    text = str(derive(model, [1.0, 0.5], [0.0], "half_sse", 0.1, bias_as_weight=True))
+    assert "Forward, layer 1 (tanh), input a[0] = x = [1, 0.5], with the constant input a[0]_0 = 1" in text
+    assert "z[1]_10 = w[1]_10,0·a[0]_0 + w[1]_10,1·a[0]_1 + w[1]_10,2·a[0]_2" in text
+    assert "∂C/∂b[1]_11 = ∂C/∂w[1]_11,0" in text
+    assert "\n    b[1]_10 = w[1]_10,0 " in text
+    assert "w[1]_100" not in text and "w[1]_110" not in text
+
+
+def test_batch_deltas_carry_the_example_index_and_the_mean_says_where_1_over_n_enters():
+    model = MLP.from_weights([[[0.4]]], [[-0.1]], activations=["sigmoid"])
+    derivation = derive(model, [[1.0], [-2.0]], [1.0, 0.0], "half_sse", 0.5, reduction="mean")
+    text = str(derivation)
+    assert "δ[l]_k⁽ⁿ⁾ = ∂C_n/∂z[l]_k is the delta of example n" in " ".join(text.split())
+    assert "δ[1]_1⁽²⁾ = " in text
+    assert "∂C/∂w[1]_kj = (1/N) Σ_n δ[1]_k⁽ⁿ⁾ · a[0]_j⁽ⁿ⁾" in text
+    assert "the 1/N enters once, here" in " ".join(text.split())
