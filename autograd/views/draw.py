@@ -74,14 +74,19 @@ class Graph:
 
     Attributes:
         source: the DOT text (byte-identical for the same graph on every run).
+        layout: the Graphviz layout program: 'dot' (ranked, for graphs) or
+            'neato' (for pictures whose nodes carry fixed positions, such as `autograd.views.plot`).
     """
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, layout: str = "dot") -> None:
         if not isinstance(source, str):
             raise TypeError(
                 f"Graph needs DOT text (a str), got {type(source).__name__}; build one with autograd.draw(root)"
             )
+        if layout not in ("dot", "neato"):
+            raise ValueError(f"layout must be 'dot' or 'neato', got {layout!r}")
         self.source = source
+        self.layout = layout
         self._svg: str | None = None
 
     def __repr__(self) -> str:
@@ -90,7 +95,7 @@ class Graph:
     def svg(self) -> str:
         """The picture as SVG text (rendered once, then kept)."""
         if self._svg is None:
-            self._svg = _render(self.source, "svg").decode("utf-8")
+            self._svg = _render(self.source, "svg", self.layout).decode("utf-8")
         return self._svg
 
     def _repr_svg_(self) -> str:
@@ -116,7 +121,7 @@ class Graph:
         elif output_format == "svg":
             data = self.svg().encode("utf-8")
         else:
-            data = _render(self.source, output_format)
+            data = _render(self.source, output_format, self.layout)
         write_atomically(target, data)
         return target
 
@@ -654,14 +659,14 @@ _RENDER_LOCK = threading.Lock()
 _HARMLESS = re.compile(r'^Fontconfig warning: ".*", line \d+: unknown element ".*"$')
 
 
-def _render(source: str, output_format: str) -> bytes:
-    """Lay out and render DOT text with the Graphviz that pygraphviz bundles."""
+def _render(source: str, output_format: str, layout: str = "dot") -> bytes:
+    """Lay out (with the program `layout`) and render DOT text with the Graphviz that pygraphviz bundles."""
     import pygraphviz  # here, not at the top: loading Graphviz's libraries is only worth it when rendering
 
     data, rejected = b"", ""
     with _RENDER_LOCK, _graphviz_messages() as messages:
         try:
-            data = pygraphviz.AGraph(string=source).draw(format=output_format, prog="dot")
+            data = pygraphviz.AGraph(string=source).draw(format=output_format, prog=layout)
         except pygraphviz.DotError as error:
             rejected = str(error)
     if not data or any(message.startswith("Error") for message in messages):

@@ -99,3 +99,9 @@ def _parts(table: Table, fits: Callable[[list[int]], bool]) -> list[Table]:
         parts.append(Table([table.header[c] for c in columns], [[row[c] for c in columns] for row in table.rows]))
         start = end
     return parts
+
+
+def latex_document(body: list[str]) -> str:
+    """`body` (LaTeX lines) as a complete document: article, amsmath, 2 cm margins."""
+    preamble = [r"\documentclass{article}", r"\usepackage{amsmath}", r"\usepackage[margin=2cm]{geometry}"]
+    return "\n".join([*preamble, r"\begin{document}", *body, r"\end{document}"]) + "\n"

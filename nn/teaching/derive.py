@@ -111,6 +111,7 @@ def derive(
     batch_size: int | None = None,
     shuffle_seed: int | None = None,
     optimizer: OptimizerChoice | str | Mapping[str, Any] | None = None,
+    stop_when_diverged: bool = False,
 ) -> NetworkDerivation:
     """Derive `steps` gradient-descent steps of `model` on one example or a batch, textbook style.
 
@@ -135,6 +136,9 @@ def derive(
         optimizer: a name of `nn.teaching.optimizer_steps.OPTIMIZERS`, an object
             ``{"name": ..., hyper-parameters}`` or an `OptimizerChoice`; None is plain
             gradient descent. `learning_rate` is its lr.
+        stop_when_diverged: end the derivation early, with ``diverged`` set, at
+            the first step that would start from an infinite or nan parameter or
+            loss, or that overflows (to compare learning rates, some of which are too high).
 
     Raises:
         GradientMismatchError: a formula gradient differs from the engine's.
@@ -168,11 +172,21 @@ def derive(
     state = OptimizerState(choice, rate)
     check = choice.build(working.parameters(), rate)
     schedule = epoch_batches(len(batch), size, shuffle=shuffle_seed is not None, seed=shuffle_seed or 0)
-    records = []
+    records: list[StepRecord] = []
+    diverged = False
     for epoch, batches in enumerate(schedule, start=1):
         for indices in batches[: steps - len(records)]:
-            records.append(_step(working, data, indices, state, check, len(records) + 1, epoch))
-        if len(records) == steps:
+            if stop_when_diverged and not _finite(working, records):
+                diverged = True
+                break
+            try:
+                records.append(_step(working, data, indices, state, check, len(records) + 1, epoch))
+            except ArithmeticError:
+                if not stop_when_diverged:
+                    raise
+                diverged = True
+                break
+        if len(records) == steps or diverged:
             break
     regime = Regime(mode, size, shuffle_seed, choice.to_dict())
     return NetworkDerivation(
@@ -187,7 +201,14 @@ def derive(
         regime=regime,
         start_loss=start_loss,
         start_outputs=start_outputs,
+        diverged=diverged,
     )
+
+
+def _finite(model: MLP, records: list[StepRecord]) -> bool:
+    """Whether every parameter and the last loss over the data are finite numbers."""
+    last = records[-1].data_loss_after if records else 0.0
+    return math.isfinite(last or 0.0) and all(math.isfinite(p.data) for p in model.parameters())
 
 
 def _batch_size(mode: str, batch_size: int | None, examples: int) -> int:
@@ -437,7 +458,7 @@ def _check_updates(model: MLP, formulas: dict[str, float]) -> tuple[int, float]:
                 named.append((bias_name(l + 1, k + 1), neuron.b))
             for name, parameter in named:
                 formula, engine = formulas[name], parameter.data
-                difference = abs(formula - engine)
+                difference = _difference(formula, engine)
                 if not difference <= CHECK_TOLERANCE * max(1.0, abs(engine)):
                     raise GradientMismatchError(
                         f"the update of {name}: the formulas give {formula!r} but nn.optim gives {engine!r} "
@@ -509,7 +530,7 @@ def _check(
                 pairs.append((name, scale * example.delta[l][k], forward.z[l][k].grad))
     worst = 0.0
     for name, formula, engine in pairs:
-        difference = abs(formula - engine)
+        difference = _difference(formula, engine)
         if not difference <= CHECK_TOLERANCE * max(1.0, abs(engine)):
             raise GradientMismatchError(
                 f"{name}: the formulas give {formula!r} but the engine's .grad is {engine!r} "
@@ -517,6 +538,13 @@ def _check(
             )
         worst = max(worst, difference)
     return len(pairs), worst
+
+
+def _difference(formula: float, engine: float) -> float:
+    """|formula − engine|, 0 when both are the same infinity or both nan (the two routes agree a run diverged)."""
+    if formula == engine or (math.isnan(formula) and math.isnan(engine)):
+        return 0.0
+    return abs(formula - engine)
 
 
 def _set_parameters(model: MLP, weights: Weights, biases: Biases) -> None:

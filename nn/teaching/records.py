@@ -121,6 +121,7 @@ class DerivationRecord:
         regime: Regime | None = None,
         start_loss: float | None = None,
         start_outputs: list[list[float]] | None = None,
+        diverged: bool = False,
     ) -> None:
         self._network = network
         self._inputs = inputs
@@ -133,6 +134,7 @@ class DerivationRecord:
         self.regime = regime if regime is not None else Regime("batch", len(inputs), None, {"name": "sgd"})
         self.start_loss = start_loss
         self.start_outputs = start_outputs if start_outputs is not None else []
+        self.diverged = diverged
 
     @property
     def activations(self) -> list[str]:

@@ -96,11 +96,16 @@ class Spec:
         return MLP.from_dict({"layers": layers})
 
     def derive(
-        self, steps: int | None = None, bias_as_weight: bool = False, learning_rate: float | None = None
+        self,
+        steps: int | None = None,
+        bias_as_weight: bool = False,
+        learning_rate: float | None = None,
+        stop_when_diverged: bool = False,
     ) -> NetworkDerivation:
         """The derivation of `steps` steps (the spec's own number if None) on the spec's data.
 
-        `learning_rate` replaces the spec's for this derivation (to compare rates).
+        `learning_rate` replaces the spec's for this derivation, and `stop_when_diverged`
+        ends it early where the numbers stop being finite (both to compare rates).
         """
         inputs: list[Any] = self.inputs if self.batch else self.inputs[0]
         targets: Any = self.targets if self.batch else self.targets[0]
@@ -117,6 +122,7 @@ class Spec:
             batch_size=self.batch_size,
             shuffle_seed=self.shuffle_seed,
             optimizer=self.optimizer,
+            stop_when_diverged=stop_when_diverged,
         )
 
 

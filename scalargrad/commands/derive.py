@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import math
 from pathlib import Path
 
 from autograd.backprop import topological_order
@@ -18,8 +19,12 @@ from scalargrad.arguments import CommandError, check_output_folder, load_spec_ar
 from autograd.views.draw import FORMATS, Graph, draw
 from autograd.files import write_atomically
 from nn.teaching.derive import MODES, GradientMismatchError, NetworkDerivation
+from nn.teaching.loss_curves import LearningRateComparison, compare_learning_rates, loss_plot
 from nn.teaching.optimizer_steps import OPTIMIZERS, OptimizerChoice
 from nn.teaching.spec import Spec
+
+PLOT_SUFFIXES = (".svg", ".png", ".pdf")
+"""The picture formats of --plot."""
 
 FORMATS_BY_SUFFIX = {".txt": "text", ".md": "markdown", ".tex": "latex", ".json": "json"}
 """The output format chosen from ``-o``'s extension when ``--format`` is not given."""
@@ -80,6 +85,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument(
         "--graph", metavar="PATH", help="also draw the first example's computation graph (.svg, .png, .pdf, .dot)"
     )
+    parser.add_argument("--plot", metavar="FILE", help="also draw the loss over the steps (.svg, .png or .pdf)")
+    parser.add_argument(
+        "--compare-learning-rates",
+        metavar="RATES",
+        help="derive at each rate (e.g. 1,0.1,0.01) and print one table of the losses (and --plot one picture)",
+    )
     parser.add_argument("-o", "--output", metavar="FILE", help="write the derivation to FILE instead of the terminal")
     parser.set_defaults(run=run)
 
@@ -96,20 +107,39 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(
             f"--graph {args.graph}: the file needs one of the extensions {', '.join('.' + f for f in FORMATS)}"
         )
+    if args.plot is not None:
+        check_output_folder("--plot", args.plot)
+        if Path(args.plot).suffix.lower() not in PLOT_SUFFIXES:
+            raise CommandError(f"--plot {args.plot}: the file needs one of the extensions {', '.join(PLOT_SUFFIXES)}")
+    rates = _rates(args.compare_learning_rates) if args.compare_learning_rates is not None else None
+    if rates is not None and args.graph is not None:
+        raise CommandError("--graph draws one derivation's graph; leave it out with --compare-learning-rates")
     spec = _with_options(load_spec_argument(args.spec), args)
     try:
-        derivation = spec.derive(steps=args.steps, bias_as_weight=args.bias_as_weight)
+        if rates is not None:
+            steps = args.steps or spec.steps
+            result: NetworkDerivation | LearningRateComparison = compare_learning_rates(
+                lambda rate: spec.derive(steps, args.bias_as_weight, rate, stop_when_diverged=True), rates, steps
+            )
+        else:
+            result = spec.derive(steps=args.steps, bias_as_weight=args.bias_as_weight)
     except GradientMismatchError as error:
         raise CommandError(f"the derivation does not match the engine: {error}") from None
     except (ArithmeticError, ValueError) as error:
         raise CommandError(f"{args.spec}: the computation failed: {error}") from None
-    text = _render(derivation, output_format)
-    graph = _graph(derivation) if args.graph is not None else None
+    text = _render(result, output_format)
+    graph = _graph(result) if isinstance(result, NetworkDerivation) and args.graph is not None else None
+    plot = None
+    if args.plot is not None:
+        plot = result.plot() if isinstance(result, LearningRateComparison) else loss_plot(result)
+        plot.svg()  # rendered before anything is written
     try:
         if args.output is not None:
             write_atomically(Path(args.output), text.encode("utf-8"))
         if graph is not None:
             graph.save(args.graph)
+        if plot is not None:
+            plot.save(args.plot)
     except OSError as error:
         raise CommandError(f"cannot write {error.filename or 'the output'}: {error.strerror or error}") from None
     if args.output is None:
@@ -118,7 +148,23 @@ def run(args: argparse.Namespace) -> int:
         print(f"wrote {args.output} ({output_format})")
     if args.graph is not None:
         print(f"wrote {args.graph} (the computation graph of example 1 at the first step)")
+    if args.plot is not None:
+        print(f"wrote {args.plot} (the loss over the steps)")
     return 0
+
+
+def _rates(text: str) -> list[float]:
+    """``1,0.1,0.01`` as learning rates, each a positive finite number."""
+    rates = []
+    for part in text.split(","):
+        try:
+            rate = float(part)
+        except ValueError:
+            raise CommandError(f"--compare-learning-rates {text}: {part.strip()!r} is not a number; write e.g. 1,0.1,0.01") from None
+        if not (math.isfinite(rate) and rate > 0):
+            raise CommandError(f"--compare-learning-rates {text}: every rate must be a positive number, got {part.strip()}")
+        rates.append(rate)
+    return rates
 
 
 def _with_options(spec: Spec, args: argparse.Namespace) -> Spec:
@@ -159,7 +205,7 @@ def _setting_value(text: str, key: str, value: str) -> object:
     return numbers if len(numbers) > 1 else numbers[0]
 
 
-def _render(derivation: NetworkDerivation, output_format: str) -> str:
+def _render(derivation: NetworkDerivation | LearningRateComparison, output_format: str) -> str:
     if output_format == "json":
         try:
             return json.dumps(derivation.to_dict(), indent=1, allow_nan=False, ensure_ascii=False) + "\n"
