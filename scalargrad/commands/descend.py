@@ -1,0 +1,106 @@
+"""`scalargrad descend "x**2 + y**2" --var x=1000 --var y=-3 --lr 0.1 --steps 100`: gradient descent on a function.
+
+Prints the iterates (the variables, f and its gradient at each step) and the
+chain-rule derivation of the first gradient, in text, Markdown, LaTeX or JSON
+(`autograd.views.descend`). The expression is parsed, never evaluated as Python.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from pathlib import Path
+
+from autograd.files import write_atomically
+from autograd.parser.expression import FUNCTIONS
+from autograd.value import Value
+from autograd.views.descend import Descent, descend
+from scalargrad.arguments import (
+    CommandError,
+    add_variables_argument,
+    check_output_folder,
+    parse_expression_argument,
+    parse_variables,
+)
+
+FORMATS_BY_SUFFIX = {".txt": "text", ".md": "markdown", ".tex": "latex", ".json": "json"}
+"""The output format chosen from ``-o``'s extension when ``--format`` is not given."""
+
+_EXAMPLE = (
+    """examples:
+  scalargrad descend "x**2 + y**2" --var x=1000 --var y=-3 --lr 0.1 --steps 100
+  scalargrad descend "x**2" --var x=1000 --lr 1 --steps 6          # jumps between +1000 and -1000
+  scalargrad descend "(x - 2)**2 + tanh(y)**2" --var x=0 --var y=1 --lr 0.2 --steps 20 --format markdown
+
+operators: + - * / ** and parentheses; functions: """
+    + ", ".join(sorted(FUNCTIONS))
+)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the `descend` subcommand."""
+    parser = subparsers.add_parser(
+        "descend",
+        help="gradient descent on a function: the iterates and the first step's chain rule",
+        description="Start at the --var values, move every variable by x ← x − α·∂f/∂x for --steps steps,\n"
+        "and print each iterate with f and its gradient, then the chain-rule derivation of the first gradient.",
+        epilog=_EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("expression", metavar="EXPR", help='the function f, e.g. "x**2 + y**2"')
+    add_variables_argument(parser, "a variable and its starting value (repeat for each)")
+    parser.add_argument("--lr", type=float, required=True, metavar="ALPHA", help="the learning rate α")
+    parser.add_argument("--steps", type=int, default=10, metavar="N", help="number of steps (default 10)")
+    parser.add_argument(
+        "--format",
+        choices=("text", "markdown", "latex", "json"),
+        help="output format (default: from -o's extension .md/.tex/.json, else text)",
+    )
+    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of the terminal")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check the arguments, descend, render, write."""
+    if not (math.isfinite(args.lr) and args.lr > 0):
+        raise CommandError(f"--lr {args.lr}: the learning rate must be a positive number")
+    if args.steps < 1:
+        raise CommandError(f"--steps {args.steps}: give at least 1 step")
+    if args.output is not None:
+        check_output_folder("-o", args.output)
+    output_format = args.format or (
+        FORMATS_BY_SUFFIX.get(Path(args.output).suffix.lower(), "text") if args.output else "text"
+    )
+    start = parse_variables(args.var)
+    if not start:
+        raise CommandError("give the starting point with --var NAME=NUMBER for each variable of EXPR")
+    parse_expression_argument(args.expression, start)  # report a bad expression once, with a pointer
+
+    def build(variables: dict[str, Value]) -> Value:
+        return parse_expression_argument(args.expression, variables)
+
+    try:
+        result = descend(build, {name: leaf.data for name, leaf in start.items()}, args.lr, args.steps, args.expression)
+    except (ArithmeticError, ValueError) as error:
+        raise CommandError(f"{args.expression}: the computation failed: {error}") from None
+    text = _render(result, output_format)
+    if args.output is None:
+        print(text, end="")
+        return 0
+    try:
+        write_atomically(Path(args.output), text.encode("utf-8"))
+    except OSError as error:
+        raise CommandError(f"cannot write {args.output}: {error.strerror or error}") from None
+    print(f"wrote {args.output} ({output_format})")
+    return 0
+
+
+def _render(result: Descent, output_format: str) -> str:
+    if output_format == "json":
+        return json.dumps(result.to_dict(), indent=1, ensure_ascii=False) + "\n"
+    if output_format == "markdown":
+        return result.to_markdown()
+    if output_format == "latex":
+        return result.to_latex()
+    return str(result) + "\n"
