@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from autograd.views.explain import TERMINAL_WIDTH
 from autograd.views.latex import text_to_latex
 
-LATEX_TABLE_COLUMNS = 9
+LATEX_TABLE_COLUMNS = 7
 """A LaTeX table has at most this many columns (the first repeated); wider ones are cut."""
 
 

@@ -74,8 +74,8 @@ def example_table_block(derivation: DerivationRecord, record: StepRecord) -> Blo
     """The batch as a spreadsheet: one row per example, a table per layer, then each example's gradients."""
     numbers = [str(n) for n in example_numbers(record)]
     block = Block(
-        f"The batch as a table (one row per example n; δ[l]_k⁽ⁿ⁾ = ∂C_n/∂z[l]_k is example n's delta)",
-        remarks=[],
+        "The batch as a table",
+        remarks=["one row per example n; δ[l]_k⁽ⁿ⁾ = ∂C_n/∂z[l]_k is example n's delta, ∂C_n/∂w its own gradient"],
     )
     block.tables.append(
         Table(
@@ -194,7 +194,7 @@ def _update_equations(
     elif name == "rmsprop":
         rho, eps = _number(optimizer["alpha"]), format_number(_number(optimizer["eps"]))
         previous = before.get("v", 0.0)
-        numbers = f"{format_number(rho)} × {format_factor(previous)} + {format_number(1 - rho)} × {g}²"
+        numbers = f"{format_number(rho)} × {format_factor(previous)} + {format_number(1 - rho)} × {_squared(g)}"
         lines.append(Equation(f"v({theta})", "ρ·v + (1 − ρ)·g²", numbers, format_number(q["v"]), "←"))
         root = format_number(q["v"])
         if "g_avg" in q:
@@ -216,7 +216,8 @@ def _update_equations(
         t = update.t
         for symbol, beta, value, square in (("m", beta1, q["m"], ""), ("v", beta2, q["v"], "²")):
             index = "₁" if symbol == "m" else "₂"
-            numbers = f"{format_number(beta)} × {format_factor(before.get(symbol, 0.0))} + {format_number(1 - beta)} × {g}{square}"
+            factor = _squared(g) if square else g
+            numbers = f"{format_number(beta)} × {format_factor(before.get(symbol, 0.0))} + {format_number(1 - beta)} × {factor}"
             formula = f"β{index}·{symbol} + (1 − β{index})·g{square}"
             lines.append(Equation(f"{symbol}({theta})", formula, numbers, format_number(value), "←"))
         for symbol, beta, index in (("m", beta1, "₁"), ("v", beta2, "₂")):
@@ -266,6 +267,11 @@ def steps_table_block(derivation: DerivationRecord) -> Block:
         f"Loss and outputs over the steps (C = {over} over all {examples} examples, o⁽ⁿ⁾ the output for example n)",
         tables=[Table(header, rows)],
     )
+
+
+def _squared(factor: str) -> str:
+    """A number written as a factor, squared: ``(-0.5)²``, ``(7.2e-05)²`` (an exponent needs the parentheses), ``0.5²``."""
+    return f"{factor}²" if factor.startswith("(") or "e" not in factor else f"({factor})²"
 
 
 def superscript(n: int | str) -> str:

@@ -93,6 +93,7 @@ def to_latex(derivation: DerivationRecord) -> str:
         r"\documentclass{article}",
         r"\usepackage{amsmath}",
         r"\usepackage[margin=2cm]{geometry}",
+        r"\allowdisplaybreaks",
         r"\begin{document}",
         r"\begin{itemize}",
         *[rf"\item {_latex_text(line)}" for line in _header(derivation)],
