@@ -66,6 +66,10 @@ _LATEX_SYMBOLS = {
     "τ": r"\tau ",
     "√": r"\surd ",
     "ᵗ": "^{t}",
+    "ᵀ": r"^{\top}",
+    "⊙": r"\odot ",
+    "′": "'",
+    "Δ": r"\Delta ",
     "₂": "_{2}",
     "₁": "_{1}",
     "ₙ": "_{n}",
@@ -81,6 +85,7 @@ _LATEX_TOKEN = re.compile(
         [
             rf"(?P<fraction>∂(?P<numerator>{_NAME})/∂(?P<denominator>{_NAME}))",
             r"(?P<network>(?P<kind>[wbzaδ])\[(?P<layer>[^\]]+)\]_(?P<indices>[A-Za-z0-9]+(?:,[A-Za-z0-9]+)?))",
+            r"(?P<whole>(?P<symbol_of_layer>[WZAΔδazb])\[(?P<whole_layer>[^\]]+)\])",
             r"(?P<sum>Σ_(?P<over>[A-Za-z]))",
             r"(?P<example>⁽(?P<which>[⁰¹²³⁴⁵⁶⁷⁸⁹ⁿ]+)⁾)",
             r"(?P<accent>(?P<letter>[A-Za-z])(?P<mark>[\u0302\u0304]))",
@@ -119,6 +124,10 @@ def _latex_token(match: re.Match[str]) -> str:
     if match["network"]:
         kind = r"\delta" if match["kind"] == "δ" else match["kind"]
         return f"{{{kind}^{{[{text_to_latex(match['layer'])}]}}_{{{match['indices']}}}}}"
+    if match["whole"]:
+        symbol = match["symbol_of_layer"]
+        kind = _LATEX_SYMBOLS[symbol].strip() if symbol in _LATEX_SYMBOLS else symbol
+        return f"{{{kind}^{{[{text_to_latex(match['whole_layer'])}]}}}}"
     if match["sum"]:
         return rf"\sum_{{{match['over']}}}"
     if match["sqrt"]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from autograd.views.explain import TERMINAL_WIDTH
+from autograd.views.explain import TERMINAL_WIDTH, format_number
 from autograd.views.latex import text_to_latex
 
 LATEX_TABLE_COLUMNS = 7
@@ -38,6 +38,13 @@ class Table:
     rows: list[list[str]]
 
 
+@dataclass(frozen=True)
+class MatrixEquation:
+    """A formula written with matrices: text parts and matrices (rows of numbers) side by side."""
+
+    parts: list[str | list[list[float]]]
+
+
 @dataclass
 class Block:
     """A titled group of equations, with the general formulas it applies first, then remarks and tables."""
@@ -47,6 +54,7 @@ class Block:
     equations: list[Equation] = field(default_factory=list)
     remarks: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
+    matrices: list[MatrixEquation] = field(default_factory=list)
 
 
 def table_text(table: Table, indent: str = "    ") -> list[str]:
@@ -105,3 +113,63 @@ def latex_document(body: list[str]) -> str:
     """`body` (LaTeX lines) as a complete document: article, amsmath, 2 cm margins."""
     preamble = [r"\documentclass{article}", r"\usepackage{amsmath}", r"\usepackage[margin=2cm]{geometry}"]
     return "\n".join([*preamble, r"\begin{document}", *body, r"\end{document}"]) + "\n"
+
+
+def matrix_equation_text(equation: MatrixEquation, indent: str = "    ") -> list[str]:
+    """The parts side by side, each centred on the others' middle line; a new row where `TERMINAL_WIDTH` is reached."""
+    pieces = [[part] if isinstance(part, str) else _matrix_text(part) for part in equation.parts]
+    rows: list[list[list[str]]] = [[]]
+    width = len(indent)
+    for piece in pieces:
+        piece_width = max(len(line) for line in piece) + 1
+        if rows[-1] and width + piece_width > TERMINAL_WIDTH:
+            rows.append([])
+            width = len(indent) + 4
+        rows[-1].append(piece)
+        width += piece_width
+    lines: list[str] = []
+    for number, row in enumerate(rows):
+        height = max(len(piece) for piece in row)
+        grid = [indent + ("    " if number else "")] * height
+        for piece in row:
+            top = (height - len(piece)) // 2
+            piece_width = max(len(line) for line in piece)
+            for i in range(height):
+                text = piece[i - top] if 0 <= i - top < len(piece) else ""
+                grid[i] += text.ljust(piece_width) + " "
+        lines += [line.rstrip() for line in grid]
+    return lines
+
+
+def matrix_equation_latex(equation: MatrixEquation) -> list[str]:
+    """The parts as one displayed formula (``gather*``), matrices in brackets; long ones over several lines."""
+    width = 0
+    current: list[str] = []
+    groups: list[list[str]] = [current]
+    for part in equation.parts:
+        part_width = len(part) if isinstance(part, str) else 9 * max(len(row) for row in part)
+        if current and width + part_width > 90:
+            current = []
+            groups.append(current)
+            width = 0
+        current.append(text_to_latex(part) if isinstance(part, str) else _matrix_latex(part))
+        width += part_width
+    return [r"\begin{gather*}", " \\\\\n".join(r"\quad ".join(group) for group in groups), r"\end{gather*}"]
+
+
+def _matrix_text(matrix: list[list[float]]) -> list[str]:
+    """A matrix as lines between brackets, the numbers right-aligned in columns."""
+    cells = [[format_number(v) for v in row] for row in matrix]
+    widths = [max(len(row[c]) for row in cells) for c in range(len(cells[0]))]
+    body = ["  ".join(cell.rjust(w) for cell, w in zip(row, widths)) for row in cells]
+    if len(body) == 1:
+        return [f"[ {body[0]} ]"]
+    left = ["⎡", *["⎢"] * (len(body) - 2), "⎣"]
+    right = ["⎤", *["⎥"] * (len(body) - 2), "⎦"]
+    return [f"{l} {line} {r}" for l, line, r in zip(left, body, right)]
+
+
+def _matrix_latex(matrix: list[list[float]]) -> str:
+    rows = " \\\\ ".join(" & ".join(text_to_latex(format_number(v)) for v in row) for row in matrix)
+    columns = "r" * len(matrix[0])  # an array, not bmatrix: bmatrix stops at 10 columns
+    return rf"\left[\begin{{array}}{{{columns}}} {rows} \end{{array}}\right]"

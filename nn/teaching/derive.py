@@ -85,6 +85,9 @@ SCHEMA = "scalargrad.derive/2"
 MODES = ("batch", "sgd", "minibatch")
 """Training modes: every example per step, one example per step, `batch_size` examples per step."""
 
+FORMS = ("neuron", "matrix")
+"""How the sums are written: neuron by neuron, or with matrices."""
+
 CHECK_TOLERANCE = 1e-9
 """A formula gradient g and the engine's gradient e agree when |g − e| <= CHECK_TOLERANCE·max(1, |e|)."""
 
@@ -112,6 +115,7 @@ def derive(
     shuffle_seed: int | None = None,
     optimizer: OptimizerChoice | str | Mapping[str, Any] | None = None,
     stop_when_diverged: bool = False,
+    form: str = "neuron",
 ) -> NetworkDerivation:
     """Derive `steps` gradient-descent steps of `model` on one example or a batch, textbook style.
 
@@ -139,6 +143,9 @@ def derive(
         stop_when_diverged: end the derivation early, with ``diverged`` set, at
             the first step that would start from an infinite or nan parameter or
             loss, or that overflows (to compare learning rates, some of which are too high).
+        form: ``'neuron'`` writes every sum neuron by neuron; ``'matrix'`` writes the
+            forward pass, the deltas and the gradients with W^[l], δ^[l] and, for a
+            batch, one row per example (`nn.teaching.matrix_form`, checked against the neuron numbers).
 
     Raises:
         GradientMismatchError: a formula gradient differs from the engine's.
@@ -162,6 +169,8 @@ def derive(
         raise ValueError(f"steps must be a positive int, got {steps!r}")
     if not isinstance(bias_as_weight, bool):
         raise TypeError(f"bias_as_weight must be True or False, got {bias_as_weight!r}")
+    if form not in FORMS:
+        raise ValueError(f"form must be one of {', '.join(map(repr, FORMS))}, got {describe(form)}")
     size = _batch_size(mode, batch_size, len(batch))
     if shuffle_seed is not None and (isinstance(shuffle_seed, bool) or not isinstance(shuffle_seed, int)):
         raise TypeError(f"shuffle_seed must be None or an int, got {describe(shuffle_seed)}")
@@ -202,6 +211,7 @@ def derive(
         start_loss=start_loss,
         start_outputs=start_outputs,
         diverged=diverged,
+        form=form,
     )
 
 

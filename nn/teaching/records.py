@@ -122,6 +122,7 @@ class DerivationRecord:
         start_loss: float | None = None,
         start_outputs: list[list[float]] | None = None,
         diverged: bool = False,
+        form: str = "neuron",
     ) -> None:
         self._network = network
         self._inputs = inputs
@@ -135,6 +136,7 @@ class DerivationRecord:
         self.start_loss = start_loss
         self.start_outputs = start_outputs if start_outputs is not None else []
         self.diverged = diverged
+        self.form = form
 
     @property
     def activations(self) -> list[str]:

@@ -30,8 +30,9 @@ from nn.teaching.formulas import (
 )
 from nn.teaching.blocks import Block as _Block
 from nn.teaching.blocks import Equation as _Equation
-from nn.teaching.blocks import table_latex, table_markdown, table_text
+from nn.teaching.blocks import matrix_equation_latex, matrix_equation_text, table_latex, table_markdown, table_text
 from nn.teaching import regime_blocks
+from nn.teaching.matrix_form import matrix_blocks
 from nn.teaching.records import DerivationRecord, ExampleRecord, StepRecord
 
 LONG_FORMULA = 72
@@ -62,6 +63,8 @@ def to_text(derivation: DerivationRecord) -> str:
             lines += [_wrap(remark, "  ") for remark in block.remarks]
             for table in block.tables:
                 lines += ["", *table_text(table)]
+            for matrix in block.matrices:
+                lines += ["", *matrix_equation_text(matrix)]
     return "\n".join(lines)
 
 
@@ -84,6 +87,8 @@ def to_markdown(derivation: DerivationRecord) -> str:
                 lines += [f"- {remark}" for remark in block.remarks]
             for table in block.tables:
                 lines += ["", *table_markdown(table)]
+            for matrix in block.matrices:
+                lines += ["", "```text", *matrix_equation_text(matrix, indent=""), "```"]
     return "\n".join(lines) + "\n"
 
 
@@ -118,6 +123,8 @@ def to_latex(derivation: DerivationRecord) -> str:
                 ]
             for table in block.tables:
                 parts += table_latex(table)
+            for matrix in block.matrices:
+                parts += matrix_equation_latex(matrix)
     parts.append(r"\end{document}")
     return "\n".join(parts) + "\n"
 
@@ -166,14 +173,23 @@ def _sections(derivation: DerivationRecord) -> list[tuple[str, list[_Block]]]:
 def _blocks(derivation: DerivationRecord, record: StepRecord) -> list[_Block]:
     blocks: list[_Block] = []
     many = len(record.examples) > 1
-    for n, example in zip(regime_blocks.example_numbers(record), record.examples):
-        blocks.extend(_forward_blocks(derivation, record, example, n, many))
-        blocks.append(_output_delta_block(derivation, example, n, many))
-        blocks.extend(_hidden_delta_blocks(derivation, record, example, n, many))
-    if many:
-        blocks.append(_loss_block(derivation, record))
-        blocks.append(regime_blocks.example_table_block(derivation, record))
-    blocks.extend(_gradient_blocks(derivation, record))
+    if derivation.form == "matrix":
+        forward, backward = matrix_blocks(derivation, record)
+        blocks.append(forward)
+        if many:
+            blocks.append(_loss_block(derivation, record))
+        for n, example in zip(regime_blocks.example_numbers(record), record.examples):
+            blocks.append(_output_delta_block(derivation, example, n, many))
+        blocks.append(backward)
+    else:
+        for n, example in zip(regime_blocks.example_numbers(record), record.examples):
+            blocks.extend(_forward_blocks(derivation, record, example, n, many))
+            blocks.append(_output_delta_block(derivation, example, n, many))
+            blocks.extend(_hidden_delta_blocks(derivation, record, example, n, many))
+        if many:
+            blocks.append(_loss_block(derivation, record))
+            blocks.append(regime_blocks.example_table_block(derivation, record))
+        blocks.extend(_gradient_blocks(derivation, record))
     blocks.append(regime_blocks.update_block(derivation, record))
     blocks.append(regime_blocks.forward_after_block(derivation, record))
     blocks.append(_after_block(derivation, record))

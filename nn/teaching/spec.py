@@ -14,6 +14,7 @@ examples in ``demos/examples/`` are::
      "mode": {"name": "minibatch", "batch_size": 2, "shuffle_seed": 0},
                                       optional: 'batch' (default), 'sgd' or 'minibatch'; shuffle_seed
                                       shuffles every epoch as nn.train.fit(seed=...) does (absent: no shuffle)
+     "form": "matrix",                optional: 'neuron' (default: every sum neuron by neuron) or 'matrix'
      "optimizer": {"name": "adam", "betas": [0.9, 0.999]},
                                       optional: 'sgd' (default), 'momentum', 'nesterov', 'rmsprop' or
                                       'adam' (or just the name), hyper-parameters as in nn.optim
@@ -40,7 +41,7 @@ from typing import Any, cast
 
 from autograd import Value
 from nn._validation import describe, finite_number, numbers, sequence
-from nn.teaching.derive import MODES, NetworkDerivation, derive
+from nn.teaching.derive import FORMS, MODES, NetworkDerivation, derive
 from nn.teaching.optimizer_steps import OptimizerChoice
 from nn.layers import MLP
 from nn.losses import LOSSES
@@ -48,7 +49,7 @@ from nn.losses import LOSSES
 REQUIRED_KEYS = ("layers", "loss", "learning_rate")
 """Keys every spec has, besides one of input/inputs and one of target/targets."""
 
-OPTIONAL_KEYS = ("steps", "reduction", "mode", "optimizer", "name", "source", "notes", "expected")
+OPTIONAL_KEYS = ("steps", "reduction", "mode", "optimizer", "form", "name", "source", "notes", "expected")
 """Keys a spec may have; name, source, notes and expected are kept but not computed with."""
 
 OUTPUT_ACTIVATIONS_FOR_LOSS = {
@@ -87,6 +88,7 @@ class Spec:
     batch_size: int | None = None
     shuffle_seed: int | None = None
     optimizer: OptimizerChoice = field(default_factory=OptimizerChoice)
+    form: str = "neuron"
 
     def model(self) -> MLP:
         """A fresh `MLP` with the spec's weights (a softmax output becomes logits for cross_entropy)."""
@@ -123,6 +125,7 @@ class Spec:
             shuffle_seed=self.shuffle_seed,
             optimizer=self.optimizer,
             stop_when_diverged=stop_when_diverged,
+            form=self.form,
         )
 
 
@@ -223,6 +226,9 @@ def _parse(data: object) -> Spec:
         raise SpecError(f"expected: expected an object, got {describe(expected)}")
     mode, batch_size, shuffle_seed = parse_mode(data.get("mode", "batch"), "mode")
     optimizer = OptimizerChoice.parse(data.get("optimizer", "sgd"), "optimizer")
+    form = data.get("form", "neuron")
+    if form not in FORMS:
+        raise SpecError(f"form: expected one of {', '.join(map(repr, FORMS))}, got {describe(form)}")
     return Spec(
         layers=layers,
         inputs=inputs,
@@ -240,6 +246,7 @@ def _parse(data: object) -> Spec:
         batch_size=batch_size,
         shuffle_seed=shuffle_seed,
         optimizer=optimizer,
+        form=form,
     )
 
 

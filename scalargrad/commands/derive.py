@@ -18,7 +18,7 @@ from autograd.backprop import topological_order
 from scalargrad.arguments import CommandError, check_output_folder, load_spec_argument
 from autograd.views.draw import FORMATS, Graph, draw
 from autograd.files import write_atomically
-from nn.teaching.derive import MODES, GradientMismatchError, NetworkDerivation
+from nn.teaching.derive import FORMS, MODES, GradientMismatchError, NetworkDerivation
 from nn.teaching.loss_curves import LearningRateComparison, compare_learning_rates, loss_plot
 from nn.teaching.optimizer_steps import OPTIMIZERS, OptimizerChoice
 from nn.teaching.spec import Spec
@@ -81,6 +81,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         metavar="NAME[:KEY=VALUE...]",
         help=f"one of {', '.join(OPTIMIZERS)}, with nn.optim's hyper-parameters, "
         "e.g. adam:betas=0.9,0.99:eps=1e-8 or momentum:momentum=0.5",
+    )
+    parser.add_argument(
+        "--form",
+        choices=FORMS,
+        help="neuron: every sum neuron by neuron; matrix: with W[l], δ[l] and a row per example (default: the spec's)",
     )
     parser.add_argument(
         "--graph", metavar="PATH", help="also draw the first example's computation graph (.svg, .png, .pdf, .dot)"
@@ -177,7 +182,10 @@ def _with_options(spec: Spec, args: argparse.Namespace) -> Spec:
         raise CommandError("--mode minibatch needs --batch-size N (the number of examples per step)")
     shuffle_seed = spec.shuffle_seed if args.shuffle_seed is None else args.shuffle_seed
     optimizer = spec.optimizer if args.optimizer is None else parse_optimizer_argument(args.optimizer)
-    return dataclasses.replace(spec, mode=mode, batch_size=batch_size, shuffle_seed=shuffle_seed, optimizer=optimizer)
+    form = args.form or spec.form
+    return dataclasses.replace(
+        spec, mode=mode, batch_size=batch_size, shuffle_seed=shuffle_seed, optimizer=optimizer, form=form
+    )
 
 
 def parse_optimizer_argument(text: str) -> OptimizerChoice:
