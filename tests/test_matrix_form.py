@@ -119,4 +119,6 @@ def test_spec_and_cli_choose_the_form(tmp_path, capsys):
     assert parse_spec({**data, "form": "matrix"}).derive().form == "matrix"
     code = main(["derive", str(EXAMPLES / "mazur_2_2_2.json"), "--form", "matrix"])
     assert code == 0 and "∂C/∂W[2] = δ[2] (a[1])ᵀ =" in capsys.readouterr().out
-    assert main(["derive", str(EXAMPLES / "mazur_2_2_2.json"), "--form", "tensor"]) == 2
+    with pytest.raises(SystemExit) as exit_info:
+        main(["derive", str(EXAMPLES / "mazur_2_2_2.json"), "--form", "tensor"])
+    assert exit_info.value.code == 2 and "--form: invalid choice: 'tensor'" in capsys.readouterr().err
