@@ -279,7 +279,9 @@ def test_to_dict_follows_the_documented_schema(seed001):
     data = seed001.to_dict()
     assert data["schema"] == SCHEMA
     assert set(data) == {"schema", "network", "training", "start", "steps"}
-    assert set(data["network"]) == {"inputs", "layers", "loss", "reduction", "learning_rate", "bias_as_weight"}
+    assert set(data["network"]) == {
+        "inputs", "layers", "loss", "reduction", "learning_rate", "bias_as_weight", "form", "notation"
+    }
     assert set(data["training"]) == {"mode", "batch_size", "shuffle_seed", "optimizer"}
     assert set(data["start"]) == {"loss", "outputs"}
     assert set(data["steps"][0]) == {

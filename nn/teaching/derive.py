@@ -31,7 +31,8 @@ JSON schema (``"schema": "scalargrad.derive/2"``)::
 
     {"schema": "scalargrad.derive/2",
      "network": {"inputs": n, "layers": [{"neurons", "activation"}], "loss",
-                 "reduction", "learning_rate", "bias_as_weight"},
+                 "reduction", "learning_rate", "bias_as_weight", "form",
+                 "notation": {"input_layer", "rate", "cost", "weights"} (how the text is written)},
      "training": {"mode", "batch_size", "shuffle_seed", "optimizer": {"name", hyper-parameters}},
      "start": {"loss" (over all examples), "outputs": [example][k]},
      "steps": [{"step": 1, "epoch", "example_numbers" (from 1, the examples this step uses),
@@ -66,6 +67,7 @@ from nn.losses import LOSSES
 from nn.optim import Optimizer
 from nn.teaching import render
 from nn.teaching.formulas import DERIVATIVES, LOGIT_LOSSES, loss_gradient, prediction
+from nn.teaching.notation_options import Notation
 from nn.teaching.optimizer_steps import OptimizerChoice, OptimizerState
 from nn.teaching.records import (
     Biases,
@@ -116,6 +118,7 @@ def derive(
     optimizer: OptimizerChoice | str | Mapping[str, Any] | None = None,
     stop_when_diverged: bool = False,
     form: str = "neuron",
+    notation: Notation | Mapping[str, Any] | None = None,
 ) -> NetworkDerivation:
     """Derive `steps` gradient-descent steps of `model` on one example or a batch, textbook style.
 
@@ -146,6 +149,8 @@ def derive(
         form: ``'neuron'`` writes every sum neuron by neuron; ``'matrix'`` writes the
             forward pass, the deltas and the gradients with W^[l], δ^[l] and, for a
             batch, one row per example (`nn.teaching.matrix_form`, checked against the neuron numbers).
+        notation: how the text names things (`nn.teaching.notation_options.Notation`, or its
+            options as a dict): layers from 0 or 1, α or η, C/E/L, w_kj or w_jk. Numbers are unchanged.
 
     Raises:
         GradientMismatchError: a formula gradient differs from the engine's.
@@ -171,6 +176,7 @@ def derive(
         raise TypeError(f"bias_as_weight must be True or False, got {bias_as_weight!r}")
     if form not in FORMS:
         raise ValueError(f"form must be one of {', '.join(map(repr, FORMS))}, got {describe(form)}")
+    written = notation if isinstance(notation, Notation) else Notation.parse(notation or {})
     size = _batch_size(mode, batch_size, len(batch))
     if shuffle_seed is not None and (isinstance(shuffle_seed, bool) or not isinstance(shuffle_seed, int)):
         raise TypeError(f"shuffle_seed must be None or an int, got {describe(shuffle_seed)}")
@@ -212,6 +218,7 @@ def derive(
         start_outputs=start_outputs,
         diverged=diverged,
         form=form,
+        notation=written,
     )
 
 
@@ -615,6 +622,8 @@ class NetworkDerivation(DerivationRecord):
                 "reduction": self.reduction,
                 "learning_rate": self.learning_rate,
                 "bias_as_weight": self.bias_as_weight,
+                "form": self.form,
+                "notation": self.notation.to_dict(),
             },
             "training": {
                 "mode": self.regime.mode,

@@ -31,14 +31,14 @@ def loss_curve(derivation: DerivationRecord) -> list[float]:
     return losses
 
 
-def loss_plot(derivation: DerivationRecord, rate_symbol: str = "α") -> Graph:
-    """The plot of `loss_curve` (step 0 is the start)."""
-    label = f"{rate_symbol} = {format_number(derivation.learning_rate)}"
+def loss_plot(derivation: DerivationRecord) -> Graph:
+    """The plot of `loss_curve` (step 0 is the start), in the derivation's notation."""
+    write = derivation.notation.rewrite
     return line_plot(
-        [(label, loss_curve(derivation))],
+        [(write(f"α = {format_number(derivation.learning_rate)}"), loss_curve(derivation))],
         title=f"Loss over {_examples(derivation)}, step by step",
         x_label="step",
-        y_label="C",
+        y_label=write("C"),
     )
 
 
@@ -49,7 +49,6 @@ class LearningRateComparison:
     rates: list[float]
     derivations: list[DerivationRecord]
     steps: int
-    rate_symbol: str = "α"
 
     def curves(self) -> list[list[float]]:
         """Each rate's `loss_curve`; a diverged run's is shorter."""
@@ -58,7 +57,7 @@ class LearningRateComparison:
     def table(self) -> Table:
         """One row per step, one loss column per rate; '—' after a run diverged."""
         curves = self.curves()
-        header = ["step", *[f"C ({self.rate_symbol} = {format_number(rate)})" for rate in self.rates]]
+        header = ["step", *[f"C (α = {format_number(rate)})" for rate in self.rates]]
         rows = []
         for step in range(self.steps + 1):
             cells = [format_number(c[step]) if step < len(c) else "—" for c in curves]
@@ -69,7 +68,7 @@ class LearningRateComparison:
         """One sentence per rate: the loss fell, rose or diverged."""
         lines = []
         for rate, derivation, curve in zip(self.rates, self.derivations, self.curves()):
-            name = f"{self.rate_symbol} = {format_number(rate)}"
+            name = f"α = {format_number(rate)}"
             last = curve[-1]
             if derivation.diverged or not math.isfinite(last):
                 lines.append(f"{name}: the numbers stop being finite after step {len(curve) - 1}: too high, the steps diverge")
@@ -82,22 +81,28 @@ class LearningRateComparison:
     def title(self) -> str:
         return f"Loss over {_examples(self.derivations[0])} after each of {self.steps} steps, at each learning rate"
 
+    def _rewrite(self, text: str) -> str:
+        return self.derivations[0].notation.rewrite(text)
+
     def __str__(self) -> str:
-        return "\n".join([self.title(), "", *table_text(self.table(), indent=""), "", *self.verdicts()])
+        lines = [self.title(), "", *table_text(self.table(), indent=""), "", *self.verdicts()]
+        return "\n".join(self._rewrite(line) for line in lines)
 
     def to_markdown(self) -> str:
         """A heading, the table as a Markdown table, the verdicts as a list."""
         lines = [f"## {self.title()}", "", *table_markdown(self.table()), ""]
-        return "\n".join(lines + [f"- {line}" for line in self.verdicts()]) + "\n"
+        return "\n".join(self._rewrite(line) for line in lines + [f"- {line}" for line in self.verdicts()]) + "\n"
 
     def to_latex(self) -> str:
         """A complete LaTeX document with the table and the verdicts."""
+        table = self.table()
+        written = Table([self._rewrite(cell) for cell in table.header], table.rows)
         return latex_document(
             [
-                rf"\section*{{{text_to_latex(self.title(), prose=True)}}}",
-                *table_latex(self.table()),
+                rf"\section*{{{text_to_latex(self._rewrite(self.title()), prose=True)}}}",
+                *table_latex(written),
                 r"\begin{itemize}",
-                *[rf"\item {text_to_latex(line, prose=True)}" for line in self.verdicts()],
+                *[rf"\item {text_to_latex(self._rewrite(line), prose=True)}" for line in self.verdicts()],
                 r"\end{itemize}",
             ]
         )
@@ -116,20 +121,20 @@ class LearningRateComparison:
     def plot(self) -> Graph:
         """Every rate's loss curve in one plot."""
         return line_plot(
-            [(f"{self.rate_symbol} = {format_number(r)}", c) for r, c in zip(self.rates, self.curves())],
-            title=self.title(),
+            [(self._rewrite(f"α = {format_number(r)}"), c) for r, c in zip(self.rates, self.curves())],
+            title=self._rewrite(self.title()),
             x_label="step",
-            y_label="C",
+            y_label=self._rewrite("C"),
         )
 
 
 def compare_learning_rates(
-    derive_at: Callable[[float], DerivationRecord], rates: Sequence[float], steps: int, rate_symbol: str = "α"
+    derive_at: Callable[[float], DerivationRecord], rates: Sequence[float], steps: int
 ) -> LearningRateComparison:
     """Derive at each rate with `derive_at` (which should stop a diverging run, not fail) and compare."""
     if not rates:
         raise ValueError("compare_learning_rates needs at least one learning rate")
-    return LearningRateComparison(list(rates), [derive_at(rate) for rate in rates], steps, rate_symbol)
+    return LearningRateComparison(list(rates), [derive_at(rate) for rate in rates], steps)
 
 
 def _examples(derivation: DerivationRecord) -> str:

@@ -145,30 +145,42 @@ def _vector(values: list[float]) -> str:
 
 
 def _vector_blocks(derivation: DerivationRecord, layers: list[_Layer]) -> tuple[Block, Block]:
-    forward = Block("Forward pass in matrix form (column vectors)", ["z[l] = W[l] a[l−1] + b[l],  a[l] = f(z[l])"])
+    sends_first = derivation.notation.weights == "w_jk"  # W[l] is (in, out): z = (W[l])ᵀ a + b
+    product = "(W[{l}])ᵀ a[{below}]" if sends_first else "W[{l}] a[{below}]"
+    forward = Block(
+        "Forward pass in matrix form (column vectors)",
+        [f"z[l] = {product.format(l='l', below='l−1')} + b[l],  a[l] = f(z[l])"],
+    )
     for l, layer in enumerate(layers, start=1):
-        parts: list[str | Matrix] = [f"z[{l}] = W[{l}] a[{l - 1}]" + (f" + b[{l}]" if layer.biases is not None else "") + " =", layer.weights, column(layer.below[0])]
+        forward.matrices.append(MatrixEquation([f"W[{l}] =", transpose(layer.weights) if sends_first else layer.weights]))
+        bias = f" + b[{l}]" if layer.biases is not None else ""
+        parts: list[str | Matrix] = [f"z[{l}] = {product.format(l=l, below=l - 1)}{bias} =", layer.weights, column(layer.below[0])]
         if layer.biases is not None:
             parts += ["+", column(layer.biases)]
         forward.matrices.append(MatrixEquation([*parts, "=", column(layer.z[0])]))
         forward.matrices.append(MatrixEquation([f"a[{l}] = {derivation.activations[l - 1]}(z[{l}]) =", column(layer.a[0])]))
     top = len(layers)
+    back = "W[l+1] δ[l+1]" if sends_first else "(W[l+1])ᵀ δ[l+1]"
+    gradient = "a[l−1] (δ[l])ᵀ" if sends_first else "δ[l] (a[l−1])ᵀ"
     backward = Block(
         "Deltas and gradients in matrix form",
-        [f"δ[l] = (W[l+1])ᵀ δ[l+1] ⊙ f′(z[l]),  ∂C/∂W[l] = δ[l] (a[l−1])ᵀ,  ∂C/∂b[l] = δ[l];  δ[{top}] as above"],
+        [f"δ[l] = {back} ⊙ f′(z[l]),  ∂C/∂W[l] = {gradient},  ∂C/∂b[l] = δ[l];  δ[{top}] as above"],
     )
     backward.matrices.append(MatrixEquation([f"δ[{top}] =", column(layers[-1].delta[0])]))
     for l in range(top - 1, 0, -1):
         layer, above = layers[l - 1], layers[l]
+        label = f"W[{l + 1}] δ[{l + 1}]" if sends_first else f"(W[{l + 1}])ᵀ δ[{l + 1}]"
         backward.matrices.append(
             MatrixEquation(
-                [f"δ[{l}] = (W[{l + 1}])ᵀ δ[{l + 1}] ⊙ f′(z[{l}]) =", transpose(above.weights), column(above.delta[0]), "⊙", column(layer.derivative[0]), "=", column(layer.delta[0])]
+                [f"δ[{l}] = {label} ⊙ f′(z[{l}]) =", transpose(above.weights), column(above.delta[0]), "⊙", column(layer.derivative[0]), "=", column(layer.delta[0])]
             )
         )
     for l, layer in enumerate(layers, start=1):
-        backward.matrices.append(
-            MatrixEquation([f"∂C/∂W[{l}] = δ[{l}] (a[{l - 1}])ᵀ =", column(layer.delta[0]), [layer.below[0]], "=", layer.weight_gradient])
-        )
+        if sends_first:
+            parts = [f"∂C/∂W[{l}] = a[{l - 1}] (δ[{l}])ᵀ =", column(layer.below[0]), [layer.delta[0]], "=", transpose(layer.weight_gradient)]
+        else:
+            parts = [f"∂C/∂W[{l}] = δ[{l}] (a[{l - 1}])ᵀ =", column(layer.delta[0]), [layer.below[0]], "=", layer.weight_gradient]
+        backward.matrices.append(MatrixEquation(parts))
         if layer.bias_gradient is not None:
             backward.matrices.append(MatrixEquation([f"∂C/∂b[{l}] = δ[{l}] =", column(layer.bias_gradient)]))
     backward.remarks.append("every entry equals the per-neuron number of the same step (checked)")
@@ -176,42 +188,51 @@ def _vector_blocks(derivation: DerivationRecord, layers: list[_Layer]) -> tuple[
 
 
 def _batch_blocks(derivation: DerivationRecord, layers: list[_Layer]) -> tuple[Block, Block]:
+    sends_first = derivation.notation.weights == "w_jk"  # W[l] is (in, out): Z = A W + b, ∂C/∂W = Aᵀ Δ
     mean = derivation.reduction == "mean"
     n = len(layers[0].z)
+    product = "A[{below}] W[{l}]" if sends_first else "A[{below}] (W[{l}])ᵀ"
     forward = Block(
         f"Forward pass in matrix form (one row per example, N = {n})",
-        ["Z[l] = A[l−1] (W[l])ᵀ + b[l],  A[l] = f(Z[l]),  A[0] = X"],
+        [f"Z[l] = {product.format(l='l', below='l−1')} + b[l],  A[l] = f(Z[l]),  A[0] = X"],
         remarks=["row n of A[0] = X is example n's input; the bias row b[l] is added to every row of Z[l]"],
     )
     for l, layer in enumerate(layers, start=1):
-        parts: list[str | Matrix] = [f"Z[{l}] = A[{l - 1}] (W[{l}])ᵀ" + (f" + b[{l}]" if layer.biases is not None else "") + " =", layer.below, transpose(layer.weights)]
+        forward.matrices.append(MatrixEquation([f"W[{l}] =", transpose(layer.weights) if sends_first else layer.weights]))
+        bias = f" + b[{l}]" if layer.biases is not None else ""
+        parts: list[str | Matrix] = [f"Z[{l}] = {product.format(l=l, below=l - 1)}{bias} =", layer.below, transpose(layer.weights)]
         if layer.biases is not None:
             parts += ["+", [layer.biases]]
         forward.matrices.append(MatrixEquation([*parts, "=", layer.z]))
         forward.matrices.append(MatrixEquation([f"A[{l}] = {derivation.activations[l - 1]}(Z[{l}]) =", layer.a]))
     top = len(layers)
     scale = "(1/N) " if mean else ""
+    back = "Δ[l+1] (W[l+1])ᵀ" if sends_first else "Δ[l+1] W[l+1]"
+    gradient = "(A[l−1])ᵀ Δ[l]" if sends_first else "(Δ[l])ᵀ A[l−1]"
     backward = Block(
         "Deltas and gradients in matrix form (row n of Δ is example n's δ⁽ⁿ⁾)",
-        [f"Δ[l] = Δ[l+1] W[l+1] ⊙ f′(Z[l]),  ∂C/∂W[l] = {scale}(Δ[l])ᵀ A[l−1],  ∂C/∂b[l] = {scale}Σ_n Δ[l]_n"],
+        [f"Δ[l] = {back} ⊙ f′(Z[l]),  ∂C/∂W[l] = {scale}{gradient},  ∂C/∂b[l] = {scale}Σ_n Δ[l]_n"],
         remarks=["Δ[l]_n, row n of Δ[l], is example n's delta δ[l]⁽ⁿ⁾"],
     )
     backward.matrices.append(MatrixEquation([f"Δ[{top}] =", layers[-1].delta]))
     for l in range(top - 1, 0, -1):
         layer, above = layers[l - 1], layers[l]
+        label = f"Δ[{l + 1}] (W[{l + 1}])ᵀ" if sends_first else f"Δ[{l + 1}] W[{l + 1}]"
         backward.matrices.append(
-            MatrixEquation([f"Δ[{l}] = Δ[{l + 1}] W[{l + 1}] ⊙ f′(Z[{l}]) =", above.delta, above.weights, "⊙", layer.derivative, "=", layer.delta])
+            MatrixEquation([f"Δ[{l}] = {label} ⊙ f′(Z[{l}]) =", above.delta, above.weights, "⊙", layer.derivative, "=", layer.delta])
         )
     for l, layer in enumerate(layers, start=1):
         factor = [f"(1/{n}) ·"] if mean else []
-        backward.matrices.append(
-            MatrixEquation([f"∂C/∂W[{l}] = {scale}(Δ[{l}])ᵀ A[{l - 1}] =", *factor, transpose(layer.delta), layer.below, "=", layer.weight_gradient])
-        )
+        if sends_first:
+            operands = [transpose(layer.below), layer.delta, "=", transpose(layer.weight_gradient)]
+            label = f"∂C/∂W[{l}] = {scale}(A[{l - 1}])ᵀ Δ[{l}] ="
+        else:
+            operands = [transpose(layer.delta), layer.below, "=", layer.weight_gradient]
+            label = f"∂C/∂W[{l}] = {scale}(Δ[{l}])ᵀ A[{l - 1}] ="
+        backward.matrices.append(MatrixEquation([label, *factor, *operands]))
         if layer.bias_gradient is not None:
             backward.matrices.append(
                 MatrixEquation([f"∂C/∂b[{l}] = {scale}Σ_n Δ[{l}]_n =", [layer.bias_gradient]])
             )
     backward.remarks.append("every entry equals the per-neuron number of the same step (checked)")
     return forward, backward
-
-

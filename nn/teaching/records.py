@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from nn.teaching.notation_options import Notation
+
 Weights = list[list[list[float | None]]]
 Biases = list[list[float | None] | None]
 
@@ -123,6 +125,7 @@ class DerivationRecord:
         start_outputs: list[list[float]] | None = None,
         diverged: bool = False,
         form: str = "neuron",
+        notation: Notation | None = None,
     ) -> None:
         self._network = network
         self._inputs = inputs
@@ -137,6 +140,7 @@ class DerivationRecord:
         self.start_outputs = start_outputs if start_outputs is not None else []
         self.diverged = diverged
         self.form = form
+        self.notation = notation if notation is not None else Notation()
 
     @property
     def activations(self) -> list[str]:

@@ -33,6 +33,7 @@ from nn.teaching.blocks import Equation as _Equation
 from nn.teaching.blocks import matrix_equation_latex, matrix_equation_text, table_latex, table_markdown, table_text
 from nn.teaching import regime_blocks
 from nn.teaching.matrix_form import matrix_blocks
+from nn.teaching.notation_options import rewrite_block
 from nn.teaching.records import DerivationRecord, ExampleRecord, StepRecord
 
 LONG_FORMULA = 72
@@ -159,6 +160,9 @@ def _header(derivation: DerivationRecord) -> list[str]:
         lines.append(
             f"The output layer gives logits; {derivation.loss} turns them into the prediction o = {prediction}."
         )
+    lines = [derivation.notation.rewrite(line) for line in lines]
+    if not derivation.notation.is_default:
+        lines.append(derivation.notation.describe())
     return lines
 
 
@@ -167,7 +171,8 @@ def _sections(derivation: DerivationRecord) -> list[tuple[str, list[_Block]]]:
     sections = [(regime_blocks.step_title(derivation, record), _blocks(derivation, record)) for record in derivation.steps]
     if len(derivation.steps) > 1:
         sections.append(("Across the steps", [regime_blocks.steps_table_block(derivation)]))
-    return sections
+    notation = derivation.notation
+    return [(title, [rewrite_block(block, notation) for block in blocks]) for title, blocks in sections]
 
 
 def _blocks(derivation: DerivationRecord, record: StepRecord) -> list[_Block]:

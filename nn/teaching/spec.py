@@ -15,6 +15,8 @@ examples in ``demos/examples/`` are::
                                       optional: 'batch' (default), 'sgd' or 'minibatch'; shuffle_seed
                                       shuffles every epoch as nn.train.fit(seed=...) does (absent: no shuffle)
      "form": "matrix",                optional: 'neuron' (default: every sum neuron by neuron) or 'matrix'
+     "notation": {"input_layer": 1, "rate": "eta", "cost": "E", "weights": "w_jk"},
+                                      optional, any subset: a textbook's conventions (nn.teaching.notation_options)
      "optimizer": {"name": "adam", "betas": [0.9, 0.999]},
                                       optional: 'sgd' (default), 'momentum', 'nesterov', 'rmsprop' or
                                       'adam' (or just the name), hyper-parameters as in nn.optim
@@ -42,6 +44,7 @@ from typing import Any, cast
 from autograd import Value
 from nn._validation import describe, finite_number, numbers, sequence
 from nn.teaching.derive import FORMS, MODES, NetworkDerivation, derive
+from nn.teaching.notation_options import Notation
 from nn.teaching.optimizer_steps import OptimizerChoice
 from nn.layers import MLP
 from nn.losses import LOSSES
@@ -49,7 +52,7 @@ from nn.losses import LOSSES
 REQUIRED_KEYS = ("layers", "loss", "learning_rate")
 """Keys every spec has, besides one of input/inputs and one of target/targets."""
 
-OPTIONAL_KEYS = ("steps", "reduction", "mode", "optimizer", "form", "name", "source", "notes", "expected")
+OPTIONAL_KEYS = ("steps", "reduction", "mode", "optimizer", "form", "notation", "name", "source", "notes", "expected")
 """Keys a spec may have; name, source, notes and expected are kept but not computed with."""
 
 OUTPUT_ACTIVATIONS_FOR_LOSS = {
@@ -89,6 +92,7 @@ class Spec:
     shuffle_seed: int | None = None
     optimizer: OptimizerChoice = field(default_factory=OptimizerChoice)
     form: str = "neuron"
+    notation: Notation = field(default_factory=Notation)
 
     def model(self) -> MLP:
         """A fresh `MLP` with the spec's weights (a softmax output becomes logits for cross_entropy)."""
@@ -126,6 +130,7 @@ class Spec:
             optimizer=self.optimizer,
             stop_when_diverged=stop_when_diverged,
             form=self.form,
+            notation=self.notation,
         )
 
 
@@ -226,6 +231,7 @@ def _parse(data: object) -> Spec:
         raise SpecError(f"expected: expected an object, got {describe(expected)}")
     mode, batch_size, shuffle_seed = parse_mode(data.get("mode", "batch"), "mode")
     optimizer = OptimizerChoice.parse(data.get("optimizer", "sgd"), "optimizer")
+    notation = Notation.parse(data.get("notation", {}), "notation")
     form = data.get("form", "neuron")
     if form not in FORMS:
         raise SpecError(f"form: expected one of {', '.join(map(repr, FORMS))}, got {describe(form)}")
@@ -247,6 +253,7 @@ def _parse(data: object) -> Spec:
         shuffle_seed=shuffle_seed,
         optimizer=optimizer,
         form=form,
+        notation=notation,
     )
 
 

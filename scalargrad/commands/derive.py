@@ -20,6 +20,7 @@ from autograd.views.draw import FORMATS, Graph, draw
 from autograd.files import write_atomically
 from nn.teaching.derive import FORMS, MODES, GradientMismatchError, NetworkDerivation
 from nn.teaching.loss_curves import LearningRateComparison, compare_learning_rates, loss_plot
+from nn.teaching.notation_options import COST_SYMBOLS, WEIGHT_LAYOUTS, Notation
 from nn.teaching.optimizer_steps import OPTIMIZERS, OptimizerChoice
 from nn.teaching.spec import Spec
 
@@ -86,6 +87,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--form",
         choices=FORMS,
         help="neuron: every sum neuron by neuron; matrix: with W[l], δ[l] and a row per example (default: the spec's)",
+    )
+    notation = parser.add_argument_group("notation (a textbook's conventions; default: the spec's, else BACKPROP.md's)")
+    notation.add_argument("--input-layer", type=int, choices=(0, 1), help="number the input layer 0 (a[0] = x) or 1")
+    notation.add_argument("--rate-symbol", choices=("alpha", "eta"), help="write the learning rate as α or η")
+    notation.add_argument("--cost-symbol", choices=COST_SYMBOLS, help="write the cost as C, E or L")
+    notation.add_argument(
+        "--weights", choices=WEIGHT_LAYOUTS, help="w_kj: row k receives (default); w_jk: the first index sends"
     )
     parser.add_argument(
         "--graph", metavar="PATH", help="also draw the first example's computation graph (.svg, .png, .pdf, .dot)"
@@ -183,8 +191,16 @@ def _with_options(spec: Spec, args: argparse.Namespace) -> Spec:
     shuffle_seed = spec.shuffle_seed if args.shuffle_seed is None else args.shuffle_seed
     optimizer = spec.optimizer if args.optimizer is None else parse_optimizer_argument(args.optimizer)
     form = args.form or spec.form
+    given = {"input_layer": args.input_layer, "rate": args.rate_symbol, "cost": args.cost_symbol, "weights": args.weights}
+    notation = Notation.parse({**spec.notation.to_dict(), **{k: v for k, v in given.items() if v is not None}})
     return dataclasses.replace(
-        spec, mode=mode, batch_size=batch_size, shuffle_seed=shuffle_seed, optimizer=optimizer, form=form
+        spec,
+        mode=mode,
+        batch_size=batch_size,
+        shuffle_seed=shuffle_seed,
+        optimizer=optimizer,
+        form=form,
+        notation=notation,
     )
 
 
