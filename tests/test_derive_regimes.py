@@ -394,3 +394,35 @@ def test_batch_deltas_carry_the_example_index_and_the_mean_says_where_1_over_n_e
     assert "δ[1]_1⁽²⁾ = " in text
     assert "∂C/∂w[1]_kj = (1/N) Σ_n δ[1]_k⁽ⁿ⁾ · a[0]_j⁽ⁿ⁾" in text
     assert "the 1/N enters once, here" in " ".join(text.split())
+
+
+# ---------------------------------------------------------------- every format
+
+
+@pytest.mark.parametrize(
+    "optimizer",
+    ["adam", "nesterov", {"name": "rmsprop", "centered": True, "momentum": 0.5, "weight_decay": 0.01}],
+)
+def test_mini_batch_latex_with_each_optimizer_compiles(optimizer, compile_latex):
+    derivation = derive(
+        small_model(), INPUTS, TARGETS, "half_sse", 0.1, steps=2, mode="minibatch", batch_size=2, optimizer=optimizer
+    )
+    compile_latex(derivation.to_latex())
+
+
+def test_mini_batch_markdown_has_the_batch_table_and_the_update_lines():
+    derivation = derive(small_model(), INPUTS, TARGETS, "half_sse", 0.1, steps=2, mode="minibatch", batch_size=2, optimizer="adam")
+    markdown = derivation.to_markdown()
+    assert "## Step 2 of 2 (epoch 1, examples 3, 4)" in markdown
+    assert "| `n` | `z[1]_1` | `z[1]_2` | `z[1]_3` |" in markdown
+    assert "| `m(w[1]_11)` ← | `β₁·m + (1 − β₁)·g` |" in markdown
+
+
+def test_json_carries_each_updates_state():
+    derivation = derive(small_model(), INPUTS, TARGETS, "half_sse", 0.1, steps=2, mode="sgd", optimizer="adam")
+    data = json.loads(json.dumps(derivation.to_dict(), allow_nan=False))
+    second = data["steps"][1]["updates"][0]
+    assert second["parameter"] == "w[1]_11" and second["t"] == 2
+    assert set(second["state_before"]) == {"m", "v"}
+    assert set(second["quantities"]) == {"m", "v", "m_hat", "v_hat"}
+    assert data["steps"][1]["example_numbers"] == [2]

@@ -200,7 +200,7 @@ def _update_equations(
         if "g_avg" in q:
             numbers = f"{format_number(rho)} × {format_factor(before.get('g_avg', 0.0))} + {format_number(1 - rho)} × {g}"
             lines.append(Equation(f"ḡ({theta})", "ρ·ḡ + (1 − ρ)·g", numbers, format_number(q["g_avg"]), "←"))
-            numbers = f"{format_number(q['v'])} − {format_factor(q['g_avg'])}²"
+            numbers = f"{format_number(q['v'])} − {_squared(format_factor(q['g_avg']))}"
             lines.append(Equation(f"v − ḡ²({theta})", "", numbers, format_number(q["v_centered"])))
             root = format_number(q["v_centered"])
         scaled = f"{g} / (√{root} + {eps})"
