@@ -222,7 +222,8 @@ def _batch_blocks(derivation: DerivationRecord, layers: list[_Layer]) -> tuple[B
             MatrixEquation([f"Δ[{l}] = {label} ⊙ f′(Z[{l}]) =", above.delta, above.weights, "⊙", layer.derivative, "=", layer.delta])
         )
     for l, layer in enumerate(layers, start=1):
-        factor = [f"(1/{n}) ·"] if mean else []
+        factor: list[str | Matrix] = [f"(1/{n}) ·"] if mean else []
+        operands: list[str | Matrix]
         if sends_first:
             operands = [transpose(layer.below), layer.delta, "=", transpose(layer.weight_gradient)]
             label = f"∂C/∂W[{l}] = {scale}(A[{l - 1}])ᵀ Δ[{l}] ="

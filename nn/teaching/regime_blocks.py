@@ -114,14 +114,20 @@ def _gradient_tables(derivation: DerivationRecord, record: StepRecord, numbers: 
                 header.append(f"∂C_n/∂{weight_name(layer, k + 1, j + 1)}")
                 columns.append((_product(record, l, k, j), gradient))
             biases, gradients = record.biases[l], record.bias_gradients[l]
-            if biases is not None and gradients is not None and gradients[k] is not None:
+            bias_gradient = None if gradients is None else gradients[k]
+            if biases is not None and bias_gradient is not None:
                 name = weight_name(layer, k + 1, 0) if derivation.bias_as_weight else bias_name(layer, k + 1)
                 header.append(f"∂C_n/∂{name}")
-                columns.append((lambda n, l=l, k=k: record.examples[n].delta[l][k], gradients[k]))
+                columns.append((_delta(record, l, k), bias_gradient))
         rows = [[label, *(format_number(value(n)) for value, _ in columns)] for n, label in enumerate(numbers)]
         rows.append([total_label, *(format_number(total) for _, total in columns)])
         tables.append(Table(header, rows))
     return tables
+
+
+def _delta(record: StepRecord, l: int, k: int) -> Callable[[int], float]:
+    """Example n's δ[l]_k: its own gradient of the bias b[l]_k."""
+    return lambda n: record.examples[n].delta[l][k]
 
 
 def _product(record: StepRecord, l: int, k: int, j: int) -> Callable[[int], float]:
@@ -211,7 +217,7 @@ def _update_equations(
         else:
             step, rule = f"{g} / (√{root} + {eps})", "θ − α·g/(√v + ε)"
     elif name == "adam":
-        beta1, beta2 = (_number(b) for b in optimizer["betas"])  # type: ignore[attr-defined]
+        beta1, beta2 = _pair(optimizer["betas"])
         eps = format_number(_number(optimizer["eps"]))
         t = update.t
         for symbol, beta, value, square in (("m", beta1, q["m"], ""), ("v", beta2, q["v"], "²")):
@@ -311,7 +317,7 @@ def _symbols(optimizer: dict[str, object], alpha: str) -> list[tuple[str, str]]:
         if _number(optimizer["momentum"]) > 0:
             symbols.append(("μ", _setting(optimizer["momentum"])))
     if name == "adam":
-        beta1, beta2 = optimizer["betas"]  # type: ignore[misc]
+        beta1, beta2 = _pair(optimizer["betas"])
         symbols += [("β₁", _setting(beta1)), ("β₂", _setting(beta2)), ("ε", _setting(optimizer["eps"]))]
     if _decay(optimizer):
         symbols.append(("λ", _setting(optimizer["weight_decay"])))
@@ -320,6 +326,13 @@ def _symbols(optimizer: dict[str, object], alpha: str) -> list[tuple[str, str]]:
 
 def _decay(optimizer: dict[str, object]) -> bool:
     return _number(optimizer.get("weight_decay", 0.0)) != 0
+
+
+def _pair(value: object) -> tuple[float, float]:
+    """Adam's betas (a list or tuple of two numbers) as two floats."""
+    if isinstance(value, (list, tuple)) and len(value) == 2:
+        return _number(value[0]), _number(value[1])
+    raise TypeError(f"expected a pair of numbers, got {value!r}")
 
 
 def _number(value: object) -> float:
