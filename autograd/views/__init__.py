@@ -4,5 +4,7 @@
 * `explain`: the forward pass and every chain-rule step as text, Markdown,
   LaTeX or data, recorded from `autograd.backprop.propagate`;
 * `lesson`: a self-contained HTML page that steps through both;
-* `latex`: the LaTeX forms of names and formulas that `explain` and `nn` share.
+* `latex`: the LaTeX forms of names and formulas that `explain` and `nn` share;
+* `plot`: line plots over steps, rendered by Graphviz (no matplotlib);
+* `descend`: gradient descent on an expression, iterate by iterate.
 """

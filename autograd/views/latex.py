@@ -79,7 +79,7 @@ _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹ⁿ", "0123456789n")
 _ACCENTS = {"\u0302": r"\hat", "\u0304": r"\bar"}
 _LATEX_FUNCTIONS = {"tanh", "ln", "sin", "cos", "exp", "max"}
 _LATEX_WORDS = {"if", "else", "at", "with", "for", "of", "since"}
-_NAME = r"(?:[wbzaδ]\[[^\]]+\]_[A-Za-z0-9]+(?:,[A-Za-z0-9]+)?|[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)?)"
+_NAME = r"(?:[wbzaδ]\[[^\]]+\]_[A-Za-z0-9]+(?:,[A-Za-z0-9]+)?|[WZAΔwbza]\[[^\]]+\]|[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)?)"
 _LATEX_TOKEN = re.compile(
     "|".join(
         [

@@ -164,7 +164,7 @@ def _vector_blocks(derivation: DerivationRecord, layers: list[_Layer]) -> tuple[
     gradient = "a[l−1] (δ[l])ᵀ" if sends_first else "δ[l] (a[l−1])ᵀ"
     backward = Block(
         "Deltas and gradients in matrix form",
-        [f"δ[l] = {back} ⊙ f′(z[l]),  ∂C/∂W[l] = {gradient},  ∂C/∂b[l] = δ[l];  δ[{top}] as above"],
+        [f"δ[l] = {back} ⊙ f′(z[l]),  ∂C/∂W[l] = {gradient},  ∂C/∂b[l] = δ[l]"],
     )
     backward.matrices.append(MatrixEquation([f"δ[{top}] =", column(layers[-1].delta[0])]))
     for l in range(top - 1, 0, -1):

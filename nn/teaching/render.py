@@ -262,6 +262,8 @@ def _output_delta_block(derivation: DerivationRecord, example: ExampleRecord, n:
     layer = len(derivation.activations)
     activation = derivation.activations[-1]
     general, per_neuron = _output_delta_forms(activation, derivation.loss, layer)
+    if many:  # example n's delta comes from its own loss C_n
+        general = general.replace("∂C/∂o", "∂C_n/∂o")
     which = f"example {n}, " if many else ""
     block = _Block(
         f"Output delta, {which}layer {layer} ({activation} output, {derivation.loss} loss)",

@@ -9,7 +9,8 @@ examples in ``demos/examples/`` are::
      "target": [0.01, 0.99],          or "targets": [[...], [...]], one per example
      "loss": "half_sse",              a name from nn.losses.LOSSES
      "learning_rate": 0.5,
-     "steps": 1,                      optional, default 1
+     "steps": 1,                      optional, default 1: the number of updates (an epoch of N examples
+                                      is ⌈N/batch size⌉ of them with mode sgd or minibatch)
      "reduction": "sum",              optional, 'sum' (default) or 'mean' over a batch
      "mode": {"name": "minibatch", "batch_size": 2, "shuffle_seed": 0},
                                       optional: 'batch' (default), 'sgd' or 'minibatch'; shuffle_seed
