@@ -37,11 +37,17 @@ _EXAMPLE = """examples:
   scalargrad derive demos/examples/seed001_two_hidden_layers.json
   scalargrad derive demos/examples/mazur_2_2_2.json --format markdown -o mazur.md --graph mazur.svg
   scalargrad derive demos/examples/pixel_digits_step.json --steps 3 --format json
+  scalargrad derive demos/examples/pixel_digits_step.json --mode minibatch --batch-size 2 \
+      --shuffle-seed 1 --optimizer adam --steps 4
+  scalargrad derive demos/examples/mazur_2_2_2.json --form matrix --weights w_jk
+  scalargrad derive demos/examples/line_learning_rates.json --compare-learning-rates 0.5,0.2,0.05 \
+      --steps 20 --plot rates.svg
 
 A spec is JSON: "layers" (each "activation", "weights" with one row per receiving
 neuron and null for an absent connection, "biases" or null), "input" or "inputs",
 "target" or "targets", "loss" (half_sse, mse, bce, bce_with_logits, cross_entropy,
-hinge), "learning_rate", and optionally "steps" and "reduction" (sum or mean)."""
+hinge), "learning_rate", and optionally "steps" (updates), "reduction" (sum or mean),
+"mode", "optimizer", "form" and "notation" (as the options above; see nn.teaching.spec)."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -61,7 +67,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         choices=("text", "markdown", "latex", "json"),
         help="output format (default: from -o's extension .md/.tex/.json, else text)",
     )
-    parser.add_argument("--steps", type=_positive_int, metavar="N", help="number of steps (default: the spec's, or 1)")
+    parser.add_argument(
+        "--steps", type=_positive_int, metavar="N", help="number of steps, i.e. updates (default: the spec's, or 1)"
+    )
     parser.add_argument(
         "--bias-as-weight", action="store_true", help="also show each bias as the weight of a constant input 1"
     )
