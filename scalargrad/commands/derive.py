@@ -37,10 +37,10 @@ _EXAMPLE = """examples:
   scalargrad derive demos/examples/seed001_two_hidden_layers.json
   scalargrad derive demos/examples/mazur_2_2_2.json --format markdown -o mazur.md --graph mazur.svg
   scalargrad derive demos/examples/pixel_digits_step.json --steps 3 --format json
-  scalargrad derive demos/examples/pixel_digits_step.json --mode minibatch --batch-size 2 \
+  scalargrad derive demos/examples/pixel_digits_step.json --mode minibatch --batch-size 2 \\
       --shuffle-seed 1 --optimizer adam --steps 4
   scalargrad derive demos/examples/mazur_2_2_2.json --form matrix --weights w_jk
-  scalargrad derive demos/examples/line_learning_rates.json --compare-learning-rates 0.5,0.2,0.05 \
+  scalargrad derive demos/examples/line_learning_rates.json --compare-learning-rates 0.5,0.2,0.05 \\
       --steps 20 --plot rates.svg
 
 A spec is JSON: "layers" (each "activation", "weights" with one row per receiving
