@@ -117,16 +117,16 @@ class Descent:
         table = [" & ".join(f"${text_to_latex(cell)}$" for cell in row) for row in rows]
         body = [
             rf"\section*{{{text_to_latex(self._title(), prose=True)}}}",
-            r"\par\noindent{\small\begin{longtable}{" + "r" * len(rows[0]) + "}",
+            r"\begin{longtable}{" + "r" * len(rows[0]) + "}",
             table[0] + r" \\ \hline\endhead",
             " \\\\\n".join(table[1:]) + r" \\",
-            r"\end{longtable}}",
+            r"\end{longtable}",
             *[text_to_latex(line, prose=True) for line in self._closing()],
             r"\subsection*{Step 1: the gradient at the start, by the chain rule}",
             self.first_step.to_latex(),
             r"\subsection*{Step 1: the update}",
             r"\begin{align*}",
-            " \\\\\n".join(text_to_latex(line) for line in self._update_lines()),
+            " \\\\\n".join(text_to_latex(line).replace(r"\leftarrow", r"&\leftarrow", 1) for line in self._update_lines()),
             r"\end{align*}",
         ]
         preamble = [r"\documentclass{article}", r"\usepackage{amsmath}", r"\usepackage{longtable}"]
