@@ -9,6 +9,7 @@ Nothing is computed here but the layout and the sums that a table row shows
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from autograd.notation import bias_name, parse_network_name, weight_name
@@ -161,7 +162,8 @@ def update_block(derivation: DerivationRecord, record: StepRecord) -> Block:
         block = Block(_TITLES["sgd"], ["w ← w − α·∂C/∂w,  b ← b − α·∂C/∂b,  α = " + alpha])
     else:
         settings = ", ".join(f"{symbol} = {value}" for symbol, value in _symbols(optimizer, alpha))
-        block = Block(_TITLES[name], [f"for every parameter θ with g = ∂C/∂θ: {_rule(optimizer)}", settings])
+        rules = re.split(r"[;,]  ", _rule(optimizer))  # one rule a line: long rules do not fit a page otherwise
+        block = Block(_TITLES[name], ["for every parameter θ, with g = ∂C/∂θ:", *["  " + rule for rule in rules], settings])
         if record.updates and record.updates[0].t == 1 and name in ("rmsprop", "adam"):
             block.formulas.append(f"t = 1: the state starts at 0 ({'m and v' if name == 'adam' else 'v'})")
     for update in record.updates:

@@ -14,7 +14,7 @@ import math
 import textwrap
 from collections.abc import Callable, Sequence
 
-from autograd.views.explain import TERMINAL_WIDTH, align_columns, format_factor, format_number
+from autograd.views.explain import TERMINAL_WIDTH, align_columns, display_width, format_factor, format_number
 from autograd.views.latex import text_to_latex
 from autograd.notation import activation_name, bias_name, weight_name, weighted_input_name
 from nn._validation import present
@@ -453,14 +453,15 @@ def _equation_lines(equations: list[_Equation]) -> list[str]:
         if not too_wide:
             break
         columnar.remove(max(too_wide, key=lambda i: len(" ".join(cells[i]))))
-    width = max((len(cells[i][0]) for i in columnar), default=0)
+    width = max((display_width(cells[i][0]) for i in columnar), default=0)
     result = []
     for i, e in enumerate(equations):
         if i in lines:
             result.append(lines[i])
             continue
         for position, part in enumerate(p for p in (e.formula, e.numbers, e.value) if p):
-            head = e.lhs.ljust(width) if position == 0 else " " * max(width, len(e.lhs))
+            lhs_width = display_width(e.lhs)
+            head = e.lhs + " " * (width - lhs_width) if position == 0 else " " * max(width, lhs_width)
             result.append(f"    {head} {e.relation if position == 0 else '='} {part}")
     return result
 
