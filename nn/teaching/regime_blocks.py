@@ -163,9 +163,11 @@ def update_block(derivation: DerivationRecord, record: StepRecord) -> Block:
     else:
         settings = ", ".join(f"{symbol} = {value}" for symbol, value in _symbols(optimizer, alpha))
         rules = re.split(r"[;,]  ", _rule(optimizer))  # one rule a line: long rules do not fit a page otherwise
-        block = Block(_TITLES[name], ["for every parameter θ, with g = ∂C/∂θ:", *["  " + rule for rule in rules], settings])
+        # the prose goes in the title, so that the formula lines are formulas alone
+        title = f"{_TITLES[name]} of every parameter θ, with g = ∂C/∂θ"
         if record.updates and record.updates[0].t == 1 and name in ("rmsprop", "adam"):
-            block.formulas.append(f"t = 1: the state starts at 0 ({'m and v' if name == 'adam' else 'v'})")
+            title += f"; at t = 1 the state starts at 0 ({'m and v' if name == 'adam' else 'v'})"
+        block = Block(title, [*rules, settings])
     for update in record.updates:
         block.equations += _update_equations(derivation, optimizer, update, alpha)
     return block
