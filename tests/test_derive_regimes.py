@@ -271,7 +271,13 @@ def test_mini_batch_updates_equal_torch_optim_for_three_steps(name, settings, to
         assert max(abs(a - b) for a, b in zip(ours, theirs)) <= 1e-12
         state = optimizer.state[w1]
         update = record.updates[0]  # w[1]_11
-        for ours_key, torch_key in (("b", "momentum_buffer"), ("m", "exp_avg"), ("v", "exp_avg_sq" if name == "adam" else "square_avg")):
+        pairs = (
+            ("b", "momentum_buffer"),
+            ("m", "exp_avg"),
+            ("v", "exp_avg_sq" if name == "adam" else "square_avg"),
+            ("g_avg", "grad_avg"),
+        )
+        for ours_key, torch_key in pairs:
             if torch_key in state and state[torch_key] is not None and ours_key in update.quantities:
                 assert update.quantities[ours_key] == pytest.approx(state[torch_key][0, 0].item(), abs=1e-12)
 
@@ -426,3 +432,22 @@ def test_json_carries_each_updates_state():
     assert set(second["state_before"]) == {"m", "v"}
     assert set(second["quantities"]) == {"m", "v", "m_hat", "v_hat"}
     assert data["steps"][1]["example_numbers"] == [2]
+
+
+def test_the_batch_table_lists_each_examples_gradient_and_their_sum():
+    """One sigmoid neuron, two examples: rows δ⁽ⁿ⁾·x⁽ⁿ⁾ and δ⁽ⁿ⁾, then the batch's sum, worked in plain floats."""
+    from nn.teaching.regime_blocks import example_table_block
+
+    xs, ys, w, b = [1.0, -2.0], [1.0, 0.0], 0.4, -0.1
+    model = MLP.from_weights([[[w]]], [[b]], activations=["sigmoid"])
+    derivation = derive(model, [[x] for x in xs], ys, "half_sse", 0.5)
+    gradients = example_table_block(derivation, derivation.steps[0]).tables[-1]
+    deltas = []
+    for x, y in zip(xs, ys):
+        o = sigmoid(w * x + b)
+        deltas.append((o - y) * o * (1 - o))
+    assert gradients.header == ["n", "∂C_n/∂w[1]_11", "∂C_n/∂b[1]_1"]
+    assert gradients.rows[0] == ["1", f"{deltas[0] * xs[0]:.6g}", f"{deltas[0]:.6g}"]
+    assert gradients.rows[1] == ["2", f"{deltas[1] * xs[1]:.6g}", f"{deltas[1]:.6g}"]
+    total = deltas[0] * xs[0] + deltas[1] * xs[1]
+    assert gradients.rows[2] == ["Σ_n", f"{total:.6g}", f"{deltas[0] + deltas[1]:.6g}"]
