@@ -130,3 +130,13 @@ def test_plot_text_stays_inert_in_the_picture():
     svg = picture.svg()
     assert "evil" not in picture.source.split('label="\\"]; evil')[0]
     assert "&lt;b&gt;" in svg and "a\\nb" in svg
+
+
+def test_the_comparison_in_markdown_and_latex(compile_latex):
+    spec = load_spec(LINE)
+    comparison = compare_learning_rates(lambda rate: spec.derive(steps=3, learning_rate=rate), [0.5, 0.1], 3)
+    markdown = comparison.to_markdown()
+    assert "| `step` | `C (α = 0.5)` | `C (α = 0.1)` |" in markdown
+    high, low = line_losses(0.5, 3), line_losses(0.1, 3)
+    assert f"| 3 | {high[3]:.6g} | {low[3]:.6g} |" in markdown
+    compile_latex(comparison.to_latex())
