@@ -114,3 +114,17 @@ def test_cli_latex_compiles(capsys, compile_latex):
 def test_cli_refuses_bad_arguments_with_exit_code_2(capsys, arguments, message):
     code, _, err = run(capsys, *arguments)
     assert code == 2 and message in err and "Traceback" not in err
+
+
+def test_cli_plots_f_over_the_steps(tmp_path, capsys):
+    plot = tmp_path / "f.svg"
+    code, out, _ = run(capsys, "x**2", "--var", "x=1000", "--lr", "0.1", "--steps", "20", "--plot", str(plot))
+    assert code == 0 and f"wrote {plot}" in out
+    svg = plot.read_text()
+    assert "f = x**2" in svg and "(log scale)" in svg  # f falls from 1e6 by 0.64 a step: many decades
+
+
+def test_cli_refuses_a_plot_it_cannot_draw(tmp_path, capsys):
+    code, _, err = run(capsys, "x**2", "--var", "x=1", "--lr", "0.1", "--plot", str(tmp_path / "f.gif"))
+    assert code == 2 and "the file needs one of the extensions .svg, .png, .pdf" in err
+    assert list(tmp_path.iterdir()) == []

@@ -21,6 +21,9 @@ from collections.abc import Sequence
 from autograd.views.draw import Graph
 from autograd.views.explain import format_number
 
+PLOT_SUFFIXES = (".svg", ".png", ".pdf")
+"""The file extensions a plot can be saved with."""
+
 LOG_SPAN = 100.0
 """Positive values whose largest is more than this many times the smallest get a logarithmic y axis."""
 

@@ -15,20 +15,20 @@ import math
 from pathlib import Path
 
 from autograd.backprop import topological_order
-from scalargrad.arguments import CommandError, check_output_folder, load_spec_argument
+from scalargrad.arguments import (
+    CommandError,
+    check_output_folder,
+    check_plot_argument,
+    chosen_format,
+    load_spec_argument,
+    write_outputs,
+)
 from autograd.views.draw import FORMATS, Graph, draw
-from autograd.files import write_atomically
 from nn.teaching.derive import FORMS, MODES, GradientMismatchError, NetworkDerivation
 from nn.teaching.loss_curves import LearningRateComparison, compare_learning_rates, loss_plot
 from nn.teaching.notation_options import COST_SYMBOLS, WEIGHT_LAYOUTS, Notation
 from nn.teaching.optimizer_steps import OPTIMIZERS, OptimizerChoice
 from nn.teaching.spec import Spec
-
-PLOT_SUFFIXES = (".svg", ".png", ".pdf")
-"""The picture formats of --plot."""
-
-FORMATS_BY_SUFFIX = {".txt": "text", ".md": "markdown", ".tex": "latex", ".json": "json"}
-"""The output format chosen from ``-o``'s extension when ``--format`` is not given."""
 
 GRAPH_MAX_NODES = 150
 """Graphs with more Values than this are drawn collapsed, one table per neuron."""
@@ -118,9 +118,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def run(args: argparse.Namespace) -> int:
     """Check the spec and the output paths, derive, render, then write."""
-    output_format = args.format
-    if output_format is None:
-        output_format = FORMATS_BY_SUFFIX.get(Path(args.output).suffix.lower(), "text") if args.output else "text"
+    output_format = chosen_format(args.format, args.output)
     for option, path in (("-o", args.output), ("--graph", args.graph)):
         if path is not None:
             check_output_folder(option, path)
@@ -129,9 +127,7 @@ def run(args: argparse.Namespace) -> int:
             f"--graph {args.graph}: the file needs one of the extensions {', '.join('.' + f for f in FORMATS)}"
         )
     if args.plot is not None:
-        check_output_folder("--plot", args.plot)
-        if Path(args.plot).suffix.lower() not in PLOT_SUFFIXES:
-            raise CommandError(f"--plot {args.plot}: the file needs one of the extensions {', '.join(PLOT_SUFFIXES)}")
+        check_plot_argument(args.plot)
     rates = _rates(args.compare_learning_rates) if args.compare_learning_rates is not None else None
     if rates is not None and args.graph is not None:
         raise CommandError("--graph draws one derivation's graph; leave it out with --compare-learning-rates")
@@ -154,23 +150,12 @@ def run(args: argparse.Namespace) -> int:
     if args.plot is not None:
         plot = result.plot() if isinstance(result, LearningRateComparison) else loss_plot(result)
         plot.svg()  # rendered before anything is written
-    try:
-        if args.output is not None:
-            write_atomically(Path(args.output), text.encode("utf-8"))
-        if graph is not None:
-            graph.save(args.graph)
-        if plot is not None:
-            plot.save(args.plot)
-    except OSError as error:
-        raise CommandError(f"cannot write {error.filename or 'the output'}: {error.strerror or error}") from None
-    if args.output is None:
-        print(text, end="")
-    else:
-        print(f"wrote {args.output} ({output_format})")
-    if args.graph is not None:
-        print(f"wrote {args.graph} (the computation graph of example 1 at the first step)")
-    if args.plot is not None:
-        print(f"wrote {args.plot} (the loss over the steps)")
+    pictures = []
+    if graph is not None:
+        pictures.append((args.graph, graph, "the computation graph of example 1 at the first step"))
+    if plot is not None:
+        pictures.append((args.plot, plot, "the loss over the steps"))
+    write_outputs(text, args.output, output_format, pictures)
     return 0
 
 

@@ -10,22 +10,21 @@ from __future__ import annotations
 import argparse
 import json
 import math
-from pathlib import Path
 
-from autograd.files import write_atomically
 from autograd.parser.expression import FUNCTIONS
 from autograd.value import Value
 from autograd.views.descend import Descent, descend
+from autograd.views.plot import line_plot
 from scalargrad.arguments import (
     CommandError,
     add_variables_argument,
     check_output_folder,
+    check_plot_argument,
+    chosen_format,
     parse_expression_argument,
     parse_variables,
+    write_outputs,
 )
-
-FORMATS_BY_SUFFIX = {".txt": "text", ".md": "markdown", ".tex": "latex", ".json": "json"}
-"""The output format chosen from ``-o``'s extension when ``--format`` is not given."""
 
 _EXAMPLE = (
     """examples:
@@ -57,6 +56,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         choices=("text", "markdown", "latex", "json"),
         help="output format (default: from -o's extension .md/.tex/.json, else text)",
     )
+    parser.add_argument("--plot", metavar="FILE", help="also draw f over the steps (.svg, .png or .pdf)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of the terminal")
     parser.set_defaults(run=run)
 
@@ -69,9 +69,9 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(f"--steps {args.steps}: give at least 1 step")
     if args.output is not None:
         check_output_folder("-o", args.output)
-    output_format = args.format or (
-        FORMATS_BY_SUFFIX.get(Path(args.output).suffix.lower(), "text") if args.output else "text"
-    )
+    if args.plot is not None:
+        check_plot_argument(args.plot)
+    output_format = chosen_format(args.format, args.output)
     start = parse_variables(args.var)
     if not start:
         raise CommandError("give the starting point with --var NAME=NUMBER for each variable of EXPR")
@@ -85,14 +85,12 @@ def run(args: argparse.Namespace) -> int:
     except (ArithmeticError, ValueError) as error:
         raise CommandError(f"{args.expression}: the computation failed: {error}") from None
     text = _render(result, output_format)
-    if args.output is None:
-        print(text, end="")
-        return 0
-    try:
-        write_atomically(Path(args.output), text.encode("utf-8"))
-    except OSError as error:
-        raise CommandError(f"cannot write {args.output}: {error.strerror or error}") from None
-    print(f"wrote {args.output} ({output_format})")
+    plot = None
+    if args.plot is not None:
+        values = [it.f for it in result.iterates]
+        plot = line_plot([(f"α = {args.lr:g}", values)], title=f"f = {args.expression}", x_label="step", y_label="f")
+        plot.svg()  # rendered before anything is written
+    write_outputs(text, args.output, output_format, [] if plot is None else [(args.plot, plot, "f over the steps")])
     return 0
 
 
