@@ -122,3 +122,10 @@ def test_spec_and_cli_choose_the_form(tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["derive", str(EXAMPLES / "mazur_2_2_2.json"), "--form", "tensor"])
     assert exit_info.value.code == 2 and "--form: invalid choice: 'tensor'" in capsys.readouterr().err
+
+
+def test_form_both_writes_the_sums_and_then_the_matrices():
+    text = str(dataclasses.replace(load_spec(EXAMPLES / "mazur_2_2_2.json"), form="both").derive())
+    sums = text.index("∂C/∂w[1]_11 = δ[1]_1 · a[0]_1")
+    matrices = text.index("∂C/∂W[1] = δ[1] (a[0])ᵀ =")
+    assert sums < matrices < text.index("Update (gradient descent)")

@@ -87,8 +87,8 @@ SCHEMA = "scalargrad.derive/2"
 MODES = ("batch", "sgd", "minibatch")
 """Training modes: every example per step, one example per step, `batch_size` examples per step."""
 
-FORMS = ("neuron", "matrix")
-"""How the sums are written: neuron by neuron, or with matrices."""
+FORMS = ("neuron", "matrix", "both")
+"""How the sums are written: neuron by neuron, with matrices, or both (the matrices after the sums)."""
 
 CHECK_TOLERANCE = 1e-9
 """A formula gradient g and the engine's gradient e agree when |g − e| <= CHECK_TOLERANCE·max(1, |e|)."""
@@ -148,7 +148,8 @@ def derive(
             loss, or that overflows (to compare learning rates, some of which are too high).
         form: ``'neuron'`` writes every sum neuron by neuron; ``'matrix'`` writes the
             forward pass, the deltas and the gradients with W^[l], δ^[l] and, for a
-            batch, one row per example (`nn.teaching.matrix_form`, checked against the neuron numbers).
+            batch, one row per example (`nn.teaching.matrix_form`, checked against the neuron
+            numbers); ``'both'`` writes the sums, then the same step with matrices.
         notation: how the text names things (`nn.teaching.notation_options.Notation`, or its
             options as a dict): layers from 0 or 1, α or η, C/E/L, w_kj or w_jk. Numbers are unchanged.
 

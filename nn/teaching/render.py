@@ -195,6 +195,8 @@ def _blocks(derivation: DerivationRecord, record: StepRecord) -> list[_Block]:
             blocks.append(_loss_block(derivation, record))
             blocks.append(regime_blocks.example_table_block(derivation, record))
         blocks.extend(_gradient_blocks(derivation, record))
+        if derivation.form == "both":  # the same step again with matrices, beside the sums
+            blocks.extend(matrix_blocks(derivation, record))
     blocks.append(regime_blocks.update_block(derivation, record))
     blocks.append(regime_blocks.forward_after_block(derivation, record))
     blocks.append(_after_block(derivation, record))

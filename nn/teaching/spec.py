@@ -15,7 +15,8 @@ examples in ``demos/examples/`` are::
      "mode": {"name": "minibatch", "batch_size": 2, "shuffle_seed": 0},
                                       optional: 'batch' (default), 'sgd' or 'minibatch'; shuffle_seed
                                       shuffles every epoch as nn.train.fit(seed=...) does (absent: no shuffle)
-     "form": "matrix",                optional: 'neuron' (default: every sum neuron by neuron) or 'matrix'
+     "form": "matrix",                optional: 'neuron' (default: every sum neuron by neuron), 'matrix'
+                                      or 'both' (the matrices after the sums)
      "notation": {"input_layer": 1, "rate": "eta", "cost": "E", "weights": "w_jk"},
                                       optional, any subset: a textbook's conventions (nn.teaching.notation_options)
      "optimizer": {"name": "adam", "betas": [0.9, 0.999]},

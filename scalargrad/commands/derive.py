@@ -94,7 +94,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument(
         "--form",
         choices=FORMS,
-        help="neuron: every sum neuron by neuron; matrix: with W[l], δ[l] and a row per example (default: the spec's)",
+        help="neuron: every sum neuron by neuron; matrix: with W[l], δ[l] and a row per example; "
+        "both: the matrices after the sums (default: the spec's)",
     )
     notation = parser.add_argument_group("notation (a textbook's conventions; default: the spec's, else BACKPROP.md's)")
     notation.add_argument("--input-layer", type=int, choices=(0, 1), help="number the input layer 0 (a[0] = x) or 1")
