@@ -114,7 +114,7 @@ def test_matrix_form_markdown_puts_matrices_in_code_blocks():
 
 def test_spec_and_cli_choose_the_form(tmp_path, capsys):
     data = json.loads((EXAMPLES / "mazur_2_2_2.json").read_text())
-    with pytest.raises(SpecError, match="^form: expected one of 'neuron', 'matrix', got str 'tensor'"):
+    with pytest.raises(SpecError, match="^form: expected one of 'neuron', 'matrix', 'both', got str 'tensor'"):
         parse_spec({**data, "form": "tensor"})
     assert parse_spec({**data, "form": "matrix"}).derive().form == "matrix"
     code = main(["derive", str(EXAMPLES / "mazur_2_2_2.json"), "--form", "matrix"])
