@@ -385,7 +385,7 @@ def test_a_saturated_sigmoid_with_bce_shows_the_clip_and_every_line_agrees_with_
 def test_bias_as_weight_names_follow_the_comma_rule_and_show_the_constant_input():
     model = MLP(2, [11, 1], activation="tanh", seed=3)
     text = str(derive(model, [1.0, 0.5], [0.0], "half_sse", 0.1, bias_as_weight=True))
-    assert "Forward, layer 1 (tanh), input a[0] = x = [1, 0.5], with the constant input a[0]_0 = 1" in text
+    assert "(j from 0: w[1]_k0 = b[1]_k on the constant input a[0]_0 = 1)" in " ".join(text.split())
     assert "z[1]_10 = w[1]_10,0·a[0]_0 + w[1]_10,1·a[0]_1 + w[1]_10,2·a[0]_2" in text
     assert "∂C/∂b[1]_11 = ∂C/∂w[1]_11,0" in text
     assert "\n    b[1]_10 = w[1]_10,0 " in text

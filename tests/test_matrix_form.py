@@ -129,3 +129,9 @@ def test_form_both_writes_the_sums_and_then_the_matrices():
     sums = text.index("∂C/∂w[1]_11 = δ[1]_1 · a[0]_1")
     matrices = text.index("∂C/∂W[1] = δ[1] (a[0])ᵀ =")
     assert sums < matrices < text.index("Update (gradient descent)")
+
+
+def test_a_matrix_too_wide_for_a_line_is_written_in_slices_of_columns():
+    text = str(dataclasses.replace(load_spec(EXAMPLES / "pixel_digits_step.json"), form="both").derive())
+    assert "(columns 1–9)" in text and "(columns 10–12)" in text
+    assert max(len(line) for line in text.splitlines()) <= 100

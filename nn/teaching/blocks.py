@@ -116,8 +116,18 @@ def latex_document(body: list[str]) -> str:
 
 
 def matrix_equation_text(equation: MatrixEquation, indent: str = "    ") -> list[str]:
-    """The parts side by side, each centred on the others' middle line; a new row where `TERMINAL_WIDTH` is reached."""
-    pieces = [[part] if isinstance(part, str) else _matrix_text(part) for part in equation.parts]
+    """The parts side by side, each centred on the others' middle line; a new row where `TERMINAL_WIDTH` is reached.
+
+    A matrix too wide for a line by itself is written in slices of columns,
+    one slice a row, each labelled with its columns.
+    """
+    room = TERMINAL_WIDTH - len(indent) - 4
+    pieces: list[list[str]] = []
+    for part in equation.parts:
+        if isinstance(part, str):
+            pieces.append([part])
+        else:
+            pieces += _matrix_slices(part, room)
     rows: list[list[list[str]]] = [[]]
     width = len(indent)
     for piece in pieces:
@@ -155,6 +165,22 @@ def matrix_equation_latex(equation: MatrixEquation) -> list[str]:
         current.append(text_to_latex(part) if isinstance(part, str) else _matrix_latex(part))
         width += part_width
     return [r"\begin{gather*}", " \\\\\n".join(r"\quad ".join(group) for group in groups), r"\end{gather*}"]
+
+
+def _matrix_slices(matrix: list[list[float]], room: int) -> list[list[str]]:
+    """The matrix as one text piece, or as labelled slices of columns that each fit in `room` characters."""
+    whole = _matrix_text(matrix)
+    if len(whole[0]) <= room:
+        return [whole]
+    columns = len(matrix[0])
+    cell = max(len(format_number(v)) for row in matrix for v in row) + 2
+    per_slice = max(1, (room - 16) // cell)
+    pieces = []
+    for start in range(0, columns, per_slice):
+        end = min(start + per_slice, columns)
+        pieces.append([f"(columns {start + 1}–{end})"])
+        pieces.append(_matrix_text([row[start:end] for row in matrix]))
+    return pieces
 
 
 def _matrix_text(matrix: list[list[float]]) -> list[str]:

@@ -216,8 +216,10 @@ def _forward_blocks(
             title += f", input a[0] = x = {_vector(example.input)}"
         as_weight = derivation.bias_as_weight and record.biases[l] is not None
         if as_weight:
-            title += f", with the constant input a[{layer - 1}]_0 = 1"
-            weighted = f"z[{layer}]_k = Σ_j w[{layer}]_kj · a[{layer - 1}]_j  (j from 0: w[{layer}]_k0 = b[{layer}]_k)"
+            weighted = (
+                f"z[{layer}]_k = Σ_j w[{layer}]_kj · a[{layer - 1}]_j  (j from 0: w[{layer}]_k0 = b[{layer}]_k "
+                f"on the constant input a[{layer - 1}]_0 = 1)"
+            )
         else:
             weighted = f"z[{layer}]_k = Σ_j w[{layer}]_kj · a[{layer - 1}]_j" + (
                 f" + b[{layer}]_k" if record.biases[l] is not None else ""
