@@ -12,12 +12,14 @@ from __future__ import annotations
 import json
 import math
 import random
+from pathlib import Path
 
 import pytest
 
 from nn import MLP, optim
 from nn.teaching.derive import derive
-from nn.teaching.spec import SpecError, parse_spec
+from nn.teaching.regime_blocks import example_table_block
+from nn.teaching.spec import SpecError, load_spec, parse_spec
 from nn.train import fit
 from scalargrad.cli import main
 
@@ -436,8 +438,6 @@ def test_json_carries_each_updates_state():
 
 def test_the_batch_table_lists_each_examples_gradient_and_their_sum():
     """One sigmoid neuron, two examples: rows δ⁽ⁿ⁾·x⁽ⁿ⁾ and δ⁽ⁿ⁾, then the batch's sum, worked in plain floats."""
-    from nn.teaching.regime_blocks import example_table_block
-
     xs, ys, w, b = [1.0, -2.0], [1.0, 0.0], 0.4, -0.1
     model = MLP.from_weights([[[w]]], [[b]], activations=["sigmoid"])
     derivation = derive(model, [[x] for x in xs], ys, "half_sse", 0.5)
@@ -451,3 +451,13 @@ def test_the_batch_table_lists_each_examples_gradient_and_their_sum():
     assert gradients.rows[1] == ["2", f"{deltas[1] * xs[1]:.6g}", f"{deltas[1]:.6g}"]
     total = deltas[0] * xs[0] + deltas[1] * xs[1]
     assert gradients.rows[2] == ["Σ_n", f"{total:.6g}", f"{deltas[0] + deltas[1]:.6g}"]
+
+
+def test_every_regime_and_optimizer_fits_a_100_column_terminal():
+    spec = load_spec(Path(__file__).resolve().parent.parent / "demos" / "examples" / "pixel_digits_step.json")
+    for optimizer in ("adam", {"name": "rmsprop", "centered": True, "momentum": 0.5, "weight_decay": 0.1}, "nesterov"):
+        derivation = derive(
+            spec.model(), spec.inputs, spec.targets, "half_sse", 0.2, steps=3, mode="minibatch", batch_size=3,
+            shuffle_seed=2, optimizer=optimizer, bias_as_weight=True,
+        )
+        assert max(len(line) for line in str(derivation).splitlines()) <= 100
