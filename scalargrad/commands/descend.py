@@ -30,6 +30,7 @@ _EXAMPLE = (
     """examples:
   scalargrad descend "x**2 + y**2" --var x=1000 --var y=-3 --lr 0.1 --steps 100
   scalargrad descend "x**2" --var x=1000 --lr 1 --steps 6          # jumps between +1000 and -1000
+  scalargrad descend "x**2" --var x=1000 --lr 0.1 --steps 100 --plot f.svg
   scalargrad descend "(x - 2)**2 + tanh(y)**2" --var x=0 --var y=1 --lr 0.2 --steps 20 --format markdown
 
 operators: + - * / ** and parentheses; functions: """
