@@ -128,3 +128,8 @@ def test_cli_refuses_a_plot_it_cannot_draw(tmp_path, capsys):
     code, _, err = run(capsys, "x**2", "--var", "x=1", "--lr", "0.1", "--plot", str(tmp_path / "f.gif"))
     assert code == 2 and "the file needs one of the extensions .svg, .png, .pdf" in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_markdown_fences_the_expression_so_its_powers_are_not_bold(capsys):
+    code, out, _ = run(capsys, "x**2 + y**2", "--var", "x=1", "--var", "y=2", "--lr", "0.1", "--steps", "1", "--format", "markdown")
+    assert code == 0 and out.startswith("## Gradient descent on `f = x**2 + y**2` with α = 0.1, 1 step")

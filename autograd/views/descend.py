@@ -80,8 +80,11 @@ class Descent:
             return [f"the iterates stop being finite after step {self.iterates[-1].n}: the learning rate is too high"]
         return []
 
-    def _title(self) -> str:
-        return f"Gradient descent on f = {self.expression} with α = {format_number(self.learning_rate)}, {self.steps} steps"
+    def _title(self, code: str = "") -> str:
+        """The title; `code` (a backtick for Markdown) fences the expression, whose ** would otherwise be bold."""
+        expression = f"{code}f = {self.expression}{code}"
+        steps = f"{self.steps} step" + ("" if self.steps == 1 else "s")
+        return f"Gradient descent on {expression} with α = {format_number(self.learning_rate)}, {steps}"
 
     def __str__(self) -> str:
         return "\n".join(
@@ -103,7 +106,7 @@ class Descent:
     def to_markdown(self) -> str:
         """The iterates as a Markdown table, then the first step's derivation and update."""
         rows = self._rows()
-        lines = [f"## {self._title()}", "", "Iterates: `x_(n+1) = x_n − α·∂f/∂x(x_n)`", ""]
+        lines = [f"## {self._title('`')}", "", "Iterates: `x_(n+1) = x_n − α·∂f/∂x(x_n)`", ""]
         lines += ["| " + " | ".join(f"`{cell}`" for cell in rows[0]) + " |", "|" + "---:|" * len(rows[0])]
         lines += ["| " + " | ".join(row) + " |" for row in rows[1:]]
         lines += [f"- {line}" for line in self._closing()]
