@@ -36,6 +36,7 @@ JSON schema of `Derivation.to_dict` (``"schema": "scalargrad.explain/1"``)::
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -128,12 +129,20 @@ def align_columns(
     Trailing blanks are stripped, so the text copies cleanly out of a terminal.
     """
     columns = max((len(row) for row in rows), default=0)
-    widths = [max((len(row[i]) for row in rows if i < len(row)), default=0) for i in range(columns)]
+    widths = [max((display_width(row[i]) for row in rows if i < len(row)), default=0) for i in range(columns)]
     lines = []
     for row in rows:
-        cells = [cell.rjust(widths[i]) if i in right else cell.ljust(widths[i]) for i, cell in enumerate(row)]
+        cells = []
+        for i, cell in enumerate(row):
+            padding = " " * (widths[i] - display_width(cell))
+            cells.append(padding + cell if i in right else cell + padding)
         lines.append((indent + separator.join(cells)).rstrip())
     return lines
+
+
+def display_width(text: str) -> int:
+    """Columns `text` takes in a terminal: a combining accent (the hat of m̂) takes none."""
+    return sum(not unicodedata.combining(character) for character in text)
 
 
 # ---------------------------------------------------------------- how each operation reads
