@@ -45,7 +45,7 @@ from nn._validation import count, describe
 from nn.module import Module
 from nn.optim import Optimizer
 
-__all__ = ["CLASSIFICATION_LOSSES", "Evaluation", "History", "StepInfo", "evaluate", "fit"]
+__all__ = ["CLASSIFICATION_LOSSES", "Evaluation", "History", "StepInfo", "epoch_batches", "evaluate", "fit"]
 
 CLASSIFICATION_LOSSES: tuple[str, ...] = ("hinge", "bce", "bce_with_logits", "cross_entropy")
 """Losses whose targets are classes; with ``metrics='auto'`` these get an accuracy."""
@@ -321,6 +321,30 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def epoch_batches(examples: int, batch_size: int, *, shuffle: bool, seed: int) -> Iterator[list[list[int]]]:
+    """Each epoch's batches of example indices, epoch after epoch without end: the data order of `fit`.
+
+    The examples 0..examples−1 are cut into consecutive batches of
+    `batch_size` (the last one of an epoch may be smaller). With `shuffle`
+    and batches smaller than the data, the order is shuffled at the start of
+    every epoch by ``random.Random(seed)``, each shuffle starting from the
+    previous epoch's order. `nn.teaching.derive` walks the same schedule, so a
+    derivation and a training run with the same seed see the same batches.
+
+    >>> schedule = epoch_batches(5, 2, shuffle=False, seed=0)
+    >>> next(schedule)
+    [[0, 1], [2, 3], [4]]
+    """
+    count(examples, "examples")
+    count(batch_size, "batch_size")
+    order = list(range(examples))
+    rng = random.Random(seed)
+    while True:
+        if shuffle and batch_size < examples:
+            rng.shuffle(order)
+        yield [order[start : start + batch_size] for start in range(0, examples, batch_size)]
+
+
 def fit(
     model: Module,
     inputs: Sequence[Sequence[float]],
@@ -395,16 +419,12 @@ def fit(
             loss_function([model(x) for x in inputs], list(targets))
         classes = _output_count(model, inputs[0]) if loss_name == "cross_entropy" else None
         compiled_steps = _CompiledSteps(batch_objective, parameters, classes)
-    order = list(range(examples))
-    rng = random.Random(seed)
+    schedule = epoch_batches(examples, size, shuffle=shuffle, seed=seed)
     history = History()
     with _cyclic_gc_paused(), tqdm(total=epochs, unit="epoch", disable=None if progress is None else not progress) as bar:
-        for epoch in range(epochs):
-            if shuffle and size < examples:
-                rng.shuffle(order)
+        for epoch, batches in zip(range(epochs), schedule):
             epoch_loss, correct = 0.0, 0
-            for start in range(0, examples, size):
-                batch = order[start : start + size]
+            for batch in batches:
                 batch_inputs = [inputs[i] for i in batch]
                 batch_targets = [targets[i] for i in batch]
                 optimizer.zero_grad()

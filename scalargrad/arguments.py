@@ -15,6 +15,9 @@ from pathlib import Path
 
 from autograd.parser.expression import ParseError, UndefinedVariableError, check_variable_name, parse_expression
 from autograd.value import Value
+from autograd.files import write_atomically
+from autograd.views.draw import Graph
+from autograd.views.plot import PLOT_SUFFIXES
 from nn.teaching.spec import Spec, SpecError, load_spec
 from autograd.i18n import Catalog
 
@@ -34,6 +37,45 @@ def check_output_folder(option: str, path: str) -> None:
     """CommandError unless the folder that is to hold `path` (given with `option`, e.g. ``-o``) exists."""
     if not Path(path).parent.is_dir():
         raise CommandError(_("{option} {path}: the folder {parent!r} does not exist").format(option=option, path=path, parent=str(Path(path).parent)))
+
+
+FORMATS_BY_SUFFIX = {".txt": "text", ".md": "markdown", ".tex": "latex", ".json": "json"}
+"""The output format chosen from ``-o``'s extension when ``--format`` is not given."""
+
+
+def chosen_format(given: str | None, output: str | None) -> str:
+    """``--format`` if given, else the format of ``-o``'s extension, else text."""
+    if given is not None:
+        return given
+    return FORMATS_BY_SUFFIX.get(Path(output).suffix.lower(), "text") if output else "text"
+
+
+def check_plot_argument(path: str) -> None:
+    """CommandError unless ``--plot``'s file has a picture extension and its folder exists."""
+    check_output_folder("--plot", path)
+    if Path(path).suffix.lower() not in PLOT_SUFFIXES:
+        raise CommandError(_("--plot {path}: the file needs one of the extensions {value}").format(path=path, value=', '.join(PLOT_SUFFIXES)))
+
+
+def write_outputs(text: str, output: str | None, output_format: str, pictures: Sequence[tuple[str, Graph, str]]) -> None:
+    """Write `text` to `output` (or print it) and each (path, picture, what it shows) to its path, then say so.
+
+    The pictures are rendered before this is called, so a failure to render
+    leaves no file; each file appears in one step (`write_atomically`).
+    """
+    try:
+        if output is not None:
+            write_atomically(Path(output), text.encode("utf-8"))
+        for path, picture, _ in pictures:
+            picture.save(path)
+    except OSError as error:
+        raise CommandError(_("cannot write {filename}: {strerror}").format(filename=error.filename or _("the output"), strerror=error.strerror or error)) from None
+    if output is None:
+        print(text, end="")
+    else:
+        print(_("wrote {output} ({output_format})").format(output=output, output_format=output_format))
+    for path, _, what in pictures:
+        print(_("wrote {path} ({what})").format(path=path, what=what))
 
 
 def add_variables_argument(parser: argparse.ArgumentParser, help_text: str) -> None:

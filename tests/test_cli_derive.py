@@ -29,7 +29,7 @@ def test_text_output_shows_the_seed001_step_and_fits_100_columns(capsys):
 def test_json_output_parses_and_carries_the_numbers(capsys):
     code, out, _ = run(capsys, SEED001, "--format", "json")
     data = json.loads(out)
-    assert code == 0 and data["schema"] == "scalargrad.derive/1"
+    assert code == 0 and data["schema"] == "scalargrad.derive/2"
     assert data["steps"][0]["outputs_after"][0][0] == pytest.approx(0.698076, abs=1e-6)
 
 

@@ -278,10 +278,20 @@ def test_markdown_has_a_table_per_block_and_latex_is_a_balanced_ascii_document(s
 def test_to_dict_follows_the_documented_schema(seed001):
     data = seed001.to_dict()
     assert data["schema"] == SCHEMA
-    assert set(data) == {"schema", "network", "steps"}
-    assert set(data["network"]) == {"inputs", "layers", "loss", "reduction", "learning_rate", "bias_as_weight"}
+    assert set(data) == {"schema", "network", "training", "start", "steps"}
+    assert set(data["network"]) == {
+        "inputs", "layers", "loss", "reduction", "learning_rate", "bias_as_weight", "form", "notation"
+    }
+    assert set(data["training"]) == {"mode", "batch_size", "shuffle_seed", "optimizer"}
+    assert set(data["start"]) == {"loss", "outputs"}
     assert set(data["steps"][0]) == {
         "step",
+        "epoch",
+        "example_numbers",
+        "updates",
+        "forward_after",
+        "data_loss_after",
+        "data_outputs_after",
         "weights",
         "biases",
         "examples",

@@ -321,7 +321,7 @@ def test_save_refuses_an_unknown_extension_and_names_the_valid_ones(tmp_path: Pa
 
 
 def test_save_leaves_nothing_behind_when_rendering_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    def failing_render(source: str, output_format: str) -> bytes:
+    def failing_render(source: str, output_format: str, layout: str = "dot") -> bytes:
         raise RuntimeError("simulated Graphviz failure")
 
     monkeypatch.setattr(draw_module, "_render", failing_render)

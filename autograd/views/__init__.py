@@ -5,5 +5,7 @@
   LaTeX or data, recorded from `autograd.backprop.propagate`;
 * `lesson`: a self-contained HTML page that steps through both;
 * `live`: what makes that page live: its numbers as templates, its pass as generated JavaScript;
-* `latex`: the LaTeX forms of names and formulas that `explain` and `nn` share.
+* `latex`: the LaTeX forms of names and formulas that `explain` and `nn` share;
+* `plot`: line plots over steps, rendered by Graphviz (no matplotlib);
+* `descend`: gradient descent on an expression, iterate by iterate.
 """

@@ -27,6 +27,7 @@ from autograd.i18n import N_, Catalog, language
 from autograd.notation import NetworkName, parse_network_name
 from autograd.value import Value
 from autograd.views import layout
+from autograd.views.layout import PROGRAMS as LAYOUT_PROGRAMS
 
 Highlight = Value | Sequence[Value] | None
 
@@ -73,14 +74,19 @@ class Graph:
 
     Attributes:
         source: the DOT text (byte-identical for the same graph on every run).
+        layout: the Graphviz layout program: 'dot' (ranked, for graphs) or
+            'neato' (for pictures whose nodes carry fixed positions, such as `autograd.views.plot`).
     """
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, layout: str = "dot") -> None:
         if not isinstance(source, str):
             raise TypeError(
                 f"Graph needs DOT text (a str), got {type(source).__name__}; build one with autograd.draw(root)"
             )
+        if layout not in LAYOUT_PROGRAMS:
+            raise ValueError(f"layout must be one of {', '.join(map(repr, LAYOUT_PROGRAMS))}, got {layout!r}")
         self.source = source
+        self.layout = layout
         self._svg: str | None = None
 
     def __repr__(self) -> str:
@@ -89,7 +95,7 @@ class Graph:
     def svg(self) -> str:
         """The picture as SVG text (rendered once, then kept)."""
         if self._svg is None:
-            self._svg = _render(self.source, "svg").decode("utf-8")
+            self._svg = _render(self.source, "svg", self.layout).decode("utf-8")
         return self._svg
 
     def _repr_svg_(self) -> str:
@@ -115,7 +121,7 @@ class Graph:
         elif output_format == "svg":
             data = self.svg().encode("utf-8")
         else:
-            data = _render(self.source, output_format)
+            data = _render(self.source, output_format, self.layout)
         write_atomically(target, data)
         return target
 
@@ -671,11 +677,11 @@ class _Builder:
 # ----------------------------------------------------------------------------- rendering and files
 
 
-def _render(source: str, output_format: str) -> bytes:
-    """Lay out and render DOT text with the Graphviz that pygraphviz bundles, in a child process.
+def _render(source: str, output_format: str, program: str = "dot") -> bytes:
+    """Lay out (with the Graphviz program `program`) and render DOT text with the Graphviz that pygraphviz bundles.
 
-    A crash, a runaway layout or a memory blow-up in Graphviz (C code) then
-    ends that process, not the caller's: it becomes a `LayoutError` (see
-    `autograd.views.layout`).
+    It runs in a child process: a crash, a runaway layout or a memory blow-up in
+    Graphviz (C code) then ends that process, not the caller's: it becomes a
+    `LayoutError` (see `autograd.views.layout`).
     """
-    return layout.render(source, output_format)
+    return layout.render(source, output_format, program)

@@ -36,11 +36,10 @@ JSON schema of `Derivation.to_dict` (``"schema": "scalargrad.explain/1"``)::
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-
-import unicodedata
 
 from autograd.backprop import propagate, topological_order
 from autograd.i18n import Catalog, language
@@ -126,7 +125,7 @@ def format_factor(x: float) -> str:
 
 
 def display_width(text: str) -> int:
-    """How many terminal columns `text` takes: two for a wide (CJK) character, none for a combining mark."""
+    """How many terminal columns `text` takes: two for a wide (CJK) character, none for a combining mark (m̂)."""
     return sum(
         0 if unicodedata.combining(character) else 2 if unicodedata.east_asian_width(character) in "WF" else 1
         for character in text

@@ -10,6 +10,7 @@ single node label.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from autograd.notation import parse_network_name
 
@@ -77,13 +78,30 @@ _LATEX_SYMBOLS = {
     "δ": r"\delta ",
     "ε": r"\varepsilon ",
     "Σ": r"\sum ",
+    "β": r"\beta ",
+    "γ": r"\gamma ",
+    "η": r"\eta ",
+    "θ": r"\theta ",
+    "λ": r"\lambda ",
+    "μ": r"\mu ",
+    "ρ": r"\rho ",
+    "τ": r"\tau ",
+    "√": r"\surd ",
+    "ᵗ": "^{t}",
+    "ᵀ": r"^{\top}",
+    "⊙": r"\odot ",
+    "′": "'",
+    "Δ": r"\Delta ",
+    "₂": "_{2}",
     "₁": "_{1}",
     "ₙ": "_{n}",
     "ᵢ": "_{i}",
 }
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹ⁿ", "0123456789n")
+_ACCENTS = {"\u0302": r"\hat", "\u0304": r"\bar"}
 _LATEX_FUNCTIONS = {"tanh", "ln", "sin", "cos", "exp", "max"}
 _LATEX_WORDS = {"if", "else", "at", "with", "for", "of", "since"}
-_NAME = r"(?:[wbzaδ]\[[^\]]+\]_[A-Za-z0-9]+(?:,[A-Za-z0-9]+)?|[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)?)"
+_NAME = r"(?:[wbzaδ]\[[^\]]+\]_[A-Za-z0-9]+(?:,[A-Za-z0-9]+)?|[WZAΔwbza]\[[^\]]+\]|[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)?)"
 # Chinese words and punctuation (curly quotes, CJK punctuation and ideographs, full-width forms): text, set by ctex.
 _CHINESE = "[\u2018-\u201f\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]"
 _LATEX_TOKEN = re.compile(
@@ -91,8 +109,11 @@ _LATEX_TOKEN = re.compile(
         [
             rf"(?P<fraction>∂(?P<numerator>{_NAME})/∂(?P<denominator>{_NAME}))",
             r"(?P<network>(?P<kind>[wbzaδ])\[(?P<layer>[^\]]+)\]_(?P<indices>[A-Za-z0-9]+(?:,[A-Za-z0-9]+)?))",
+            r"(?P<whole>(?P<symbol_of_layer>[WZAΔδazb])\[(?P<whole_layer>[^\]]+)\])",
             r"(?P<sum>Σ_(?P<over>[A-Za-z]))",
-            r"(?P<sqrt>√(?P<radicand>\w))",
+            r"(?P<example>⁽(?P<which>[⁰¹²³⁴⁵⁶⁷⁸⁹ⁿ]+)⁾)",
+            r"(?P<accent>(?P<letter>[A-Za-z])(?P<mark>[\u0302\u0304]))",
+            r"(?P<sqrt>√(?:\((?P<group>[^()]*)\)|(?P<radicand>\d+(?:\.\d+)?(?:e[-+]\d+)?|\w[\u0302\u0304]?)))",
             r"(?P<number>\d+(?:\.\d+)?(?:e[-+]\d+)?)",
             r"(?P<indexed>(?P<base>[A-Za-z])_(?:\{(?P<braced>[^}]*)\}|(?P<index>[A-Za-z0-9]+)))",
             r"(?P<word>[A-Za-z][A-Za-z_]*[A-Za-z]|[A-Za-z])(?P<digits>\d*)",
@@ -113,8 +134,11 @@ def text_to_latex(text: str, prose: bool = False) -> str:
     Raises ValueError for a character it has no LaTeX for, so output never
     silently loses a symbol.
     """
+    text = unicodedata.normalize("NFD", text)  # ḡ, ṽ: a letter and its combining accent
     if prose:
-        return re.sub(rf"(?!{_CHINESE})[^\x00-\x7f]|[_#%&$|{{}}^~\\]", _prose_character, text)
+        return re.sub(
+            rf"⁽[⁰¹²³⁴⁵⁶⁷⁸⁹ⁿ]+⁾|[A-Za-z][\u0302\u0304]|(?!{_CHINESE})[^\x00-\x7f]|[_#%&$|{{}}^~\\]", _prose_character, text
+        )
     latex = _LATEX_TOKEN.sub(_latex_token, text)
     # a^(b−1) → a^{b-1}: a parenthesised exponent must be one group
     return re.sub(r"\^\(([^()]*)\)", r"^{\1}", latex)
@@ -127,10 +151,19 @@ def _latex_token(match: re.Match[str]) -> str:
     if match["network"]:
         kind = r"\delta" if match["kind"] == "δ" else match["kind"]
         return f"{{{kind}^{{[{text_to_latex(match['layer'])}]}}_{{{match['indices']}}}}}"
+    if match["whole"]:
+        symbol = match["symbol_of_layer"]
+        kind = _LATEX_SYMBOLS[symbol].strip() if symbol in _LATEX_SYMBOLS else symbol
+        return f"{{{kind}^{{[{text_to_latex(match['whole_layer'])}]}}}}"
     if match["sum"]:
         return rf"\sum_{{{match['over']}}}"
     if match["sqrt"]:
-        return rf"\sqrt{{{match['radicand']}}}"
+        radicand = match["group"] if match["group"] is not None else match["radicand"]
+        return rf"\sqrt{{{text_to_latex(radicand)}}}"
+    if match["example"]:
+        return f"^{{({match['which'].translate(_SUPERSCRIPTS)})}}"
+    if match["accent"]:
+        return rf"{_ACCENTS[match['mark']]}{{{match['letter']}}}"
     if match["number"]:
         mantissa, _, exponent = match["number"].partition("e")
         return rf"{mantissa} \cdot 10^{{{int(exponent)}}}" if exponent else mantissa
@@ -164,6 +197,8 @@ def _latex_symbol(character: str) -> str:
 
 def _prose_character(match: re.Match[str]) -> str:
     character = match[0]
+    if len(character) > 1:  # an example index ⁽ⁿ⁾ or an accented letter m̂
+        return f"${text_to_latex(character)}$"
     if character in "_#%&${}":
         return "\\" + character
     if character == "|":

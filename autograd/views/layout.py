@@ -1,6 +1,6 @@
 """Graphviz layout in a child process, with a time and a memory limit, so that no graph can take the caller down.
 
-`render(source, output_format)` sends DOT text to one long-lived worker
+`render(source, output_format, program)` sends DOT text to one long-lived worker
 process (`autograd.views.layout_worker`), started on first use and reused, so
 that only the first picture pays for starting it. If Graphviz crashes in
 there (a segmentation fault on a huge chain), runs out of its memory limit, or
@@ -47,13 +47,14 @@ class _Worker:
         self.lock = threading.Lock()
         self.process: subprocess.Popen[bytes] | None = None
 
-    def render(self, source: str, output_format: str) -> bytes:
+    def render(self, source: str, output_format: str, program: str) -> bytes:
         with self.lock:
             process = self.process if self.process is not None and self.process.poll() is None else self._start()
             stdin, stdout = _pipes(process)
             payload = source.encode("utf-8")
             try:
-                stdin.write(json.dumps({"format": output_format, "length": len(payload)}).encode() + b"\n" + payload)
+                request = {"format": output_format, "program": program, "length": len(payload)}
+                stdin.write(json.dumps(request).encode() + b"\n" + payload)
                 stdin.flush()
                 header = _read_line(stdout, time.monotonic() + TIME_LIMIT_SECONDS)
                 if header is None:
@@ -147,6 +148,15 @@ _WORKER = _Worker()
 atexit.register(_WORKER.close)
 
 
-def render(source: str, output_format: str) -> bytes:
-    """Lay out and render DOT text in the worker process; `LayoutError` if Graphviz crashes, overruns or refuses."""
-    return _WORKER.render(source, output_format)
+PROGRAMS = ("dot", "neato")
+"""The Graphviz layout programs: ranked graphs, and pictures whose positions are given (plots)."""
+
+
+def render(source: str, output_format: str, program: str = "dot") -> bytes:
+    """Lay out with `program` and render DOT text in the worker process.
+
+    Raises `LayoutError` if Graphviz crashes, overruns its limits or refuses the text.
+    """
+    if program not in PROGRAMS:
+        raise ValueError(f"the layout program must be one of {', '.join(map(repr, PROGRAMS))}, got {program!r}")
+    return _WORKER.render(source, output_format, program)

@@ -7,7 +7,7 @@ such a graph from taking the caller down (a Jupyter kernel, a REPL); see
 memory, and turns a crash into an error.
 
 Protocol, over stdin and stdout, one request at a time: a JSON line
-``{"format": "svg", "length": n}`` followed by n bytes of DOT; the answer is a
+``{"format": "svg", "program": "dot", "length": n}`` followed by n bytes of DOT; the answer is a
 JSON line ``{"length": m, "messages": [...], "error": "..."}`` followed by m
 bytes of the picture. The process ends when stdin closes.
 """
@@ -29,14 +29,14 @@ from typing import BinaryIO
 _HARMLESS = re.compile(r'^Fontconfig warning: ".*", line \d+: unknown element ".*"$')
 
 
-def _render(source: str, output_format: str) -> tuple[bytes, list[str], str]:
+def _render(source: str, output_format: str, program: str) -> tuple[bytes, list[str], str]:
     """(picture, Graphviz's messages, error text) for one DOT text."""
     import pygraphviz
 
     data, rejected = b"", ""
     with graphviz_messages() as messages:
         try:
-            data = pygraphviz.AGraph(string=source).draw(format=output_format, prog="dot")
+            data = pygraphviz.AGraph(string=source).draw(format=output_format, prog=program)
         except pygraphviz.DotError as error:
             rejected = str(error)
     return data, messages, rejected
@@ -70,7 +70,7 @@ def _serve(requests: BinaryIO, answers: BinaryIO) -> None:
             return
         request = json.loads(header)
         source = requests.read(request["length"]).decode("utf-8")
-        data, messages, error = _render(source, request["format"])
+        data, messages, error = _render(source, request["format"], request["program"])
         answers.write(json.dumps({"length": len(data), "messages": messages, "error": error}).encode() + b"\n")
         answers.write(data)
         answers.flush()

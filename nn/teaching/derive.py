@@ -27,12 +27,15 @@ by hand on purpose (`nn.teaching.formulas`), so the check compares two independe
 document; these three are laid out by `nn.teaching.render`) and JSON-ready data
 (`NetworkDerivation.to_dict`, schema below).
 
-JSON schema (``"schema": "scalargrad.derive/1"``)::
+JSON schema (``"schema": "scalargrad.derive/2"``)::
 
-    {"schema": "scalargrad.derive/1",
+    {"schema": "scalargrad.derive/2",
      "network": {"inputs": n, "layers": [{"neurons", "activation"}], "loss",
-                 "reduction", "learning_rate", "bias_as_weight"},
-     "steps": [{"step": 1,
+                 "reduction", "learning_rate", "bias_as_weight", "form",
+                 "notation": {"input_layer", "rate", "cost", "weights"} (how the text is written)},
+     "training": {"mode", "batch_size", "shuffle_seed", "optimizer": {"name", hyper-parameters}},
+     "start": {"loss" (over all examples), "outputs": [example][k]},
+     "steps": [{"step": 1, "epoch", "example_numbers" (from 1, the examples this step uses),
                 "weights": [layer][k][j] (null = absent), "biases": [layer][k] or null,
                 "examples": [{"input", "target", "z": [layer][k], "a": [layer][k],
                               "output" (o: a[L], or softmax/σ of it for a logits loss),
@@ -40,14 +43,18 @@ JSON schema (``"schema": "scalargrad.derive/1"``)::
                 "loss" (C over the batch),
                 "weight_gradients", "bias_gradients" (shaped as weights, biases),
                 "updated_weights", "updated_biases",
-                "outputs_after": [example][k], "loss_after",
+                "updates": [{"parameter", "value", "gradient", "t", "state_before", "quantities"
+                             (the optimizer's numbers: b, v, m, m_hat, v_hat, ...), "updated"}],
+                "forward_after": [{"z", "a", "output", "loss"}] (the step's examples after the update),
+                "outputs_after": [example][k], "loss_after" (the step's examples),
+                "data_loss_after", "data_outputs_after" (all examples, after the update),
                 "mean_abs_delta": [layer], "check": {"compared", "max_abs_difference"}}]}
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from numbers import Integral
 from typing import Any
@@ -56,15 +63,34 @@ import autograd
 from autograd import Value
 from autograd.i18n import check_language, current_language, language
 from autograd.notation import activation_name, bias_name, weight_name, weighted_input_name
-from nn._validation import describe, finite_number, present, sequence
-from nn.teaching.formulas import DERIVATIVES, LOGIT_LOSSES, loss_gradient, prediction
+from nn._validation import count, describe, finite_number, present, sequence
 from nn.layers import MLP
-from nn.teaching import render
-from nn.teaching.records import Biases, DerivationRecord, ExampleRecord, StepRecord, Weights
 from nn.losses import LOSSES
+from nn.optim import Optimizer
+from nn.teaching import render
+from nn.teaching.formulas import DERIVATIVES, LOGIT_LOSSES, loss_gradient, prediction
+from nn.teaching.notation_options import Notation
+from nn.teaching.optimizer_steps import OptimizerChoice, OptimizerState
+from nn.teaching.records import (
+    Biases,
+    DerivationRecord,
+    ExampleRecord,
+    ForwardRecord,
+    ParameterUpdate,
+    Regime,
+    StepRecord,
+    Weights,
+)
+from nn.train import epoch_batches
 
-SCHEMA = "scalargrad.derive/1"
+SCHEMA = "scalargrad.derive/2"
 """Identifies the layout of `NetworkDerivation.to_dict`."""
+
+MODES = ("batch", "sgd", "minibatch")
+"""Training modes: every example per step, one example per step, `batch_size` examples per step."""
+
+FORMS = ("neuron", "matrix", "both")
+"""How the sums are written: neuron by neuron, with matrices, or both (the matrices after the sums)."""
 
 CHECK_TOLERANCE = 1e-9
 """A formula gradient g and the engine's gradient e agree when |g − e| <= CHECK_TOLERANCE·max(1, |e|)."""
@@ -90,6 +116,13 @@ def derive(
     steps: int = 1,
     reduction: str = "sum",
     bias_as_weight: bool = False,
+    mode: str = "batch",
+    batch_size: int | None = None,
+    shuffle_seed: int | None = None,
+    optimizer: OptimizerChoice | str | Mapping[str, Any] | None = None,
+    stop_when_diverged: bool = False,
+    form: str = "neuron",
+    notation: Notation | Mapping[str, Any] | None = None,
     lang: str | None = None,
 ) -> NetworkDerivation:
     """Derive `steps` gradient-descent steps of `model` on one example or a batch, textbook style.
@@ -106,6 +139,24 @@ def derive(
         steps: how many steps to derive, each on the parameters the last one left.
         reduction: ``'sum'`` (C = Σ_n C_n, seed 004) or ``'mean'`` over a batch.
         bias_as_weight: also show each bias as the weight w[l]_k0 of a constant input 1.
+        mode: ``'batch'`` (every example in every step), ``'sgd'`` (one example
+            per step) or ``'minibatch'`` (`batch_size` examples per step). A
+            step is one update; an epoch of N examples takes ⌈N/batch size⌉ steps.
+        batch_size: the mini-batch size (``'minibatch'`` only).
+        shuffle_seed: None walks the examples in their order; a seed s shuffles
+            them every epoch exactly as ``nn.train.fit(..., shuffle=True, seed=s)``.
+        optimizer: a name of `nn.teaching.optimizer_steps.OPTIMIZERS`, an object
+            ``{"name": ..., hyper-parameters}`` or an `OptimizerChoice`; None is plain
+            gradient descent. `learning_rate` is its lr.
+        stop_when_diverged: end the derivation early, with ``diverged`` set, at
+            the first step that would start from an infinite or nan parameter or
+            loss, or that overflows (to compare learning rates, some of which are too high).
+        form: ``'neuron'`` writes every sum neuron by neuron; ``'matrix'`` writes the
+            forward pass, the deltas and the gradients with W^[l], δ^[l] and, for a
+            batch, one row per example (`nn.teaching.matrix_form`, checked against the neuron
+            numbers); ``'both'`` writes the sums, then the same step with matrices.
+        notation: how the text names things (`nn.teaching.notation_options.Notation`, or its
+            options as a dict): layers from 0 or 1, α or η, C/E/L, w_kj or w_jk. Numbers are unchanged.
         lang: the language its text is written in, ``"en"`` or ``"zh"`` (default: the
             current one, `autograd.i18n`); the numbers are the same in both.
 
@@ -132,11 +183,90 @@ def derive(
         raise ValueError(f"steps must be an int from 1 to {MAX_STEPS} (each step is recorded in full), got {steps!r}")
     if not isinstance(bias_as_weight, bool):
         raise TypeError(f"bias_as_weight must be True or False, got {bias_as_weight!r}")
+    if form not in FORMS:
+        raise ValueError(f"form must be one of {', '.join(map(repr, FORMS))}, got {describe(form)}")
+    written = notation if isinstance(notation, Notation) else Notation.parse(notation or {})
+    size = _batch_size(mode, batch_size, len(batch))
+    if shuffle_seed is not None and (isinstance(shuffle_seed, bool) or not isinstance(shuffle_seed, int)):
+        raise TypeError(f"shuffle_seed must be None or an int, got {describe(shuffle_seed)}")
+    choice = optimizer if isinstance(optimizer, OptimizerChoice) else OptimizerChoice.parse(optimizer or "sgd")
     working = MLP.from_dict(model.to_dict())
-    records = [_step(working, batch, batch_targets, loss, reduction, rate, number) for number in range(1, steps + 1)]
-    derivation = NetworkDerivation(model.to_dict(), batch, batch_targets, loss, reduction, rate, bias_as_weight, records)
+    data = _Data(batch, batch_targets, loss, reduction)
+    start_outputs, start_loss = data.evaluate(working)
+    state = OptimizerState(choice, rate)
+    check = choice.build(working.parameters(), rate)
+    schedule = epoch_batches(len(batch), size, shuffle=shuffle_seed is not None, seed=shuffle_seed or 0)
+    records: list[StepRecord] = []
+    diverged = False
+    for epoch, batches in enumerate(schedule, start=1):
+        for indices in batches[: steps - len(records)]:
+            if stop_when_diverged and not _finite(working, records):
+                diverged = True
+                break
+            try:
+                records.append(_step(working, data, indices, state, check, len(records) + 1, epoch))
+            except ArithmeticError:
+                if not stop_when_diverged:
+                    raise
+                diverged = True
+                break
+        if len(records) == steps or diverged:
+            break
+    regime = Regime(mode, size, shuffle_seed, choice.to_dict())
+    derivation = NetworkDerivation(
+        model.to_dict(),
+        batch,
+        batch_targets,
+        loss,
+        reduction,
+        rate,
+        bias_as_weight,
+        records,
+        regime=regime,
+        start_loss=start_loss,
+        start_outputs=start_outputs,
+        diverged=diverged,
+        form=form,
+        notation=written,
+    )
     derivation.lang = text_language
     return derivation
+
+
+def _finite(model: MLP, records: list[StepRecord]) -> bool:
+    """Whether every parameter and the last loss over the data are finite numbers."""
+    last = records[-1].data_loss_after if records else 0.0
+    return math.isfinite(last or 0.0) and all(math.isfinite(p.data) for p in model.parameters())
+
+
+def _batch_size(mode: str, batch_size: int | None, examples: int) -> int:
+    """Examples per step for a training mode, refusing a batch size the mode does not take."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(map(repr, MODES))}, got {describe(mode)}")
+    if mode == "minibatch":
+        if batch_size is None:
+            raise ValueError("mode 'minibatch' needs a batch_size (the number of examples per step)")
+        return min(count(batch_size, "batch_size"), examples)
+    if batch_size is not None:
+        raise ValueError(f"batch_size is for mode 'minibatch'; mode {mode!r} takes {'1' if mode == 'sgd' else 'all'} examples per step")
+    return 1 if mode == "sgd" else examples
+
+
+@dataclass(frozen=True)
+class _Data:
+    """The whole data set and the loss it is measured with."""
+
+    inputs: list[list[float]]
+    targets: list[Any]
+    loss: str
+    reduction: str
+
+    def evaluate(self, model: MLP) -> tuple[list[list[float]], float]:
+        """(every example's prediction o, the loss over the whole data set) at the model's parameters."""
+        with autograd.no_grad():
+            outputs = [_forward(model, x).a[-1] for x in self.inputs]
+            total = LOSSES[self.loss](outputs, self.targets, self.reduction).data
+        return [prediction(self.loss, [node.data for node in o]) for o in outputs], total
 
 
 def _as_batch(inputs: Sequence[Any], targets: Any) -> tuple[list[list[float]], list[Any]]:
@@ -232,8 +362,18 @@ def _hidden_delta(
 
 
 def _step(
-    model: MLP, batch: list[list[float]], targets: list[Any], loss: str, reduction: str, rate: float, number: int
+    model: MLP,
+    data: _Data,
+    indices: list[int],
+    state: OptimizerState,
+    check: Optimizer,
+    number: int,
+    epoch: int,
 ) -> StepRecord:
+    """One update on the examples `indices`: forward, deltas, gradients, the optimizer's update, the check."""
+    batch = [data.inputs[i] for i in indices]
+    targets = [data.targets[i] for i in indices]
+    loss, reduction = data.loss, data.reduction
     weights, biases = _parameters(model)
     forwards = [_forward(model, x) for x in batch]
     _check_finite_forward(forwards, number)
@@ -268,21 +408,34 @@ def _step(
     weight_gradients, bias_gradients = _gradients(weights, biases, examples, scale)
     compared, difference = _check(model, forwards, examples, weight_gradients, bias_gradients, scale)
 
+    state.begin_step()
+    updates = _updates(state, weights, biases, weight_gradients, bias_gradients)
+    by_name = {update.name: update.updated for update in updates}
+    check.step()
+    update_compared, update_difference = _check_updates(model, by_name)
+    compared += update_compared
+    difference = max(difference, update_difference)
     updated_weights: Weights = [
-        [[_descend(w, g, rate) for w, g in zip(row, grow)] for row, grow in zip(layer, glayer)]
-        for layer, glayer in zip(weights, weight_gradients)
+        [[None if w is None else by_name[weight_name(l + 1, k + 1, j + 1)] for j, w in enumerate(row)] for k, row in enumerate(layer)]
+        for l, layer in enumerate(weights)
     ]
     updated_biases: Biases = [
-        None
-        if layer is None
-        else [_descend(b, g, rate) for b, g in zip(layer, present(glayer, f"bias_gradients[{l}]"))]
-        for l, (layer, glayer) in enumerate(zip(biases, bias_gradients))
+        None if layer is None else [None if b is None else by_name[bias_name(l + 1, k + 1)] for k, b in enumerate(layer)]
+        for l, layer in enumerate(biases)
     ]
     _set_parameters(model, updated_weights, updated_biases)
+    forward_after = []
+    for x, y in zip(batch, target_rows):
+        forward = _forward(model, x)
+        z = [[node.data for node in layer] for layer in forward.z]
+        a = [[node.data for node in layer] for layer in forward.a]
+        with autograd.no_grad():
+            example_loss = LOSSES[loss]([forward.a[-1]], [y]).data
+        forward_after.append(ForwardRecord(z, a, prediction(loss, a[-1]), example_loss))
     with autograd.no_grad():
-        after = [_forward(model, x).a[-1] for x in batch]
-        loss_after = LOSSES[loss](after, target_rows, reduction).data
-    outputs_after = [prediction(loss, [node.data for node in outs]) for outs in after]
+        loss_after = LOSSES[loss]([_forward(model, x).a[-1] for x in batch], target_rows, reduction).data
+    outputs_after = [f.output for f in forward_after]
+    data_outputs_after, data_loss_after = data.evaluate(model)
 
     sizes = [
         math.fsum(abs(d) for e in examples for d in e.delta[l]) / (len(examples) * len(e_l))
@@ -303,14 +456,54 @@ def _step(
         sizes,
         compared,
         difference,
+        epoch=epoch,
+        example_numbers=[i + 1 for i in indices],
+        updates=updates,
+        forward_after=forward_after,
+        data_loss_after=data_loss_after,
+        data_outputs_after=data_outputs_after,
     )
 
 
-def _descend(parameter: float | None, gradient: float | None, rate: float) -> float | None:
-    """The update w − α·∂C/∂w of one parameter; an absent parameter (None) stays absent."""
-    if parameter is None:
-        return None
-    return parameter - rate * present(gradient, "the gradient of a parameter")
+def _updates(
+    state: OptimizerState, weights: Weights, biases: Biases, weight_gradients: Weights, bias_gradients: Biases
+) -> list[ParameterUpdate]:
+    """Every parameter's update by the textbook formulas, layer by layer, each neuron's weights then its bias."""
+    updates = []
+    for l, layer in enumerate(weights):
+        for k, row in enumerate(layer):
+            for j, w in enumerate(row):
+                if w is not None:
+                    g = present(weight_gradients[l][k][j], f"weight_gradients[{l}][{k}][{j}]")
+                    updates.append(state.update(weight_name(l + 1, k + 1, j + 1), w, g))
+            layer_biases = biases[l]
+            if layer_biases is not None and layer_biases[k] is not None:
+                gradients = present(bias_gradients[l], f"bias_gradients[{l}]")
+                g = present(gradients[k], f"bias_gradients[{l}][{k}]")
+                updates.append(state.update(bias_name(l + 1, k + 1), present(layer_biases[k], "bias"), g))
+    return updates
+
+
+def _check_updates(model: MLP, formulas: dict[str, float]) -> tuple[int, float]:
+    """Compare each formula update with the parameter `nn.optim` has just moved; raise on a mismatch."""
+    worst = 0.0
+    compared = 0
+    for l, layer in enumerate(model.layers):
+        for k, neuron in enumerate(layer.neurons):
+            named = [(weight_name(l + 1, k + 1, j + 1), w) for j, w in enumerate(neuron.w) if w is not None]
+            if neuron.b is not None:
+                named.append((bias_name(l + 1, k + 1), neuron.b))
+            for name, parameter in named:
+                formula, engine = formulas[name], parameter.data
+                difference = _difference(formula, engine)
+                if not difference <= CHECK_TOLERANCE * max(1.0, abs(engine)):
+                    raise GradientMismatchError(
+                        f"the update of {name}: the formulas give {formula!r} but nn.optim gives {engine!r} "
+                        f"(difference {difference:.3g}); the derivation or the optimizer is wrong"
+                    )
+                worst = max(worst, difference)
+                compared += 1
+    return compared, worst
 
 
 def _target_row(loss: str, target: Any, n_outputs: int) -> list[float]:
@@ -404,6 +597,13 @@ def _check(
     return len(pairs), worst
 
 
+def _difference(formula: float, engine: float) -> float:
+    """|formula − engine|, 0 when both are the same infinity or both nan (the two routes agree a run diverged)."""
+    if formula == engine or (math.isnan(formula) and math.isnan(engine)):
+        return 0.0
+    return abs(formula - engine)
+
+
 def _set_parameters(model: MLP, weights: Weights, biases: Biases) -> None:
     for layer, layer_weights, layer_biases in zip(model.layers, weights, biases):
         for k, neuron in enumerate(layer.neurons):
@@ -468,10 +668,21 @@ class NetworkDerivation(DerivationRecord):
                 "reduction": self.reduction,
                 "learning_rate": self.learning_rate,
                 "bias_as_weight": self.bias_as_weight,
+                "form": self.form,
+                "notation": self.notation.to_dict(),
             },
+            "training": {
+                "mode": self.regime.mode,
+                "batch_size": self.regime.batch_size,
+                "shuffle_seed": self.regime.shuffle_seed,
+                "optimizer": self.regime.optimizer,
+            },
+            "start": {"loss": self.start_loss, "outputs": self.start_outputs},
             "steps": [
                 {
                     "step": r.step,
+                    "epoch": r.epoch,
+                    "example_numbers": r.example_numbers,
                     "weights": r.weights,
                     "biases": r.biases,
                     "examples": [
@@ -491,8 +702,23 @@ class NetworkDerivation(DerivationRecord):
                     "bias_gradients": r.bias_gradients,
                     "updated_weights": r.updated_weights,
                     "updated_biases": r.updated_biases,
+                    "updates": [
+                        {
+                            "parameter": u.name,
+                            "value": u.value,
+                            "gradient": u.gradient,
+                            "t": u.t,
+                            "state_before": u.state_before,
+                            "quantities": u.quantities,
+                            "updated": u.updated,
+                        }
+                        for u in r.updates
+                    ],
+                    "forward_after": [{"z": f.z, "a": f.a, "output": f.output, "loss": f.loss} for f in r.forward_after],
                     "outputs_after": r.outputs_after,
                     "loss_after": r.loss_after,
+                    "data_loss_after": r.data_loss_after,
+                    "data_outputs_after": r.data_outputs_after,
                     "mean_abs_delta": r.mean_abs_delta,
                     "check": {"compared": r.compared, "max_abs_difference": r.max_abs_difference},
                 }

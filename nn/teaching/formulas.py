@@ -131,3 +131,33 @@ def _softmax(zs: list[float]) -> list[float]:
     exps = [math.exp(z - top) for z in zs]
     total = math.fsum(exps)
     return [e / total for e in exps]
+
+
+def bce_clip(o: float) -> float | None:
+    """The probability `bce` puts into ln in place of o when o lies outside [ε, 1 − ε]; None when o is used as it is."""
+    if o > 1.0 - BCE_EPSILON:
+        return 1.0 - BCE_EPSILON
+    if o < BCE_EPSILON:
+        return BCE_EPSILON
+    return None
+
+
+def bce_clip_text(o: float, y: float, k: int) -> str | None:
+    """How the clip of o_k changes bce's term for neuron k, written out; None when o_k is not clipped.
+
+    The clipped value is constant in o, so this neuron's ∂C/∂o_k is 0: the
+    output delta says so where it uses this.
+    """
+    clipped = bce_clip(o)
+    if clipped is None:
+        return None
+    epsilon = format_number(BCE_EPSILON)
+    shown = f"1 − {epsilon}" if clipped > 0.5 else epsilon
+    other = epsilon if clipped > 0.5 else f"1 − {epsilon}"
+    term = -(y * math.log(clipped) + (1.0 - y) * math.log1p(-clipped))
+    return (
+        f"bce clips o to [ε, 1 − ε], ε = {epsilon}, before ln: o_{k} = {format_number(o)} is used as ô_{k} = {shown}, "
+        f"so its term is −[y_{k}·ln ô_{k} + (1 − y_{k})·ln(1 − ô_{k})] = "
+        f"−[{format_factor(y)} × ln({shown}) + {format_factor(1.0 - y)} × ln({other})] = {format_number(term)}, "
+        f"and ∂C/∂o_{k} = 0 (the clipped value does not move with o_{k})"
+    )

@@ -14,20 +14,34 @@ import math
 import re
 import textwrap
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
 from autograd.i18n import Catalog, current_language
 from autograd.views.explain import TERMINAL_WIDTH, align_columns, display_width, format_factor, format_number, pad
 from autograd.views.latex import text_to_latex
 from autograd.notation import activation_name, bias_name, weight_name, weighted_input_name
 from nn._validation import present
-from nn.teaching.formulas import DERIVATIVES, LOGIT_LOSSES, LOSS_FORMULAS, LOSS_GRADIENT_TEXT, loss_gradient
+from nn.losses import BCE_EPSILON
+from nn.teaching.formulas import (
+    DERIVATIVES,
+    LOGIT_LOSSES,
+    LOSS_FORMULAS,
+    LOSS_GRADIENT_TEXT,
+    bce_clip,
+    bce_clip_text,
+    loss_gradient,
+)
+from nn.teaching.blocks import Block as _Block
+from nn.teaching.blocks import Equation as _Equation
+from nn.teaching.blocks import matrix_equation_latex, matrix_equation_text, table_latex, table_markdown, table_text
+from nn.teaching import regime_blocks
+from nn.teaching.matrix_form import matrix_blocks
+from nn.teaching.notation_options import rewrite_block
 from nn.teaching.records import DerivationRecord, ExampleRecord, StepRecord
+
+_ = Catalog("nn")
 
 LONG_FORMULA = 72
 """Sums with more characters than this are written with Σ instead of term by term."""
-
-_ = Catalog("nn")
 
 _ACTIVATION_SYMBOLS = {
     "sigmoid": "σ",
@@ -39,54 +53,36 @@ _ACTIVATION_SYMBOLS = {
 }
 
 
-@dataclass(frozen=True)
-class _Equation:
-    """``lhs = formula = numbers = value``; empty parts are left out."""
-
-    lhs: str
-    formula: str
-    numbers: str
-    value: str
-    relation: str = "="
-
-
-@dataclass
-class _Block:
-    """A titled group of equations, with the general formulas it applies first."""
-
-    title: str
-    formulas: list[str] = field(default_factory=list)
-    equations: list[_Equation] = field(default_factory=list)
-    remarks: list[str] = field(default_factory=list)
-
-
 # ---------------------------------------------------------------- the three formats
 
 
 def to_text(derivation: DerivationRecord) -> str:
     """Aligned plain text that fits `TERMINAL_WIDTH` columns: a header, then each step's blocks."""
     lines = [_wrap(line, "") for line in _header(derivation)]
-    for record in derivation.steps:
-        title = _step_title(record, derivation)
+    for title, blocks in _sections(derivation):
         lines += ["", title, "=" * display_width(title)]
-        for block in _blocks(derivation, record):
+        for block in blocks:
             lines += ["", block.title]
             lines += [_wrap(formula, "  ") for formula in block.formulas]
             lines += _equation_lines(block.equations)
             lines += [_wrap(remark, "  ") for remark in block.remarks]
+            for table in block.tables:
+                lines += ["", *table_text(table)]
+            for matrix in block.matrices:
+                lines += ["", *matrix_equation_text(matrix)]
     return "\n".join(lines)
 
 
 def to_markdown(derivation: DerivationRecord) -> str:
     """Headings per step, a table of equations per block, formulas in code spans."""
     lines = [f"- {line}" for line in _header(derivation)]
-    for record in derivation.steps:
-        lines += ["", f"## {_step_title(record, derivation)}"]
-        for block in _blocks(derivation, record):
+    for title, blocks in _sections(derivation):
+        lines += ["", f"## {title}"]
+        for block in blocks:
             lines += ["", f"**{block.title}**", ""]
             lines += [f"`{formula}`  " for formula in block.formulas]
             if block.equations:
-                lines += ["", _("| quantity | formula | numbers | value |"), "|---|---|---|---:|"]
+                lines += ["", "| quantity | formula | numbers | value |", "|---|---|---|---:|"]
                 for e in block.equations:
                     formula = f"`{e.formula}`" if e.formula else ""
                     numbers = f"`{e.numbers}`" if e.numbers else ""
@@ -94,6 +90,10 @@ def to_markdown(derivation: DerivationRecord) -> str:
             if block.remarks:
                 lines.append("")
                 lines += [f"- {remark}" for remark in block.remarks]
+            for table in block.tables:
+                lines += ["", *table_markdown(table)]
+            for matrix in block.matrices:
+                lines += ["", "```text", *matrix_equation_text(matrix, indent=""), "```"]
     return "\n".join(lines) + "\n"
 
 
@@ -103,14 +103,15 @@ def to_latex(derivation: DerivationRecord) -> str:
         r"\documentclass{ctexart}" if current_language() == "zh" else r"\documentclass{article}",
         r"\usepackage{amsmath}",
         r"\usepackage[margin=2cm]{geometry}",
+        r"\allowdisplaybreaks",
         r"\begin{document}",
         r"\begin{itemize}",
         *[rf"\item {_latex_text(line)}" for line in _header(derivation)],
         r"\end{itemize}",
     ]
-    for record in derivation.steps:
-        parts.append(rf"\section*{{{_latex_text(_step_title(record, derivation))}}}")
-        for block in _blocks(derivation, record):
+    for title, blocks in _sections(derivation):
+        parts.append(rf"\section*{{{_latex_text(title)}}}")
+        for block in blocks:
             parts.append(rf"\paragraph{{{_latex_text(block.title)}}}")
             rows = [rf"&{text_to_latex(formula)}" for formula in block.formulas]
             for e in block.equations:
@@ -125,15 +126,15 @@ def to_latex(derivation: DerivationRecord) -> str:
                     *[rf"\item {_latex_text(remark)}" for remark in block.remarks],
                     r"\end{itemize}",
                 ]
+            for table in block.tables:
+                parts += table_latex(table)
+            for matrix in block.matrices:
+                parts += matrix_equation_latex(matrix)
     parts.append(r"\end{document}")
     return "\n".join(parts) + "\n"
 
 
 # ---------------------------------------------------------------- the blocks of a step
-
-
-def _step_title(record: StepRecord, derivation: DerivationRecord) -> str:
-    return _("Step {step} of {count}").format(step=record.step, count=len(derivation.steps))
 
 
 def _header(derivation: DerivationRecord) -> list[str]:
@@ -143,6 +144,8 @@ def _header(derivation: DerivationRecord) -> list[str]:
     loss = _("Loss: {loss}, {formula} per example").format(
         loss=derivation.loss, formula=_(LOSS_FORMULAS[derivation.loss])
     )
+    if derivation.loss == "bce":
+        loss += _(" (o clipped to [ε, 1 − ε] inside ln, ε = {epsilon})").format(epsilon=format_number(BCE_EPSILON))
     if batch > 1:
         total = "Σ_n C_n" if derivation.reduction == "sum" else "(1/N) Σ_n C_n"
         loss += _("; over the batch of {batch}: C = {total}").format(batch=batch, total=total)
@@ -150,7 +153,10 @@ def _header(derivation: DerivationRecord) -> list[str]:
         _("Network: {inputs} inputs → {layers}").format(inputs=sizes[0], layers=layers),
         loss,
         _("Learning rate: α = {alpha}").format(alpha=format_number(derivation.learning_rate)),
-        _("Notation: z[l]_k = Σ_j w[l]_kj·a[l−1]_j + b[l]_k, a[l]_k = f(z[l]_k), a[0] = x, δ[l]_k = ∂C/∂z[l]_k"),
+        *regime_blocks.regime_lines(derivation),
+        _("Notation: z[l]_k = Σ_j w[l]_kj·a[l−1]_j + b[l]_k, a[l]_k = f(z[l]_k), a[0] = x, δ[l]_k⁽ⁿ⁾ = ∂C_n/∂z[l]_k is the delta of example n (of its own loss C_n)")
+        if batch > 1
+        else _("Notation: z[l]_k = Σ_j w[l]_kj·a[l−1]_j + b[l]_k, a[l]_k = f(z[l]_k), a[0] = x, δ[l]_k = ∂C/∂z[l]_k"),
     ]
     if derivation.loss in LOGIT_LOSSES:
         prediction = f"{LOGIT_LOSSES[derivation.loss]}(a[L])"
@@ -159,21 +165,46 @@ def _header(derivation: DerivationRecord) -> list[str]:
                 loss=derivation.loss, prediction=prediction
             )
         )
+    lines = [derivation.notation.rewrite(line) for line in lines]
+    if not derivation.notation.is_default:
+        lines.append(derivation.notation.describe())
     return lines
+
+
+def _sections(derivation: DerivationRecord) -> list[tuple[str, list[_Block]]]:
+    """(title, blocks) of each step, then the loss over the steps when there are several."""
+    sections = [(regime_blocks.step_title(derivation, record), _blocks(derivation, record)) for record in derivation.steps]
+    if len(derivation.steps) > 1:
+        sections.append((_("Across the steps"), [regime_blocks.steps_table_block(derivation)]))
+    notation = derivation.notation
+    return [(title, [rewrite_block(block, notation) for block in blocks]) for title, blocks in sections]
 
 
 def _blocks(derivation: DerivationRecord, record: StepRecord) -> list[_Block]:
     blocks: list[_Block] = []
     many = len(record.examples) > 1
-    for n, example in enumerate(record.examples, start=1):
-        blocks.extend(_forward_blocks(derivation, record, example, n, many))
-        blocks.append(_output_delta_block(derivation, example, n, many))
-        blocks.extend(_hidden_delta_blocks(derivation, record, example, n, many))
-    if many:
-        blocks.append(_loss_block(derivation, record))
-    blocks.extend(_gradient_blocks(derivation, record))
-    blocks.append(_update_block(derivation, record))
-    blocks.append(_after_block(record))
+    if derivation.form == "matrix":
+        forward, backward = matrix_blocks(derivation, record)
+        blocks.append(forward)
+        if many:
+            blocks.append(_loss_block(derivation, record))
+        for n, example in zip(regime_blocks.example_numbers(record), record.examples):
+            blocks.append(_output_delta_block(derivation, example, n, many))
+        blocks.append(backward)
+    else:
+        for n, example in zip(regime_blocks.example_numbers(record), record.examples):
+            blocks.extend(_forward_blocks(derivation, record, example, n, many))
+            blocks.append(_output_delta_block(derivation, example, n, many))
+            blocks.extend(_hidden_delta_blocks(derivation, record, example, n, many))
+        if many:
+            blocks.append(_loss_block(derivation, record))
+            blocks.append(regime_blocks.example_table_block(derivation, record))
+        blocks.extend(_gradient_blocks(derivation, record))
+        if derivation.form == "both":  # the same step again with matrices, beside the sums
+            blocks.extend(matrix_blocks(derivation, record))
+    blocks.append(regime_blocks.update_block(derivation, record))
+    blocks.append(regime_blocks.forward_after_block(derivation, record))
+    blocks.append(_after_block(derivation, record))
     blocks.append(_size_block(record))
     return blocks
 
@@ -190,20 +221,22 @@ def _forward_blocks(
         )
         if l == 0:
             title += _(", input a[0] = x = {input}").format(input=_vector(example.input))
-        block = _Block(
-            title,
-            [
-                f"z[{layer}]_k = Σ_j w[{layer}]_kj · a[{layer - 1}]_j"
-                + (f" + b[{layer}]_k" if record.biases[l] is not None else "")
-                + ",  "
-                + _activation_formula(activation, layer)
-            ],
-        )
+        as_weight = derivation.bias_as_weight and record.biases[l] is not None
+        if as_weight:
+            weighted = _(
+                "z[{layer}]_k = Σ_j w[{layer}]_kj · a[{below}]_j  (j from 0: w[{layer}]_k0 = b[{layer}]_k "
+                "on the constant input a[{below}]_0 = 1)"
+            ).format(layer=layer, below=layer - 1)
+        else:
+            weighted = f"z[{layer}]_k = Σ_j w[{layer}]_kj · a[{layer - 1}]_j" + (
+                f" + b[{layer}]_k" if record.biases[l] is not None else ""
+            )
+        block = _Block(title, [weighted + ",  " + _activation_formula(activation, layer)])
         below = example.input if l == 0 else example.a[l - 1]
         layer_biases = record.biases[l]
         for k, z in enumerate(example.z[l]):
             bias = None if layer_biases is None else layer_biases[k]
-            formula, numbers = _weighted_sum(layer, k + 1, record.weights[l][k], below, bias)
+            formula, numbers = _weighted_sum(layer, k + 1, record.weights[l][k], below, bias, as_weight)
             block.equations.append(_Equation(weighted_input_name(layer, k + 1), formula, numbers, format_number(z)))
             if activation != "linear":
                 symbol = _ACTIVATION_SYMBOLS[activation]
@@ -232,6 +265,9 @@ def _forward_blocks(
                     _("output o = a[{layer}] = {output}").format(layer=layer, output=_vector(example.output))
                 )
             block.remarks.append(_("target y = {target}").format(target=_vector(example.target)))
+            if derivation.loss == "bce":
+                clips = [bce_clip_text(o, y, k) for k, (o, y) in enumerate(zip(example.output, example.target), 1)]
+                block.remarks += [clip for clip in clips if clip is not None]
             block.remarks.append(
                 _("loss {C} = {value}").format(C="C_" + str(n) if many else "C", value=format_number(example.loss))
             )
@@ -243,18 +279,28 @@ def _output_delta_block(derivation: DerivationRecord, example: ExampleRecord, n:
     layer = len(derivation.activations)
     activation = derivation.activations[-1]
     general, per_neuron = _output_delta_forms(activation, derivation.loss, layer)
+    if many:  # example n's delta comes from its own loss C_n
+        general = general.replace("∂C/∂o", "∂C_n/∂o")
     which = _("example {n}, ").format(n=n) if many else ""
     block = _Block(
         _("Output delta, {which}layer {layer} ({activation} output, {loss} loss)").format(
             which=which, layer=layer, activation=activation, loss=derivation.loss
         ),
-        [f"δ[{layer}]_k = {general}"],
+        [f"δ[{layer}]_k{_example_index('n', many)} = {general}"],
     )
+    if derivation.loss == "bce" and activation == "sigmoid" and any(bce_clip(o) is not None for o in example.output):
+        block.formulas.append(_("for an o_k clipped by bce the loss is constant in o_k, so there δ = 0, not o_k − y_k"))
     outputs_n = len(example.a[-1])
     for k in range(outputs_n):
         formula, numbers = per_neuron(k, example)
+        if derivation.loss == "bce" and activation == "sigmoid" and bce_clip(example.output[k]) is not None:
+            a = example.a[-1][k]
+            formula = _("∂C/∂o_{k} · σ'(z[{layer}]_{k})  (o_{k} is clipped: ∂C/∂o_{k} = 0)").format(k=k + 1, layer=layer)
+            numbers = f"0 × {format_factor(a * (1.0 - a))}"
         block.equations.append(
-            _Equation(f"δ[{layer}]_{k + 1}", formula, numbers, format_number(example.delta[-1][k]))
+            _Equation(
+                f"δ[{layer}]_{k + 1}{_example_index(n, many)}", formula, numbers, format_number(example.delta[-1][k])
+            )
         )
     return block
 
@@ -270,7 +316,8 @@ def _hidden_delta_blocks(
         block = _Block(
             _("Delta rule, {which}layer {layer} ({activation})").format(which=which, layer=layer, activation=activation),
             [
-                f"δ[{layer}]_k = (Σ_m δ[{layer + 1}]_m · w[{layer + 1}]_mk) · {derivative.symbol}(z[{layer}]_k),"
+                f"δ[{layer}]_k{_example_index('n', many)} = (Σ_m δ[{layer + 1}]_m · w[{layer + 1}]_mk) · "
+                f"{derivative.symbol}(z[{layer}]_k),"
                 f"  {derivative.symbol}(z[{layer}]_k) = {derivative.formula(f'z[{layer}]_k', f'a[{layer}]_k')}"
             ],
         )
@@ -288,7 +335,7 @@ def _hidden_delta_blocks(
                 numbers = f"{format_factor(math.fsum(example.delta[l + 1][m] * w for m, w in links))} × {fprime}"
             block.equations.append(
                 _Equation(
-                    f"δ[{layer}]_{k + 1}",
+                    f"δ[{layer}]_{k + 1}{_example_index(n, many)}",
                     f"({symbols}) · {derivative.symbol}(z[{layer}]_{k + 1})",
                     numbers,
                     format_number(example.delta[l][k]),
@@ -314,22 +361,25 @@ def _gradient_blocks(derivation: DerivationRecord, record: StepRecord) -> list[_
     blocks = []
     for l in range(len(derivation.activations) - 1, -1, -1):
         layer = l + 1
-        formulas = [f"∂C/∂w[{layer}]_kj = {total}δ[{layer}]_k · a[{layer - 1}]_j"]
+        index = _example_index("n", many)
+        formulas = [f"∂C/∂w[{layer}]_kj = {total}δ[{layer}]_k{index} · a[{layer - 1}]_j{index}"]
         if record.biases[l] is not None:
             addition = f"∂z[{layer}]_k/∂b[{layer}]_k = 1"
             formulas.append(
-                _("∂C/∂b[{layer}]_k = {total}δ[{layer}]_k · 1  (b enters z by addition: {addition})").format(
-                    layer=layer, total=total, addition=addition
+                _("∂C/∂b[{layer}]_k = {total}δ[{layer}]_k{index} · 1  (b enters z by addition: {addition})").format(
+                    layer=layer, total=total, index=index, addition=addition
                 )
             )
             if derivation.bias_as_weight:
                 formulas.append(
                     _(
                         "as a weight: b[{layer}]_k = w[{layer}]_k0 on a constant input a[{below}]_0 = 1, "
-                        "so ∂C/∂w[{layer}]_k0 = {total}δ[{layer}]_k · a[{below}]_0"
-                    ).format(layer=layer, below=layer - 1, total=total)
+                        "so ∂C/∂w[{layer}]_k0 = {total}δ[{layer}]_k{index} · a[{below}]_0"
+                    ).format(layer=layer, below=layer - 1, total=total, index=index)
                 )
         block = _Block(_("Gradients, layer {layer}").format(layer=layer), formulas)
+        if many and l == len(derivation.activations) - 1:
+            block.remarks.append(regime_blocks.batch_gradient_remark(derivation))
         scale = 1.0 if derivation.reduction == "sum" else 1.0 / len(record.examples)
         for k, row in enumerate(record.weights[l]):
             for j, w in enumerate(row):
@@ -337,7 +387,7 @@ def _gradient_blocks(derivation: DerivationRecord, record: StepRecord) -> list[_
                     continue
                 below = [e.input[j] if l == 0 else e.a[l - 1][j] for e in record.examples]
                 products = [(e.delta[l][k], a) for e, a in zip(record.examples, below)]
-                symbol = f"{total}δ[{layer}]_{k + 1} · a[{layer - 1}]_{j + 1}"
+                symbol = f"{total}δ[{layer}]_{k + 1}{index} · a[{layer - 1}]_{j + 1}{index}"
                 numbers = _sum_of_products(products, scale)
                 block.equations.append(
                     _Equation(
@@ -352,10 +402,10 @@ def _gradient_blocks(derivation: DerivationRecord, record: StepRecord) -> list[_
             if bias_gradient is not None:
                 deltas = [(e.delta[l][k], 1.0) for e in record.examples]
                 lhs = f"∂C/∂{bias_name(layer, k + 1)}"
-                symbol = f"{total}δ[{layer}]_{k + 1}"
+                symbol = f"{total}δ[{layer}]_{k + 1}{index}"
                 if derivation.bias_as_weight:
-                    lhs += f" = ∂C/∂w[{layer}]_{k + 1}0"
-                    symbol += f" · a[{layer - 1}]_0"
+                    lhs += f" = ∂C/∂{weight_name(layer, k + 1, 0)}"
+                    symbol += f" · a[{layer - 1}]_0{index}"
                     numbers = _sum_of_products(deltas, scale)
                 else:
                     numbers = _sum_of_products([(d, None) for d, _one in deltas], scale)
@@ -364,46 +414,9 @@ def _gradient_blocks(derivation: DerivationRecord, record: StepRecord) -> list[_
     return blocks
 
 
-def _update_block(derivation: DerivationRecord, record: StepRecord) -> _Block:
-    alpha = format_number(derivation.learning_rate)
-    block = _Block(_("Update (gradient descent)"), ["w ← w − α·∂C/∂w,  b ← b − α·∂C/∂b,  α = " + alpha])
-    for l, layer_weights in enumerate(record.weights):
-        for k, row in enumerate(layer_weights):
-            for j, w in enumerate(row):
-                if w is not None:
-                    g = present(record.weight_gradients[l][k][j], f"weight_gradients[{l}][{k}][{j}]")
-                    updated = present(record.updated_weights[l][k][j], f"updated_weights[{l}][{k}][{j}]")
-                    block.equations.append(
-                        _Equation(
-                            weight_name(l + 1, k + 1, j + 1),
-                            "",
-                            f"{format_factor(w)} − {alpha} × {format_factor(g)}",
-                            format_number(updated),
-                            "←",
-                        )
-                    )
-            biases = record.biases[l]
-            b = None if biases is None else biases[k]
-            if b is not None:
-                gradients = present(record.bias_gradients[l], f"bias_gradients[{l}]")
-                updates = present(record.updated_biases[l], f"updated_biases[{l}]")
-                g = present(gradients[k], f"bias_gradients[{l}][{k}]")
-                updated = present(updates[k], f"updated_biases[{l}][{k}]")
-                block.equations.append(
-                    _Equation(
-                        bias_name(l + 1, k + 1),
-                        "",
-                        f"{format_factor(b)} − {alpha} × {format_factor(g)}",
-                        format_number(updated),
-                        "←",
-                    )
-                )
-    return block
-
-
-def _after_block(record: StepRecord) -> _Block:
+def _after_block(derivation: DerivationRecord, record: StepRecord) -> _Block:
     block = _Block(_("After step {step}").format(step=record.step))
-    for n, (example, after) in enumerate(zip(record.examples, record.outputs_after), start=1):
+    for n, example, after in zip(regime_blocks.example_numbers(record), record.examples, record.outputs_after):
         output = _("output o of example {n}") if len(record.examples) > 1 else _("output o")
         block.remarks.append(
             _("{output} = {after}  (before the step: {before})").format(
@@ -415,10 +428,16 @@ def _after_block(record: StepRecord) -> _Block:
             after=format_number(record.loss_after), before=format_number(record.loss)
         )
     )
+    if len(record.examples) < derivation.examples and record.data_loss_after is not None:
+        block.remarks.append(
+            _("loss over all {count} examples after the update: C = {loss}").format(
+                count=derivation.examples, loss=format_number(record.data_loss_after)
+            )
+        )
     block.remarks.append(
         _(
-            "check: the {compared} gradients and deltas above equal loss.backward()'s .grad: "
-            "max |difference| = {difference}"
+            "check: the {compared} gradients, deltas and updates above equal loss.backward()'s .grad "
+            "and nn.optim's step: max |difference| = {difference}"
         ).format(compared=record.compared, difference=f"{record.max_abs_difference:.3g}")
     )
     return block
@@ -498,7 +517,8 @@ def _equation_lines(equations: list[_Equation]) -> list[str]:
             result.append(lines[i])
             continue
         for position, part in enumerate(p for p in (e.formula, e.numbers, e.value) if p):
-            head = pad(e.lhs, width) if position == 0 else " " * max(width, display_width(e.lhs))
+            lhs_width = display_width(e.lhs)
+            head = e.lhs + " " * (width - lhs_width) if position == 0 else " " * max(width, lhs_width)
             result.append(f"    {head} {e.relation if position == 0 else '='} {part}")
     return result
 
@@ -526,18 +546,26 @@ def _activation_formula(activation: str, layer: int) -> str:
 
 
 def _weighted_sum(
-    layer: int, k: int, row: list[float | None], below: list[float], bias: float | None
+    layer: int, k: int, row: list[float | None], below: list[float], bias: float | None, bias_as_weight: bool = False
 ) -> tuple[str, str]:
-    """z's formula (w·a terms and the bias) and the same with numbers, or Σ notation when too long."""
+    """z's formula (w·a terms and the bias) and the same with numbers, or Σ notation when too long.
+
+    With `bias_as_weight` the bias is the first term, w[l]_k0 · a[l−1]_0 with a[l−1]_0 = 1.
+    """
     terms = [(j, w) for j, w in enumerate(row, start=1) if w is not None]
     symbols = [f"{weight_name(layer, k, j)}·a[{layer - 1}]_{j}" for j, _ in terms]
     numbers = [f"{format_factor(w)} × {format_factor(below[j - 1])}" for j, w in terms]
-    if bias is not None:
+    if bias is not None and bias_as_weight:
+        symbols.insert(0, f"{weight_name(layer, k, 0)}·a[{layer - 1}]_0")
+        numbers.insert(0, f"{format_factor(bias)} × 1")
+    elif bias is not None:
         symbols.append(bias_name(layer, k))
         numbers.append(format_factor(bias))
     formula, with_numbers = " + ".join(symbols), " + ".join(numbers)
     if len(formula) > LONG_FORMULA:
-        formula = f"Σ_j w[{layer}]_{k}j·a[{layer - 1}]_j" + (f" + {bias_name(layer, k)}" if bias is not None else "")
+        formula = f"Σ_j w[{layer}]_{k}j·a[{layer - 1}]_j" + (
+            f" + {bias_name(layer, k)}" if bias is not None and not bias_as_weight else ""
+        )
     if len(with_numbers) > LONG_FORMULA:
         with_numbers = ""
     return formula, with_numbers
@@ -610,6 +638,11 @@ def _output_delta_forms(
     activation_part = derivative.formula(f"z[{layer}]_k", f"a[{layer}]_k")
     general = f"∂C/∂o_k · {derivative.symbol}(z[{layer}]_k) = ({loss_part}) · {activation_part}"
     return general, chained
+
+
+def _example_index(n: int | str, many: bool) -> str:
+    """The superscript ⁽ⁿ⁾ that marks a quantity of example n in a batch; nothing for a single example."""
+    return f"⁽{regime_blocks.superscript(n)}⁾" if many else ""
 
 
 def _latex_text(text: str) -> str:

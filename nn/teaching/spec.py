@@ -9,8 +9,19 @@ examples in ``demos/examples/`` are::
      "target": [0.01, 0.99],          or "targets": [[...], [...]], one per example
      "loss": "half_sse",              a name from nn.losses.LOSSES
      "learning_rate": 0.5,
-     "steps": 1,                      optional, default 1
+     "steps": 1,                      optional, default 1: the number of updates (an epoch of N examples
+                                      is ⌈N/batch size⌉ of them with mode sgd or minibatch)
      "reduction": "sum",              optional, 'sum' (default) or 'mean' over a batch
+     "mode": {"name": "minibatch", "batch_size": 2, "shuffle_seed": 0},
+                                      optional: 'batch' (default), 'sgd' or 'minibatch'; shuffle_seed
+                                      shuffles every epoch as nn.train.fit(seed=...) does (absent: no shuffle)
+     "form": "matrix",                optional: 'neuron' (default: every sum neuron by neuron), 'matrix'
+                                      or 'both' (the matrices after the sums)
+     "notation": {"input_layer": 1, "rate": "eta", "cost": "E", "weights": "w_jk"},
+                                      optional, any subset: a textbook's conventions (nn.teaching.notation_options)
+     "optimizer": {"name": "adam", "betas": [0.9, 0.999]},
+                                      optional: 'sgd' (default), 'momentum', 'nesterov', 'rmsprop' or
+                                      'adam' (or just the name), hyper-parameters as in nn.optim
      "name": ..., "source": ..., "notes": ..., "expected": {...}}   optional, not computed with
 
 ``weights`` rows are receiving neurons (w_kj: row k, column j), ``null`` is an
@@ -30,19 +41,21 @@ import json
 import os
 import stat
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 from autograd import Value
 from nn._validation import describe, finite_number, numbers, sequence
-from nn.teaching.derive import MAX_STEPS, NetworkDerivation, derive
+from nn.teaching.derive import FORMS, MAX_STEPS, MODES, NetworkDerivation, derive
+from nn.teaching.notation_options import Notation
+from nn.teaching.optimizer_steps import OptimizerChoice
 from nn.layers import MLP
 from nn.losses import LOSSES
 
 REQUIRED_KEYS = ("layers", "loss", "learning_rate")
 """Keys every spec has, besides one of input/inputs and one of target/targets."""
 
-OPTIONAL_KEYS = ("steps", "reduction", "name", "source", "notes", "expected")
+OPTIONAL_KEYS = ("steps", "reduction", "mode", "optimizer", "form", "notation", "name", "source", "notes", "expected")
 """Keys a spec may have; name, source, notes and expected are kept but not computed with."""
 
 OUTPUT_ACTIVATIONS_FOR_LOSS = {
@@ -77,6 +90,12 @@ class Spec:
     source: str | None = None
     notes: str | None = None
     expected: dict[str, Any] | None = None
+    mode: str = "batch"
+    batch_size: int | None = None
+    shuffle_seed: int | None = None
+    optimizer: OptimizerChoice = field(default_factory=OptimizerChoice)
+    form: str = "neuron"
+    notation: Notation = field(default_factory=Notation)
 
     def model(self) -> MLP:
         """A fresh `MLP` with the spec's weights (a softmax output becomes logits for cross_entropy)."""
@@ -86,9 +105,18 @@ class Spec:
         return MLP.from_dict({"layers": layers})
 
     def derive(
-        self, steps: int | None = None, bias_as_weight: bool = False, lang: str | None = None
+        self,
+        steps: int | None = None,
+        bias_as_weight: bool = False,
+        learning_rate: float | None = None,
+        stop_when_diverged: bool = False,
+        lang: str | None = None,
     ) -> NetworkDerivation:
-        """The derivation of `steps` steps (the spec's own number if None) on the spec's data, in `lang`."""
+        """The derivation of `steps` steps (the spec's own number if None) on the spec's data, in `lang`.
+
+        `learning_rate` replaces the spec's for this derivation, and `stop_when_diverged`
+        ends it early where the numbers stop being finite (both to compare rates).
+        """
         inputs: list[Any] = self.inputs if self.batch else self.inputs[0]
         targets: Any = self.targets if self.batch else self.targets[0]
         return derive(
@@ -96,10 +124,17 @@ class Spec:
             inputs,
             targets,
             self.loss,
-            self.learning_rate,
+            self.learning_rate if learning_rate is None else learning_rate,
             steps=self.steps if steps is None else steps,
             reduction=self.reduction,
             bias_as_weight=bias_as_weight,
+            mode=self.mode,
+            batch_size=self.batch_size,
+            shuffle_seed=self.shuffle_seed,
+            optimizer=self.optimizer,
+            stop_when_diverged=stop_when_diverged,
+            form=self.form,
+            notation=self.notation,
             lang=lang,
         )
 
@@ -232,6 +267,12 @@ def _parse(data: object) -> Spec:
     expected = data.get("expected")
     if expected is not None and not isinstance(expected, Mapping):
         raise SpecError(f"expected: expected an object, got {describe(expected)}")
+    mode, batch_size, shuffle_seed = parse_mode(data.get("mode", "batch"), "mode")
+    optimizer = OptimizerChoice.parse(data.get("optimizer", "sgd"), "optimizer")
+    notation = Notation.parse(data.get("notation", {}), "notation")
+    form = data.get("form", "neuron")
+    if form not in FORMS:
+        raise SpecError(f"form: expected one of {', '.join(map(repr, FORMS))}, got {describe(form)}")
     return Spec(
         layers=layers,
         inputs=inputs,
@@ -245,7 +286,40 @@ def _parse(data: object) -> Spec:
         source=data.get("source"),
         notes=data.get("notes"),
         expected=None if expected is None else dict(expected),
+        mode=mode,
+        batch_size=batch_size,
+        shuffle_seed=shuffle_seed,
+        optimizer=optimizer,
+        form=form,
+        notation=notation,
     )
+
+
+def parse_mode(data: object, where: str) -> tuple[str, int | None, int | None]:
+    """A training mode, ``"sgd"`` or ``{"name", "batch_size", "shuffle_seed"}``, as (name, batch size, seed).
+
+    SpecError names the path below `where` (``mode.batch_size: ...``).
+    """
+    if isinstance(data, str):
+        data = {"name": data}
+    if not isinstance(data, Mapping):
+        raise SpecError(f"{where}: expected a mode name or an object with a 'name', got {describe(data)}")
+    for key in data:
+        if key not in ("name", "batch_size", "shuffle_seed"):
+            raise SpecError(f"{where}.{key}: unknown key; a mode has name, batch_size and shuffle_seed")
+    name = data.get("name")
+    if name not in MODES:
+        raise SpecError(f"{where}.name: expected one of {', '.join(map(repr, MODES))}, got {describe(name)}")
+    batch_size = data.get("batch_size")
+    if name == "minibatch":
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+            raise SpecError(f"{where}.batch_size: mode 'minibatch' needs a whole number of examples per step, got {describe(batch_size)}")
+    elif batch_size is not None:
+        raise SpecError(f"{where}.batch_size: only mode 'minibatch' takes a batch size; remove it or set name to 'minibatch'")
+    seed = data.get("shuffle_seed")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+        raise SpecError(f"{where}.shuffle_seed: expected a whole number (or null for no shuffle), got {describe(seed)}")
+    return name, batch_size, seed
 
 
 def _one_of(data: Mapping[str, Any], single: str, batch: str) -> bool:

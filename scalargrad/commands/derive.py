@@ -9,19 +9,28 @@ step, so an error never leaves a half-written file.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
+import math
 from pathlib import Path
 
 from autograd.backprop import topological_order
-from scalargrad.arguments import CommandError, check_output_folder, load_spec_argument
+from scalargrad.arguments import (
+    CommandError,
+    check_output_folder,
+    check_plot_argument,
+    chosen_format,
+    load_spec_argument,
+    write_outputs,
+)
 from autograd.views.draw import FORMATS, Graph, draw
 from autograd.views.layout import LayoutError
-from autograd.files import write_atomically
-from nn.teaching.derive import MAX_STEPS, GradientMismatchError, NetworkDerivation
+from nn.teaching.derive import MAX_STEPS, FORMS, MODES, GradientMismatchError, NetworkDerivation
+from nn.teaching.loss_curves import LearningRateComparison, compare_learning_rates, loss_plot
+from nn.teaching.notation_options import COST_SYMBOLS, WEIGHT_LAYOUTS, Notation
+from nn.teaching.optimizer_steps import OPTIMIZERS, OptimizerChoice
+from nn.teaching.spec import Spec
 from autograd.i18n import N_, Catalog
-
-FORMATS_BY_SUFFIX = {".txt": "text", ".md": "markdown", ".tex": "latex", ".json": "json"}
-"""The output format chosen from ``-o``'s extension when ``--format`` is not given."""
 
 GRAPH_MAX_NODES = 150
 """Graphs with more Values than this are drawn collapsed, one table per neuron."""
@@ -29,19 +38,26 @@ GRAPH_MAX_NODES = 150
 DRAW_MAX_NODES = 500
 """The default of --max-nodes: the most boxes a --graph picture may have (as for `scalargrad graph`)."""
 
+_ = Catalog("scalargrad")
+
+
 _EXAMPLE = N_(
     """examples:
   scalargrad derive demos/examples/seed001_two_hidden_layers.json
   scalargrad derive demos/examples/mazur_2_2_2.json --format markdown -o mazur.md --graph mazur.svg
   scalargrad derive demos/examples/pixel_digits_step.json --steps 3 --format json
+  scalargrad derive demos/examples/pixel_digits_step.json --mode minibatch --batch-size 2 \\
+      --shuffle-seed 1 --optimizer adam --steps 4
+  scalargrad derive demos/examples/mazur_2_2_2.json --form matrix --weights w_jk
+  scalargrad derive demos/examples/line_learning_rates.json --compare-learning-rates 0.5,0.2,0.05 \\
+      --steps 20 --plot rates.svg
 
 A spec is JSON: "layers" (each "activation", "weights" with one row per receiving
 neuron and null for an absent connection, "biases" or null), "input" or "inputs",
 "target" or "targets", "loss" (half_sse, mse, bce, bce_with_logits, cross_entropy,
-hinge), "learning_rate", and optionally "steps" and "reduction" (sum or mean)."""
+hinge), "learning_rate", and optionally "steps" (updates), "reduction" (sum or mean),
+"mode", "optimizer", "form" and "notation" (as the options above; see nn.teaching.spec)."""
 )
-
-_ = Catalog("scalargrad")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -61,9 +77,43 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         choices=("text", "markdown", "latex", "json"),
         help=_("output format (default: from -o's extension .md/.tex/.json, else text)"),
     )
-    parser.add_argument("--steps", type=_step_count, metavar="N", help=_("number of steps (default: the spec's, or 1)"))
+    parser.add_argument(
+        "--steps", type=_step_count, metavar="N", help=_("number of steps, i.e. updates (default: the spec's, or 1)")
+    )
     parser.add_argument(
         "--bias-as-weight", action="store_true", help=_("also show each bias as the weight of a constant input 1")
+    )
+    parser.add_argument(
+        "--mode",
+        choices=MODES,
+        help=_("batch: all examples per step; sgd: one; minibatch: --batch-size (default: the spec's, or batch)"),
+    )
+    parser.add_argument("--batch-size", type=_positive_int, metavar="N", help=_("examples per step for --mode minibatch"))
+    parser.add_argument(
+        "--shuffle-seed",
+        type=int,
+        metavar="S",
+        help=_("shuffle the examples every epoch as nn.train.fit(shuffle=True, seed=S) does"),
+    )
+    parser.add_argument(
+        "--optimizer",
+        metavar="NAME[:KEY=VALUE...]",
+        help=_(
+            "one of {names}, with nn.optim's hyper-parameters, e.g. adam:betas=0.9,0.99:eps=1e-8 or momentum:momentum=0.5"
+        ).format(names=", ".join(OPTIMIZERS)),
+    )
+    parser.add_argument(
+        "--form",
+        choices=FORMS,
+        help=_("neuron: every sum neuron by neuron; matrix: with W[l], δ[l] and a row per example; "
+        "both: the matrices after the sums (default: the spec's)"),
+    )
+    notation = parser.add_argument_group(_("notation (a textbook's conventions; default: the spec's, else BACKPROP.md's)"))
+    notation.add_argument("--input-layer", type=int, choices=(0, 1), help=_("number the input layer 0 (a[0] = x) or 1"))
+    notation.add_argument("--rate-symbol", choices=("alpha", "eta"), help=_("write the learning rate as α or η"))
+    notation.add_argument("--cost-symbol", choices=COST_SYMBOLS, help=_("write the cost as C, E or L"))
+    notation.add_argument(
+        "--weights", choices=WEIGHT_LAYOUTS, help=_("w_kj: row k receives (default); w_jk: the first index sends")
     )
     parser.add_argument(
         "--graph", metavar="PATH", help=_("also draw the first example's computation graph (.svg, .png, .pdf, .dot)")
@@ -75,51 +125,127 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         metavar="N",
         help=_("with --graph: refuse pictures of more than N boxes (default {default})").format(default=DRAW_MAX_NODES),
     )
+    parser.add_argument("--plot", metavar="FILE", help=_("also draw the loss over the steps (.svg, .png or .pdf)"))
+    parser.add_argument(
+        "--compare-learning-rates",
+        metavar="RATES",
+        help=_("derive at each rate (e.g. 1,0.1,0.01) and print one table of the losses (and --plot one picture)"),
+    )
     parser.add_argument("-o", "--output", metavar="FILE", help=_("write the derivation to FILE instead of the terminal"))
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Check the spec and the output paths, derive, render, then write."""
-    output_format = args.format
-    if output_format is None:
-        output_format = FORMATS_BY_SUFFIX.get(Path(args.output).suffix.lower(), "text") if args.output else "text"
+    output_format = chosen_format(args.format, args.output)
     for option, path in (("-o", args.output), ("--graph", args.graph)):
         if path is not None:
             check_output_folder(option, path)
     if args.graph is not None and Path(args.graph).suffix.lower().lstrip(".") not in FORMATS:
         raise CommandError(
-            _("--graph {graph}: the file needs one of the extensions {extensions}").format(graph=args.graph, extensions=', '.join('.' + f for f in FORMATS))
+            _("--graph {graph}: the file needs one of the extensions {value}").format(graph=args.graph, value=', '.join('.' + f for f in FORMATS))
         )
-    spec = load_spec_argument(args.spec)
+    if args.plot is not None:
+        check_plot_argument(args.plot)
+    rates = _rates(args.compare_learning_rates) if args.compare_learning_rates is not None else None
+    if rates is not None and args.graph is not None:
+        raise CommandError(_("--graph draws one derivation's graph; leave it out with --compare-learning-rates"))
+    spec = _with_options(load_spec_argument(args.spec), args)
     try:
-        derivation = spec.derive(steps=args.steps, bias_as_weight=args.bias_as_weight)
+        if rates is not None:
+            steps = args.steps or spec.steps
+            result: NetworkDerivation | LearningRateComparison = compare_learning_rates(
+                lambda rate: spec.derive(steps, args.bias_as_weight, rate, stop_when_diverged=True), rates, steps
+            )
+        else:
+            result = spec.derive(steps=args.steps, bias_as_weight=args.bias_as_weight)
     except GradientMismatchError as error:
         raise CommandError(_("the derivation does not match the engine: {error}").format(error=error)) from None
     except (ArithmeticError, ValueError) as error:
         raise CommandError(_("{spec}: the computation failed: {error}").format(spec=args.spec, error=error)) from None
-    text = _render(derivation, output_format)
+    text = _render(result, output_format)
     try:
-        graph = _graph(derivation, args.max_nodes) if args.graph is not None else None
+        graph = _graph(result, args.max_nodes) if isinstance(result, NetworkDerivation) and args.graph else None
+        plot = None
+        if args.plot is not None:
+            plot = result.plot() if isinstance(result, LearningRateComparison) else loss_plot(result)
+            plot.svg()  # rendered before anything is written
     except (ValueError, LayoutError) as error:  # too large a picture, or Graphviz failed on it
-        raise CommandError(_("--graph {graph}: {error}").format(graph=args.graph, error=error)) from None
-    try:
-        if args.output is not None:
-            write_atomically(Path(args.output), text.encode("utf-8"))
-        if graph is not None:
-            graph.save(args.graph)
-    except OSError as error:
-        raise CommandError(_("cannot write {filename}: {strerror}").format(filename=error.filename or _("the output"), strerror=error.strerror or error)) from None
-    if args.output is None:
-        print(text, end="")
-    else:
-        print(_("wrote {output} ({output_format})").format(output=args.output, output_format=output_format))
-    if args.graph is not None:
-        print(_("wrote {graph} (the computation graph of example 1 at the first step)").format(graph=args.graph))
+        option = "--graph " + args.graph if args.graph is not None else "--plot " + str(args.plot)
+        raise CommandError(_("{option}: {error}").format(option=option, error=error)) from None
+    pictures = []
+    if graph is not None:
+        pictures.append((args.graph, graph, _("the computation graph of example 1 at the first step")))
+    if plot is not None:
+        pictures.append((args.plot, plot, _("the loss over the steps")))
+    write_outputs(text, args.output, output_format, pictures)
     return 0
 
 
-def _render(derivation: NetworkDerivation, output_format: str) -> str:
+def _rates(text: str) -> list[float]:
+    """``1,0.1,0.01`` as learning rates, each a positive finite number."""
+    rates = []
+    for part in text.split(","):
+        try:
+            rate = float(part)
+        except ValueError:
+            raise CommandError(_("--compare-learning-rates {text}: {value!r} is not a number; write e.g. 1,0.1,0.01").format(text=text, value=part.strip())) from None
+        if not (math.isfinite(rate) and rate > 0):
+            raise CommandError(_("--compare-learning-rates {text}: every rate must be a positive number, got {value}").format(text=text, value=part.strip()))
+        rates.append(rate)
+    return rates
+
+
+def _with_options(spec: Spec, args: argparse.Namespace) -> Spec:
+    """The spec with the training mode and optimizer the command line gives in place of its own."""
+    mode = args.mode or spec.mode
+    if args.batch_size is not None and mode != "minibatch":
+        raise CommandError(_("--batch-size {batch_size}: only --mode minibatch takes a batch size (the mode is {mode})").format(batch_size=args.batch_size, mode=mode))
+    batch_size = args.batch_size if args.batch_size is not None else spec.batch_size if mode == "minibatch" else None
+    if mode == "minibatch" and batch_size is None:
+        raise CommandError(_("--mode minibatch needs --batch-size N (the number of examples per step)"))
+    shuffle_seed = spec.shuffle_seed if args.shuffle_seed is None else args.shuffle_seed
+    optimizer = spec.optimizer if args.optimizer is None else parse_optimizer_argument(args.optimizer)
+    form = args.form or spec.form
+    given = {"input_layer": args.input_layer, "rate": args.rate_symbol, "cost": args.cost_symbol, "weights": args.weights}
+    notation = Notation.parse({**spec.notation.to_dict(), **{k: v for k, v in given.items() if v is not None}})
+    return dataclasses.replace(
+        spec,
+        mode=mode,
+        batch_size=batch_size,
+        shuffle_seed=shuffle_seed,
+        optimizer=optimizer,
+        form=form,
+        notation=notation,
+    )
+
+
+def parse_optimizer_argument(text: str) -> OptimizerChoice:
+    """``NAME[:KEY=VALUE...]`` as an optimizer; VALUE is a number, true/false, or numbers separated by commas."""
+    name, *settings = text.split(":")
+    data: dict[str, object] = {"name": name.strip()}
+    for setting in settings:
+        key, equals, value = (part.strip() for part in setting.partition("="))
+        if not equals or not key:
+            raise CommandError(_("--optimizer {text}: {setting!r} is not KEY=VALUE; write it like adam:eps=1e-8").format(text=text, setting=setting))
+        data[key] = _setting_value(text, key, value)
+    try:
+        return OptimizerChoice.parse(data, "--optimizer")
+    except ValueError as error:
+        raise CommandError(_("{error} (in --optimizer {text})").format(error=error, text=text)) from None
+
+
+def _setting_value(text: str, key: str, value: str) -> object:
+    if value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    try:
+        numbers = [float(part) for part in value.split(",")]
+    except ValueError:
+        raise CommandError(_("--optimizer {text}: {key}={value!r} is not a number, true/false or a list of numbers").format(text=text, key=key, value=value)) from None
+    return numbers if len(numbers) > 1 else numbers[0]
+
+
+def _render(derivation: NetworkDerivation | LearningRateComparison, output_format: str) -> str:
     if output_format == "json":
         try:
             return json.dumps(derivation.to_dict(), indent=1, allow_nan=False, ensure_ascii=False) + "\n"
