@@ -66,7 +66,7 @@ def write_outputs(text: str, output: str | None, output_format: str, pictures: S
     try:
         if output is not None:
             write_atomically(Path(output), text.encode("utf-8"))
-        for path, picture, _ in pictures:
+        for path, picture, _what in pictures:
             picture.save(path)
     except OSError as error:
         raise CommandError(_("cannot write {filename}: {strerror}").format(filename=error.filename or _("the output"), strerror=error.strerror or error)) from None
@@ -74,7 +74,7 @@ def write_outputs(text: str, output: str | None, output_format: str, pictures: S
         print(text, end="")
     else:
         print(_("wrote {output} ({output_format})").format(output=output, output_format=output_format))
-    for path, _, what in pictures:
+    for path, _picture, what in pictures:
         print(_("wrote {path} ({what})").format(path=path, what=what))
 
 

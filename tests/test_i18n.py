@@ -9,6 +9,7 @@ remain.
 
 from __future__ import annotations
 
+import ast
 import gettext
 import io
 import json
@@ -133,7 +134,7 @@ def all_messages() -> list[tuple[str, str, str]]:
 def test_each_glossary_term_has_one_translation_in_every_catalog() -> None:
     for package, message, translation in all_messages():
         # placeholders, code (loss.backward(), .grad), options and identifiers are not words
-        words = re.sub(r"\{\w*\}|%\(\w+\)\w|\S*[./]\S*|\"[^\"]*\"|scalargrad \w+|--[\w-]+|\b[a-z]+_\w+|\S+,\S+", " ", message)
+        words = re.sub(r"\{\w*\}|%\(\w+\)\w|\S*[./]\S*|\"[^\"]*\"|scalargrad \w+|--[\w-]+|\b[a-z]+_\w+|\S+,\S+|\S*=\S*", " ", message)
         for english, chinese in GLOSSARY.items():
             if re.search(rf"\b(?:{english})\b", words, re.IGNORECASE):
                 assert chinese in translation, f"{package}: {message!r} uses {english!r}, so its translation {chinese}"
@@ -182,6 +183,8 @@ ALLOWED_WORDS = {
     "sqrt", "sign", "max", "min", "clamp", "linear", "half", "sse", "mse", "bce", "with", "logits", "cross",
     "entropy", "hinge", "sum", "mean", "out", "low", "high", "slope", "cross_entropy", "bce_with_logits",
     "half_sse", "leaky_relu", "COMMAND", "Python", "HTML", "NUMBER", "abs",
+    # option values: training modes, optimizers, forms
+    "batch", "sgd", "minibatch", "momentum", "nesterov", "rmsprop", "adam", "matrix", "both",
     # code the text names: attributes, functions, the program, the engine's types
     "grad", "backward", "Value", "nn", "derive", "compile", "autograd", "scalargrad", "loss", "JavaScript",
     "SPEC", "json", "md", "tex", "txt", "svg", "png", "pdf", "dot", "html", "demos", "examples", "var", "EXPR",
@@ -202,7 +205,7 @@ def english_words(text: str, labels: set[str] = frozenset()) -> list[str]:  # ty
     text = re.sub(r"\{\w+\}", " ", text)  # placeholders a page fills in
     text = re.sub(r"^\s*scalargrad (?:.*\\\n)*.*$", " ", text, flags=re.M)  # example command lines
     text = re.sub(r'"[^"\n]*"|\S+,\S+', " ", text)  # quoted code (JSON keys), option values such as a,b,c
-    text = re.sub(r"\S*[./]\S*|(?<![\w-])--?[a-z][\w-]*", " ", text)  # paths, file names, options
+    text = re.sub(r"\S*[./=]\S*|(?<![\w-])--?[a-z][\w-]*", " ", text)  # paths, file names, settings, options
     words = re.findall(r"[A-Za-z][A-Za-z_]*[A-Za-z0-9]|[A-Za-z]{2,}", text)
     words = [word for word in words if word not in labels]
     # x1, v12, o_k, C_n: math; SPEC, JSON: metavars; carried_forward, class7: identifiers
@@ -331,11 +334,12 @@ def test_a_lessons_data_is_the_same_in_both_languages_outside_its_text() -> None
         network_lesson(spec.model(), spec.inputs, spec.targets, spec.loss, spec.learning_rate, lang=lang).data
         for lang in ("en", "zh")
     ]
-    text = {"title", "lang", "words", "phase_name", "heading", "equation", "numbers", "details", "table", "rule"}
+    text = {"title", "lang", "words", "phase_name", "heading", "equation", "numbers", "details", "table", "rule", "live"}
     for page in pages:
         for step in page["steps"]:
             step["changes"] = [change[:2] + change[3:] for change in step["changes"]]
-    assert without(pages[0], text) == without(pages[1], text)
+    assert pages[0]["live"] == pages[1]["live"]  # the page's program: code, inputs, values
+    assert without(pages[0], text) == without(pages[1], text)  # "live" of a step: its text templates
     assert [s["numbers"].split("=")[-1] for s in pages[0]["steps"]] == [s["numbers"].split("=")[-1] for s in pages[1]["steps"]]
 
 
@@ -543,3 +547,35 @@ def test_the_language_toggle_swaps_every_word_in_a_browser(tmp_path: Path, chrom
     assert "下一步" in chinese["next"] and "Next" in english["next"]
     assert "值" in chinese["drawing"] and "data" in english["drawing"] and "值" not in english["drawing"]
     assert again == chinese  # and back, with nothing left over
+
+
+def _binds_and_calls_underscore(function: ast.AST) -> bool:
+    """Whether a function both assigns the name ``_`` and calls ``_(...)`` (comprehensions have scopes of their own)."""
+    binds = calls = False
+    stack = list(ast.iter_child_nodes(function))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.Lambda)):
+            continue
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue  # judged on its own
+        if isinstance(node, ast.Name) and node.id == "_" and isinstance(node.ctx, ast.Store):
+            binds = True
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_":
+            calls = True
+        stack.extend(ast.iter_child_nodes(node))
+    return binds and calls
+
+
+def test_no_function_hides_the_translation_function_behind_a_throwaway_variable() -> None:
+    """``for a, _ in pairs:`` in a function that also calls ``_("...")`` would call the throwaway value."""
+    offenders = []
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            offenders += [
+                f"{path.relative_to(ROOT)}:{node.lineno} {node.name}"
+                for node in ast.walk(tree)
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _binds_and_calls_underscore(node)
+            ]
+    assert offenders == []

@@ -82,7 +82,7 @@ def to_markdown(derivation: DerivationRecord) -> str:
             lines += ["", f"**{block.title}**", ""]
             lines += [f"`{formula}`  " for formula in block.formulas]
             if block.equations:
-                lines += ["", "| quantity | formula | numbers | value |", "|---|---|---|---:|"]
+                lines += ["", _("| quantity | formula | numbers | value |"), "|---|---|---|---:|"]
                 for e in block.equations:
                     formula = f"`{e.formula}`" if e.formula else ""
                     numbers = f"`{e.numbers}`" if e.numbers else ""

@@ -51,7 +51,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("expression", metavar="EXPR", help=_('the function f, e.g. "x**2 + y**2"'))
-    add_variables_argument(parser, "a variable and its starting value (repeat for each)")
+    add_variables_argument(parser, _("a variable and its starting value (repeat for each)"))
     parser.add_argument("--lr", type=float, required=True, metavar="ALPHA", help=_("the learning rate α"))
     parser.add_argument("--steps", type=int, default=10, metavar="N", help=_("number of steps (default 10)"))
     parser.add_argument(
