@@ -309,7 +309,7 @@ def spec_data(**extra) -> dict:
         ({"optimizer": {"name": "adagrad"}}, "optimizer.name: expected one of 'sgd', 'momentum'"),
         ({"optimizer": {"name": "adam", "beta1": 0.9}}, "optimizer.beta1: adam has no hyper-parameter 'beta1'"),
         ({"optimizer": {"name": "adam", "lr": 0.1}}, "optimizer.lr: the learning rate is the spec's 'learning_rate'"),
-        ({"optimizer": {"name": "adam", "betas": [0.9, 1.5]}}, "optimizer: betas[1] must be in [0.0, 1.0)"),
+        ({"optimizer": {"name": "adam", "betas": [0.9, 1.5]}}, "optimizer: betas[1] must be a finite number in [0.0, 1.0)"),
         ({"optimizer": {"name": "momentum", "momentum": 0}}, "optimizer.momentum: momentum needs a momentum above 0"),
     ],
 )
