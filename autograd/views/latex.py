@@ -59,19 +59,25 @@ _LATEX_SYMBOLS = {
     "ₙ": "_{n}",
     "ᵢ": "_{i}",
 }
-_LATEX_FUNCTIONS = {"tanh", "ln", "sin", "cos", "exp", "max"}
-_LATEX_WORDS = {"if", "else", "at", "with", "for", "of", "since"}
-_NAME = r"(?:[wbzaδ]\[[^\]]+\]_[A-Za-z0-9]+(?:,[A-Za-z0-9]+)?|[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)?)"
+_LATEX_FUNCTIONS = {"tanh", "ln", "sin", "cos", "exp", "max", "min", "log"}
+_LATEX_OPERATORS = {"softmax", "relu", "leaky_relu", "softplus", "logsumexp", "sign", "clamp"}
+_OPERATOR_NAMES = "|".join(sorted(_LATEX_FUNCTIONS | _LATEX_OPERATORS, key=len, reverse=True))
+_NAME = r"(?:[wbzaδ]\[[^\]]+\](?:_[A-Za-z0-9]+(?:,[A-Za-z0-9]+)?)?|[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)?)"
+_WORD = r"[A-Za-z]{2,}(?:'s)?"
 _LATEX_TOKEN = re.compile(
     "|".join(
         [
             rf"(?P<fraction>∂(?P<numerator>{_NAME})/∂(?P<denominator>{_NAME}))",
-            r"(?P<network>(?P<kind>[wbzaδ])\[(?P<layer>[^\]]+)\]_(?P<indices>[A-Za-z0-9]+(?:,[A-Za-z0-9]+)?))",
+            r"(?P<network>(?P<kind>[wbzaδ])\[(?P<layer>[^\]]+)\](?:_(?P<indices>[A-Za-z0-9]+(?:,[A-Za-z0-9]+)?))?)",
             r"(?P<sum>Σ_(?P<over>[A-Za-z]))",
             r"(?P<sqrt>√(?P<radicand>\w))",
             r"(?P<number>\d+(?:\.\d+)?(?:e[-+]\d+)?)",
             r"(?P<indexed>(?P<base>[A-Za-z])_(?:\{(?P<braced>[^}]*)\}|(?P<index>[A-Za-z0-9]+)))",
-            r"(?P<word>[A-Za-z][A-Za-z_]*[A-Za-z]|[A-Za-z])(?P<digits>\d*)",
+            rf"(?P<operator>\b(?:{_OPERATOR_NAMES})\b)",
+            r"(?P<identifier>[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+)",
+            # words of prose inside a formula ("b enters z by addition"), an article "a" between two of them
+            rf"(?P<phrase>{_WORD}(?: (?:{_WORD}|a(?= {_WORD})))*[,;:]?)",
+            r"(?P<letter>[A-Za-z])(?P<digits>\d*)",
             r"(?P<special>[#%&$])",
             r"(?P<space>\s{2,})",
             r"(?P<symbol>[^\x00-\x7f])",
@@ -83,16 +89,75 @@ _LATEX_TOKEN = re.compile(
 def text_to_latex(text: str, prose: bool = False) -> str:
     """A formula as written in text output (``∂C/∂w[2]_13 = δ[2]_1 · a[1]_3``) as LaTeX math.
 
-    With ``prose=True`` the text is a sentence instead: LaTeX's special
-    characters are escaped and each non-ASCII symbol becomes inline math.
-    Raises ValueError for a character it has no LaTeX for, so output never
-    silently loses a symbol.
+    Words of prose inside the formula ("b enters z by addition") are set
+    upright with their spaces (``\\text{...}``), function names as operators.
+    With ``prose=True`` the text is a sentence with formulas in it instead
+    (see `prose_to_latex`). Raises ValueError for a character it has no LaTeX
+    for, so output never silently loses a symbol.
     """
     if prose:
-        return re.sub(r"[^\x00-\x7f]|[_#%&$|{}^~\\]", _prose_character, text)
+        return prose_to_latex(text)
     latex = _LATEX_TOKEN.sub(_latex_token, text)
     # a^(b−1) → a^{b-1}: a parenthesised exponent must be one group
     return re.sub(r"\^\(([^()]*)\)", r"^{\1}", latex)
+
+
+def prose_segments(text: str) -> list[tuple[bool, str]]:
+    """`text` cut into runs of prose and runs of formula, as ``(is_formula, run)`` pairs in order.
+
+    A word of two letters or more (with its punctuation and brackets), a
+    name of code (``loss.backward()``), or an "a" between two words, is prose; a whole number takes the side of the
+    word before it; anything else (``z[l]_k``, ``=``, ``−0.5``, ``∂C/∂w``) is formula.
+    The runs keep the spaces between them, so joining them gives `text` back.
+    """
+    tokens = re.split(r"(\s+)", text)
+    kinds: list[bool | None] = [None if not token or token.isspace() else _is_formula(token) for token in tokens]
+    words = [i for i, kind in enumerate(kinds) if kind is not None]
+    for position, i in enumerate(words):
+        if tokens[i] in ("a", "A"):
+            neighbours = [kinds[words[p]] for p in (position - 1, position + 1) if 0 <= p < len(words)]
+            kinds[i] = not (len(neighbours) == 2 and neighbours == [False, False])
+        elif re.fullmatch(r"\d+[,;:.)]?", tokens[i]):
+            kinds[i] = position > 0 and bool(kinds[words[position - 1]])
+    segments: list[tuple[bool, str]] = []
+    for token, kind in zip(tokens, kinds):
+        if kind is None or (segments and segments[-1][0] == kind):
+            # spaces join the run before them; a run goes on while the kind stays the same
+            is_formula, run = segments.pop() if segments else (False, "")
+            segments.append((is_formula, run + token))
+        else:
+            segments.append((kind, token))
+    return [segment for segment in segments if segment[1]]
+
+
+def _is_formula(token: str) -> bool:
+    core = token.strip("([\"'").rstrip(")]\"',;:.!?")
+    word = re.fullmatch(r"[A-Za-z]{2,}(?:['-][A-Za-z]+)*", core)
+    code = re.fullmatch(r"[A-Za-z_]*(?:\.[A-Za-z_]+)+(?:\(\))?(?:'s)?|[A-Za-z_]+\(\)(?:'s)?", core)
+    return not (word or code)
+
+
+def prose_to_latex(text: str) -> str:
+    """A sentence with formulas in it as LaTeX text: prose escaped, each formula run as ``$...$`` math."""
+    parts = []
+    for is_formula, run in prose_segments(text):
+        if is_formula:
+            stripped = run.strip()
+            lead, tail = run[: len(run) - len(run.lstrip())], run[len(run.rstrip()) :]
+            punctuation = re.search(r"[,;:.]$", stripped)
+            end = stripped[-1] if punctuation else ""
+            body = stripped[:-1] if punctuation else stripped
+            # a line may break after each comma of a long vector such as [0.25, -1, ...]
+            formula = text_to_latex(body).replace(", ", r",\allowbreak ")
+            parts.append(f"{lead}${formula}${end}{tail}")
+        else:
+            parts.append(text_escape(run))
+    return "".join(parts)
+
+
+def text_escape(text: str) -> str:
+    """Plain text with every character LaTeX treats as special escaped, for use outside math mode."""
+    return re.sub(r"[^\x00-\x7f]|[_#%&${}^~\\|<>]", _prose_character, text)
 
 
 def _latex_token(match: re.Match[str]) -> str:
@@ -101,7 +166,8 @@ def _latex_token(match: re.Match[str]) -> str:
         return rf"\frac{{\partial {numerator}}}{{\partial {denominator}}}"
     if match["network"]:
         kind = r"\delta" if match["kind"] == "δ" else match["kind"]
-        return f"{{{kind}^{{[{text_to_latex(match['layer'])}]}}_{{{match['indices']}}}}}"
+        indices = f"_{{{match['indices']}}}" if match["indices"] else ""
+        return f"{{{kind}^{{[{text_to_latex(match['layer'])}]}}{indices}}}"
     if match["sum"]:
         return rf"\sum_{{{match['over']}}}"
     if match["sqrt"]:
@@ -112,16 +178,19 @@ def _latex_token(match: re.Match[str]) -> str:
     if match["indexed"]:
         index = match["braced"] if match["braced"] is not None else match["index"]
         return f"{{{match['base']}_{{{index}}}}}"
-    if match["word"]:
-        word, digits = match["word"], match["digits"]
-        subscript = f"_{{{digits}}}" if digits else ""
-        if len(word) == 1:
-            return f"{{{word}{subscript}}}"
-        if word in _LATEX_FUNCTIONS:
-            return f"\\{word} "
-        if word in _LATEX_WORDS:
-            return rf"\text{{ {word} }}"
-        return rf"\mathrm{{{latex_escape(word)}}}{subscript}"
+    if match["operator"]:
+        word = match["operator"]
+        return f"\\{word} " if word in _LATEX_FUNCTIONS else rf"\operatorname{{{latex_escape(word)}}}"
+    if match["identifier"]:
+        return rf"\mathrm{{{latex_escape(match['identifier'])}}}"
+    if match["phrase"]:
+        text = match.string
+        before = " " if match.start() > 0 and text[match.start() - 1] == " " else ""
+        after = " " if match.end() < len(text) and text[match.end()] == " " else ""
+        return rf"\text{{{before}{match['phrase']}{after}}}"
+    if match["letter"]:
+        digits = match["digits"]
+        return f"{{{match['letter']}" + (f"_{{{digits}}}" if digits else "") + "}"
     if match["special"]:
         return "\\" + match["special"]
     if match["space"]:
@@ -139,8 +208,8 @@ def _prose_character(match: re.Match[str]) -> str:
     character = match[0]
     if character in "_#%&${}":
         return "\\" + character
-    if character == "|":
-        return "$|$"
+    if character in "|<>":
+        return f"${character}$"
     if character in "^~\\":
         return {"^": r"\^{}", "~": r"\~{}", "\\": r"\textbackslash{}"}[character]
     return f"${_latex_symbol(character)}$"

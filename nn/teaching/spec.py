@@ -88,7 +88,7 @@ class Spec:
         """The derivation of `steps` steps (the spec's own number if None) on the spec's data."""
         inputs: list[Any] = self.inputs if self.batch else self.inputs[0]
         targets: Any = self.targets if self.batch else self.targets[0]
-        return derive(
+        derivation = derive(
             self.model(),
             inputs,
             targets,
@@ -98,6 +98,8 @@ class Spec:
             reduction=self.reduction,
             bias_as_weight=bias_as_weight,
         )
+        derivation.title, derivation.source = self.name, self.source
+        return derivation
 
 
 def load_spec(path: str | os.PathLike[str]) -> Spec:
