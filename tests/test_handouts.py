@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+import autograd
+from autograd import Value, explain
 from nn import MLP, derive
 from nn.teaching.spec import load_spec
 
@@ -124,3 +126,15 @@ def test_the_document_opens_with_the_examples_title_and_source_as_inert_text():
     latex = derivation.to_latex()
     assert r"\section*{100\% \textbackslash{}input\{x\} \& y\_1}" in latex
     assert "Source: Roi Yehoshua" in latex
+
+
+def test_a_long_explain_block_typesets_within_the_page_and_breaks_across_pages(compile_latex):
+    squares = [Value(0.1 * i, name=f"p{i}") for i in range(40)]
+    x1, w1, b = Value(2.0, name="x1"), Value(-3.0, name="w1"), Value(6.88, name="b")
+    neuron = (x1 * w1 + b).tanh()
+    output = autograd.sum([p * p for p in squares]).log() * neuron + autograd.leaky_relu(neuron, 0.01)
+    preamble = "\\documentclass{article}\\usepackage{amsmath}\\usepackage[margin=2cm]{geometry}\\begin{document}\n"
+    pdf = compile_latex(preamble + explain(output).to_latex() + "\\end{document}\n")
+    log = pdf.with_suffix(".log").read_text(errors="replace")
+    assert _overfull_boxes(log) == []
+    assert re.search(r"Output written on d\.pdf \(([2-9]|\d\d+) pages", log)

@@ -9,6 +9,7 @@ single node label.
 
 from __future__ import annotations
 
+import math
 import re
 
 from autograd.notation import parse_network_name
@@ -84,6 +85,31 @@ _LATEX_TOKEN = re.compile(
         ]
     )
 )
+
+
+DISPLAY_LINE_WIDTH = 96
+"""How wide (in digit widths, about 5 pt each) a line of displayed math may be on a page with 2 cm margins.
+
+Measured: lines estimated by `display_width` overflowed from about 110 on."""
+
+
+def display_width(text: str) -> float:
+    """About how wide the formula `text` is when typeset as displayed math, in digit widths (about 5 pt).
+
+    Network names and ∂/∂ fractions take less room on paper than in text
+    (indices are small and stacked; a fraction is as wide as its longer part).
+    """
+
+    def name_width(match: re.Match[str]) -> str:
+        layer, indices = match["layer"], match["indices"] or ""
+        return "n" * math.ceil(1 + 0.75 * max(len(layer) + 2, len(indices)))
+
+    def fraction_width(match: re.Match[str]) -> str:
+        return "f" * math.ceil(1.5 + max(len(match[1]), len(match[2])))
+
+    squeezed = re.sub(r"[wbzaδ]\[(?P<layer>[^\]]+)\](?:_(?P<indices>[A-Za-z0-9,]+))?", name_width, text)
+    squeezed = re.sub(r"∂(\S+?)/∂(\S+)", fraction_width, squeezed)
+    return len(squeezed)
 
 
 def text_to_latex(text: str, prose: bool = False) -> str:
@@ -184,9 +210,10 @@ def _latex_token(match: re.Match[str]) -> str:
     if match["identifier"]:
         return rf"\mathrm{{{latex_escape(match['identifier'])}}}"
     if match["phrase"]:
-        text = match.string
-        before = " " if match.start() > 0 and text[match.start() - 1] == " " else ""
-        after = " " if match.end() < len(text) and text[match.end()] == " " else ""
+        # a space to a neighbouring letter or number; next to an operator, math mode spaces it already
+        text, operators = match.string, "=+−-×·<>≤≥←→"
+        before = " " if text[: match.start()].endswith(" ") and text[: match.start()].rstrip()[-1:] not in operators else ""
+        after = " " if text[match.end() :].startswith(" ") and text[match.end() :].lstrip()[:1] not in operators else ""
         return rf"\text{{{before}{match['phrase']}{after}}}"
     if match["letter"]:
         digits = match["digits"]

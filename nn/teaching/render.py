@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from autograd.views.explain import TERMINAL_WIDTH, align_columns, format_factor, format_number
-from autograd.views.latex import text_escape, text_to_latex
+from autograd.views.latex import DISPLAY_LINE_WIDTH, display_width, text_escape, text_to_latex
 from autograd.notation import activation_name, bias_name, weight_name, weighted_input_name
 from nn._validation import present
 from nn.teaching.formulas import DERIVATIVES, LOGIT_LOSSES, LOSS_FORMULAS, LOSS_GRADIENT_TEXT, loss_gradient
@@ -130,10 +130,6 @@ def to_latex(derivation: DerivationRecord) -> str:
     return "\n".join(parts) + "\n"
 
 
-LATEX_LINE_WIDTH = 96
-"""How wide (in digit widths, about 5 pt each) a line of displayed math may be; lines overflowed from ~110 on."""
-
-
 def _latex_rows(block: _Block) -> list[str]:
     """The rows of a block's ``align*``: the general formulas, then each equation, over several rows if long.
 
@@ -142,18 +138,18 @@ def _latex_rows(block: _Block) -> list[str]:
     is broken before a ``+``, ``−`` or ``×`` (or between clauses) and continued
     on indented rows.
     """
-    lhs_width = max((_display_width(e.lhs) for e in block.equations), default=0)
-    room = LATEX_LINE_WIDTH - lhs_width - 3
+    lhs_width = max((display_width(e.lhs) for e in block.equations), default=0)
+    room = DISPLAY_LINE_WIDTH - lhs_width - 3
     rows = []
     for formula in block.formulas:
-        rows += [f"&{piece}" for piece in _broken(formula, LATEX_LINE_WIDTH - 3)]
+        rows += [f"&{piece}" for piece in _broken(formula, DISPLAY_LINE_WIDTH - 3)]
     for e in block.equations:
         relation = r"\leftarrow" if e.relation == "←" else "="
         sides = [part for part in (e.formula, e.numbers) if part] + [e.value]
-        if _display_width(" = ".join(sides)) <= room:
+        if display_width(" = ".join(sides)) <= room:
             lines = [" = ".join(sides)]
         else:
-            lines = [" = ".join(sides[-2:])] if _display_width(" = ".join(sides[-2:])) <= room else sides[-2:]
+            lines = [" = ".join(sides[-2:])] if display_width(" = ".join(sides[-2:])) <= room else sides[-2:]
             lines = sides[:-2] + lines if len(sides) > 2 else lines
         first = True
         for line in lines:
@@ -170,35 +166,16 @@ def _latex_rows(block: _Block) -> list[str]:
 
 def _broken(text: str, room: float) -> list[str]:
     """`text` as LaTeX pieces no wider than `room`, broken before ``+ − ×`` or between clauses; later ones indented."""
-    if _display_width(text) <= room:
+    if display_width(text) <= room:
         return [text_to_latex(text)]
     pieces = re.split(r"(?=  \S)|(?<=\S) (?=[+−×] )", text)
     lines: list[str] = []
     for piece in pieces:
-        if lines and _display_width(lines[-1] + piece) <= room:
+        if lines and display_width(lines[-1] + piece) <= room:
             lines[-1] += piece
         else:
             lines.append(piece)
     return [text_to_latex(line.strip()) if i == 0 else r"\quad " + text_to_latex(line.strip()) for i, line in enumerate(lines)]
-
-
-def _display_width(text: str) -> float:
-    """About how wide `text` is when typeset as displayed math, in digit widths.
-
-    Network names and ∂/∂ fractions take less room on paper than in text
-    (indices are small and stacked; a fraction is as wide as its longer part).
-    """
-
-    def name_width(match: re.Match[str]) -> str:
-        layer, indices = match["layer"], match["indices"] or ""
-        return "n" * math.ceil(1 + 0.75 * max(len(layer) + 2, len(indices)))
-
-    def fraction_width(match: re.Match[str]) -> str:
-        return "f" * math.ceil(1.5 + max(len(match[1]), len(match[2])))
-
-    squeezed = re.sub(r"[wbzaδ]\[(?P<layer>[^\]]+)\](?:_(?P<indices>[A-Za-z0-9,]+))?", name_width, text)
-    squeezed = re.sub(r"∂(\S+?)/∂(\S+)", fraction_width, squeezed)
-    return len(squeezed)
 
 
 def _latex_title(derivation: DerivationRecord) -> list[str]:
