@@ -250,7 +250,7 @@ def test_cross_entropy_needs_a_logits_output_layer():
         ("sigmoid", "bce", [1.0, 0.0], "δ[1]_k = o_k − y_k"),
         ("linear", "cross_entropy", [1.0, 0.0], "δ[1]_k = o_k − y_k  with o = softmax(z[1])"),
         ("sigmoid", "half_sse", [1.0, 0.0], "δ[1]_k = ∂C/∂o_k · σ'(z[1]_k) = (o_k − y_k) · a[1]_k·(1 − a[1]_k)"),
-        ("sigmoid", "mse", [1.0, 0.0], "δ[1]_k = ∂C/∂o_k · σ'(z[1]_k) = ((2/n)(o_k − y_k)) · a[1]_k·(1 − a[1]_k)"),
+        ("sigmoid", "mse", [1.0, 0.0], "δ[1]_k = ∂C/∂o_k · σ'(z[1]_k) = ((2/K)(o_k − y_k)) · a[1]_k·(1 − a[1]_k)"),
         ("linear", "half_sse", [1.0, 0.0], "δ[1]_k = o_k − y_k"),
         ("softmax", "half_sse", [1.0, 0.0], "δ[1]_k = o_k·(∂C/∂o_k − Σ_i ∂C/∂o_i·o_i)"),
         ("linear", "hinge", [1.0, -1.0], "δ[1]_k = −y_k if y_k·o_k < 1 else 0"),
@@ -384,3 +384,13 @@ def test_every_latex_equation_parses_as_math(activations, loss, target):
     assert len(cells) > 20
     for cell in cells:
         parser.parse(f"${cell}$")
+
+
+def test_a_moderate_shrink_of_the_deltas_is_not_called_vanishing_gradients():
+    # Mazur's 2-2-2 network: layer 1's mean |δ| is about 0.106 × the output layer's (0.009363 / 0.0883)
+    derivation = load_spec(EXAMPLES / "mazur_2_2_2.json").derive()
+    sizes = derivation.steps[0].mean_abs_delta
+    assert 0.05 < sizes[0] / sizes[1] < 0.2
+    text = str(derivation)
+    assert "the deltas shrink toward the input (layer 1: 0.106 × the output layer)" in text
+    assert "vanishing" not in text

@@ -138,3 +138,87 @@ def test_a_long_explain_block_typesets_within_the_page_and_breaks_across_pages(c
     log = pdf.with_suffix(".log").read_text(errors="replace")
     assert _overfull_boxes(log) == []
     assert re.search(r"Output written on d\.pdf \(([2-9]|\d\d+) pages", log)
+
+
+# ---------------------------------------------------------------- Markdown
+
+
+def _tables(markdown: str) -> list[list[list[str]]]:
+    """Each GFM table as its rows of cell texts (header row first), as markdown-it-py parses it."""
+    markdown_it = pytest.importorskip("markdown_it", reason="markdown-it-py (the test extra) parses the Markdown")
+    tokens = markdown_it.MarkdownIt("commonmark").enable("table").parse(markdown)
+    tables: list[list[list[str]]] = []
+    for token in tokens:
+        if token.type == "table_open":
+            tables.append([])
+        elif token.type == "tr_open":
+            tables[-1].append([])
+        elif token.type == "inline" and tables and tables[-1] and token.level > 0 and _inside_cell(tokens, token):
+            tables[-1][-1].append("".join(child.content for child in token.children or []))
+    return tables
+
+
+def _inside_cell(tokens, token) -> bool:
+    before = tokens[tokens.index(token) - 1]
+    return before.type in ("th_open", "td_open")
+
+
+MARKDOWN = {
+    **{name: (lambda name=name: load_spec(EXAMPLES / name).derive().to_markdown()) for name in EXAMPLE_FILES},
+    "12-3-2 batch of 4": lambda: derive(
+        _random_network([12, 3, 2], ["sigmoid", "sigmoid"], seed=3),
+        [[float((j + n) % 3 == 0) for j in range(12)] for n in range(4)],
+        [[1.0, 0.0], [0.0, 1.0], [1.0, 0.0], [0.0, 1.0]],
+        "half_sse",
+        0.2,
+        reduction="mean",
+        bias_as_weight=True,
+    ).to_markdown(),
+}
+
+
+@pytest.mark.parametrize("name", MARKDOWN)
+def test_every_markdown_table_row_has_the_headers_cells_and_a_number_in_each_value_cell(name):
+    markdown = MARKDOWN[name]()
+    tables = _tables(markdown)
+    assert tables
+    for table in tables:
+        header, *rows = table
+        assert header == ["quantity", "formula", "numbers", "value"]
+        for row in rows:
+            assert len(row) == len(header), row
+            assert row[0]
+            float(row[3])  # the value: a number, never empty
+    size_rows = [row for table in tables for row in table if row[0].startswith("mean |δ[")]
+    assert size_rows and all(row[0].endswith("| =") for row in size_rows)
+
+
+def test_the_markdown_opens_with_a_heading_and_the_source():
+    markdown_it = pytest.importorskip("markdown_it", reason="markdown-it-py (the test extra) parses the Markdown")
+    markdown = load_spec(EXAMPLES / "seed001_two_hidden_layers.json").derive().to_markdown()
+    tokens = markdown_it.MarkdownIt("commonmark").enable("table").parse(markdown)
+    assert tokens[0].type == "heading_open" and tokens[0].tag == "h1"
+    assert "Source: Roi Yehoshua" in markdown
+
+
+def test_formulas_outside_tables_are_code_spans_without_escapes():
+    markdown_it = pytest.importorskip("markdown_it", reason="markdown-it-py (the test extra) parses the Markdown")
+    markdown = load_spec(EXAMPLES / "seed001_two_hidden_layers.json").derive().to_markdown()
+    codes = [
+        child.content
+        for token in markdown_it.MarkdownIt("commonmark").enable("table").parse(markdown)
+        if token.type == "inline"
+        for child in token.children or []
+        if child.type == "code_inline"
+    ]
+    assert "z[l]_k = Σ_j w[l]_kj·a[l−1]_j + b[l]_k, a[l]_k = f(z[l]_k), a[0] = x, δ[l]_k = ∂C/∂z[l]_k" in codes
+    assert "|δ[l]_k|" in codes
+    assert not any("\\" in code for code in codes)
+
+
+def test_an_explain_markdown_table_keeps_its_cells_with_an_absolute_value():
+    x = Value(-2.0, name="x")
+    tables = _tables(explain(abs(x) * x).to_markdown())
+    for table in tables:
+        assert all(len(row) == len(table[0]) for row in table)
+    assert any(row[1] == "|x|" for row in tables[0])

@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograd.backprop import propagate, topological_order
+from autograd.views.markdown import code_span
 from autograd.views.latex import DISPLAY_LINE_WIDTH, display_width, latex_escape, latex_label, text_to_latex
 from autograd.value import Value
 
@@ -357,8 +358,8 @@ class Derivation:
             "|---|---|---:|",
         ]
         for step in self.forward:
-            expression = _code(step.expression) if step.op else "leaf"
-            lines.append(f"| {_code(step.label)} | {expression} | {format_number(step.value)} |")
+            expression = code_span(step.expression) if step.op else "leaf"
+            lines.append(f"| {code_span(step.label)} | {expression} | {format_number(step.value)} |")
         lines += [
             "",
             f"**Backward pass** (the engine's order; {self._chain_rule_legend()})",
@@ -367,7 +368,7 @@ class Derivation:
             "|---|---|---|---:|---|",
         ]
         for target, _, chain, _, numbers, _, value, note in self._backward_rows():
-            lines.append(f"| {_code(target)} | {_code(chain)} | {_code(numbers)} | {value} | {_code(note)} |")
+            lines.append(f"| {code_span(target)} | {code_span(chain)} | {code_span(numbers)} | {value} | {code_span(note)} |")
         return "\n".join(lines) + "\n"
 
     # ------------------------------------------------------------ LaTeX
@@ -542,9 +543,6 @@ def _column_cells(rows: list[list[str]], before: int) -> list[str]:
     return [max((row[i] for row in rows), key=len) for i in range(before)]
 
 
-def _code(text: str) -> str:
-    """Text as a Markdown code span that is safe inside a table cell."""
-    return "`" + text.replace("|", "\\|") + "`" if text else ""
 
 
 def _latex_number(x: float) -> str:

@@ -131,10 +131,12 @@ def text_to_latex(text: str, prose: bool = False) -> str:
 def prose_segments(text: str) -> list[tuple[bool, str]]:
     """`text` cut into runs of prose and runs of formula, as ``(is_formula, run)`` pairs in order.
 
-    A word of two letters or more (with its punctuation and brackets), a
-    name of code (``loss.backward()``), or an "a" between two words, is prose; a whole number takes the side of the
-    word before it; anything else (``z[l]_k``, ``=``, ``−0.5``, ``∂C/∂w``) is formula.
-    The runs keep the spaces between them, so joining them gives `text` back.
+    A word of two letters or more (with its punctuation and brackets), a name
+    of code (``loss.backward()``), an arrow, or an "a" between two words, is
+    prose; a whole number takes the side of the word before it; anything else
+    (``z[l]_k``, ``=``, ``−0.5``, ``∂C/∂w``) is formula. A formula run is
+    trimmed to itself: spaces, punctuation after it and a bracket it does not
+    open go to the prose around it. Joining the runs gives `text` back.
     """
     tokens = re.split(r"(\s+)", text)
     kinds: list[bool | None] = [None if not token or token.isspace() else _is_formula(token) for token in tokens]
@@ -145,40 +147,50 @@ def prose_segments(text: str) -> list[tuple[bool, str]]:
             kinds[i] = not (len(neighbours) == 2 and neighbours == [False, False])
         elif re.fullmatch(r"\d+[,;:.)]?", tokens[i]):
             kinds[i] = position > 0 and bool(kinds[words[position - 1]])
-    segments: list[tuple[bool, str]] = []
+    runs: list[tuple[bool, str]] = []
     for token, kind in zip(tokens, kinds):
-        if kind is None or (segments and segments[-1][0] == kind):
+        if kind is None or (runs and runs[-1][0] == kind):
             # spaces join the run before them; a run goes on while the kind stays the same
-            is_formula, run = segments.pop() if segments else (False, "")
-            segments.append((is_formula, run + token))
+            is_formula, run = runs.pop() if runs else (False, "")
+            runs.append((is_formula, run + token))
         else:
-            segments.append((kind, token))
-    return [segment for segment in segments if segment[1]]
+            runs.append((kind, token))
+    segments: list[tuple[bool, str]] = []
+    for is_formula, run in runs:
+        if is_formula:
+            formula = run.strip()
+            head, tail = run[: len(run) - len(run.lstrip())], run[len(run.rstrip()) :]
+            while formula and (formula[-1] in ",;:." or (formula[-1] == ")" and formula.count(")") > formula.count("("))):
+                formula, tail = formula[:-1], formula[-1] + tail
+            while formula.startswith("(") and formula.count("(") > formula.count(")"):
+                formula, head = formula[1:], head + "("
+            pieces = [(False, head), (True, formula), (False, tail)]
+        else:
+            pieces = [(False, run)]
+        for kind, piece in pieces:
+            if not piece:
+                continue
+            if segments and segments[-1][0] == kind:
+                segments[-1] = (kind, segments[-1][1] + piece)
+            else:
+                segments.append((kind, piece))
+    return segments
 
 
 def _is_formula(token: str) -> bool:
     core = token.strip("([\"'").rstrip(")]\"',;:.!?")
     word = re.fullmatch(r"[A-Za-z]{2,}(?:['-][A-Za-z]+)*", core)
     code = re.fullmatch(r"[A-Za-z_]*(?:\.[A-Za-z_]+)+(?:\(\))?(?:'s)?|[A-Za-z_]+\(\)(?:'s)?", core)
-    return not (word or code)
+    return not (word or code or core in ("→", "←"))
 
 
 def prose_to_latex(text: str) -> str:
     """A sentence with formulas in it as LaTeX text: prose escaped, each formula run as ``$...$`` math."""
-    parts = []
-    for is_formula, run in prose_segments(text):
-        if is_formula:
-            stripped = run.strip()
-            lead, tail = run[: len(run) - len(run.lstrip())], run[len(run.rstrip()) :]
-            punctuation = re.search(r"[,;:.]$", stripped)
-            end = stripped[-1] if punctuation else ""
-            body = stripped[:-1] if punctuation else stripped
-            # a line may break after each comma of a long vector such as [0.25, -1, ...]
-            formula = text_to_latex(body).replace(", ", r",\allowbreak ")
-            parts.append(f"{lead}${formula}${end}{tail}")
-        else:
-            parts.append(text_escape(run))
-    return "".join(parts)
+    # a line may break after each comma of a long vector such as [0.25, -1, ...]
+    return "".join(
+        "$" + text_to_latex(run).replace(", ", r",\allowbreak ") + "$" if is_formula else text_escape(run)
+        for is_formula, run in prose_segments(text)
+    )
 
 
 def text_escape(text: str) -> str:

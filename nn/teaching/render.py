@@ -17,7 +17,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from autograd.views.explain import TERMINAL_WIDTH, align_columns, format_factor, format_number
-from autograd.views.latex import DISPLAY_LINE_WIDTH, display_width, text_escape, text_to_latex
+from autograd.views.latex import DISPLAY_LINE_WIDTH, display_width, prose_segments, text_escape, text_to_latex
+from autograd.views.markdown import code_span, markdown_text
 from autograd.notation import activation_name, bias_name, weight_name, weighted_input_name
 from nn._validation import present
 from nn.teaching.formulas import DERIVATIVES, LOGIT_LOSSES, LOSS_FORMULAS, LOSS_GRADIENT_TEXT, loss_gradient
@@ -75,23 +76,39 @@ def to_text(derivation: DerivationRecord) -> str:
 
 
 def to_markdown(derivation: DerivationRecord) -> str:
-    """Headings per step, a table of equations per block, formulas in code spans."""
-    lines = [f"- {line}" for line in _header(derivation)]
+    """A heading, then headings per step and a table of equations per block, formulas in code spans.
+
+    Every ``|`` inside a code span is escaped, so GFM tables keep their cells.
+    """
+    lines = [f"# {markdown_text(derivation.title or DEFAULT_TITLE)}", ""]
+    if derivation.source:
+        lines += [f"Source: {markdown_text(derivation.source)}", ""]
+    lines += [f"- {_markdown_prose(line)}" for line in _header(derivation)]
     for record in derivation.steps:
         lines += ["", f"## Step {record.step} of {len(derivation.steps)}"]
         for block in _blocks(derivation, record):
-            lines += ["", f"**{block.title}**", ""]
-            lines += [f"`{formula}`  " for formula in block.formulas]
+            lines += ["", f"**{_markdown_prose(block.title)}**", ""]
+            lines += [f"{code_span(formula)}  " for formula in block.formulas]
             if block.equations:
                 lines += ["", "| quantity | formula | numbers | value |", "|---|---|---|---:|"]
                 for e in block.equations:
-                    formula = f"`{e.formula}`" if e.formula else ""
-                    numbers = f"`{e.numbers}`" if e.numbers else ""
-                    lines.append(f"| `{e.lhs}` {e.relation} | {formula} | {numbers} | {e.value} |")
+                    cells = [f"{code_span(e.lhs)} {e.relation}", code_span(e.formula), code_span(e.numbers), e.value]
+                    lines.append("| " + " | ".join(cells) + " |")
             if block.remarks:
                 lines.append("")
-                lines += [f"- {remark}" for remark in block.remarks]
+                lines += [f"- {_markdown_prose(remark)}" for remark in block.remarks]
     return "\n".join(lines) + "\n"
+
+
+DEFAULT_TITLE = "Gradient descent, step by step"
+"""The heading of a derivation whose example has no title."""
+
+
+def _markdown_prose(text: str) -> str:
+    """A sentence for Markdown: its words as text, its formulas (``z[l]_k``, ``|δ[1]|``) as code spans."""
+    return "".join(
+        code_span(run, in_table=False) if is_formula else markdown_text(run) for is_formula, run in prose_segments(text)
+    )
 
 
 def to_latex(derivation: DerivationRecord) -> str:
@@ -180,7 +197,7 @@ def _broken(text: str, room: float) -> list[str]:
 
 def _latex_title(derivation: DerivationRecord) -> list[str]:
     """The document's heading: the example's title and its published source, as inert text."""
-    lines = [rf"\section*{{{text_escape(derivation.title or 'Gradient descent, step by step')}}}"]
+    lines = [rf"\section*{{{text_escape(derivation.title or DEFAULT_TITLE)}}}"]
     if derivation.source:
         lines.append(rf"{{\raggedright\noindent Source: {text_escape(derivation.source)}\par}}")
     return lines
@@ -462,12 +479,17 @@ def _size_block(record: StepRecord) -> _Block:
         if l < top and sizes[-1] > 0:
             relative = f"{format_number(sizes[l - 1] / sizes[-1], 3)} × mean |δ[{top}]|"
         block.equations.append(_Equation(f"mean |δ[{l}]|", "", relative, format_number(sizes[l - 1], 4)))
-    if top > 1 and all(sizes[l] < sizes[l + 1] for l in range(top - 1)):
-        ratio = format_number(sizes[0] / sizes[-1], 3)
-        block.remarks.append(
-            f"the deltas shrink toward the input (layer 1: {ratio} × the output layer): vanishing gradients"
-        )
+    if top > 1 and sizes[-1] > 0 and all(sizes[l] < sizes[l + 1] for l in range(top - 1)):
+        ratio = sizes[0] / sizes[-1]
+        remark = f"the deltas shrink toward the input (layer 1: {format_number(ratio, 3)} × the output layer)"
+        if ratio < VANISHING_RATIO:
+            remark += ": vanishing gradients"
+        block.remarks.append(remark)
     return block
+
+
+VANISHING_RATIO = 0.05
+"""Layer 1's mean |δ| below this fraction of the output layer's is called vanishing gradients; above it, a shrink."""
 
 
 # ---------------------------------------------------------------- formatting helpers
@@ -572,7 +594,7 @@ def _output_delta_forms(
         ("linear", "cross_entropy"): "o_k − y_k  with o = softmax(z[{L}])".replace("{L}", str(layer)),
         ("linear", "bce_with_logits"): "o_k − y_k  with o = σ(z[{L}])".replace("{L}", str(layer)),
         ("linear", "half_sse"): "o_k − y_k  (f' = 1 for a linear output)",
-        ("linear", "mse"): "(2/n)(o_k − y_k)  (f' = 1 for a linear output)",
+        ("linear", "mse"): "(2/K)(o_k − y_k)  (f' = 1 for a linear output)",
         ("linear", "hinge"): "−y_k if y_k·o_k < 1 else 0  (f' = 1 for a linear output)",
     }
     if (activation, loss) == ("sigmoid", "bce"):
