@@ -394,3 +394,14 @@ def test_a_moderate_shrink_of_the_deltas_is_not_called_vanishing_gradients():
     text = str(derivation)
     assert "the deltas shrink toward the input (layer 1: 0.106 × the output layer)" in text
     assert "vanishing" not in text
+
+
+def test_the_check_line_keeps_max_difference_and_its_value_together_when_it_wraps():
+    rng = random.Random(7)
+    sizes = [12, 30, 10]
+    weights = [[[rng.uniform(-1, 1) for _ in range(sizes[l])] for _ in range(sizes[l + 1])] for l in range(2)]
+    model = MLP.from_weights(weights, [[0.1] * n for n in sizes[1:]], ["tanh", "sigmoid"])
+    lines = str(derive(model, [0.1] * 12, [0.0] * 10, "bce", 0.1)).splitlines()
+    assert any(re.search(r"max \|difference\| = \S+$", line) for line in lines)
+    assert not any(line.rstrip().endswith(("max", "max |difference|", "=")) for line in lines)
+    assert max(map(len, lines)) <= 100

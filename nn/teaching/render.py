@@ -496,10 +496,17 @@ VANISHING_RATIO = 0.05
 
 
 def _wrap(text: str, indent: str) -> str:
-    """`text` broken into lines of at most `TERMINAL_WIDTH` columns, continuation lines indented further."""
-    return textwrap.fill(
-        text, TERMINAL_WIDTH, initial_indent=indent, subsequent_indent=indent + "    ", break_long_words=False
+    """`text` broken into lines of at most `TERMINAL_WIDTH` columns, continuation lines indented further.
+
+    An equation ``name = value`` (``max |difference| = 0``) is never split
+    across lines: its spaces are held together while the text is broken.
+    """
+    glue = "\u00a0"
+    held = re.sub(r"(?:max )?\S+ = \S+", lambda match: match[0].replace(" ", glue), text)
+    wrapped = textwrap.fill(
+        held, TERMINAL_WIDTH, initial_indent=indent, subsequent_indent=indent + "    ", break_long_words=False
     )
+    return wrapped.replace(glue, " ")
 
 
 def _equation_lines(equations: list[_Equation]) -> list[str]:
