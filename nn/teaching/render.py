@@ -68,7 +68,7 @@ def to_text(derivation: DerivationRecord) -> str:
         title = f"Step {record.step} of {len(derivation.steps)}"
         lines += ["", title, "=" * len(title)]
         for block in _blocks(derivation, record):
-            lines += ["", block.title]
+            lines += ["", _wrap(block.title, "")]
             lines += [_wrap(formula, "  ") for formula in block.formulas]
             lines += _equation_lines(block.equations)
             lines += [_wrap(remark, "  ") for remark in block.remarks]
@@ -340,6 +340,9 @@ def _hidden_delta_blocks(
             fprime = derivative.numbers(z, a)
             if not links:
                 symbols, numbers = "0", "0"
+            elif len(symbols) > LONG_FORMULA:
+                separator = "," if k + 1 >= 10 else ""
+                symbols = f"Σ_m δ[{layer + 1}]_m·w[{layer + 1}]_m{separator}{k + 1}"
             numbers = f"({numbers}) × {fprime}"
             if len(numbers) > LONG_FORMULA:
                 numbers = f"{format_factor(math.fsum(example.delta[l + 1][m] * w for m, w in links))} × {fprime}"
