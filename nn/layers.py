@@ -347,7 +347,7 @@ class MLP(Module):
         """An MLP from {"layers": [{"activation", "weights", "biases"}, ...]}, as `to_dict` writes.
 
         The worked examples in ``demos/examples/`` use the same layout, so
-        ``MLP.load("demos/examples/mazur_2_2_2.json")`` builds their network.
+        ``MLP.load("demos/examples/mazur_2015_2_2_2.json")`` builds their network.
         """
         specs = sequence(_field(data, "layers", "MLP data"), "layers")
         if not specs:

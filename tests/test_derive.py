@@ -51,11 +51,11 @@ def assert_close_nested(actual, expected, tolerance):
 
 @pytest.fixture(scope="module")
 def seed001():
-    return load_spec(EXAMPLES / "seed001_two_hidden_layers.json").derive()
+    return load_spec(EXAMPLES / "yehoshua_2023_two_hidden_layers.json").derive()
 
 
 def test_seed001_forward_values_and_loss_match_the_published_example(seed001):
-    expected = example("seed001_two_hidden_layers.json")["expected"]
+    expected = example("yehoshua_2023_two_hidden_layers.json")["expected"]
     step = seed001.steps[0]
     assert_close_nested(step.examples[0].z, expected["z"], expected["tolerance"])
     assert_close_nested(step.examples[0].a, expected["a"], expected["tolerance"])
@@ -63,19 +63,19 @@ def test_seed001_forward_values_and_loss_match_the_published_example(seed001):
 
 
 def test_seed001_deltas_match_the_published_example(seed001):
-    expected = example("seed001_two_hidden_layers.json")["expected"]
+    expected = example("yehoshua_2023_two_hidden_layers.json")["expected"]
     assert_close_nested(seed001.steps[0].examples[0].delta, expected["delta"], expected["tolerance"])
 
 
 def test_seed001_updates_match_the_published_example(seed001):
-    expected = example("seed001_two_hidden_layers.json")["expected"]
+    expected = example("yehoshua_2023_two_hidden_layers.json")["expected"]
     step = seed001.steps[0]
     assert_close_nested(step.updated_weights, expected["updated_weights"], expected["tolerance"])
     assert_close_nested(step.updated_biases, expected["updated_biases"], expected["tolerance"])
 
 
 def test_seed001_output_rises_from_0_6718_to_0_6981(seed001):
-    expected = example("seed001_two_hidden_layers.json")["expected"]
+    expected = example("yehoshua_2023_two_hidden_layers.json")["expected"]
     step = seed001.steps[0]
     assert step.examples[0].output[0] == pytest.approx(0.671846, abs=1e-6)
     assert step.outputs_after[0][0] == pytest.approx(0.698076, abs=1e-6)
@@ -107,7 +107,7 @@ def test_the_bias_gradient_is_stated_as_the_delta(seed001):
 
 
 def test_bias_as_weight_shows_the_constant_input_view_with_the_same_numbers(seed001):
-    spec = load_spec(EXAMPLES / "seed001_two_hidden_layers.json")
+    spec = load_spec(EXAMPLES / "yehoshua_2023_two_hidden_layers.json")
     as_weight = spec.derive(bias_as_weight=True)
     assert as_weight.steps[0].bias_gradients == seed001.steps[0].bias_gradients
     text = str(as_weight)
@@ -119,8 +119,8 @@ def test_bias_as_weight_shows_the_constant_input_view_with_the_same_numbers(seed
 
 
 def test_mazur_loss_gradients_and_updated_weights_match_the_article():
-    expected = example("mazur_2_2_2.json")["expected"]
-    step = load_spec(EXAMPLES / "mazur_2_2_2.json").derive().steps[0]
+    expected = example("mazur_2015_2_2_2.json")["expected"]
+    step = load_spec(EXAMPLES / "mazur_2015_2_2_2.json").derive().steps[0]
     tolerance = expected["tolerance"]
     assert step.loss == pytest.approx(expected["loss"], abs=tolerance)
     assert_close_nested(step.examples[0].z, expected["z"], tolerance)
@@ -161,7 +161,7 @@ def central_difference_gradients(spec, eps=1e-6):
 
 
 def test_pixel_digit_batch_gradients_match_central_differences():
-    spec = load_spec(EXAMPLES / "pixel_digits_step.json")
+    spec = load_spec(EXAMPLES / "wakui_pixel_digits_step.json")
     assert spec.batch and len(spec.inputs) == 4 and [len(x) for x in spec.inputs] == [12] * 4
     step = spec.derive().steps[0]
     weight_gradients, bias_gradients = central_difference_gradients(spec)
@@ -171,7 +171,7 @@ def test_pixel_digit_batch_gradients_match_central_differences():
 
 
 def test_pixel_digit_batch_gradients_are_the_sums_of_the_per_example_delta_products():
-    spec = load_spec(EXAMPLES / "pixel_digits_step.json")
+    spec = load_spec(EXAMPLES / "wakui_pixel_digits_step.json")
     step = spec.derive().steps[0]
     # seed 004: C_T = Σ C, so ∂C_T/∂w = Σ_n δ_n·a_n; check one weight and one bias by hand
     assert step.weight_gradients[1][0][2] == pytest.approx(
@@ -181,7 +181,7 @@ def test_pixel_digit_batch_gradients_are_the_sums_of_the_per_example_delta_produ
 
 
 def test_pixel_digit_text_lists_every_example_and_fits_100_columns():
-    text = str(load_spec(EXAMPLES / "pixel_digits_step.json").derive())
+    text = str(load_spec(EXAMPLES / "wakui_pixel_digits_step.json").derive())
     for n in range(1, 5):
         assert f"Forward, example {n}: layer 1" in text
         assert f"Output delta, example {n}, layer 2" in text
@@ -357,7 +357,7 @@ def test_on_random_networks_the_derivation_equals_the_engines_gradients_and_roun
     assert data["steps"][0]["check"]["compared"] > 0
 
 
-@pytest.mark.parametrize("spec", ["seed001_two_hidden_layers.json", "mazur_2_2_2.json", "pixel_digits_step.json"])
+@pytest.mark.parametrize("spec", ["yehoshua_2023_two_hidden_layers.json", "mazur_2015_2_2_2.json", "wakui_pixel_digits_step.json"])
 def test_latex_document_compiles_with_pdflatex(spec, compile_latex):
     compile_latex(load_spec(EXAMPLES / spec).derive().to_latex())
 
@@ -388,7 +388,7 @@ def test_every_latex_equation_parses_as_math(activations, loss, target):
 
 def test_a_moderate_shrink_of_the_deltas_is_not_called_vanishing_gradients():
     # Mazur's 2-2-2 network: layer 1's mean |δ| is about 0.106 × the output layer's (0.009363 / 0.0883)
-    derivation = load_spec(EXAMPLES / "mazur_2_2_2.json").derive()
+    derivation = load_spec(EXAMPLES / "mazur_2015_2_2_2.json").derive()
     sizes = derivation.steps[0].mean_abs_delta
     assert 0.05 < sizes[0] / sizes[1] < 0.2
     text = str(derivation)

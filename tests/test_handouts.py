@@ -80,7 +80,7 @@ def test_every_derivation_typesets_with_no_error_and_nothing_off_the_page(name, 
     assert _overfull_boxes(log) == []
 
 
-@pytest.mark.parametrize("name", ["seed001_two_hidden_layers.json", "12-3-2 batch of 4, 2 steps"])
+@pytest.mark.parametrize("name", ["yehoshua_2023_two_hidden_layers.json", "12-3-2 batch of 4, 2 steps"])
 def test_no_ink_falls_in_the_side_margins_of_any_page(name, compile_latex, tmp_path):
     _needs("pdftoppm")
     image_module = pytest.importorskip("PIL.Image", reason="pillow (the test extra) reads the rendered pages")
@@ -99,7 +99,7 @@ def test_no_ink_falls_in_the_side_margins_of_any_page(name, compile_latex, tmp_p
 
 def test_the_pdf_text_reads_with_the_spaces_between_words(compile_latex):
     _needs("pdftotext")
-    pdf = compile_latex(DOCUMENTS["seed001_two_hidden_layers.json"]())
+    pdf = compile_latex(DOCUMENTS["yehoshua_2023_two_hidden_layers.json"]())
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True, timeout=60).stdout.decode()
     flat = " ".join(text.split())
     assert "b enters z by addition" in flat
@@ -109,7 +109,7 @@ def test_the_pdf_text_reads_with_the_spaces_between_words(compile_latex):
 
 
 def test_the_header_and_the_size_block_typeset_their_notation():
-    latex = DOCUMENTS["seed001_two_hidden_layers.json"]()
+    latex = DOCUMENTS["yehoshua_2023_two_hidden_layers.json"]()
     header = latex[latex.index(r"\begin{itemize}") : latex.index(r"\end{itemize}")]
     assert r"\_" not in header
     assert "{z^{[{l}]}_{k}}" in header
@@ -120,7 +120,7 @@ def test_the_header_and_the_size_block_typeset_their_notation():
 
 
 def test_the_document_opens_with_the_examples_title_and_source_as_inert_text():
-    spec = load_spec(EXAMPLES / "seed001_two_hidden_layers.json")
+    spec = load_spec(EXAMPLES / "yehoshua_2023_two_hidden_layers.json")
     derivation = spec.derive()
     derivation.title = r"100% \input{x} & y_1"
     latex = derivation.to_latex()
@@ -195,7 +195,7 @@ def test_every_markdown_table_row_has_the_headers_cells_and_a_number_in_each_val
 
 def test_the_markdown_opens_with_a_heading_and_the_source():
     markdown_it = pytest.importorskip("markdown_it", reason="markdown-it-py (the test extra) parses the Markdown")
-    markdown = load_spec(EXAMPLES / "seed001_two_hidden_layers.json").derive().to_markdown()
+    markdown = load_spec(EXAMPLES / "yehoshua_2023_two_hidden_layers.json").derive().to_markdown()
     tokens = markdown_it.MarkdownIt("commonmark").enable("table").parse(markdown)
     assert tokens[0].type == "heading_open" and tokens[0].tag == "h1"
     assert "Source: Roi Yehoshua" in markdown
@@ -203,7 +203,7 @@ def test_the_markdown_opens_with_a_heading_and_the_source():
 
 def test_formulas_outside_tables_are_code_spans_without_escapes():
     markdown_it = pytest.importorskip("markdown_it", reason="markdown-it-py (the test extra) parses the Markdown")
-    markdown = load_spec(EXAMPLES / "seed001_two_hidden_layers.json").derive().to_markdown()
+    markdown = load_spec(EXAMPLES / "yehoshua_2023_two_hidden_layers.json").derive().to_markdown()
     codes = [
         child.content
         for token in markdown_it.MarkdownIt("commonmark").enable("table").parse(markdown)
@@ -222,3 +222,20 @@ def test_an_explain_markdown_table_keeps_its_cells_with_an_absolute_value():
     for table in tables:
         assert all(len(row) == len(table[0]) for row in table)
     assert any(row[1] == "|x|" for row in tables[0])
+
+
+# ---------------------------------------------------------------- names a student recognises
+
+
+@pytest.mark.parametrize("name", EXAMPLE_FILES)
+def test_every_example_is_named_after_its_published_source_everywhere_a_reader_meets_it(name):
+    author = name.split("_")[0].capitalize()
+    spec = load_spec(EXAMPLES / name)
+    assert spec.name is not None and spec.name.startswith(author)
+    assert spec.source is not None and author in spec.source
+    assert "seed 0" not in spec.name + spec.source
+    text = str(spec.derive())
+    assert text.startswith(spec.name.split(":")[0]) and f"Source: {spec.source[:40]}" in text
+    readme = (EXAMPLES.parent.parent / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith(f"| `{name}` |"))
+    assert author in row

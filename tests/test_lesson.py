@@ -23,7 +23,7 @@ from nn import lesson as network_lesson
 from nn.teaching.spec import load_spec
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "demos" / "examples"
-SEED001 = EXAMPLES / "seed001_two_hidden_layers.json"
+SEED001 = EXAMPLES / "yehoshua_2023_two_hidden_layers.json"
 HOSTILE = ["<script>alert(1)</script>", "say \"hi\" & 'bye'", "</script><img src=x onerror=alert(2)>"]
 
 
@@ -264,7 +264,7 @@ def test_the_demo_writes_both_lesson_pages(tmp_path: Path, capsys: pytest.Captur
     from demos import lessons
 
     paths = lessons.main(tmp_path)
-    assert [path.name for path in paths] == ["lesson_seed001.html", "lesson_neuron.html"]
+    assert [path.name for path in paths] == ["lesson_yehoshua_2023.html", "lesson_neuron.html"]
     out = capsys.readouterr().out
     for path in paths:
         assert str(path) in out and page_data(path.read_text(encoding="utf-8"))["steps"]
@@ -277,7 +277,7 @@ def test_cli_writes_a_spec_lesson(tmp_path: Path, capsys: pytest.CaptureFixture[
     output = tmp_path / "seed001.html"
     assert main(["lesson", str(SEED001), "-o", str(output)]) == 0
     assert f"wrote {output} (131 steps" in capsys.readouterr().out
-    assert page_data(output.read_text(encoding="utf-8"))["title"].startswith("seed 001")
+    assert page_data(output.read_text(encoding="utf-8"))["title"].startswith("Yehoshua (2023)")
 
 
 def test_cli_writes_an_expression_lesson_with_updates(tmp_path: Path):

@@ -19,7 +19,7 @@ from nn import lesson as network_lesson
 from nn.losses import bce
 from nn.teaching.spec import load_spec
 
-SEED001 = Path(__file__).resolve().parent.parent / "demos" / "examples" / "seed001_two_hidden_layers.json"
+SEED001 = Path(__file__).resolve().parent.parent / "demos" / "examples" / "yehoshua_2023_two_hidden_layers.json"
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path("/tmp/lesson_shots")
 VIEWPORT = {"width": 1600, "height": 900}

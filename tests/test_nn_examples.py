@@ -78,15 +78,15 @@ def bias_lists(model: MLP) -> list[list[float] | None]:
     ]
 
 
-@pytest.mark.parametrize("name", ["seed001_two_hidden_layers.json", "mazur_2_2_2.json"])
+@pytest.mark.parametrize("name", ["yehoshua_2023_two_hidden_layers.json", "mazur_2015_2_2_2.json"])
 def test_example_copy_matches_the_shared_reference(name: str) -> None:
     if not (REFERENCE / name).exists():
         pytest.skip(f"shared reference {REFERENCE} not present on this machine")
     assert json.loads((REFERENCE / name).read_text(encoding="utf-8")) == example(name)
 
 
-SEED001 = "seed001_two_hidden_layers.json"
-MAZUR = "mazur_2_2_2.json"
+SEED001 = "yehoshua_2023_two_hidden_layers.json"
+MAZUR = "mazur_2015_2_2_2.json"
 
 
 @pytest.mark.parametrize("name", [SEED001, MAZUR])

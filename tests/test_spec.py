@@ -41,7 +41,7 @@ def error_of(data: object) -> str:
     return str(caught.value)
 
 
-@pytest.mark.parametrize("name", ["seed001_two_hidden_layers.json", "mazur_2_2_2.json", "pixel_digits_step.json"])
+@pytest.mark.parametrize("name", ["yehoshua_2023_two_hidden_layers.json", "mazur_2015_2_2_2.json", "wakui_pixel_digits_step.json"])
 def test_every_shipped_example_loads(name):
     spec = load_spec(EXAMPLES / name)
     assert spec.model().nin == len(spec.inputs[0])

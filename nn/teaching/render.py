@@ -62,8 +62,13 @@ class _Block:
 
 
 def to_text(derivation: DerivationRecord) -> str:
-    """Aligned plain text that fits `TERMINAL_WIDTH` columns: a header, then each step's blocks."""
-    lines = [_wrap(line, "") for line in _header(derivation)]
+    """Aligned plain text that fits `TERMINAL_WIDTH` columns: the title and source, a header, then each step's blocks."""
+    heading = derivation.title or DEFAULT_TITLE
+    lines = [_wrap(heading, "")]
+    if derivation.source:
+        lines.append(_wrap(f"Source: {derivation.source}", ""))
+    lines.append("")
+    lines += [_wrap(line, "") for line in _header(derivation)]
     for record in derivation.steps:
         title = f"Step {record.step} of {len(derivation.steps)}"
         lines += ["", title, "=" * len(title)]

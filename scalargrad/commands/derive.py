@@ -25,9 +25,9 @@ GRAPH_MAX_NODES = 150
 """Graphs with more Values than this are drawn collapsed, one table per neuron."""
 
 _EXAMPLE = """examples:
-  scalargrad derive demos/examples/seed001_two_hidden_layers.json
-  scalargrad derive demos/examples/mazur_2_2_2.json --format markdown -o mazur.md --graph mazur.svg
-  scalargrad derive demos/examples/pixel_digits_step.json --steps 3 --format json
+  scalargrad derive demos/examples/yehoshua_2023_two_hidden_layers.json
+  scalargrad derive demos/examples/mazur_2015_2_2_2.json --format markdown -o mazur.md --graph mazur.svg
+  scalargrad derive demos/examples/wakui_pixel_digits_step.json --steps 3 --format json
 
 A spec is JSON: "layers" (each "activation", "weights" with one row per receiving
 neuron and null for an absent connection, "biases" or null), "input" or "inputs",

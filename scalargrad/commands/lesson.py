@@ -24,7 +24,7 @@ from autograd.views.draw import RANKDIRS
 from autograd.views.lesson import MAX_NODES, Lesson, lesson
 
 _EXAMPLE = """examples:
-  scalargrad lesson demos/examples/seed001_two_hidden_layers.json -o seed001.html
+  scalargrad lesson demos/examples/yehoshua_2023_two_hidden_layers.json -o yehoshua.html
   scalargrad lesson "tanh(x1*w1 + x2*w2 + b)" --var x1=2 --var x2=0 --var w1=-3 --var w2=1 \\
       --var b=6.8813735870195432 --learning-rate 0.1 -o neuron.html
 
