@@ -406,3 +406,11 @@ def test_the_check_line_keeps_max_difference_and_its_value_together_when_it_wrap
     check = next(i for i, line in enumerate(lines) if "check:" in line)
     assert not any(line.rstrip().endswith(("max", "|difference|", "|difference| =")) for line in lines[check : check + 3])
     assert max(map(len, lines)) <= 100
+
+
+def test_n_counts_the_examples_and_k_the_output_neurons_never_both():
+    model = MLP.from_weights([[[0.3, -0.2], [0.5, 0.1]]], [[0.1, -0.1]], ["sigmoid"])
+    text = str(derive(model, [[0.5, -1.0], [1.0, 0.0]], [[0.2, 0.7], [0.9, 0.1]], "mse", 0.1))
+    assert "C = (1/K) Σ_k (o_k − y_k)²" in text and "(2/K)(o_1 − y_1)" in text
+    assert "C = Σ_n C_n" in text
+    assert "/n)" not in text
