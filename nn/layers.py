@@ -375,7 +375,11 @@ class MLP(Module):
 
 
 def _as_values(x: object, expected: int, owner: str) -> list[Value]:
-    """The inputs as a list of Values (numbers become constant leaves once, not once per neuron)."""
+    """The inputs as a list of Values (numbers become leaves once, not once per neuron).
+
+    A number becomes a leaf named ``x1``, ``x2``, ... by its position, so that
+    pictures and derivations show the network's inputs by the textbook's names.
+    """
     if isinstance(x, (Value, str, bytes)) or not hasattr(x, "__len__") or not hasattr(x, "__iter__"):
         raise TypeError(f"{owner} expects a list of {expected} inputs, got {describe(x)}; wrap a single input as [x]")
     if len(x) != expected:
@@ -386,7 +390,7 @@ def _as_values(x: object, expected: int, owner: str) -> list[Value]:
             values.append(a)
             continue
         try:
-            values.append(Value(a))
+            values.append(Value(a, name=f"x{position + 1}"))
         except TypeError:
             raise TypeError(f"{owner} input {position} must be a number or a Value, got {describe(a)}") from None
     return values

@@ -61,7 +61,7 @@ from typing import Any, NamedTuple
 
 from autograd import scalar
 from autograd.backprop import topological_order
-from autograd.notation import parse_network_name
+from autograd.notation import is_data_name, parse_network_name
 from autograd.value import Value
 
 FUNCTION_NAME = "forward_and_backward"
@@ -134,7 +134,8 @@ class GeneratedCode:
             (``input_gradients`` is None when they were not asked for).
         node_count: nodes in the recorded graph.
         named_constants: names of the named leaves that are neither inputs nor
-            params, whose traced values the code holds as constants.
+            params, whose traced values the code holds as constants (data named
+            as `nn` names it, x1… and y1…, is not listed: it is meant to be fixed).
     """
 
     source: str
@@ -603,7 +604,10 @@ class _Generator:
             named_constants=tuple(
                 node.name
                 for node in self.forward_order
-                if node.name is not None and not node.parents and node not in self.variable
+                if node.name is not None
+                and not is_data_name(node.name)
+                and not node.parents
+                and node not in self.variable
             ),
         )
 
