@@ -215,6 +215,7 @@ class LessonGraph:
                         precision=GRAPH_PRECISION,
                         rankdir=direction,
                         max_nodes=self._max_nodes,
+                        fold_constants=False,  # every node has steps on the page, so every node needs its box
                     ).svg()
                     for direction in directions
                 ]

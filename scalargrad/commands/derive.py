@@ -24,6 +24,9 @@ FORMATS_BY_SUFFIX = {".txt": "text", ".md": "markdown", ".tex": "latex", ".json"
 GRAPH_MAX_NODES = 150
 """Graphs with more Values than this are drawn collapsed, one table per neuron."""
 
+SLIDE_TEXT_PX = 10.0
+"""The smallest text, in pixels on a 1920 × 1080 slide, of a picture `--graph` draws node by node."""
+
 _EXAMPLE = """examples:
   scalargrad derive demos/examples/yehoshua_2023_two_hidden_layers.json
   scalargrad derive demos/examples/mazur_2015_2_2_2.json --format markdown -o mazur.md --graph mazur.svg
@@ -116,15 +119,20 @@ def _render(derivation: NetworkDerivation, output_format: str) -> str:
 
 
 def _graph(derivation: NetworkDerivation) -> Graph:
-    """The first example's loss graph, grouped by neuron, or collapsed to one table per neuron when large.
+    """The first example's loss graph for a slide: node by node, grouped by neuron, if its text can be read there.
 
+    Otherwise (a large graph, or one whose node-by-node picture would shrink
+    its text below `SLIDE_TEXT_PX` on a 16:9 slide) each neuron is one table,
+    layers left to right or top to bottom, whichever shows the text larger.
     The picture is rendered here, before any file is written.
     """
     loss = derivation.graph_loss()
-    large = len(topological_order(loss)) > GRAPH_MAX_NODES
-    graph = draw(loss, group=not large, collapse=large)
-    graph.svg()
-    return graph
+    if len(topological_order(loss)) <= GRAPH_MAX_NODES:
+        graph = draw(loss, group=True)
+        if graph.smallest_text_on_screen() >= SLIDE_TEXT_PX:
+            return graph
+    tables = [draw(loss, group=True, collapse=True, rankdir=rankdir) for rankdir in ("LR", "TB")]
+    return max(tables, key=lambda graph: graph.smallest_text_on_screen())
 
 
 def _positive_int(text: str) -> int:

@@ -73,6 +73,8 @@ def run(args: argparse.Namespace) -> int:
     check_output_folder("-o", args.output)
     variables = parse_variables(args.var)
     root = parse_expression_argument(args.expression, variables)
+    if root.name is None:  # the output is named as explain and lesson call it, not by a generated id
+        root.name = next(name for name in ("L", "out", "output") if name not in variables)
     in_graph = set(topological_order(root))
     used = [leaf for leaf in variables.values() if leaf in in_graph]
     highlight = []
