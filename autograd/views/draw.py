@@ -504,6 +504,7 @@ class _Builder:
         self.folded = _foldable_constants(order, emphasised) if fold_constants else set()
         self._rows: dict[Value, _NeuronRows] = {}
         self._tail_port = ""
+        self.grouped = False
 
     # -- names and kinds
 
@@ -549,6 +550,7 @@ class _Builder:
 
     def full(self, rankdir: str, group: bool) -> graphviz.Digraph:
         dot = self._digraph(rankdir)
+        self.grouped = group
         if group:
             self._emit_clusters(dot)
             self._order_neurons(dot)
@@ -635,7 +637,7 @@ class _Builder:
                 if node not in self.folded
             ]
             for nodes in ([neuron.anchor for neuron in neurons],):
-                ids = [self.node_id(node) for node in reversed(nodes)]
+                ids = [self.node_id(node) for node in nodes]
                 with dot.subgraph() as same_rank:
                     same_rank.attr(rank="same")
                     for tail, head in zip(ids, ids[1:]):
@@ -651,9 +653,11 @@ class _Builder:
                 outside.append(node)
             else:
                 by_neuron.setdefault(neuron.anchor, []).append(node)
-        for node in outside:
+        # With crossing minimisation nearly off (mclimit), dot keeps the order it meets nodes in,
+        # stacking the first at the bottom of a left-to-right picture: x1 and neuron 1 go last, to the top.
+        dot.attr(mclimit="0.01")
+        for node in reversed(outside):
             self._value_and_operation(dot, node)
-        # dot stacks what it meets first at the bottom of a left-to-right picture: neuron 1 goes last, to the top
         neurons = sorted(
             (self.neurons[anchor] for anchor in by_neuron), key=lambda n: (n.layer, -n.k, self.position[n.anchor])
         )
@@ -707,9 +711,18 @@ class _Builder:
             if folded:  # the oval shows the constant in its place ("1 −"), so the other operand's role is plain
                 role = ""
             attributes = {"label": role, "fontcolor": "#1d4f80"} if role else {}
+            if self._between_neurons(parent, node):
+                # a rank of room between neurons: the next layer's weights then share no rank with this
+                # layer, so dot can put the layers' boxes side by side instead of in a staircase
+                attributes["minlen"] = "2"
             if (parent, node) in self.emphasised_edges:
                 attributes.update(_EMPHASIS)
             dot.edge(tail_of(parent), self.node_id(node) + "op", **attributes)
+
+    def _between_neurons(self, parent: Value, node: Value) -> bool:
+        """Whether the edge parent → node leaves one neuron's box for another's (only drawn with `group`)."""
+        source, target = self.neurons.get(parent), self.neurons.get(node)
+        return self.grouped and source is not None and target is not None and source is not target
 
     def _value_or_neuron(self, target: graphviz.Digraph, node: Value) -> None:
         neuron = self.neurons.get(node)
