@@ -83,3 +83,18 @@ def is_data_name(name: str | None) -> bool:
     does not warn that it becomes a constant.
     """
     return name is not None and _DATA_NAME.match(name) is not None
+
+
+_PARAMETER_NAME = re.compile(r"^(?:[wb]|[wb]\d+|[wb]_\w+|weight\w*|bias\w*)$")
+
+
+def is_parameter_name(name: str | None) -> bool:
+    """Whether `name` reads as a parameter's: a network name ``w[l]_kj`` or ``b[l]_k``, or ``w``, ``w1``, ``b_2``, ``bias``.
+
+    Gradient descent in a lesson moves the leaves named so; the other named
+    leaves (``x1``, ``y``) are inputs and stay as given.
+    """
+    if name is None:
+        return False
+    network = parse_network_name(name)
+    return (network is not None and network.kind in "wb") or _PARAMETER_NAME.match(name) is not None

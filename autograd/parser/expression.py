@@ -27,6 +27,7 @@ from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
 from autograd import functions
+from autograd.notation import parse_network_name
 from autograd.value import Value
 
 Number = Value | float
@@ -85,7 +86,7 @@ class _Token(NamedTuple):
 _TOKEN = re.compile(
     r"(?P<space>\s+)"
     r"|(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
-    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
+    r"|(?P<name>[wbza]\[\d+\]_\d+(?:,\d+)?|[A-Za-z_][A-Za-z0-9_]*)"
     r"|(?P<symbol>\*\*|[-+*/(),])"
 )
 
@@ -125,8 +126,13 @@ def parse_expression(expression: str, variables: Mapping[str, float | Value]) ->
 
 def check_variable_name(name: object) -> None:
     """Raise ValueError unless `name` can be written as a variable in an expression."""
-    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-        raise ValueError(f"{name!r} is not a variable name: use letters, digits and '_', not starting with a digit")
+    if not isinstance(name, str) or not (
+        re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) or parse_network_name(name) is not None
+    ):
+        raise ValueError(
+            f"{name!r} is not a variable name: use letters, digits and '_', not starting with a digit, "
+            "or a textbook name such as w[1]_11, b[2]_1"
+        )
     if name in FUNCTIONS:
         raise ValueError(f"{name!r} is the name of a function, not a variable; choose another name")
 
