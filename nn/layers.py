@@ -33,7 +33,7 @@ from typing import Any
 import autograd
 from autograd import Value
 from autograd.notation import activation_name, bias_name, weight_name, weighted_input_name
-from nn._validation import count, describe, finite_number, numbers, sequence
+from nn._validation import count, describe, did_you_mean, finite_number, numbers, sequence
 from nn.activations import ELEMENTWISE, LAYERWISE, check_activation
 from nn.init import initial_weights, make_rng
 from nn.module import Module
@@ -353,6 +353,13 @@ class MLP(Module):
         if not specs:
             raise ValueError("layers: expected at least one layer")
         keys = ("weights", "biases", "activation")
+        for position, spec in enumerate(specs):
+            for key in spec if isinstance(spec, Mapping) else ():
+                if key not in (*keys, "layer_index"):  # to_dict writes the layer's number too
+                    raise ValueError(
+                        f"layers[{position}].{key}: unknown key{did_you_mean(str(key), keys)}; "
+                        f"a layer has {', '.join(sorted(keys))}"
+                    )
         fields = [[_field(spec, key, f"layers[{position}]") for key in keys] for position, spec in enumerate(specs)]
         weights, biases, activations = ([row[i] for row in fields] for i in range(len(keys)))
         part_keys = {"weights": "weights", "biases": "biases", "activations": "activation"}
