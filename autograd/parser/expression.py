@@ -9,8 +9,12 @@ ever executed: a tokenizer and a recursive-descent parser accept only
 * ``+ - * /`` and ``**`` with Python's precedence: ``**`` binds tightest and
   groups to the right, and binds tighter than a unary minus on its left
   (``-x**2`` is ``-(x**2)``, ``2**-1`` is ``0.5``),
-* parentheses, and calls of the engine's one-argument functions
-  (`FUNCTIONS`), plus ``leaky_relu(x, slope)`` with a number as slope.
+* parentheses, and calls of the engine's functions (`FUNCTIONS`): one
+  argument, ``leaky_relu(x, slope)`` and ``clamp(x, low, high)`` with numbers
+  as slope and bounds, ``sum(a, b, ...)`` and ``logsumexp(a, b, ...)`` of any
+  number of arguments.
+
+``x^2`` is refused with the advice to write ``x**2`` (``^`` is not a power in Python).
 
 Numbers stay numbers until they meet a Value, as in Python code, so
 ``x**2`` records the operation ``**2`` and ``2*3*x`` a constant 6.
@@ -47,10 +51,25 @@ FUNCTIONS: dict[str, Callable[..., Number]] = {
     "cos": functions.cos,
     "abs": abs,
     "leaky_relu": functions.leaky_relu,
+    "clamp": functions.clamp,
+    "sum": lambda *terms: functions.sum(terms),
+    "logsumexp": lambda *terms: functions.logsumexp(terms),
 }
-"""The functions an expression may call, each taking one argument (leaky_relu also an optional slope)."""
+"""The functions an expression may call: one argument each, except those in `_ARGUMENT_COUNTS`."""
 
-_ARGUMENT_COUNTS = {"leaky_relu": (1, 2)}
+_ARGUMENT_COUNTS: dict[str, tuple[int, int | None]] = {
+    "leaky_relu": (1, 2),
+    "clamp": (3, 3),
+    "sum": (1, None),
+    "logsumexp": (1, None),
+}
+"""(fewest, most) arguments of the functions that take more than one; None: any number."""
+
+_NUMBER_ARGUMENTS = {
+    "leaky_relu": "the slope of leaky_relu must be a number",
+    "clamp": "the bounds of clamp (low, high) must be numbers",
+}
+"""Functions whose arguments after the first must be numbers, and how an error says so."""
 
 
 class ParseError(ValueError):
@@ -98,7 +117,9 @@ def tokenize(expression: str) -> list[_Token]:
     while position < len(expression):
         match = _TOKEN.match(expression, position)
         if match is None:
-            raise ParseError(f"unexpected character {expression[position]!r}", expression, position)
+            character = expression[position]
+            advice = "; for a power write ** (x**2), as in Python" if character == "^" else ""
+            raise ParseError(f"unexpected character {character!r}{advice}", expression, position)
         kind = match.lastgroup
         if kind == "symbol":
             tokens.append(_Token(match.group(), match.group(), position))
@@ -258,13 +279,13 @@ class _Parser:
 
     def call(self, name: _Token, function: Callable[..., Number], arguments: list[Number]) -> Number:
         low, high = _ARGUMENT_COUNTS.get(name.text, (1, 1))
-        if not low <= len(arguments) <= high:
-            expected = f"{low}" if low == high else f"{low} or {high}"
-            raise self.error(
-                f"{name.text} takes {expected} argument{'s' if high > 1 else ''}, got {len(arguments)}", name
-            )
-        if any(isinstance(argument, Value) for argument in arguments[1:]):
-            raise self.error(f"the slope of {name.text} must be a number, not an expression with variables", name)
+        if len(arguments) < low or (high is not None and len(arguments) > high):
+            expected = f"{low}" if low == high else f"{low} or more" if high is None else f"{low} or {high}"
+            plural = "" if expected == "1" else "s"
+            raise self.error(f"{name.text} takes {expected} argument{plural}, got {len(arguments)}", name)
+        rule = _NUMBER_ARGUMENTS.get(name.text)
+        if rule is not None and any(isinstance(argument, Value) for argument in arguments[1:]):
+            raise self.error(f"{rule}, not an expression with variables", name)
         return self.evaluate(name, function, *arguments)
 
     def variable(self, token: _Token) -> Value:
