@@ -114,7 +114,7 @@ def test_the_header_and_the_size_block_typeset_their_notation():
     assert r"\_" not in header
     assert "{z^{[{l}]}_{k}}" in header
     assert r"\text{mean } |{\delta^{[3]}}|" in latex
-    assert r"{a^{[1]}_{k}}^{2}" in derive(
+    assert r"(a^{[1]}_{k})^{2}" in derive(
         MLP.from_weights([[[0.5]], [[1.0]]], [[0.1], [0.0]], ["tanh", "linear"]), [1.0], [0.0], "half_sse", 0.1
     ).to_latex()
 

@@ -179,7 +179,7 @@ def prose_segments(text: str) -> list[tuple[bool, str]]:
 
 def _is_formula(token: str) -> bool:
     core = token.strip("([\"'").rstrip(")]\"',;:.!?")
-    word = re.fullmatch(r"[A-Za-z]{2,}(?:['-][A-Za-z]+)*", core)
+    word = re.fullmatch(r"[A-Za-z]{2,}(?:['_-][A-Za-z]+)*", core)  # half_sse, leaky_relu: names, set as text
     code = re.fullmatch(r"[A-Za-z_]*(?:\.[A-Za-z_]+)+(?:\(\))?(?:'s)?|[A-Za-z_]+\(\)(?:'s)?", core)
     return not (word or code or core in ("→", "←"))
 
@@ -205,7 +205,9 @@ def _latex_token(match: re.Match[str]) -> str:
     if match["network"]:
         kind = r"\delta" if match["kind"] == "δ" else match["kind"]
         indices = f"_{{{match['indices']}}}" if match["indices"] else ""
-        return f"{{{kind}^{{[{text_to_latex(match['layer'])}]}}{indices}}}"
+        name = f"{kind}^{{[{text_to_latex(match['layer'])}]}}{indices}"
+        # squared, the name goes in parentheses: a², set after a^{[1]}_k, would read as a power of [1]
+        return f"({name})" if match.string.startswith("²", match.end()) else f"{{{name}}}"
     if match["sum"]:
         return rf"\sum_{{{match['over']}}}"
     if match["sqrt"]:
