@@ -120,3 +120,9 @@ def test_scalargrad_graph_names_its_output_l(tmp_path, capsys):
     assert "L" in boxes and boxes["L"][2][1] == "data 0.7064"
     assert main(["graph", "L*2", "--var", "L=1", "-o", str(picture)]) == 0
     assert "out" in _boxes(picture.read_text(encoding="utf-8"))
+
+
+def test_drawn_top_to_bottom_the_neurons_of_a_layer_run_left_to_right_in_order():
+    boxes = _boxes(draw(_seed_loss(), group=True, rankdir="TB").svg())
+    x = {name: boxes[name][0] for name in ("a[1]_1", "a[1]_2", "a[1]_3", "a[2]_1", "a[2]_2")}
+    assert x["a[1]_1"] < x["a[1]_2"] < x["a[1]_3"] and x["a[2]_1"] < x["a[2]_2"]

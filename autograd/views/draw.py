@@ -505,6 +505,7 @@ class _Builder:
         self._rows: dict[Value, _NeuronRows] = {}
         self._tail_port = ""
         self.grouped = False
+        self.rankdir = "LR"
 
     # -- names and kinds
 
@@ -551,6 +552,7 @@ class _Builder:
     def full(self, rankdir: str, group: bool) -> graphviz.Digraph:
         dot = self._digraph(rankdir)
         self.grouped = group
+        self.rankdir = rankdir
         if group:
             self._emit_clusters(dot)
             self._order_neurons(dot)
@@ -653,13 +655,16 @@ class _Builder:
                 outside.append(node)
             else:
                 by_neuron.setdefault(neuron.anchor, []).append(node)
-        # With crossing minimisation nearly off (mclimit), dot keeps the order it meets nodes in,
-        # stacking the first at the bottom of a left-to-right picture: x1 and neuron 1 go last, to the top.
+        # With crossing minimisation nearly off (mclimit), dot keeps the order it meets the neurons in:
+        # the first at the left of a top-to-bottom picture, but at the bottom of a left-to-right one,
+        # where neuron 1 therefore goes last, to end on top.
         dot.attr(mclimit="0.01")
-        for node in reversed(outside):
+        backwards = self.rankdir in ("LR", "RL")
+        for node in outside:
             self._value_and_operation(dot, node)
         neurons = sorted(
-            (self.neurons[anchor] for anchor in by_neuron), key=lambda n: (n.layer, -n.k, self.position[n.anchor])
+            (self.neurons[anchor] for anchor in by_neuron),
+            key=lambda n: (n.layer, -n.k if backwards else n.k, self.position[n.anchor]),
         )
         for layer in sorted({neuron.layer for neuron in neurons}):
             with dot.subgraph(name=f"cluster_layer{layer}") as layer_graph:
