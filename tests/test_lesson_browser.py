@@ -257,7 +257,8 @@ def test_play_has_a_speed_control(browser: Any, tmp_path: Path):
     page = opened.page
     page.select_option("#speed", "4")
     page.click("#play")
-    page.wait_for_timeout(1200)  # 1.8 s per step at 1×: at 4×, 0.45 s, so two steps by now
+    # 1.8 s per step at 1× would need 5.4 s for three steps; at 4× (0.45 s each) they come well within 4 s
+    page.wait_for_function("Number(document.body.dataset.step) >= 3", timeout=4000)
     fast = int(opened.state()["step"])
     page.click("#play")
     page.click("#start")
@@ -266,5 +267,5 @@ def test_play_has_a_speed_control(browser: Any, tmp_path: Path):
     page.wait_for_timeout(1200)  # at ½×, 3.6 s per step: none yet
     slow = int(opened.state()["step"])
     page.click("#play")
-    assert fast >= 2 and slow == 0, (fast, slow)
+    assert fast >= 3 and slow == 0, (fast, slow)
     assert opened.errors == []
