@@ -239,3 +239,17 @@ def test_every_example_is_named_after_its_published_source_everywhere_a_reader_m
     readme = (EXAMPLES.parent.parent / "README.md").read_text(encoding="utf-8")
     row = next(line for line in readme.splitlines() if line.startswith(f"| `{name}` |"))
     assert author in row
+
+
+def test_prose_stays_text_and_formulas_become_math():
+    from autograd.views.latex import prose_to_latex, text_to_latex
+
+    assert prose_to_latex("loss C = 0.397726  (before the step: 0.5)") == "loss ${C} = 0.397726$  (before the step: $0.5$)"
+    # "a" between two words is the article; before a name it is part of the formula
+    assert prose_to_latex("as a weight: b[1]_k = w[1]_k0 on a constant input a[1]_0 = 1") == (
+        "as a weight: ${b^{[1]}_{k}} = {w^{[1]}_{k0}}$ on a constant input ${a^{[1]}_{0}} = 1$"
+    )
+    assert text_to_latex("b enters z by addition: ∂z/∂b = 1") == (
+        r"{b} \text{ enters } {z} \text{ by addition: } \frac{\partial {z}}{\partial {b}} = 1"
+    )
+    assert text_to_latex("mean |δ[3]|") == r"\text{mean } |{\delta^{[3]}}|"

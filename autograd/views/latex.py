@@ -139,34 +139,9 @@ def prose_segments(text: str) -> list[tuple[bool, str]]:
     open go to the prose around it. Joining the runs gives `text` back.
     """
     tokens = re.split(r"(\s+)", text)
-    kinds: list[bool | None] = [None if not token or token.isspace() else _is_formula(token) for token in tokens]
-    words = [i for i, kind in enumerate(kinds) if kind is not None]
-    for position, i in enumerate(words):
-        if tokens[i] in ("a", "A"):
-            neighbours = [kinds[words[p]] for p in (position - 1, position + 1) if 0 <= p < len(words)]
-            kinds[i] = not (len(neighbours) == 2 and neighbours == [False, False])
-        elif re.fullmatch(r"\d+[,;:.)]?", tokens[i]):
-            kinds[i] = position > 0 and bool(kinds[words[position - 1]])
-    runs: list[tuple[bool, str]] = []
-    for token, kind in zip(tokens, kinds):
-        if kind is None or (runs and runs[-1][0] == kind):
-            # spaces join the run before them; a run goes on while the kind stays the same
-            is_formula, run = runs.pop() if runs else (False, "")
-            runs.append((is_formula, run + token))
-        else:
-            runs.append((kind, token))
     segments: list[tuple[bool, str]] = []
-    for is_formula, run in runs:
-        if is_formula:
-            formula = run.strip()
-            head, tail = run[: len(run) - len(run.lstrip())], run[len(run.rstrip()) :]
-            while formula and (formula[-1] in ",;:." or (formula[-1] == ")" and formula.count(")") > formula.count("("))):
-                formula, tail = formula[:-1], formula[-1] + tail
-            while formula.startswith("(") and formula.count("(") > formula.count(")"):
-                formula, head = formula[1:], head + "("
-            pieces = [(False, head), (True, formula), (False, tail)]
-        else:
-            pieces = [(False, run)]
+    for is_formula, run in _runs(tokens, _token_kinds(tokens)):
+        pieces = _trimmed(run) if is_formula else [(False, run)]
         for kind, piece in pieces:
             if not piece:
                 continue
@@ -175,6 +150,42 @@ def prose_segments(text: str) -> list[tuple[bool, str]]:
             else:
                 segments.append((kind, piece))
     return segments
+
+
+def _token_kinds(tokens: list[str]) -> list[bool | None]:
+    """For each token: True (formula), False (prose) or None (spaces), by the rules of `prose_segments`."""
+    kinds: list[bool | None] = [None if not token or token.isspace() else _is_formula(token) for token in tokens]
+    words = [i for i, kind in enumerate(kinds) if kind is not None]
+    for position, i in enumerate(words):
+        if tokens[i] in ("a", "A"):  # the article between two words, else the variable a
+            neighbours = [kinds[words[p]] for p in (position - 1, position + 1) if 0 <= p < len(words)]
+            kinds[i] = neighbours != [False, False]
+        elif re.fullmatch(r"\d+[,;:.)]?", tokens[i]):
+            kinds[i] = position > 0 and bool(kinds[words[position - 1]])
+    return kinds
+
+
+def _runs(tokens: list[str], kinds: list[bool | None]) -> list[tuple[bool, str]]:
+    """Consecutive tokens of one kind joined into runs; spaces join the run before them."""
+    runs: list[tuple[bool, str]] = []
+    for token, kind in zip(tokens, kinds):
+        if kind is None or (runs and runs[-1][0] == kind):
+            is_formula, run = runs.pop() if runs else (False, "")
+            runs.append((is_formula, run + token))
+        else:
+            runs.append((kind, token))
+    return runs
+
+
+def _trimmed(run: str) -> list[tuple[bool, str]]:
+    """A formula run as (prose before, formula, prose after): spaces, final punctuation and unopened brackets move out."""
+    formula = run.strip()
+    head, tail = run[: len(run) - len(run.lstrip())], run[len(run.rstrip()) :]
+    while formula and (formula[-1] in ",;:." or (formula[-1] == ")" and formula.count(")") > formula.count("("))):
+        formula, tail = formula[:-1], formula[-1] + tail
+    while formula.startswith("(") and formula.count("(") > formula.count(")"):
+        formula, head = formula[1:], head + "("
+    return [(False, head), (True, formula), (False, tail)]
 
 
 def _is_formula(token: str) -> bool:
