@@ -61,7 +61,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--learning-rate",
         type=_positive_number,
         metavar="ALPHA",
-        help="an expression: end with the update x ← x − α·∂L/∂x of each variable; a spec: replace its rate",
+        help="an expression: end with the update w ← w − α·∂L/∂w of each parameter (named w…, b…, or given "
+        "with --param; the inputs stay) and the new L; a spec: replace its rate",
     )
     parser.add_argument("--title", help="the page's title (default: the spec's name, or the expression)")
     parser.add_argument("--group", action="store_true", help="box each neuron and layer of a network")
