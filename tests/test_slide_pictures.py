@@ -98,6 +98,9 @@ def test_layers_run_left_to_right_and_neurons_top_to_bottom():
             assert where(first)[1] < where(second)[1], (first, second)  # SVG y grows downwards
         assert max(where(f"a[1]_{k}")[0] for k in (1, 2, 3)) < min(where(f"a[2]_{k}")[0] for k in (1, 2))
         assert max(where(f"a[2]_{k}")[0] for k in (1, 2)) < where("a[3]_1")[0]
+    boxes = _boxes(draw(_seed_loss(), group=True).svg())
+    for first, second in (("w[3]_11", "w[3]_12"), ("w[2]_21", "w[2]_22"), ("w[2]_22", "w[2]_23"), ("x1", "x2")):
+        assert boxes[first][1] < boxes[second][1], (first, second)  # the issue found w[3]_12 above w[3]_11
 
 
 def test_the_derive_picture_of_yehoshuas_example_fits_a_16_9_slide_with_text_of_10_px(tmp_path, capsys):
@@ -124,5 +127,5 @@ def test_scalargrad_graph_names_its_output_l(tmp_path, capsys):
 
 def test_drawn_top_to_bottom_the_neurons_of_a_layer_run_left_to_right_in_order():
     boxes = _boxes(draw(_seed_loss(), group=True, rankdir="TB").svg())
-    x = {name: boxes[name][0] for name in ("a[1]_1", "a[1]_2", "a[1]_3", "a[2]_1", "a[2]_2")}
-    assert x["a[1]_1"] < x["a[1]_2"] < x["a[1]_3"] and x["a[2]_1"] < x["a[2]_2"]
+    x = {name: boxes[name][0] for name in ("a[1]_1", "a[1]_2", "a[1]_3", "a[2]_1", "a[2]_2", "w[3]_11", "w[3]_12")}
+    assert x["a[1]_1"] < x["a[1]_2"] < x["a[1]_3"] and x["a[2]_1"] < x["a[2]_2"] and x["w[3]_11"] < x["w[3]_12"]

@@ -678,7 +678,7 @@ class _Builder:
                             color="#a08800",
                             fontsize="14",
                         )
-                        for node in by_neuron[neuron.anchor]:
+                        for node in reversed(by_neuron[neuron.anchor]) if backwards else by_neuron[neuron.anchor]:
                             self._value_and_operation(neuron_graph, node)
 
     # -- nodes and edges
