@@ -655,9 +655,9 @@ class _Builder:
                 outside.append(node)
             else:
                 by_neuron.setdefault(neuron.anchor, []).append(node)
-        # With crossing minimisation nearly off (mclimit), dot keeps the order it meets the neurons in:
-        # the first at the left of a top-to-bottom picture, but at the bottom of a left-to-right one,
-        # where neuron 1 therefore goes last, to end on top.
+        # With crossing minimisation nearly off (mclimit), dot keeps the order it meets the neurons (and
+        # their nodes) in: the first at the left of a top-to-bottom picture, but at the bottom of a
+        # left-to-right one, where neuron 1 and its w_k1 therefore go last, to end on top.
         dot.attr(mclimit="0.01")
         backwards = self.rankdir in ("LR", "RL")
         for node in outside:
