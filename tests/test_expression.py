@@ -229,3 +229,6 @@ def test_every_function_of_the_readmes_operations_table_parses():
     arguments = {"leaky_relu": "x, 0.1", "clamp": "x, 0, 1", "sum": "x, x", "logsumexp": "x, x"}
     for name in names - lists:
         assert isinstance(parse_expression(f"{name}({arguments.get(name, 'x')})", {"x": 0.5}), Value), name
+    for name in lists & names:  # refused with what to write instead
+        with pytest.raises(ParseError, match=f"{name} gives one value per argument, not one value: write"):
+            parse_expression(f"{name}(x, x)", {"x": 0.5})

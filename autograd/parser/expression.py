@@ -65,6 +65,12 @@ _ARGUMENT_COUNTS: dict[str, tuple[int, int | None]] = {
 }
 """(fewest, most) arguments of the functions that take more than one; None: any number."""
 
+_LIST_FUNCTIONS = {
+    "softmax": "write one probability as exp(a) / sum(exp(a), exp(b), ...), or use autograd.softmax in Python",
+    "log_softmax": "write one as a - logsumexp(a, b, ...), or use autograd.log_softmax in Python",
+}
+"""The engine's functions that return a list of Values, which an expression (one value) cannot be, and what to write."""
+
 _NUMBER_ARGUMENTS = {
     "leaky_relu": "the slope of leaky_relu must be a number",
     "clamp": "the bounds of clamp (low, high) must be numbers",
@@ -257,6 +263,8 @@ class _Parser:
                 f"expected a number, a variable, a function call or '(', got {self.describe(token)}", token
             )
         function = FUNCTIONS.get(token.text) if token.kind == "name" else None
+        if token.kind == "name" and token.text in _LIST_FUNCTIONS:
+            raise self.error(f"{token.text} gives one value per argument, not one value: {_LIST_FUNCTIONS[token.text]}", token)
         if token.kind == "name" and function is None:
             raise self.error(
                 f"unknown function {token.text!r}; the functions are {', '.join(sorted(FUNCTIONS))}", token
