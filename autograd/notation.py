@@ -89,7 +89,7 @@ _PARAMETER_NAME = re.compile(r"^(?:[wb]|[wb]\d+|[wb]_\w+|weight\w*|bias\w*)$")
 
 
 def is_parameter_name(name: str | None) -> bool:
-    """Whether `name` reads as a parameter's: a network name ``w[l]_kj`` or ``b[l]_k``, or ``w``, ``w1``, ``b_2``, ``bias``.
+    """Whether `name` reads as a parameter's: ``w[l]_kj``, ``b[l]_k``, ``w``, ``w1``, ``b_2``, ``bias``.
 
     Gradient descent in a lesson moves the leaves named so; the other named
     leaves (``x1``, ``y``) are inputs and stay as given.

@@ -1,4 +1,4 @@
-"""Backpropagation written out: seed 002's scalar warm-ups with `autograd.explain`, Yehoshua's (2023) network with `nn.derive`.
+"""Backpropagation written out: scalar warm-ups with `autograd.explain`, Yehoshua's (2023) network with `nn.derive`.
 
 1. Gradient descent on f(x) = x² from x0 = 1000 with learning rate 0.1, each
    step's gradient read from the derivation of f (seed 002: x ≈ 2.04e-7 after
@@ -51,7 +51,8 @@ def main(output_dir: str | Path = "demo-output") -> list[Path]:
     print(_indented(str(explain(square(Value(1000.0, name="x"))))))
     x = descend(square, {"x": 1000.0}, 0.1, 100)["x"]
     print(
-        f"after 100 steps x = {x:.4g} (1000·0.8^100 = {1000 * 0.8**100:.4g}; the tutorial: ≈ 2.04e-7), f(x) = {x * x:.3g}"
+        f"after 100 steps x = {x:.4g} (1000·0.8^100 = {1000 * 0.8**100:.4g}; the tutorial: ≈ 2.04e-7), "
+        f"f(x) = {x * x:.3g}"
     )
 
     print("\nWarm-up: f(x, y) = x² + y² at (3, 4):")

@@ -264,7 +264,8 @@ class _Parser:
             )
         function = FUNCTIONS.get(token.text) if token.kind == "name" else None
         if token.kind == "name" and token.text in _LIST_FUNCTIONS:
-            raise self.error(f"{token.text} gives one value per argument, not one value: {_LIST_FUNCTIONS[token.text]}", token)
+            advice = _LIST_FUNCTIONS[token.text]
+            raise self.error(f"{token.text} gives one value per argument, not one value: {advice}", token)
         if token.kind == "name" and function is None:
             raise self.error(
                 f"unknown function {token.text!r}; the functions are {', '.join(sorted(FUNCTIONS))}", token

@@ -526,7 +526,7 @@ class _Builder:
         return "parameter" if name is not None and name.kind in "wb" else "input"
 
     def operation_label(self, node: Value) -> str:
-        """The oval's text: the operation's symbol, with a folded constant operand written in (``1 −``, ``× 0.5``)."""
+        """The oval's text: the operation's symbol, with a folded constant written in (``1 −``, ``× 0.5``)."""
         symbol = _SYMBOLS.get(node.op, node.op)
         constants = [parent for parent in node.parents if parent in self.folded]
         if not constants:

@@ -368,7 +368,8 @@ class Derivation:
             "|---|---|---|---:|---|",
         ]
         for target, _, chain, _, numbers, _, value, note in self._backward_rows():
-            lines.append(f"| {code_span(target)} | {code_span(chain)} | {code_span(numbers)} | {value} | {code_span(note)} |")
+            cells = [code_span(target), code_span(chain), code_span(numbers), value, code_span(note)]
+            lines.append("| " + " | ".join(cells) + " |")
         return "\n".join(lines) + "\n"
 
     # ------------------------------------------------------------ LaTeX
@@ -393,7 +394,8 @@ class Derivation:
             if not forward_step.op:
                 entries.append((label, [f"= {number}"], r"\text{leaf}", len(number) + 2))
                 continue
-            width = display_width(f"{forward_step.label} = {forward_step.expression} = {format_number(forward_step.value)}")
+            text = f"{forward_step.label} = {forward_step.expression} = {format_number(forward_step.value)}"
+            width = display_width(text)
             pieces = _latex_pieces(forward_step.latex, width)
             if len(pieces) == 1:
                 entries.append((label, [f"= {pieces[0]} = {number}"], "", width))

@@ -178,7 +178,7 @@ def _runs(tokens: list[str], kinds: list[bool | None]) -> list[tuple[bool, str]]
 
 
 def _trimmed(run: str) -> list[tuple[bool, str]]:
-    """A formula run as (prose before, formula, prose after): spaces, final punctuation and unopened brackets move out."""
+    """A formula run as (prose before, formula, prose after): spaces, end punctuation, unopened brackets move out."""
     formula = run.strip()
     head, tail = run[: len(run) - len(run.lstrip())], run[len(run.rstrip()) :]
     while formula and (formula[-1] in ",;:." or (formula[-1] == ")" and formula.count(")") > formula.count("("))):
@@ -237,8 +237,9 @@ def _latex_token(match: re.Match[str]) -> str:
     if match["phrase"]:
         # a space to a neighbouring letter or number; next to an operator, math mode spaces it already
         text, operators = match.string, "=+−-×·<>≤≥←→"
-        before = " " if text[: match.start()].endswith(" ") and text[: match.start()].rstrip()[-1:] not in operators else ""
-        after = " " if text[match.end() :].startswith(" ") and text[match.end() :].lstrip()[:1] not in operators else ""
+        left, right = text[: match.start()], text[match.end() :]
+        before = " " if left.endswith(" ") and left.rstrip()[-1:] not in operators else ""
+        after = " " if right.startswith(" ") and right.lstrip()[:1] not in operators else ""
         return rf"\text{{{before}{match['phrase']}{after}}}"
     if match["letter"]:
         digits = match["digits"]

@@ -587,7 +587,7 @@ class LessonGraph:
         )
 
     def update_steps(self, learning_rate: float) -> list[LessonStep]:
-        """Gradient descent on `trained_leaves`, w ← w − α·∂root/∂w, then the old and new values and the new output."""
+        """Gradient descent on `trained_leaves`, w ← w − α·∂root/∂w, then the old and new values and the output."""
         leaves = self.trained_leaves()
         if not leaves:
             raise ValueError(
