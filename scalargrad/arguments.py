@@ -80,25 +80,27 @@ def add_variables_argument(parser: argparse.ArgumentParser, help_text: str) -> N
     parser.add_argument("--var", action="append", default=[], metavar="NAME=NUMBER", help=help_text)
 
 
-def parse_variables(specs: list[str]) -> dict[str, Value]:
-    """--var NAME=NUMBER options as leaf Values named NAME, in the order given."""
+def parse_variables(specs: list[str], option: str = "--var") -> dict[str, Value]:
+    """``--var NAME=NUMBER`` options (or another `option` of that form) as leaf Values named NAME, in the order given."""
     variables: dict[str, Value] = {}
     for spec in specs:
         name, equals, number = (part.strip() for part in spec.partition("="))
         if not equals or not name:
-            raise CommandError(f"--var {spec!r} is not NAME=NUMBER; write it like --var x=2.0")
+            raise CommandError(f"{option} {spec!r} is not NAME=NUMBER; write it like {option} x=2.0")
         try:
             check_variable_name(name)
         except ValueError as error:
-            raise CommandError(f"--var {spec!r}: {error}") from None
+            raise CommandError(f"{option} {spec!r}: {error}") from None
         if name in variables:
-            raise CommandError(f"--var {name} is given twice; give each variable once")
+            raise CommandError(f"{option} {name} is given twice; give each variable once")
         try:
             value = float(number)
         except ValueError:
-            raise CommandError(f"--var {spec!r}: {number!r} is not a number; write it like --var {name}=2.0") from None
+            raise CommandError(
+                f"{option} {spec!r}: {number!r} is not a number; write it like {option} {name}=2.0"
+            ) from None
         if not math.isfinite(value):
-            raise CommandError(f"--var {spec!r}: the value must be a finite number")
+            raise CommandError(f"{option} {spec!r}: the value must be a finite number")
         variables[name] = Value(value, name=name)
     return variables
 

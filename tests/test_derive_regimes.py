@@ -454,7 +454,7 @@ def test_the_batch_table_lists_each_examples_gradient_and_their_sum():
 
 
 def test_every_regime_and_optimizer_fits_a_100_column_terminal():
-    spec = load_spec(Path(__file__).resolve().parent.parent / "demos" / "examples" / "pixel_digits_step.json")
+    spec = load_spec(Path(__file__).resolve().parent.parent / "demos" / "examples" / "wakui_pixel_digits_step.json")
     for optimizer in ("adam", {"name": "rmsprop", "centered": True, "momentum": 0.5, "weight_decay": 0.1}, "nesterov"):
         derivation = derive(
             spec.model(), spec.inputs, spec.targets, "half_sse", 0.2, steps=3, mode="minibatch", batch_size=3,

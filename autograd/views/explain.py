@@ -8,7 +8,7 @@ a `Derivation`, lists
 * the forward pass in topological order: each node's rule (``v1 = x · y``) and value;
 * the backward pass, one step per edge in the order the engine processes them::
 
-      ∂L/∂w = ∂L/∂z · ∂z/∂w = (upstream) × (local) = contribution     [local rule]
+      ∂L/∂operand = ∂L/∂result · ∂result/∂operand = (upstream) × (local) = contribution   [local rule]
 
   and, for a node used more than once (``x*x``, a weight shared by two paths),
   the sum of its contributions, which is the multivariable chain rule.
@@ -36,13 +36,15 @@ JSON schema of `Derivation.to_dict` (``"schema": "scalargrad.explain/1"``)::
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from autograd.backprop import propagate, topological_order
-from autograd.views.latex import latex_escape, latex_label, text_to_latex
+from autograd.views.markdown import code_span
+from autograd.views.latex import DISPLAY_LINE_WIDTH, display_width, latex_escape, latex_label, text_to_latex
 from autograd.value import Value
 
 SCHEMA = "scalargrad.explain/1"
@@ -129,18 +131,18 @@ def align_columns(
     Trailing blanks are stripped, so the text copies cleanly out of a terminal.
     """
     columns = max((len(row) for row in rows), default=0)
-    widths = [max((display_width(row[i]) for row in rows if i < len(row)), default=0) for i in range(columns)]
+    widths = [max((terminal_width(row[i]) for row in rows if i < len(row)), default=0) for i in range(columns)]
     lines = []
     for row in rows:
         cells = []
         for i, cell in enumerate(row):
-            padding = " " * (widths[i] - display_width(cell))
+            padding = " " * (widths[i] - terminal_width(cell))
             cells.append(padding + cell if i in right else cell + padding)
         lines.append((indent + separator.join(cells)).rstrip())
     return lines
 
 
-def display_width(text: str) -> int:
+def terminal_width(text: str) -> int:
     """Columns `text` takes in a terminal: a combining accent (the hat of m̂) takes none."""
     return sum(not unicodedata.combining(character) for character in text)
 
@@ -294,13 +296,29 @@ class Derivation:
     def _partial(of: str, by: str) -> str:
         return f"∂{of}/∂{by}"
 
+    def _local_partial(self, step: EdgeStep) -> str:
+        """∂node/∂parent, written with the root's expression where the node is the root.
+
+        ``∂L/∂v1 = ∂L/∂L · ∂tanh(v1)/∂v1``: written ∂L/∂v1, the local
+        derivative would look like the total gradient it helps compute.
+        """
+        if step.node != self.root:
+            return self._partial(step.node, step.parent)
+        expression = self.forward[-1].expression
+        return f"∂{expression if ' ' not in expression else f'({expression})'}/∂{step.parent}"
+
     def _edge_cells(self, step: EdgeStep) -> list[str]:
         target = self._partial(self.root, step.parent)
         if step.count > 1:
             target += f" ({step.index} of {step.count})"
-        chain = f"{self._partial(self.root, step.node)} · {self._partial(step.node, step.parent)}"
+        chain = f"{self._partial(self.root, step.node)} · {self._local_partial(step)}"
         numbers = f"{format_factor(step.upstream)} × {format_factor(step.local)}"
         return [target, "=", chain, "=", numbers, "=", format_number(step.contribution), step.rule]
+
+    def _chain_rule_legend(self) -> str:
+        """What each backward row says, in words where a letter could be mistaken for a node of the graph."""
+        root = self.root
+        return f"∂{root}/∂operand = ∂{root}/∂result · ∂result/∂operand = upstream × local = contribution"
 
     def _seed_cells(self) -> list[str]:
         return [self._partial(self.root, self.root), "=", "seed", "", "", "=", format_number(self.seed), ""]
@@ -333,7 +351,7 @@ class Derivation:
             *align_columns(forward_rows, right=(4,)),
             "",
             "Backward pass: one chain-rule step per edge, in the order the engine takes them",
-            f"  ∂{self.root}/∂w = ∂{self.root}/∂z · ∂z/∂w = upstream × local = contribution, with the local rule",
+            f"  {self._chain_rule_legend()}; then the local rule",
             *_fit(self._backward_rows(), right=(6,), note_under=2),
         ]
         return "\n".join(lines)
@@ -349,17 +367,18 @@ class Derivation:
             "|---|---|---:|",
         ]
         for step in self.forward:
-            expression = _code(step.expression) if step.op else "leaf"
-            lines.append(f"| {_code(step.label)} | {expression} | {format_number(step.value)} |")
+            expression = code_span(step.expression) if step.op else "leaf"
+            lines.append(f"| {code_span(step.label)} | {expression} | {format_number(step.value)} |")
         lines += [
             "",
-            f"**Backward pass** (the engine's order; ∂{self.root}/∂w = ∂{self.root}/∂z · ∂z/∂w = upstream × local)",
+            f"**Backward pass** (the engine's order; {self._chain_rule_legend()})",
             "",
             "| gradient | chain rule | numbers | value | local rule |",
             "|---|---|---|---:|---|",
         ]
         for target, _, chain, _, numbers, _, value, note in self._backward_rows():
-            lines.append(f"| {_code(target)} | {_code(chain)} | {_code(numbers)} | {value} | {_code(note)} |")
+            cells = [code_span(target), code_span(chain), code_span(numbers), value, code_span(note)]
+            lines.append("| " + " | ".join(cells) + " |")
         return "\n".join(lines) + "\n"
 
     # ------------------------------------------------------------ LaTeX
@@ -369,21 +388,42 @@ class Derivation:
         return rf"\frac{{\partial {latex_label(of)}}}{{\partial {latex_label(by)}}}"
 
     def to_latex(self) -> str:
-        r"""The derivation as one ``align*`` block (needs amsmath), rules in a ``&&`` column."""
-        rows = [r"&\text{forward pass}"]
+        r"""The derivation as one ``align*`` block (needs amsmath), rules in a ``&&`` column.
+
+        The block may break across pages (it sits in a group with
+        ``\allowdisplaybreaks``). When the rules' column would push the block
+        past the page's width, every rule goes on a line of its own under its
+        row instead; a row still too wide continues on the next line after its
+        chain rule, and a long sum is broken before a ``+``.
+        """
+        # each entry: the left side, the lines of the right side, the rule, and the right side's width in text
+        entries: list[tuple[str, list[str], str, float]] = [("", [r"\text{forward pass}"], "", 0.0)]
         for forward_step in self.forward:
-            number = _latex_number(forward_step.value)
-            if forward_step.op:
-                rows.append(f"{latex_label(forward_step.label)} &= {forward_step.latex} = {number}")
+            label, number = latex_label(forward_step.label), _latex_number(forward_step.value)
+            if not forward_step.op:
+                entries.append((label, [f"= {number}"], r"\text{leaf}", len(number) + 2))
+                continue
+            text = f"{forward_step.label} = {forward_step.expression} = {format_number(forward_step.value)}"
+            width = display_width(text)
+            pieces = _latex_pieces(forward_step.latex, width)
+            if len(pieces) == 1:
+                entries.append((label, [f"= {pieces[0]} = {number}"], "", width))
             else:
-                rows.append(rf"{latex_label(forward_step.label)} &= {number} && \text{{leaf}}")
-        rows.append(r"&\text{backward pass}")
+                lines = [f"= {pieces[0]}", *[rf"\quad {piece}" for piece in pieces[1:]], f"= {number}"]
+                entries.append((label, lines, "", DISPLAY_LINE_WIDTH - 10))
+        entries.append(("", [r"\text{backward pass}"], "", 0.0))
         root = self.root
-        rows.append(rf"{self._latex_partial(root, root)} &= {_latex_number(self.seed)} && \text{{seed}}")
-        for step in self.backward:
+        text_rows = self._backward_rows()
+        entries.append((self._latex_partial(root, root), [f"= {_latex_number(self.seed)}"], r"\text{seed}", 4.0))
+        for step, (target_text, _, chain_text, _, numbers_text, _, value_text, _) in zip(self.backward, text_rows[1:]):
             target = self._latex_partial(root, step.label if isinstance(step, GradientSum) else step.parent)
             if isinstance(step, EdgeStep):
-                chain = rf"{self._latex_partial(root, step.node)} \cdot {self._latex_partial(step.node, step.parent)}"
+                local = (
+                    rf"\frac{{\partial ({self.forward[-1].latex})}}{{\partial {latex_label(step.parent)}}}"
+                    if step.node == root
+                    else self._latex_partial(step.node, step.parent)
+                )
+                chain = rf"{self._latex_partial(root, step.node)} \cdot {local}"
                 numbers = rf"{_latex_factor(step.upstream)} \times {_latex_factor(step.local)}"
                 value, note = step.contribution, text_to_latex(step.rule)
                 if step.count > 1:
@@ -394,8 +434,32 @@ class Derivation:
                 if not _written_out(step):
                     numbers = r"\text{(the contributions above)}"
                 value, note = step.total, rf"\text{{used {len(step.contributions)} times}}"
-            rows.append(f"{target} &= {chain} = {numbers} = {_latex_number(value)} && {note}")
-        return "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}\n"
+            result = f"{numbers} = {_latex_number(value)}"
+            width = display_width(f"{target_text} = {chain_text} = {numbers_text} = {value_text}")
+            if width > DISPLAY_LINE_WIDTH:
+                halves = (f"{target_text} = {chain_text}", f"{target_text} = {numbers_text} = {value_text}")
+                entries.append((target, [f"= {chain}", f"= {result}"], note, max(map(display_width, halves))))
+            else:
+                entries.append((target, [f"= {chain} = {result}"], note, width))
+        notes = [self._rule_text(entry[2]) for entry in entries]
+        rules_apart = max(entry[3] for entry in entries) + 4 + max(map(display_width, notes)) > DISPLAY_LINE_WIDTH
+        rows = []
+        for lhs, lines, note, _ in entries:
+            rows += [f"{lhs} &{lines[0]}", *[f"&{line}" for line in lines[1:]]]
+            if note and rules_apart:
+                # a rule on a line of its own; the short words (leaf, seed, used n times) stay on the row
+                if note.startswith(r"\text"):
+                    rows[-1] += rf" \qquad {note}"
+                else:
+                    rows.append(rf"&\qquad \text{{where }} {note}")
+            elif note:
+                rows[-1] += f" && {note}"
+        return "{\\allowdisplaybreaks\n\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}}\n"
+
+    @staticmethod
+    def _rule_text(note: str) -> str:
+        """A rule's LaTeX stripped to about the characters it shows, to measure it."""
+        return re.sub(r"\\[a-z]+|[{}]", "", note)
 
     # ------------------------------------------------------------ JSON
 
@@ -429,6 +493,31 @@ class Derivation:
 
     def __repr__(self) -> str:
         return f"Derivation(root={self.root!r}, nodes={len(self.forward)}, edges={len(self.edges())})"
+
+
+def _latex_pieces(latex: str, text_width: float) -> list[str]:
+    """A forward expression's LaTeX in pieces that fit a line: broken before a top-level ``+`` when too wide.
+
+    `text_width` is the `display_width` of the expression's text form; each
+    piece is given its share of it by length.
+    """
+    if text_width <= DISPLAY_LINE_WIDTH - 10:
+        return [latex]
+    terms, depth, start = [], 0, 0
+    for i, character in enumerate(latex):
+        depth += {"{": 1, "}": -1}.get(character, 0)
+        if depth == 0 and latex.startswith(" + ", i):
+            terms.append(latex[start:i])
+            start = i + 1
+    terms.append(latex[start:])
+    scale = text_width / len(latex)
+    pieces: list[str] = []
+    for term in terms:
+        if pieces and (len(pieces[-1]) + len(term)) * scale <= DISPLAY_LINE_WIDTH - 10:
+            pieces[-1] += " " + term
+        else:
+            pieces.append(term)
+    return pieces
 
 
 def _written_out(step: GradientSum) -> bool:
@@ -465,9 +554,6 @@ def _column_cells(rows: list[list[str]], before: int) -> list[str]:
     return [max((row[i] for row in rows), key=len) for i in range(before)]
 
 
-def _code(text: str) -> str:
-    """Text as a Markdown code span that is safe inside a table cell."""
-    return "`" + text.replace("|", "\\|") + "`" if text else ""
 
 
 def _latex_number(x: float) -> str:

@@ -19,7 +19,7 @@ from scalargrad.arguments import (
     parse_expression_argument,
     parse_variables,
 )
-from autograd.views.draw import FORMATS, draw
+from autograd.views.draw import FORMATS, draw, node_ids
 from autograd.views.layout import LayoutError
 from autograd.parser.expression import FUNCTIONS
 
@@ -30,7 +30,7 @@ _EXAMPLE = (
 
 operators: + - * / ** and parentheses; functions: """
     + ", ".join(sorted(FUNCTIONS))
-    + " (leaky_relu(x, slope) too)"
+    + " (leaky_relu(x, slope), clamp(x, low, high), sum(a, b, ...), logsumexp(a, b, ...))"
 )
 
 
@@ -57,7 +57,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     parser.add_argument("--no-grad", action="store_true", help="do not run backward; show data only")
     parser.add_argument(
-        "--highlight", action="append", default=[], metavar="NAME", help="draw variable NAME in red (repeatable)"
+        "--highlight",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="draw node NAME in red: a variable, the output L, or a node's id as drawn (v3); repeatable",
     )
     parser.add_argument(
         "--max-nodes", type=int, default=500, metavar="N", help="refuse graphs of more than N values (default 500)"
@@ -75,13 +79,17 @@ def run(args: argparse.Namespace) -> int:
     check_output_folder("-o", args.output)
     variables = parse_variables(args.var)
     root = parse_expression_argument(args.expression, variables)
+    if root.name is None:  # the output is named as explain and lesson call it, not by a generated id
+        root.name = next(name for name in ("L", "out", "output") if name not in variables)
     in_graph = set(topological_order(root))
     used = [leaf for leaf in variables.values() if leaf in in_graph]
+    by_label = {node.name or node_id: node for node, node_id in node_ids(root).items()}
     highlight = []
     for name in args.highlight:
-        if name not in variables or variables[name] not in used:
-            raise CommandError(f"--highlight {name}: {name!r} is not a variable of the expression")
-        highlight.append(variables[name])
+        if name not in by_label:
+            labels = ", ".join(list(by_label)[:12]) + (", ..." if len(by_label) > 12 else "")
+            raise CommandError(f"--highlight {name}: no node of the graph is called {name!r}; its nodes are {labels}")
+        highlight.append(by_label[name])
     if not args.no_grad:
         differentiate_argument(root, "EXPR")
     try:

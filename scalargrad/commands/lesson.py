@@ -20,12 +20,14 @@ from scalargrad.arguments import (
     parse_expression_argument,
     parse_variables,
 )
+from autograd.backprop import topological_order
+from autograd.notation import is_parameter_name
 from autograd.views.draw import RANKDIRS
 from autograd.views.layout import LayoutError
 from autograd.views.lesson import MAX_NODES, Lesson, lesson
 
 _EXAMPLE = """examples:
-  scalargrad lesson demos/examples/seed001_two_hidden_layers.json -o seed001.html
+  scalargrad lesson demos/examples/yehoshua_2023_two_hidden_layers.json -o yehoshua.html
   scalargrad lesson "tanh(x1*w1 + x2*w2 + b)" --var x1=2 --var x2=0 --var w1=-3 --var w2=1 \\
       --var b=6.8813735870195432 --learning-rate 0.1 -o neuron.html
 
@@ -45,13 +47,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("source", metavar="SOURCE", help='a spec file (SPEC.json) or an expression such as "x*y + x"')
-    add_variables_argument(parser, "a variable of the expression and its value")
+    add_variables_argument(
+        parser, "a variable of the expression and its value; one named like a parameter (w, b1, w[1]_11) is trained"
+    )
+    parser.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=NUMBER",
+        help="a variable that gradient descent moves, whatever its name (the others stay as given)",
+    )
     parser.add_argument("-o", "--output", required=True, metavar="PATH", help="the page to write (.html)")
     parser.add_argument(
         "--learning-rate",
         type=_positive_number,
         metavar="ALPHA",
-        help="an expression: end with the update x ← x − α·∂L/∂x of each variable; a spec: replace its rate",
+        help="an expression: end with the update w ← w − α·∂L/∂w of each parameter (named w…, b…, or given "
+        "with --param; the inputs stay) and the new L; a spec: replace its rate",
     )
     parser.add_argument("--title", help="the page's title (default: the spec's name, or the expression)")
     parser.add_argument("--group", action="store_true", help="box each neuron and layer of a network")
@@ -93,8 +105,9 @@ def _spec_lesson(args: argparse.Namespace) -> Lesson:
     from nn.teaching.derive import GradientMismatchError
     from nn.teaching.lesson import lesson as network_lesson
 
-    if args.var:
-        raise CommandError(f"--var is for an expression; {args.source} is a spec file, which gives the input itself")
+    if args.var or args.param:
+        option = "--var" if args.var else "--param"
+        raise CommandError(f"{option} is for an expression; {args.source} is a spec file, which gives the input itself")
     spec = load_spec_argument(args.source)
     try:
         return network_lesson(
@@ -114,10 +127,21 @@ def _spec_lesson(args: argparse.Namespace) -> Lesson:
 
 
 def _expression_lesson(args: argparse.Namespace) -> Lesson:
-    root = parse_expression_argument(args.source, parse_variables(args.var))
+    variables = parse_variables(args.var)
+    declared = parse_variables(args.param, option="--param")
+    for name in declared:
+        if name in variables:
+            raise CommandError(f"--param {name}: {name} is also given with --var; give it once, with --param to train it")
+    root = parse_expression_argument(args.source, {**variables, **declared})
+    in_graph = set(topological_order(root))
+    unused = [name for name, leaf in declared.items() if leaf not in in_graph]
+    if unused:
+        raise CommandError(f"--param {unused[0]}: {unused[0]!r} does not occur in the expression")
+    named_as_parameters = [leaf for name, leaf in variables.items() if is_parameter_name(name) and leaf in in_graph]
     return lesson(
         root,
         learning_rate=args.learning_rate,
+        params=[*declared.values(), *named_as_parameters] if declared else None,
         title=args.title if args.title is not None else f"L = {args.source.strip()}",
         group=args.group,
         rankdir=args.rankdir,

@@ -19,8 +19,8 @@ from nn.worksheets.questions import Tolerance
 from scalargrad.arguments import CommandError, add_variables_argument
 
 _EXAMPLE = """examples:
-  scalargrad worksheet demos/examples/mazur_2_2_2.json --students 30 --seed 2026 -o class7
-  scalargrad worksheet demos/examples/mazur_2_2_2.json --students 30 --seed 2026 \\
+  scalargrad worksheet demos/examples/mazur_2015_2_2_2.json --students 30 --seed 2026 -o class7
+  scalargrad worksheet demos/examples/mazur_2015_2_2_2.json --students 30 --seed 2026 \\
       --ask delta,weight_grad,update --weights=-0.9..0.9 -o class7
   scalargrad worksheet "tanh(x*w + b) * x" --var x=-2..2 --var w=-1..1 --var b=0.5 \\
       --students 30 --seed 1 -o expr
