@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench catalogs clean
+.PHONY: demo test bench notebook catalogs clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,11 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m benchmarks
+
+# The tour notebook in JupyterLab (the 'notebook' extra, installed on first use).
+notebook: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[notebook]'
+	$(VENV)/bin/jupyter lab demos/tour.ipynb
 
 # The Chinese message catalogs: extract every _("...") and N_("...") of a package with Babel,
 # bring its .po up to date (new messages empty, stale ones dropped), compile the .mo gettext reads.

@@ -7,6 +7,7 @@ drawings, derivations and generated code read like the textbook:
     b[l]_k    bias of neuron k in layer l
     z[l]_k    weighted input of neuron k in layer l
     a[l]_k    activation (output) of neuron k in layer l
+    x_j, y_k  the network's inputs and targets, as leaves named x1, x2, ... and y1, y2, ...
 
 Indices are 1-based. When a weight index has two digits or more, k and j are
 separated by a comma (``w[2]_12,3``) so that the name stays unambiguous.
@@ -70,3 +71,30 @@ def parse_network_name(name: str | None) -> NetworkName | None:
     if "," in indices:
         return None
     return NetworkName(kind, layer, int(indices))
+
+
+_DATA_NAME = re.compile(r"^[xy][1-9]\d*$")
+
+
+def is_data_name(name: str | None) -> bool:
+    """Whether `name` is one `nn` gives a number of the data: an input ``x1``, ``x2``, ... or a target ``y1``, ...
+
+    Such a leaf is data fixed for one computation, not a parameter: `autograd.compile`
+    does not warn that it becomes a constant.
+    """
+    return name is not None and _DATA_NAME.match(name) is not None
+
+
+_PARAMETER_NAME = re.compile(r"^(?:[wb]|[wb]\d+|[wb]_\w+|weight\w*|bias\w*)$")
+
+
+def is_parameter_name(name: str | None) -> bool:
+    """Whether `name` reads as a parameter's: ``w[l]_kj``, ``b[l]_k``, ``w``, ``w1``, ``b_2``, ``bias``.
+
+    Gradient descent in a lesson moves the leaves named so; the other named
+    leaves (``x1``, ``y``) are inputs and stay as given.
+    """
+    if name is None:
+        return False
+    network = parse_network_name(name)
+    return (network is not None and network.kind in "wb") or _PARAMETER_NAME.match(name) is not None

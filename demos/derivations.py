@@ -1,4 +1,4 @@
-"""Backpropagation written out: seed 002's scalar warm-ups with `autograd.explain`, seed 001's network with `nn.derive`.
+"""Backpropagation written out: scalar warm-ups with `autograd.explain`, Yehoshua's (2023) network with `nn.derive`.
 
 1. Gradient descent on f(x) = x² from x0 = 1000 with learning rate 0.1, each
    step's gradient read from the derivation of f (seed 002: x ≈ 2.04e-7 after
@@ -21,7 +21,7 @@ from autograd import Value, draw, explain
 from nn.teaching.spec import load_spec
 
 EXAMPLES = Path(__file__).parent / "examples"
-SEED001 = EXAMPLES / "seed001_two_hidden_layers.json"
+YEHOSHUA_2023 = EXAMPLES / "yehoshua_2023_two_hidden_layers.json"
 
 
 def descend(f: Callable[..., Value], start: dict[str, float], learning_rate: float, steps: int) -> dict[str, float]:
@@ -45,29 +45,30 @@ def sum_of_squares(x: Value, y: Value) -> Value:
 
 
 def main(output_dir: str | Path = "demo-output") -> list[Path]:
-    """Print the three derivations; write seed 001's as Markdown and its graph as SVG. Returns the paths written."""
+    """Print the three derivations; write Yehoshua's as Markdown and its graph as SVG. Returns the paths written."""
     print("== Step-by-step derivations ==")
-    print("seed 002: f(x) = x², x0 = 1000, learning rate 0.1. The first step's derivation:")
+    print("Warm-up: f(x) = x², x0 = 1000, learning rate 0.1. The first step's derivation:")
     print(_indented(str(explain(square(Value(1000.0, name="x"))))))
     x = descend(square, {"x": 1000.0}, 0.1, 100)["x"]
     print(
-        f"after 100 steps x = {x:.4g} (1000·0.8^100 = {1000 * 0.8**100:.4g}; seed 002: ≈ 2.04e-7), f(x) = {x * x:.3g}"
+        f"after 100 steps x = {x:.4g} (1000·0.8^100 = {1000 * 0.8**100:.4g}; the tutorial: ≈ 2.04e-7), "
+        f"f(x) = {x * x:.3g}"
     )
 
-    print("\nseed 002: f(x, y) = x² + y² at (3, 4):")
+    print("\nWarm-up: f(x, y) = x² + y² at (3, 4):")
     print(_indented(str(explain(sum_of_squares(Value(3.0, name="x"), Value(4.0, name="y"))))))
     point = descend(sum_of_squares, {"x": 3.0, "y": 4.0}, 0.1, 1)
     print(f"one step with learning rate 0.1: (x, y) = ({point['x']:.4g}, {point['y']:.4g}), i.e. 0.8 × (3, 4)")
 
-    print(f"\nseed 001: {SEED001.name}")
-    derivation = load_spec(SEED001).derive()
+    print()
+    derivation = load_spec(YEHOSHUA_2023).derive()
     print(derivation)
 
     folder = Path(output_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    markdown = folder / "seed001_derivation.md"
+    markdown = folder / "yehoshua_2023_derivation.md"
     markdown.write_text(derivation.to_markdown(), encoding="utf-8")
-    graph = draw(derivation.graph_loss(), group=True).save(folder / "seed001_graph.svg")
+    graph = draw(derivation.graph_loss(), group=True).save(folder / "yehoshua_2023_graph.svg")
     print(f"\nwrote {markdown}\nwrote {graph}")
     return [markdown, graph]
 

@@ -1,4 +1,4 @@
-"""Lesson pages to open in a browser: seed 001's network and micrograd's neuron, stepped through node by node.
+"""Lesson pages to open in a browser: Yehoshua's (2023) network and micrograd's neuron, stepped through node by node.
 
 1. Seed 001's worked example (two hidden layers, sigmoid, log loss, α = 0.5):
    forward, loss, backward, the 14 updates, and the output 0.6718 → 0.6981.
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from autograd import lesson as expression_lesson
 from autograd.parser.expression import parse_expression
-from demos.derivations import SEED001
+from demos.derivations import YEHOSHUA_2023
 from demos.graphs import W1, W2, X1, X2, B
 from nn import lesson as network_lesson
 from nn.teaching.spec import load_spec
@@ -32,8 +32,8 @@ def main(output_dir: str | Path = "demo-output") -> list[Path]:
     folder = Path(output_dir)
     folder.mkdir(parents=True, exist_ok=True)
 
-    spec = load_spec(SEED001)
-    seed001 = network_lesson(
+    spec = load_spec(YEHOSHUA_2023)
+    yehoshua = network_lesson(
         spec.model(),
         spec.inputs,
         spec.targets,
@@ -46,7 +46,7 @@ def main(output_dir: str | Path = "demo-output") -> list[Path]:
     neuron = expression_lesson(output, learning_rate=NEURON_LEARNING_RATE, title=f"L = {NEURON}")
 
     written = []
-    for name, page in (("lesson_seed001.html", seed001), ("lesson_neuron.html", neuron)):
+    for name, page in (("lesson_yehoshua_2023.html", yehoshua), ("lesson_neuron.html", neuron)):
         written.append(page.save(folder / name))
         print(f"  {written[-1]}  ({len(page.steps)} steps; open it in a browser)")
     return written

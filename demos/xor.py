@@ -5,7 +5,8 @@ x1 XOR x2. Two models get the same training (cross-entropy of the softmax of
 two logits, Adam, full batch): a single layer 2→2, whose boundary is a
 straight line and cannot separate the classes, and a 2→4→2 network with a tanh
 hidden layer, which can. Prints both accuracies and the trained network's
-probabilities on the truth table; writes its decision boundary and training curve.
+probabilities on the truth table; writes both models' decision boundaries and
+training curves, side by side in the file names (xor_single_layer_*, xor_*).
 
     python -m demos.xor [output_dir]
 """
@@ -32,6 +33,7 @@ class XorResult:
     """Both models' training accuracies, the hidden-layer model and its history, and the picture files."""
 
     single_layer_accuracy: float
+    single_layer: MLP
     model: MLP
     history: History
     accuracy: float
@@ -43,7 +45,9 @@ def main(output_dir: str | Path = "demo-output", epochs: int = 150, progress: bo
     print("== XOR: softmax cross-entropy and Adam, without and with a hidden layer ==")
     inputs, classes = datasets.xor(100, noise=0.15, seed=DATA_SEED, signed=False)
     single_layer = MLP(2, [2], seed=MODEL_SEED)
-    _, single_accuracy = train_softmax_classifier(single_layer, inputs, classes, LEARNING_RATE, epochs, progress=progress)
+    single_history, single_accuracy = train_softmax_classifier(
+        single_layer, inputs, classes, LEARNING_RATE, epochs, progress=progress
+    )
     print(f"one layer 2→2 (a straight boundary): {single_accuracy:.0%} correct")
     model = MLP(2, [4, 2], activation="tanh", seed=MODEL_SEED)
     history, accuracy = train_softmax_classifier(model, inputs, classes, LEARNING_RATE, epochs, progress=progress)
@@ -53,7 +57,21 @@ def main(output_dir: str | Path = "demo-output", epochs: int = 150, progress: bo
         for (x1, x2), expected in datasets.XOR_TRUTH_TABLE:
             probability = autograd.softmax(model([x1, x2]))[1].data
             print(f"  {x1:.0f} XOR {x2:.0f} = {expected}   P(class 1) = {probability:.3f}")
+    names = ["x1 XOR x2 = 0", "x1 XOR x2 = 1"]
     paths = save_softmax_classifier_pictures(
+        single_layer,
+        single_history,
+        inputs,
+        classes,
+        output_dir,
+        "xor_single_layer",
+        (
+            f"XOR, one layer 2→2: a straight boundary ({single_accuracy:.0%} correct)",
+            "XOR without a hidden layer: Adam, lr 0.05, full batch",
+        ),
+        class_names=names,
+    )
+    paths += save_softmax_classifier_pictures(
         model,
         history,
         inputs,
@@ -61,9 +79,9 @@ def main(output_dir: str | Path = "demo-output", epochs: int = 150, progress: bo
         output_dir,
         "xor",
         (f"XOR, 2→4→2 tanh: decision boundary ({accuracy:.0%} correct)", "XOR: Adam, lr 0.05, full batch"),
-        class_names=["x1 XOR x2 = 0", "x1 XOR x2 = 1"],
+        class_names=names,
     )
-    return XorResult(single_accuracy, model, history, accuracy, paths)
+    return XorResult(single_accuracy, single_layer, model, history, accuracy, paths)
 
 
 if __name__ == "__main__":

@@ -7,14 +7,16 @@ a user can find it in their own data.
 
 from __future__ import annotations
 
+import difflib
 import math
+from collections.abc import Iterable
 from numbers import Integral, Real
 from typing import TypeVar
 
 # The engine's "type and clipped repr" wording, so nn's messages read like the engine's.
 from autograd.value import describe
 
-__all__ = ["count", "describe", "finite_number", "numbers", "present", "sequence"]
+__all__ = ["count", "describe", "did_you_mean", "finite_number", "numbers", "present", "sequence"]
 
 T = TypeVar("T")
 
@@ -72,3 +74,9 @@ def present(x: T | None, where: str) -> T:
             "gradients and updates are None only where the parameter is absent"
         )
     return x
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """``" (did you mean 'biases'?)"`` for the choice closest to a misspelt `word`, or '' if none is close."""
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""

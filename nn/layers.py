@@ -34,7 +34,7 @@ from typing import Any
 import autograd
 from autograd import Value
 from autograd.notation import activation_name, bias_name, weight_name, weighted_input_name
-from nn._validation import count, describe, finite_number, numbers, sequence
+from nn._validation import count, describe, did_you_mean, finite_number, numbers, sequence
 from nn.activations import ELEMENTWISE, LAYERWISE, check_activation
 from nn.init import initial_weights, make_rng
 from nn.module import Module
@@ -346,12 +346,19 @@ class MLP(Module):
         """An MLP from {"layers": [{"activation", "weights", "biases"}, ...]}, as `to_dict` writes.
 
         The worked examples in ``demos/examples/`` use the same layout, so
-        ``MLP.load("demos/examples/mazur_2_2_2.json")`` builds their network.
+        ``MLP.load("demos/examples/mazur_2015_2_2_2.json")`` builds their network.
         """
         specs = sequence(_field(data, "layers", "MLP data"), "layers")
         if not specs:
             raise ValueError("layers: expected at least one layer")
         keys = ("weights", "biases", "activation")
+        for position, spec in enumerate(specs):
+            for key in spec if isinstance(spec, Mapping) else ():
+                if key not in (*keys, "layer_index"):  # to_dict writes the layer's number too
+                    raise ValueError(
+                        f"layers[{position}].{key}: unknown key{did_you_mean(str(key), keys)}; "
+                        f"a layer has {', '.join(sorted(keys))}"
+                    )
         fields = [[_field(spec, key, f"layers[{position}]") for key in keys] for position, spec in enumerate(specs)]
         weights, biases, activations = ([row[i] for row in fields] for i in range(len(keys)))
         part_keys = {"weights": "weights", "biases": "biases", "activations": "activation"}
@@ -374,7 +381,11 @@ class MLP(Module):
 
 
 def _as_values(x: object, expected: int, owner: str) -> list[Value]:
-    """The inputs as a list of Values (numbers become constant leaves once, not once per neuron)."""
+    """The inputs as a list of Values (numbers become leaves once, not once per neuron).
+
+    A number becomes a leaf named ``x1``, ``x2``, ... by its position, so that
+    pictures and derivations show the network's inputs by the textbook's names.
+    """
     if isinstance(x, (Mapping, AbstractSet)):  # iterating gives keys or an arbitrary order, never the inputs in order
         raise TypeError(
             f"{owner} expects a sequence of {expected} numbers in input order, got {describe(x)}; "
@@ -390,7 +401,7 @@ def _as_values(x: object, expected: int, owner: str) -> list[Value]:
             values.append(a)
             continue
         try:
-            values.append(Value(a))
+            values.append(Value(a, name=f"x{position + 1}"))
         except TypeError:
             raise TypeError(f"{owner} input {position} must be a number or a Value, got {describe(a)}") from None
     return values

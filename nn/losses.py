@@ -9,7 +9,10 @@ Every loss has the signature ``loss(outputs, targets, reduction='sum') -> Value`
   per output unit). `cross_entropy` also takes a class index.
 * Per example, `half_sse`, `bce`, `bce_with_logits`, `cross_entropy` and
   `hinge` sum over the output units, while `mse` averages over them.
-* Over the batch, ``reduction='sum'`` (seed 004's C_T = Σ C) or ``'mean'``.
+* Over the batch, ``reduction='sum'`` (Wakui & Wakui's C_T = Σ C) or ``'mean'``.
+* In the graph, each target number is a leaf named ``y1``, ``y2``, ... (by
+  output unit) and the loss is named ``C``; a sum of one term is the term
+  itself, so pictures of one example show no one-input Σ and no ÷ 1.
 
 Each docstring names the output delta δ = ∂C/∂z at the output pre-activation z
 for one example (BACKPROP.md's table); with ``reduction='mean'`` divide it by
@@ -43,7 +46,7 @@ def half_sse(outputs: Sequence[Output], targets: Sequence[Target], reduction: Re
     """
     return _reduce(
         [
-            autograd.sum([0.5 * (o - y) ** 2 for o, y in zip(units, ys)])
+            _total([0.5 * (o - y) ** 2 for o, y in zip(units, ys)])
             for units, ys in _examples(outputs, targets, reduction, _numbers_per_unit)
         ],
         reduction,
@@ -59,7 +62,7 @@ def mse(outputs: Sequence[Output], targets: Sequence[Target], reduction: Reducti
     """
     return _reduce(
         [
-            autograd.sum([(o - y) ** 2 for o, y in zip(units, ys)]) / len(units)
+            _mean([(o - y) ** 2 for o, y in zip(units, ys)])
             for units, ys in _examples(outputs, targets, reduction, _numbers_per_unit)
         ],
         reduction,
@@ -87,7 +90,7 @@ def bce(outputs: Sequence[Output], targets: Sequence[Target], reduction: Reducti
                 )
             p = o.clamp(BCE_EPSILON, 1.0 - BCE_EPSILON)
             terms.append(-(y * p.log() + (1.0 - y) * (1.0 - p).log()))
-        per_example.append(autograd.sum(terms))
+        per_example.append(_total(terms))
     return _reduce(per_example, reduction)
 
 
@@ -101,7 +104,7 @@ def bce_with_logits(outputs: Sequence[Output], targets: Sequence[Target], reduct
     """
     return _reduce(
         [
-            autograd.sum([z.softplus() - y * z for z, y in zip(units, ys)])
+            _total([z.softplus() - y * z for z, y in zip(units, ys)])
             for units, ys in _examples(outputs, targets, reduction, _probabilities)
         ],
         reduction,
@@ -120,7 +123,7 @@ def cross_entropy(outputs: Sequence[Output], targets: Sequence[Target | int], re
     """
     per_example = []
     for units, ys in _examples(outputs, targets, reduction, _class_distribution):
-        expected = autograd.sum([y * z for z, y in zip(units, ys) if isinstance(y, Value) or y != 0.0])
+        expected = _total([y * z for z, y in zip(units, ys) if isinstance(y, Value) or y != 0.0])
         per_example.append(autograd.logsumexp(units) - expected)
     return _reduce(per_example, reduction)
 
@@ -133,7 +136,7 @@ def hinge(outputs: Sequence[Output], targets: Sequence[Target], reduction: Reduc
     """
     return _reduce(
         [
-            autograd.sum([(1.0 - y * s).relu() for s, y in zip(units, ys)])
+            _total([(1.0 - y * s).relu() for s, y in zip(units, ys)])
             for units, ys in _examples(outputs, targets, reduction, _signs)
         ],
         reduction,
@@ -200,8 +203,14 @@ def _examples(
     examples = []
     for index, (output, target) in enumerate(zip(outputs, targets)):
         units = _output_units(output, f"outputs[{index}]")
-        examples.append((units, read_target(target, len(units), f"targets[{index}]")))
+        ys = read_target(target, len(units), f"targets[{index}]")
+        examples.append((units, [_named_target(y, k) for k, y in enumerate(ys, start=1)]))
     return examples
+
+
+def _named_target(y: float | Value, unit: int) -> float | Value:
+    """A target number as a leaf named y1, y2, ... (a zero stays a number: cross_entropy leaves it out)."""
+    return y if isinstance(y, Value) or y == 0.0 else Value(y, name=f"y{unit}")
 
 
 def _output_units(output: object, where: str) -> list[Value]:
@@ -273,6 +282,18 @@ def _class_distribution(target: object, n_classes: int, where: str) -> list[floa
     return ys
 
 
+def _total(terms: list[Value]) -> Value:
+    """The sum of `terms` as one Σ node; a single term is returned as it is (a Σ of one adds nothing)."""
+    return terms[0] if len(terms) == 1 else autograd.sum(terms)
+
+
+def _mean(terms: list[Value]) -> Value:
+    """The mean of `terms`; of a single term, the term itself (no ÷ 1)."""
+    return terms[0] if len(terms) == 1 else autograd.sum(terms) / len(terms)
+
+
 def _reduce(per_example: list[Value], reduction: Reduction) -> Value:
-    total = autograd.sum(per_example)
-    return total if reduction == "sum" else total / len(per_example)
+    """The batch's loss, named C: the sum or the mean of the examples' losses."""
+    loss = _total(per_example) if reduction == "sum" else _mean(per_example)
+    loss.name = "C"
+    return loss

@@ -19,7 +19,7 @@ from autograd.files import write_atomically
 from autograd.views.draw import Graph
 from autograd.views.plot import PLOT_SUFFIXES
 from nn.teaching.spec import Spec, SpecError, load_spec
-from autograd.i18n import Catalog
+from autograd.i18n import N_, Catalog
 
 _ = Catalog("scalargrad")
 
@@ -83,25 +83,27 @@ def add_variables_argument(parser: argparse.ArgumentParser, help_text: str) -> N
     parser.add_argument("--var", action="append", default=[], metavar="NAME=NUMBER", help=help_text)
 
 
-def parse_variables(specs: list[str]) -> dict[str, Value]:
-    """--var NAME=NUMBER options as leaf Values named NAME, in the order given."""
+def parse_variables(specs: list[str], option: str = "--var") -> dict[str, Value]:
+    """``--var NAME=NUMBER`` options (or another `option` of that form) as leaf Values named NAME, in the order given."""
     variables: dict[str, Value] = {}
     for spec in specs:
         name, equals, number = (part.strip() for part in spec.partition("="))
         if not equals or not name:
-            raise CommandError(_("--var {spec!r} is not NAME=NUMBER; write it like --var x=2.0").format(spec=spec))
+            raise CommandError(_("{option} {spec!r} is not NAME=NUMBER; write it like {option} x=2.0").format(option=option, spec=spec))
         try:
             check_variable_name(name)
         except ValueError as error:
-            raise CommandError(_("--var {spec!r}: {error}").format(spec=spec, error=error)) from None
+            raise CommandError(_("{option} {spec!r}: {error}").format(option=option, spec=spec, error=error)) from None
         if name in variables:
-            raise CommandError(_("--var {name} is given twice; give each variable once").format(name=name))
+            raise CommandError(_("{option} {name} is given twice; give each variable once").format(option=option, name=name))
         try:
             value = float(number)
         except ValueError:
-            raise CommandError(_("--var {spec!r}: {number!r} is not a number; write it like --var {name}=2.0").format(spec=spec, number=number, name=name)) from None
+            raise CommandError(
+                _("{option} {spec!r}: {number!r} is not a number; write it like {option} {name}=2.0").format(option=option, spec=spec, number=number, name=name)
+            ) from None
         if not math.isfinite(value):
-            raise CommandError(_("--var {spec!r}: the value must be a finite number").format(spec=spec))
+            raise CommandError(_("{option} {spec!r}: the value must be a finite number").format(option=option, spec=spec))
         variables[name] = Value(value, name=name)
     return variables
 

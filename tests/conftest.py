@@ -46,15 +46,16 @@ def chromium(chromium_flags: list[str]) -> Iterator[Any]:
 
 
 @pytest.fixture
-def compile_latex(tmp_path: Path) -> Callable[[str], None]:
-    """A function that compiles a LaTeX document with pdflatex and fails the test on any error.
+def compile_latex(tmp_path: Path) -> Callable[[str], Path]:
+    """A function that compiles a LaTeX document with pdflatex, fails the test on any error, and returns the PDF.
 
-    Skips (with the reason printed) where pdflatex is absent; CI installs it.
+    The log lies next to the PDF (``d.log``). Skips (with the reason printed)
+    where pdflatex is absent; CI installs it.
     """
     if shutil.which("pdflatex") is None:
         pytest.skip("pdflatex is not installed here (CI installs it); the balanced-ASCII and math-parse tests stand in")
 
-    def compile_document(document: str) -> None:
+    def compile_document(document: str) -> Path:
         (tmp_path / "d.tex").write_text(document)
         result = subprocess.run(
             ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "d.tex"],
@@ -63,5 +64,6 @@ def compile_latex(tmp_path: Path) -> Callable[[str], None]:
             timeout=120,
         )
         assert result.returncode == 0, result.stdout.decode(errors="replace")[-2000:]
+        return tmp_path / "d.pdf"
 
     return compile_document

@@ -19,7 +19,7 @@ from nn.losses import LOSSES
 from nn.teaching.spec import load_spec
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "demos" / "examples"
-SEED001 = EXAMPLES / "seed001_two_hidden_layers.json"
+SEED001 = EXAMPLES / "yehoshua_2023_two_hidden_layers.json"
 
 
 def generated_function(text: str):

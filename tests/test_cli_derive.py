@@ -10,7 +10,7 @@ import pytest
 from scalargrad.cli import main
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "demos" / "examples"
-SEED001 = str(EXAMPLES / "seed001_two_hidden_layers.json")
+SEED001 = str(EXAMPLES / "yehoshua_2023_two_hidden_layers.json")
 
 
 def run(capsys, *arguments: str) -> tuple[int, str, str]:
@@ -39,7 +39,7 @@ def test_steps_overrides_the_specs_step_count(capsys):
 
 
 @pytest.mark.parametrize(
-    ("suffix", "start"), [(".md", "- Network:"), (".tex", "\\documentclass"), (".json", "{"), (".txt", "Network:")]
+    ("suffix", "start"), [(".md", "# Yehoshua (2023)"), (".tex", "\\documentclass"), (".json", "{"), (".txt", "Yehoshua (2023)")]
 )
 def test_the_output_format_follows_the_files_extension(capsys, tmp_path, suffix, start):
     target = tmp_path / f"derivation{suffix}"
@@ -51,7 +51,7 @@ def test_the_output_format_follows_the_files_extension(capsys, tmp_path, suffix,
 def test_format_wins_over_the_extension(capsys, tmp_path):
     target = tmp_path / "derivation.txt"
     run(capsys, SEED001, "--format", "markdown", "-o", str(target))
-    assert target.read_text(encoding="utf-8").startswith("- Network:")
+    assert target.read_text(encoding="utf-8").startswith("# Yehoshua (2023)")
 
 
 def test_graph_writes_the_computation_graph(capsys, tmp_path):
@@ -64,7 +64,7 @@ def test_graph_writes_the_computation_graph(capsys, tmp_path):
 
 def test_a_large_network_is_drawn_collapsed(capsys, tmp_path):
     picture = tmp_path / "graph.dot"
-    run(capsys, str(EXAMPLES / "pixel_digits_step.json"), "--graph", str(picture), "-o", str(tmp_path / "d.json"))
+    run(capsys, str(EXAMPLES / "wakui_pixel_digits_step.json"), "--graph", str(picture), "-o", str(tmp_path / "d.json"))
     assert "<TABLE" in picture.read_text(encoding="utf-8").upper()  # one table per neuron
 
 

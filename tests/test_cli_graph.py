@@ -171,3 +171,18 @@ def test_the_installed_script_exits_2_on_an_undefined_variable(tmp_path: Path):
     assert result.returncode == 2
     assert result.stderr.startswith("scalargrad: error: undefined variable 'y'")
     assert not output.exists()
+
+
+def test_highlight_accepts_any_node_by_its_label_as_drawn(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    output = tmp_path / "g.svg"
+    # x*y + x: x (v1), y (v2), x*y (v3), the output L (v4)
+    code, _, _ = run_graph(capsys, "x*y + x", "--var", "x=3", "--var", "y=2", "-o", str(output), "--highlight", "v3", "--highlight", "L")
+    assert code == 0
+    shapes = {}
+    for group in ET.parse(output).getroot().iter("{http://www.w3.org/2000/svg}g"):
+        title = group.find("{http://www.w3.org/2000/svg}title")
+        if group.get("class") == "node" and title is not None:
+            shapes[title.text] = [p.get("stroke") for p in group.iter("{http://www.w3.org/2000/svg}polygon")]
+    assert "#c0001a" in shapes["v3"] and "#c0001a" in shapes["v4"] and "#c0001a" not in shapes["v1"]
+    code, _, err = run_graph(capsys, "x*y", "--var", "x=3", "--var", "y=2", "-o", str(output), "--highlight", "q")
+    assert code == 2 and "no node of the graph is called 'q'; its nodes are x, y, L" in err

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from scalargrad.cli import main
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "demos" / "examples"
-SEED001 = EXAMPLES / "seed001_two_hidden_layers.json"
+SEED001 = EXAMPLES / "yehoshua_2023_two_hidden_layers.json"
 SPEC = json.loads(SEED001.read_text(encoding="utf-8"))
 
 

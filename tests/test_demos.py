@@ -28,7 +28,9 @@ def test_xor_demo_needs_the_hidden_layer(tmp_path):
     result = xor.main(tmp_path, epochs=60, progress=False)
     assert result.accuracy == 1.0
     assert result.single_layer_accuracy < 0.8
-    _assert_pictures(result.paths, tmp_path, ["xor_decision_boundary", "xor_loss"])
+    # both models are drawn: the straight boundary of the single layer, and the hidden layer's
+    names = ["xor_single_layer_decision_boundary", "xor_single_layer_loss", "xor_decision_boundary", "xor_loss"]
+    _assert_pictures(result.paths, tmp_path, names)
 
 
 def test_moons_demo_small_run_learns_and_draws(tmp_path, capsys):

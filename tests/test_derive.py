@@ -51,11 +51,11 @@ def assert_close_nested(actual, expected, tolerance):
 
 @pytest.fixture(scope="module")
 def seed001():
-    return load_spec(EXAMPLES / "seed001_two_hidden_layers.json").derive()
+    return load_spec(EXAMPLES / "yehoshua_2023_two_hidden_layers.json").derive()
 
 
 def test_seed001_forward_values_and_loss_match_the_published_example(seed001):
-    expected = example("seed001_two_hidden_layers.json")["expected"]
+    expected = example("yehoshua_2023_two_hidden_layers.json")["expected"]
     step = seed001.steps[0]
     assert_close_nested(step.examples[0].z, expected["z"], expected["tolerance"])
     assert_close_nested(step.examples[0].a, expected["a"], expected["tolerance"])
@@ -63,19 +63,19 @@ def test_seed001_forward_values_and_loss_match_the_published_example(seed001):
 
 
 def test_seed001_deltas_match_the_published_example(seed001):
-    expected = example("seed001_two_hidden_layers.json")["expected"]
+    expected = example("yehoshua_2023_two_hidden_layers.json")["expected"]
     assert_close_nested(seed001.steps[0].examples[0].delta, expected["delta"], expected["tolerance"])
 
 
 def test_seed001_updates_match_the_published_example(seed001):
-    expected = example("seed001_two_hidden_layers.json")["expected"]
+    expected = example("yehoshua_2023_two_hidden_layers.json")["expected"]
     step = seed001.steps[0]
     assert_close_nested(step.updated_weights, expected["updated_weights"], expected["tolerance"])
     assert_close_nested(step.updated_biases, expected["updated_biases"], expected["tolerance"])
 
 
 def test_seed001_output_rises_from_0_6718_to_0_6981(seed001):
-    expected = example("seed001_two_hidden_layers.json")["expected"]
+    expected = example("yehoshua_2023_two_hidden_layers.json")["expected"]
     step = seed001.steps[0]
     assert step.examples[0].output[0] == pytest.approx(0.671846, abs=1e-6)
     assert step.outputs_after[0][0] == pytest.approx(0.698076, abs=1e-6)
@@ -107,7 +107,7 @@ def test_the_bias_gradient_is_stated_as_the_delta(seed001):
 
 
 def test_bias_as_weight_shows_the_constant_input_view_with_the_same_numbers(seed001):
-    spec = load_spec(EXAMPLES / "seed001_two_hidden_layers.json")
+    spec = load_spec(EXAMPLES / "yehoshua_2023_two_hidden_layers.json")
     as_weight = spec.derive(bias_as_weight=True)
     assert as_weight.steps[0].bias_gradients == seed001.steps[0].bias_gradients
     text = str(as_weight)
@@ -119,8 +119,8 @@ def test_bias_as_weight_shows_the_constant_input_view_with_the_same_numbers(seed
 
 
 def test_mazur_loss_gradients_and_updated_weights_match_the_article():
-    expected = example("mazur_2_2_2.json")["expected"]
-    step = load_spec(EXAMPLES / "mazur_2_2_2.json").derive().steps[0]
+    expected = example("mazur_2015_2_2_2.json")["expected"]
+    step = load_spec(EXAMPLES / "mazur_2015_2_2_2.json").derive().steps[0]
     tolerance = expected["tolerance"]
     assert step.loss == pytest.approx(expected["loss"], abs=tolerance)
     assert_close_nested(step.examples[0].z, expected["z"], tolerance)
@@ -161,7 +161,7 @@ def central_difference_gradients(spec, eps=1e-6):
 
 
 def test_pixel_digit_batch_gradients_match_central_differences():
-    spec = load_spec(EXAMPLES / "pixel_digits_step.json")
+    spec = load_spec(EXAMPLES / "wakui_pixel_digits_step.json")
     assert spec.batch and len(spec.inputs) == 4 and [len(x) for x in spec.inputs] == [12] * 4
     step = spec.derive().steps[0]
     weight_gradients, bias_gradients = central_difference_gradients(spec)
@@ -171,7 +171,7 @@ def test_pixel_digit_batch_gradients_match_central_differences():
 
 
 def test_pixel_digit_batch_gradients_are_the_sums_of_the_per_example_delta_products():
-    spec = load_spec(EXAMPLES / "pixel_digits_step.json")
+    spec = load_spec(EXAMPLES / "wakui_pixel_digits_step.json")
     step = spec.derive().steps[0]
     # seed 004: C_T = Σ C, so ∂C_T/∂w = Σ_n δ_n·a_n; check one weight and one bias by hand
     assert step.weight_gradients[1][0][2] == pytest.approx(
@@ -181,7 +181,7 @@ def test_pixel_digit_batch_gradients_are_the_sums_of_the_per_example_delta_produ
 
 
 def test_pixel_digit_text_lists_every_example_and_fits_100_columns():
-    text = str(load_spec(EXAMPLES / "pixel_digits_step.json").derive())
+    text = str(load_spec(EXAMPLES / "wakui_pixel_digits_step.json").derive())
     for n in range(1, 5):
         assert f"Forward, example {n}: layer 1" in text
         assert f"Output delta, example {n}, layer 2" in text
@@ -250,7 +250,7 @@ def test_cross_entropy_needs_a_logits_output_layer():
         ("sigmoid", "bce", [1.0, 0.0], "δ[1]_k = o_k − y_k"),
         ("linear", "cross_entropy", [1.0, 0.0], "δ[1]_k = o_k − y_k  with o = softmax(z[1])"),
         ("sigmoid", "half_sse", [1.0, 0.0], "δ[1]_k = ∂C/∂o_k · σ'(z[1]_k) = (o_k − y_k) · a[1]_k·(1 − a[1]_k)"),
-        ("sigmoid", "mse", [1.0, 0.0], "δ[1]_k = ∂C/∂o_k · σ'(z[1]_k) = ((2/n)(o_k − y_k)) · a[1]_k·(1 − a[1]_k)"),
+        ("sigmoid", "mse", [1.0, 0.0], "δ[1]_k = ∂C/∂o_k · σ'(z[1]_k) = ((2/K)(o_k − y_k)) · a[1]_k·(1 − a[1]_k)"),
         ("linear", "half_sse", [1.0, 0.0], "δ[1]_k = o_k − y_k"),
         ("softmax", "half_sse", [1.0, 0.0], "δ[1]_k = o_k·(∂C/∂o_k − Σ_i ∂C/∂o_i·o_i)"),
         ("linear", "hinge", [1.0, -1.0], "δ[1]_k = −y_k if y_k·o_k < 1 else 0"),
@@ -367,7 +367,7 @@ def test_on_random_networks_the_derivation_equals_the_engines_gradients_and_roun
     assert data["steps"][0]["check"]["compared"] > 0
 
 
-@pytest.mark.parametrize("spec", ["seed001_two_hidden_layers.json", "mazur_2_2_2.json", "pixel_digits_step.json"])
+@pytest.mark.parametrize("spec", ["yehoshua_2023_two_hidden_layers.json", "mazur_2015_2_2_2.json", "wakui_pixel_digits_step.json"])
 def test_latex_document_compiles_with_pdflatex(spec, compile_latex):
     compile_latex(load_spec(EXAMPLES / spec).derive().to_latex())
 
@@ -406,3 +406,33 @@ def test_a_loss_overflow_is_named_not_blamed_on_the_engine():
     model = MLP.from_weights([[[1e200, 0.0]]], [[0.0]], ["linear"])  # z = 1e200 is finite; its square is not
     with pytest.raises(OverflowError, match="step 1: the loss overflowed although every z and a is finite"):
         derive(model, [1.0, 1.0], [1.0], "mse", 0.1)
+
+
+def test_a_moderate_shrink_of_the_deltas_is_not_called_vanishing_gradients():
+    # Mazur's 2-2-2 network: layer 1's mean |δ| is about 0.106 × the output layer's (0.009363 / 0.0883)
+    derivation = load_spec(EXAMPLES / "mazur_2015_2_2_2.json").derive()
+    sizes = derivation.steps[0].mean_abs_delta
+    assert 0.05 < sizes[0] / sizes[1] < 0.2
+    text = str(derivation)
+    assert "the deltas shrink toward the input (layer 1: 0.106 × the output layer)" in text
+    assert "vanishing" not in text
+
+
+def test_the_check_line_keeps_max_difference_and_its_value_together_when_it_wraps():
+    rng = random.Random(7)
+    sizes = [12, 30, 10]
+    weights = [[[rng.uniform(-1, 1) for _ in range(sizes[l])] for _ in range(sizes[l + 1])] for l in range(2)]
+    model = MLP.from_weights(weights, [[0.1] * n for n in sizes[1:]], ["tanh", "sigmoid"])
+    lines = str(derive(model, [0.1] * 12, [0.0] * 10, "bce", 0.1)).splitlines()
+    assert any(re.search(r"max \|difference\| = \S+$", line) for line in lines)
+    check = next(i for i, line in enumerate(lines) if "check:" in line)
+    assert not any(line.rstrip().endswith(("max", "|difference|", "|difference| =")) for line in lines[check : check + 3])
+    assert max(map(len, lines)) <= 100
+
+
+def test_n_counts_the_examples_and_k_the_output_neurons_never_both():
+    model = MLP.from_weights([[[0.3, -0.2], [0.5, 0.1]]], [[0.1, -0.1]], ["sigmoid"])
+    text = str(derive(model, [[0.5, -1.0], [1.0, 0.0]], [[0.2, 0.7], [0.9, 0.1]], "mse", 0.1))
+    assert "C = (1/K) Σ_k (o_k − y_k)²" in text and "(2/K)(o_1 − y_1)" in text
+    assert "C = Σ_n C_n" in text
+    assert "/n)" not in text

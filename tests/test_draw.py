@@ -136,7 +136,7 @@ def test_operands_of_subtraction_division_and_power_are_labelled_by_role():
 def test_kinds_of_nodes_are_styled_distinctly():
     w, x = Value(0.5, name="w[1]_11"), Value(2.0, name="x1")
     out = w * x + 1.0
-    graph = pygraphviz.AGraph(string=draw(out).source)
+    graph = pygraphviz.AGraph(string=draw(out, fold_constants=False).source)
     styles = {name: graph.get_node(name).attr for name in ("v1", "v2", "v3", "v4", "v5")}
     # w (parameter), x (input), w*x (intermediate), 1.0 (constant), out (output)
     looks = {(s["fillcolor"], s["style"], s.get("peripheries") or "1", s["penwidth"]) for s in styles.values()}
@@ -185,7 +185,7 @@ def test_hostile_names_parse_as_dot_and_appear_literally_in_the_svg(name):
     leaf = Value(1.5, name=name)
     out = leaf * 2.0
     source = draw(out).source
-    assert len(pygraphviz.AGraph(string=source).nodes()) == 4  # leaf, constant, product and its operation
+    assert len(pygraphviz.AGraph(string=source).nodes()) == 3  # leaf, product and its operation "× 2" (the constant folded in)
     assert texts_of(draw(out).svg(), name) == [name, "data 1.5", "grad 0"]
 
 
@@ -207,7 +207,7 @@ def neuron_from_nn() -> Value:
 
 def test_group_boxes_a_neurons_parameters_products_and_sum_but_not_its_inputs():
     graph = pygraphviz.AGraph(string=draw(neuron_from_nn(), group=True).source)
-    (layer,) = graph.subgraphs()
+    (layer,) = [subgraph for subgraph in graph.subgraphs() if (subgraph.name or "").startswith("cluster")]
     (neuron,) = layer.subgraphs()
     labels = {graph.get_node(n).attr["label"] for n in neuron.nodes() if not n.endswith("op")}
     names = {label.split("<B>")[1].split("</B>")[0] for label in labels}
@@ -237,10 +237,11 @@ def test_collapse_draws_an_mlp_2_16_16_1_as_one_table_per_neuron():
     headers = sorted(texts[0] for texts in tables)
     assert headers[0] == "a[1]_1 = relu(z[1]_1)" and headers[-1] == "a[3]_1"
     boxes = [texts[0] for title, texts in nodes.items() if texts not in tables and not title.endswith("op")]
-    # Besides the tables: the inputs, the constant 1.0, out - 1.0 and the loss. The network has
-    # 2 inputs + 16·7 (2 w, b, 2 products, z, a) + 16·35 (16 w, b, 16 products, z, a) + 34 (linear:
-    # z is a) = 708 Values, so the constant is v709 and out - 1.0 is v710.
-    assert sorted(boxes) == sorted(["x1", "x2", "v709", "v710", "loss"])
+    # Besides the tables: the inputs, out - 1.0 and the loss (the constant 1.0 is written into the
+    # oval "− 1"). The network has 2 inputs + 16·7 (2 w, b, 2 products, z, a) + 16·35 (16 w, b,
+    # 16 products, z, a) + 34 (linear: z is a) = 708 Values, so the constant is v709 and out - 1.0 is v710.
+    assert sorted(boxes) == sorted(["x1", "x2", "v710", "loss"])
+    assert nodes["v710op"] == ["− 1"]
 
 
 def test_a_collapsed_table_lists_each_weight_with_its_input_data_and_grad():

@@ -256,7 +256,7 @@ def _mixed_graph() -> Value:
 
 def test_latex_is_one_balanced_ascii_align_block():
     latex = explain(_mixed_graph()).to_latex()
-    assert latex.startswith("\\begin{align*}\n") and latex.rstrip().endswith("\\end{align*}")
+    assert latex.startswith("{\\allowdisplaybreaks\n\\begin{align*}\n") and latex.rstrip().endswith("\\end{align*}}")
     assert latex.count("\\begin{") == latex.count("\\end{") == 1
     assert latex.isascii()
     assert _balanced(latex)
@@ -266,7 +266,7 @@ def test_latex_rows_parse_as_math():
     # mathtext knows neither \Big nor \textstyle (layout only), so they are dropped before parsing
     mathtext = pytest.importorskip("matplotlib.mathtext", reason="matplotlib (the demo extra) parses the LaTeX rows")
     parser = mathtext.MathTextParser("path")
-    body = explain(_mixed_graph()).to_latex().split("\n", 1)[1].rsplit("\\end{align*}", 1)[0]
+    body = explain(_mixed_graph()).to_latex().split("\\begin{align*}\n", 1)[1].rsplit("\\end{align*}", 1)[0]
     cells = {cell.strip() for row in body.split(" \\\\\n") for cell in row.replace("&&", "&").split("&")} - {""}
     for cell in cells:
         parser.parse("$" + cell.replace("\\textstyle", "").replace("\\Big|", "|") + "$")
@@ -334,3 +334,20 @@ def test_on_random_graphs_every_gradient_equals_the_engines_and_every_format_ren
     latex = derivation.to_latex()
     assert latex.isascii() and _balanced(latex)
     assert math.isfinite(sum(data["gradients"].values()))
+
+
+def test_the_legend_uses_words_where_a_letter_could_be_a_node_of_the_graph():
+    w, z = Value(2.0, name="w"), Value(3.0, name="z")
+    text = str(explain(w * z))
+    legend = next(line for line in text.splitlines() if "upstream × local" in line)
+    assert "∂L/∂operand = ∂L/∂result · ∂result/∂operand" in legend
+    assert "∂w" not in legend and "∂z" not in legend
+
+
+def test_the_first_backward_step_writes_the_local_derivative_with_the_roots_expression():
+    x = Value(2.0, name="x")
+    derivation = explain((x * 3.0).tanh())
+    text = str(derivation)
+    assert "∂L/∂v1 = ∂L/∂L · ∂tanh(v1)/∂v1" in text
+    assert "∂L/∂L · ∂L/∂v1" not in text
+    assert r"\frac{\partial L}{\partial L} \cdot \frac{\partial (\tanh(v_{1}))}{\partial v_{1}}" in derivation.to_latex()

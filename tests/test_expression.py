@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 
@@ -63,8 +64,10 @@ def test_each_function_computes_what_the_math_module_does():
         "cos": math.cos,
         "abs": abs,
         "leaky_relu": lambda x: x if x > 0 else 0.01 * x,
+        "sum": lambda x: x,
+        "logsumexp": lambda x: x,
     }
-    assert set(oracles) == set(FUNCTIONS)
+    assert set(oracles) == set(FUNCTIONS) - {"clamp"}  # clamp needs its bounds: tested below
     for name, oracle in oracles.items():
         assert value_of(f"{name}(x)", x=0.7) == pytest.approx(oracle(0.7), rel=1e-15), name
 
@@ -196,3 +199,36 @@ def test_names_that_cannot_appear_in_an_expression_are_refused_as_variables(name
         check_variable_name(name)
     with pytest.raises(ValueError):
         parse_expression("1", {name: 1.0})
+
+
+def test_clamp_sum_and_logsumexp_take_their_several_arguments():
+    assert value_of("clamp(x, -1, 0.5)", x=0.7) == 0.5
+    assert value_of("clamp(x, -1, 0.5)", x=-0.2) == -0.2
+    assert value_of("sum(x, 2*x, 3)", x=0.7) == pytest.approx(0.7 + 1.4 + 3)
+    assert value_of("logsumexp(x, 0)", x=0.7) == pytest.approx(math.log(math.exp(0.7) + 1.0), rel=1e-15)
+    with pytest.raises(ParseError, match="the bounds of clamp"):
+        parse_expression("clamp(x, x, 1)", {"x": 1.0})
+    with pytest.raises(ParseError, match="clamp takes 3 arguments, got 2"):
+        parse_expression("clamp(x, 1)", {"x": 1.0})
+
+
+def test_a_caret_for_a_power_suggests_two_stars():
+    with pytest.raises(ParseError, match=r"unexpected character '\^'; for a power write \*\* \(x\*\*2\)") as caught:
+        parse_expression("x^2", {"x": 1.0})
+    assert caught.value.position == 1
+
+
+def test_every_function_of_the_readmes_operations_table_parses():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| operation | forward `out` |") :].split("\n\n", 1)[0]
+    names = set(re.findall(r"^\| `(?:autograd\.)?(\w+)\(", table, re.M))
+    assert {"exp", "clamp", "sum", "logsumexp", "leaky_relu"} <= names
+    lists = {"softmax", "log_softmax"}  # these return a list of Values, not one: no expression's value
+    arguments = {"leaky_relu": "x, 0.1", "clamp": "x, 0, 1", "sum": "x, x", "logsumexp": "x, x"}
+    for name in names - lists:
+        assert isinstance(parse_expression(f"{name}({arguments.get(name, 'x')})", {"x": 0.5}), Value), name
+    for name in lists & names:  # refused with what to write instead
+        with pytest.raises(ParseError, match=f"{name} gives one value per argument, not one value: write"):
+            parse_expression(f"{name}(x, x)", {"x": 0.5})

@@ -14,7 +14,7 @@ import pytest
 from autograd.files import write_atomically
 from scalargrad.cli import main
 
-SEED001 = Path(__file__).resolve().parent.parent / "demos" / "examples" / "seed001_two_hidden_layers.json"
+SEED001 = Path(__file__).resolve().parent.parent / "demos" / "examples" / "yehoshua_2023_two_hidden_layers.json"
 
 
 def test_a_fifo_target_is_refused_and_left_a_fifo(tmp_path: Path) -> None:

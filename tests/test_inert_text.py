@@ -25,7 +25,7 @@ from autograd.views.latex import latex_label, text_to_latex
 from scalargrad.cli import main
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "demos" / "examples"
-SEED001 = EXAMPLES / "seed001_two_hidden_layers.json"
+SEED001 = EXAMPLES / "yehoshua_2023_two_hidden_layers.json"
 
 MARKER = "INERT_TEST_MARKER"
 

@@ -129,7 +129,7 @@ def test_both_languages_have_the_same_statements_names_and_rule_comments(recipe:
 
 
 def test_a_network_reads_like_the_delta_rule_in_javascript() -> None:
-    spec = load_spec(EXAMPLES / "seed001_two_hidden_layers.json")
+    spec = load_spec(EXAMPLES / "yehoshua_2023_two_hidden_layers.json")
     model = spec.model()
     loss = LOSSES[spec.loss]([model(x) for x in spec.inputs], spec.targets, reduction=spec.reduction)
     x = [Value(v, name=f"x_{j}") for j, v in enumerate(spec.inputs[0], start=1)]
@@ -252,7 +252,7 @@ def test_cli_javascript_computes_the_engines_loss_and_gradients(
 def test_cli_javascript_header_keeps_a_hostile_spec_name_in_its_comment(
     tmp_path: Path, page: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    spec = json.loads((EXAMPLES / "mazur_2_2_2.json").read_text(encoding="utf-8"))
+    spec = json.loads((EXAMPLES / "mazur_2015_2_2_2.json").read_text(encoding="utf-8"))
     spec["name"] = HOSTILE
     path = tmp_path / "hostile.json"
     path.write_text(json.dumps(spec), encoding="utf-8")

@@ -23,7 +23,7 @@ from nn import lesson as network_lesson
 from nn.teaching.spec import load_spec
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "demos" / "examples"
-SEED001 = EXAMPLES / "seed001_two_hidden_layers.json"
+SEED001 = EXAMPLES / "yehoshua_2023_two_hidden_layers.json"
 HOSTILE = ["<script>alert(1)</script>", "say \"hi\" & 'bye'", "</script><img src=x onerror=alert(2)>"]
 
 
@@ -140,6 +140,9 @@ def test_the_final_gradients_in_the_boxes_are_the_engines_grads():
     ids = node_ids(root)
     boxes = final_boxes(page.data["steps"])
     for node, node_id in ids.items():
+        if not node.parents and node.name is None:  # a constant: no step computes its gradient
+            assert boxes[(node_id, "grad")] == "grad –"
+            continue
         shown = float(boxes[(node_id, "grad")].removeprefix("grad "))
         assert math.isclose(shown, node.grad, rel_tol=5e-4, abs_tol=1e-12), node_id
 
@@ -179,20 +182,22 @@ def test_each_step_writes_upstream_times_local():
 
 
 def test_the_lesson_leaves_the_graph_untouched():
-    x = Value(2.0, name="x")
-    root = x * x
+    w = Value(2.0, name="w")
+    root = w * w
     root.backward()
     lesson(root, learning_rate=0.1)
-    assert (x.grad, root.grad, x.data, root.name) == (4.0, 1.0, 2.0, None)
+    assert (w.grad, root.grad, w.data, root.name) == (4.0, 1.0, 2.0, None)
 
 
 def test_updates_step_each_variable_against_its_gradient():
     # seed 002: f(x, y) = x² + y² at (3, 4), α = 0.1 → (2.4, 3.2)
     x, y = Value(3.0, name="x"), Value(4.0, name="y")
-    steps = lesson(x**2 + y**2, learning_rate=0.1).data["steps"]
+    steps = lesson(x**2 + y**2, learning_rate=0.1, params=[x, y]).data["steps"]
     updates = [s for s in steps if s["phase"] == "update"]
     assert [s["numbers"] for s in updates] == ["= 3 − 0.1 × 6 = 2.4", "= 4 − 0.1 × 8 = 3.2"]
-    assert steps[-1]["phase"] == "end" and steps[-1]["table"] == [["x", "3 → 2.4"], ["y", "4 → 3.2"]]
+    # the new output: 2.4² + 3.2² = 5.76 + 10.24 = 16, from 3² + 4² = 25
+    assert steps[-1]["phase"] == "end"
+    assert steps[-1]["table"] == [["x", "3 → 2.4"], ["y", "4 → 3.2"], ["L", "25 → 16"]]
     assert "Then 2 updates" in " ".join(steps[0]["details"])
 
 
@@ -264,7 +269,7 @@ def test_the_demo_writes_both_lesson_pages(tmp_path: Path, capsys: pytest.Captur
     from demos import lessons
 
     paths = lessons.main(tmp_path)
-    assert [path.name for path in paths] == ["lesson_seed001.html", "lesson_neuron.html"]
+    assert [path.name for path in paths] == ["lesson_yehoshua_2023.html", "lesson_neuron.html"]
     out = capsys.readouterr().out
     for path in paths:
         assert str(path) in out and page_data(path.read_text(encoding="utf-8"))["steps"]
@@ -276,14 +281,15 @@ def test_the_demo_writes_both_lesson_pages(tmp_path: Path, capsys: pytest.Captur
 def test_cli_writes_a_spec_lesson(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     output = tmp_path / "seed001.html"
     assert main(["lesson", str(SEED001), "-o", str(output)]) == 0
-    # 131 steps plus 4 for the target y1, a leaf the page can edit: bce's 1 − y1 is a node with two edges
-    assert f"wrote {output} (135 steps" in capsys.readouterr().out
-    assert page_data(output.read_text(encoding="utf-8"))["title"].startswith("seed 001")
+    # 131 steps with the target y1 as a leaf the page can edit, less the two chain-rule steps into the
+    # constant 1s of (1 − p) and (1 − y1), which change nothing
+    assert f"wrote {output} (129 steps" in capsys.readouterr().out
+    assert page_data(output.read_text(encoding="utf-8"))["title"].startswith("Yehoshua (2023)")
 
 
 def test_cli_writes_an_expression_lesson_with_updates(tmp_path: Path):
     output = tmp_path / "expr.html"
-    code = main(["lesson", "x*y + x", "--var", "x=3", "--var", "y=4", "--learning-rate", "0.1", "-o", str(output)])
+    code = main(["lesson", "x*y + x", "--param", "x=3", "--param", "y=4", "--learning-rate", "0.1", "-o", str(output)])
     assert code == 0
     steps = page_data(output.read_text(encoding="utf-8"))["steps"]
     assert steps[0]["equation"] == "L = x*y + x"

@@ -19,7 +19,7 @@ from nn import lesson as network_lesson
 from nn.losses import bce
 from nn.teaching.spec import load_spec
 
-SEED001 = Path(__file__).resolve().parent.parent / "demos" / "examples" / "seed001_two_hidden_layers.json"
+SEED001 = Path(__file__).resolve().parent.parent / "demos" / "examples" / "yehoshua_2023_two_hidden_layers.json"
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path("/tmp/lesson_shots")
 VIEWPORT = {"width": 1600, "height": 900}
@@ -64,8 +64,8 @@ def browser(chromium_flags: list[str]) -> Iterator[Any]:
 class OpenPage:
     """A lesson opened from file://, with every console error, page error and dialog it produced."""
 
-    def __init__(self, browser: Any, path: Path) -> None:
-        self.page = browser.new_page(viewport=VIEWPORT)
+    def __init__(self, browser: Any, path: Path, viewport: dict[str, int] = VIEWPORT) -> None:
+        self.page = browser.new_page(viewport=viewport)
         self.errors: list[str] = []
         self.dialogs: list[str] = []
         self.page.on("console", lambda message: self.errors.append(message.text) if message.type == "error" else None)
@@ -137,7 +137,7 @@ def test_stepping_through_the_seed001_lesson(browser: Any, tmp_path: Path):
 
 def test_the_controls_move_through_the_steps(browser: Any, tmp_path: Path):
     x, y = Value(3.0, name="x"), Value(4.0, name="y")
-    path = lesson(x * y + x, learning_rate=0.1).save(tmp_path / "controls.html")
+    path = lesson(x * y + x, learning_rate=0.1, params=[x, y]).save(tmp_path / "controls.html")
     opened = OpenPage(browser, path)
     page = opened.page
     total = int(page.get_attribute("#slider", "max")) + 1
@@ -185,3 +185,87 @@ def test_hostile_names_show_as_text_and_run_nothing(browser: Any, tmp_path: Path
     assert page.title() == names[0]
     assert page.locator("img").count() == 0
     assert opened.dialogs == [] and opened.errors == []
+
+
+# ---------------------------------------------------------------- layout at a desk and on a phone
+
+LAYOUT = """() => {
+  const box = (selector) => {
+    const r = document.querySelector(selector).getBoundingClientRect();
+    return {left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width, height: r.height};
+  };
+  const title = document.getElementById('title');
+  const texts = [...document.querySelectorAll('#graph svg g.node text')].map((t) => t.getBoundingClientRect())
+    .filter((r) => r.width > 0);
+  return {
+    title: box('#title'), titleClipped: title.scrollWidth > title.clientWidth + 1,
+    graph: box('#graph'), panel: box('#panel'), equation: box('#equation'), toggle: box('#view-toggle'),
+    toggleHidden: document.getElementById('view-toggle').hidden,
+    pending: document.querySelectorAll('#graph g.lesson-pending').length,
+    smallestText: Math.min(...texts.map((r) => r.height)),
+  };
+}"""
+
+
+def _two_two_one_lesson(tmp_path: Path) -> Path:
+    """Mazur's 2-2-1 sized network (his first output neuron only), one step: the page the issue found unreadable."""
+    from nn import MLP
+
+    model = MLP.from_weights([[[0.15, 0.2], [0.25, 0.3]], [[0.4, 0.45]]], [[0.35, 0.35], [0.6]], ["sigmoid", "sigmoid"])
+    title = "A 2-2-1 network, one step of gradient descent with half squared error"
+    return network_lesson(model, [0.05, 0.1], [0.01], "half_sse", 0.5, title=title).save(tmp_path / "l221.html")
+
+
+def _overlaps(a: dict[str, float], b: dict[str, float]) -> bool:
+    return a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
+
+
+@pytest.mark.parametrize(("width", "height"), [(1400, 900), (390, 844)])
+def test_a_small_network_lesson_is_readable_at_a_desk_and_on_a_phone(browser: Any, tmp_path: Path, width, height):
+    opened = OpenPage(browser, _two_two_one_lesson(tmp_path), viewport={"width": width, "height": height})
+    page = opened.page
+    page.wait_for_timeout(300)
+    start = page.evaluate(LAYOUT)
+    SHOTS.mkdir(exist_ok=True)
+    for name in ("start", "whole", "step"):
+        if name == "whole":
+            page.keyboard.press("w")
+        if name == "step":
+            page.keyboard.press("w")
+            for _ in range(12):
+                page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(400)
+        picture = tmp_path / f"lesson_221_{width}x{height}_{name}.png"
+        page.screenshot(path=str(picture))
+        shutil.copy(picture, SHOTS / picture.name)
+        if name == "whole":
+            whole = page.evaluate(LAYOUT)
+    step = page.evaluate(LAYOUT)
+    # the whole title shows; the start page and the whole-graph view show the graph plainly, text ≥ 10 px
+    assert not start["titleClipped"] and start["title"]["right"] <= width
+    assert start["pending"] == 0 and start["smallestText"] >= 10, start
+    assert whole["smallestText"] >= 10, whole
+    # the "Whole graph" button sits outside the graph, never over a node
+    assert not step["toggleHidden"] and not _overlaps(step["toggle"], step["graph"])
+    # the step panel has room: its equation is on screen, and the panel is at least a third of the height
+    assert step["equation"]["bottom"] <= height and step["panel"]["height"] >= height / 3, step
+    assert opened.errors == []
+
+
+def test_play_has_a_speed_control(browser: Any, tmp_path: Path):
+    opened = OpenPage(browser, _two_two_one_lesson(tmp_path))
+    page = opened.page
+    page.select_option("#speed", "4")
+    page.click("#play")
+    # 1.8 s per step at 1× would need 5.4 s for three steps; at 4× (0.45 s each) they come well within 4 s
+    page.wait_for_function("Number(document.body.dataset.step) >= 3", timeout=4000)
+    fast = int(opened.state()["step"])
+    page.click("#play")
+    page.click("#start")
+    page.select_option("#speed", "0.5")
+    page.click("#play")
+    page.wait_for_timeout(1200)  # at ½×, 3.6 s per step: none yet
+    slow = int(opened.state()["step"])
+    page.click("#play")
+    assert fast >= 3 and slow == 0, (fast, slow)
+    assert opened.errors == []

@@ -33,7 +33,7 @@ from nn.losses import LOSSES
 from nn.teaching.spec import load_spec
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "demos" / "examples"
-SEED001 = EXAMPLES / "seed001_two_hidden_layers.json"
+SEED001 = EXAMPLES / "yehoshua_2023_two_hidden_layers.json"
 SHOTS = Path("/tmp/lesson_shots")
 
 # Every text the page shows for the current step, and every box of the drawing.

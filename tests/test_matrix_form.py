@@ -39,7 +39,7 @@ def sigmoid(z: float) -> float:
 
 
 def test_mazur_gradients_in_matrix_form_match_the_article():
-    derivation = load_spec(EXAMPLES / "mazur_2_2_2.json").derive()
+    derivation = load_spec(EXAMPLES / "mazur_2015_2_2_2.json").derive()
     forward, backward = matrix_blocks(derivation, derivation.steps[0])
     gradients = results(backward)
     assert gradients["∂C/∂W[1]"][0][0] == pytest.approx(0.000438568, abs=1e-9)  # w1
@@ -78,7 +78,7 @@ def test_a_batch_in_matrix_form_equals_the_products_worked_in_plain_floats():
 
 
 def test_a_matrix_entry_that_differs_from_the_per_neuron_number_is_an_error():
-    derivation = load_spec(EXAMPLES / "mazur_2_2_2.json").derive()
+    derivation = load_spec(EXAMPLES / "mazur_2015_2_2_2.json").derive()
     record = derivation.steps[0]
     example = record.examples[0]
     wrong_z = [[example.z[0][0] + 1e-3, example.z[0][1]], example.z[1]]
@@ -102,36 +102,36 @@ def test_text_writes_the_matrices_between_brackets():
     assert "every entry equals the per-neuron number of the same step (checked)" in text
 
 
-@pytest.mark.parametrize("spec", ["mazur_2_2_2.json", "pixel_digits_step.json"])
+@pytest.mark.parametrize("spec", ["mazur_2015_2_2_2.json", "wakui_pixel_digits_step.json"])
 def test_matrix_form_latex_compiles(spec, compile_latex):
     compile_latex(dataclasses.replace(load_spec(EXAMPLES / spec), form="matrix").derive().to_latex())
 
 
 def test_matrix_form_markdown_puts_matrices_in_code_blocks():
-    markdown = dataclasses.replace(load_spec(EXAMPLES / "mazur_2_2_2.json"), form="matrix").derive().to_markdown()
+    markdown = dataclasses.replace(load_spec(EXAMPLES / "mazur_2015_2_2_2.json"), form="matrix").derive().to_markdown()
     assert "```text\nz[1] = W[1] a[0] + b[1] = ⎡ 0.15  0.2 ⎤" in markdown
 
 
 def test_spec_and_cli_choose_the_form(tmp_path, capsys):
-    data = json.loads((EXAMPLES / "mazur_2_2_2.json").read_text())
+    data = json.loads((EXAMPLES / "mazur_2015_2_2_2.json").read_text())
     with pytest.raises(SpecError, match="^form: expected one of 'neuron', 'matrix', 'both', got str 'tensor'"):
         parse_spec({**data, "form": "tensor"})
     assert parse_spec({**data, "form": "matrix"}).derive().form == "matrix"
-    code = main(["derive", str(EXAMPLES / "mazur_2_2_2.json"), "--form", "matrix"])
+    code = main(["derive", str(EXAMPLES / "mazur_2015_2_2_2.json"), "--form", "matrix"])
     assert code == 0 and "∂C/∂W[2] = δ[2] (a[1])ᵀ =" in capsys.readouterr().out
     with pytest.raises(SystemExit) as exit_info:
-        main(["derive", str(EXAMPLES / "mazur_2_2_2.json"), "--form", "tensor"])
+        main(["derive", str(EXAMPLES / "mazur_2015_2_2_2.json"), "--form", "tensor"])
     assert exit_info.value.code == 2 and "--form: invalid choice: 'tensor'" in capsys.readouterr().err
 
 
 def test_form_both_writes_the_sums_and_then_the_matrices():
-    text = str(dataclasses.replace(load_spec(EXAMPLES / "mazur_2_2_2.json"), form="both").derive())
+    text = str(dataclasses.replace(load_spec(EXAMPLES / "mazur_2015_2_2_2.json"), form="both").derive())
     sums = text.index("∂C/∂w[1]_11 = δ[1]_1 · a[0]_1")
     matrices = text.index("∂C/∂W[1] = δ[1] (a[0])ᵀ =")
     assert sums < matrices < text.index("Update (gradient descent)")
 
 
 def test_a_matrix_too_wide_for_a_line_is_written_in_slices_of_columns():
-    text = str(dataclasses.replace(load_spec(EXAMPLES / "pixel_digits_step.json"), form="both").derive())
+    text = str(dataclasses.replace(load_spec(EXAMPLES / "wakui_pixel_digits_step.json"), form="both").derive())
     assert "(columns 1–9)" in text and "(columns 10–12)" in text
     assert max(len(line) for line in text.splitlines()) <= 100

@@ -180,7 +180,7 @@ def test_neurons_and_layers_save_and_load_too(module: Module, tmp_path: Path) ->
 
 
 def test_load_reads_a_worked_example_without_a_header() -> None:
-    path = Path(__file__).parents[1] / "demos" / "examples" / "mazur_2_2_2.json"
+    path = Path(__file__).parents[1] / "demos" / "examples" / "mazur_2015_2_2_2.json"
     model = MLP.load(path)
     assert model.layers[1].neurons[0].w[0].data == 0.4
 

@@ -22,7 +22,7 @@ from nn.teaching.spec import SpecError, load_spec, parse_spec
 from scalargrad.cli import main
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "demos" / "examples"
-MAZUR = EXAMPLES / "mazur_2_2_2.json"
+MAZUR = EXAMPLES / "mazur_2015_2_2_2.json"
 
 
 def mazur(**notation):

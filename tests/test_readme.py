@@ -68,3 +68,30 @@ def test_every_readme_repl_example_gives_the_output_shown(readme: Path, monkeypa
         runner.run(test, clear_globs=False)
         globs.update(test.globs)
     assert runner.failures == 0, "a README example no longer gives the output it shows (see the report above)"
+
+
+def test_every_evaluate_in_the_readme_uses_the_reduction_its_fit_trained_with() -> None:
+    # evaluate's default is reduction="sum": after fit(..., reduction="mean") it would print another number
+    text = README.read_text(encoding="utf-8")
+    blocks = [block for block in re.findall(r"^```python\n(.*?)^```", text, re.S | re.M) if "evaluate(" in block]
+    assert blocks
+    for block in blocks:
+        trained = re.search(r"fit\([^)]*?reduction=\"(\w+)\"", block, re.S)
+        evaluated = re.search(r"evaluate\([^)]*?reduction=\"(\w+)\"", block, re.S)
+        assert (trained and trained[1]) == (evaluated and evaluated[1]) or (trained is None and evaluated is None)
+
+
+def test_make_notebook_installs_jupyterlab_and_opens_the_tour() -> None:
+    import shutil
+    import subprocess
+
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert re.search(r'^notebook = \[[^\]]*"jupyterlab', pyproject, re.M)
+    assert "make notebook" in README.read_text(encoding="utf-8")
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed here; the extra and the README were checked")
+    # -n: print the commands without running them; the stamp is up to date, so only the target's own show
+    plan = subprocess.run(["make", "-n", "-o", ".venv/.installed", "notebook"], cwd=ROOT, capture_output=True, text=True)
+    assert plan.returncode == 0, plan.stderr
+    assert "-e '.[notebook]'" in plan.stdout and "jupyter lab demos/tour.ipynb" in plan.stdout
+    assert (ROOT / "demos" / "tour.ipynb").exists()

@@ -41,7 +41,7 @@ def error_of(data: object) -> str:
     return str(caught.value)
 
 
-@pytest.mark.parametrize("name", ["seed001_two_hidden_layers.json", "mazur_2_2_2.json", "pixel_digits_step.json"])
+@pytest.mark.parametrize("name", ["yehoshua_2023_two_hidden_layers.json", "mazur_2015_2_2_2.json", "wakui_pixel_digits_step.json"])
 def test_every_shipped_example_loads(name):
     spec = load_spec(EXAMPLES / name)
     assert spec.model().nin == len(spec.inputs[0])
@@ -218,3 +218,31 @@ def test_a_file_error_names_the_file_before_the_json_path(tmp_path):
 def test_a_missing_file_is_a_spec_error(tmp_path):
     with pytest.raises(SpecError, match="cannot read the file"):
         load_spec(tmp_path / "absent.json")
+
+
+def test_load_spec_is_reachable_as_the_readme_writes_it():
+    import nn
+
+    spec = nn.spec.load_spec(EXAMPLES / "mazur_2015_2_2_2.json")
+    assert spec.loss == "half_sse" and spec.name is not None and spec.name.startswith("Mazur (2015)")
+
+
+def test_a_misspelt_key_is_named_with_the_key_it_was_probably_meant_to_be():
+    data = copy.deepcopy(VALID)
+    data["layers"][0]["bias"] = data["layers"][0].pop("biases")
+    assert error_of(data) == "layers[0].bias: unknown key (did you mean 'biases'?); a layer has activation, biases, weights"
+    assert error_of(spec_with(learnig_rate=0.5, learning_rate=None)).startswith(
+        "learnig_rate: unknown key (did you mean 'learning_rate'?)"
+    )
+
+
+def test_cross_entropy_targets_may_be_class_indices_as_the_loss_takes_them():
+    layers = [{"activation": "linear", "weights": [[0.1, 0.2], [0.3, -0.1], [-0.2, 0.2]], "biases": [0.0, 0.1, 0.0]}]
+    base = {"layers": layers, "loss": "cross_entropy", "learning_rate": 0.5}
+    by_index = parse_spec({**base, "inputs": [[1.0, 0.0], [0.0, 1.0]], "targets": [2, 0]})
+    one_hot = parse_spec({**base, "inputs": [[1.0, 0.0], [0.0, 1.0]], "targets": [[0, 0, 1], [1, 0, 0]]})
+    assert by_index.targets == [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]] == one_hot.targets
+    assert by_index.derive().steps[0].weight_gradients == one_hot.derive().steps[0].weight_gradients
+    assert error_of({**base, "input": [1.0, 0.0], "target": 3}) == (
+        "target: class index 3 is out of range for 3 output neurons (0..2)"
+    )

@@ -72,7 +72,7 @@ from autograd import scalar
 from autograd.backprop import topological_order
 from autograd.compiler import javascript
 from autograd.compiler.inert import LANGUAGES, comment, string_literal
-from autograd.notation import parse_network_name
+from autograd.notation import is_data_name, parse_network_name
 from autograd.value import Value
 
 FUNCTION_NAME = "forward_and_backward"
@@ -145,7 +145,8 @@ class GeneratedCode:
             (``input_gradients`` is None when they were not asked for).
         node_count: nodes in the recorded graph.
         named_constants: names of the named leaves that are neither inputs nor
-            params, whose traced values the code holds as constants.
+            params, whose traced values the code holds as constants (data named
+            as `nn` names it, x1… and y1…, is not listed: it is meant to be fixed).
     """
 
     source: str
@@ -735,7 +736,10 @@ class _Generator:
             named_constants=tuple(
                 node.name
                 for node in self.forward_order
-                if node.name is not None and not node.parents and node not in self.variable
+                if node.name is not None
+                and not is_data_name(node.name)
+                and not node.parents
+                and node not in self.variable
             ),
         )
 

@@ -9,8 +9,12 @@ ever executed: a tokenizer and a recursive-descent parser accept only
 * ``+ - * /`` and ``**`` with Python's precedence: ``**`` binds tightest and
   groups to the right, and binds tighter than a unary minus on its left
   (``-x**2`` is ``-(x**2)``, ``2**-1`` is ``0.5``),
-* parentheses, and calls of the engine's one-argument functions
-  (`FUNCTIONS`), plus ``leaky_relu(x, slope)`` with a number as slope.
+* parentheses, and calls of the engine's functions (`FUNCTIONS`): one
+  argument, ``leaky_relu(x, slope)`` and ``clamp(x, low, high)`` with numbers
+  as slope and bounds, ``sum(a, b, ...)`` and ``logsumexp(a, b, ...)`` of any
+  number of arguments.
+
+``x^2`` is refused with the advice to write ``x**2`` (``^`` is not a power in Python).
 
 Numbers stay numbers until they meet a Value, as in Python code, so
 ``x**2`` records the operation ``**2`` and ``2*3*x`` a constant 6.
@@ -28,6 +32,7 @@ from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
 from autograd import functions
+from autograd.notation import parse_network_name
 from autograd.value import Value
 
 Number = Value | float
@@ -47,10 +52,31 @@ FUNCTIONS: dict[str, Callable[..., Number]] = {
     "cos": functions.cos,
     "abs": abs,
     "leaky_relu": functions.leaky_relu,
+    "clamp": functions.clamp,
+    "sum": lambda *terms: functions.sum(terms),
+    "logsumexp": lambda *terms: functions.logsumexp(terms),
 }
-"""The functions an expression may call, each taking one argument (leaky_relu also an optional slope)."""
+"""The functions an expression may call: one argument each, except those in `_ARGUMENT_COUNTS`."""
 
-_ARGUMENT_COUNTS = {"leaky_relu": (1, 2)}
+_ARGUMENT_COUNTS: dict[str, tuple[int, int | None]] = {
+    "leaky_relu": (1, 2),
+    "clamp": (3, 3),
+    "sum": (1, None),
+    "logsumexp": (1, None),
+}
+"""(fewest, most) arguments of the functions that take more than one; None: any number."""
+
+_LIST_FUNCTIONS = {
+    "softmax": "write one probability as exp(a) / sum(exp(a), exp(b), ...), or use autograd.softmax in Python",
+    "log_softmax": "write one as a - logsumexp(a, b, ...), or use autograd.log_softmax in Python",
+}
+"""The engine's functions that return a list of Values, which an expression (one value) cannot be, and what to write."""
+
+_NUMBER_ARGUMENTS = {
+    "leaky_relu": "the slope of leaky_relu must be a number",
+    "clamp": "the bounds of clamp (low, high) must be numbers",
+}
+"""Functions whose arguments after the first must be numbers, and how an error says so."""
 
 
 class ParseError(ValueError):
@@ -86,7 +112,7 @@ class _Token(NamedTuple):
 _TOKEN = re.compile(
     r"(?P<space>\s+)"
     r"|(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
-    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
+    r"|(?P<name>[wbza]\[\d+\]_\d+(?:,\d+)?|[A-Za-z_][A-Za-z0-9_]*)"
     r"|(?P<symbol>\*\*|[-+*/(),])"
 )
 
@@ -98,7 +124,9 @@ def tokenize(expression: str) -> list[_Token]:
     while position < len(expression):
         match = _TOKEN.match(expression, position)
         if match is None:
-            raise ParseError(f"unexpected character {expression[position]!r}", expression, position)
+            character = expression[position]
+            advice = "; for a power write ** (x**2), as in Python" if character == "^" else ""
+            raise ParseError(f"unexpected character {character!r}{advice}", expression, position)
         kind = match.lastgroup
         if kind == "symbol":
             tokens.append(_Token(match.group(), match.group(), position))
@@ -126,8 +154,13 @@ def parse_expression(expression: str, variables: Mapping[str, float | Value]) ->
 
 def check_variable_name(name: object) -> None:
     """Raise ValueError unless `name` can be written as a variable in an expression."""
-    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-        raise ValueError(f"{name!r} is not a variable name: use letters, digits and '_', not starting with a digit")
+    if not isinstance(name, str) or not (
+        re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) or parse_network_name(name) is not None
+    ):
+        raise ValueError(
+            f"{name!r} is not a variable name: use letters, digits and '_', not starting with a digit, "
+            "or a textbook name such as w[1]_11, b[2]_1"
+        )
     if name in FUNCTIONS:
         raise ValueError(f"{name!r} is the name of a function, not a variable; choose another name")
 
@@ -234,6 +267,9 @@ class _Parser:
                 f"expected a number, a variable, a function call or '(', got {self.describe(token)}", token
             )
         function = FUNCTIONS.get(token.text) if token.kind == "name" else None
+        if token.kind == "name" and token.text in _LIST_FUNCTIONS:
+            advice = _LIST_FUNCTIONS[token.text]
+            raise self.error(f"{token.text} gives one value per argument, not one value: {advice}", token)
         if token.kind == "name" and function is None:
             raise self.error(
                 f"unknown function {token.text!r}; the functions are {', '.join(sorted(FUNCTIONS))}", token
@@ -256,13 +292,13 @@ class _Parser:
 
     def call(self, name: _Token, function: Callable[..., Number], arguments: list[Number]) -> Number:
         low, high = _ARGUMENT_COUNTS.get(name.text, (1, 1))
-        if not low <= len(arguments) <= high:
-            expected = f"{low}" if low == high else f"{low} or {high}"
-            raise self.error(
-                f"{name.text} takes {expected} argument{'s' if high > 1 else ''}, got {len(arguments)}", name
-            )
-        if any(isinstance(argument, Value) for argument in arguments[1:]):
-            raise self.error(f"the slope of {name.text} must be a number, not an expression with variables", name)
+        if len(arguments) < low or (high is not None and len(arguments) > high):
+            expected = f"{low}" if low == high else f"{low} or more" if high is None else f"{low} or {high}"
+            plural = "" if expected == "1" else "s"
+            raise self.error(f"{name.text} takes {expected} argument{plural}, got {len(arguments)}", name)
+        rule = _NUMBER_ARGUMENTS.get(name.text)
+        if rule is not None and any(isinstance(argument, Value) for argument in arguments[1:]):
+            raise self.error(f"{rule}, not an expression with variables", name)
         return self.evaluate(name, function, *arguments)
 
     def variable(self, token: _Token) -> Value:

@@ -14,6 +14,7 @@ run, and every walk over the graph is iterative, so depth is no problem.
 from __future__ import annotations
 
 import html
+import re
 import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -32,6 +33,8 @@ from autograd.views.layout import PROGRAMS as LAYOUT_PROGRAMS
 Highlight = Value | Sequence[Value] | None
 
 FORMATS = ("svg", "png", "pdf", "dot")
+SLIDE = (1920, 1080)
+"""A full-HD 16:9 slide, in pixels: what `Graph.smallest_text_on_screen` measures against by default."""
 RANKDIRS = ("LR", "TB", "RL", "BT")
 
 _FONT = "Helvetica,Arial,sans-serif"
@@ -98,6 +101,23 @@ class Graph:
             self._svg = _render(self.source, "svg", self.layout).decode("utf-8")
         return self._svg
 
+    def size(self) -> tuple[float, float]:
+        """The picture's width and height in points (the units of its SVG coordinates)."""
+        found = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', self.svg())
+        if found is None:
+            raise RuntimeError("the rendered SVG has no width and height in pt; please report this as a bug")
+        return float(found[1]), float(found[2])
+
+    def smallest_text_on_screen(self, width: int = SLIDE[0], height: int = SLIDE[1]) -> float:
+        """How high, in pixels, the smallest text is when the picture is scaled to fit a `width` × `height` screen.
+
+        With the default, a 1920 × 1080 slide (16:9): a picture for a slide
+        needs 10 px or more to be read from the back of a room.
+        """
+        picture_width, picture_height = self.size()
+        sizes = [float(size) for size in re.findall(r'font-size="([\d.]+)"', self.svg())]
+        return min(sizes, default=0.0) * min(width / picture_width, height / picture_height)
+
     def _repr_svg_(self) -> str:
         """Lets Jupyter and IPython show the graph inline."""
         return self.svg()
@@ -137,6 +157,7 @@ def draw(
     group: bool = False,
     collapse: bool = False,
     max_nodes: int = 500,
+    fold_constants: bool = True,
     lang: str | None = None,
 ) -> Graph:
     """Draw the graph that `root` was computed from, as in micrograd's pictures, readable at every size.
@@ -192,6 +213,8 @@ def draw(
             one neuron reads appears only in its input column. The loss after the
             network is drawn node by node. Draw the loss of one example: in a batch
             each example has its own copy of every neuron.
+        fold_constants: write an unnamed constant that only one ``+ − × ÷`` reads into
+            that operation's oval (``1 −``, ``× 0.5``) instead of drawing a box for it.
         max_nodes: the most boxes to draw (Values; tables and Values when collapsed).
             A bigger graph raises ValueError instead of producing an unreadable
             picture; without `collapse` this is checked before the graph is walked.
@@ -202,7 +225,7 @@ def draw(
         a `Graph`: ``.source`` (DOT), ``.svg()``, ``.save(path)``, and inline display in Jupyter.
     """
     with language(lang):
-        return _draw(root, show_data, show_grad, precision, rankdir, highlight, group, collapse, max_nodes)
+        return _draw(root, show_data, show_grad, precision, rankdir, highlight, group, collapse, max_nodes, fold_constants)
 
 
 def _draw(
@@ -215,17 +238,20 @@ def _draw(
     group: bool,
     collapse: bool,
     max_nodes: int,
+    fold_constants: bool,
 ) -> Graph:
     if rankdir is None:
         rankdir = "TB" if collapse else "LR"
-    _check_options(root, show_data, show_grad, precision, rankdir, max_nodes)
+    _check_options(root, show_data, show_grad, precision, rankdir, max_nodes, fold_constants)
     if not collapse:
         _check_size(root, max_nodes)
     order = topological_order(root)
     position = {node: index for index, node in enumerate(order, start=1)}
     neurons = _find_neurons(order, position) if (group or collapse) else {}
     emphasised, emphasised_edges = _highlighted(highlight, position)
-    builder = _Builder(order, position, neurons, show_data, show_grad, precision, emphasised, emphasised_edges)
+    builder = _Builder(
+        order, position, neurons, show_data, show_grad, precision, emphasised, emphasised_edges, fold_constants
+    )
     dot = builder.collapsed(rankdir, group, max_nodes) if collapse else builder.full(rankdir, group)
     return Graph(dot.source)
 
@@ -252,11 +278,17 @@ def _node_id(position: int) -> str:
 
 
 def _check_options(
-    root: object, show_data: object, show_grad: object, precision: object, rankdir: object, max_nodes: object
+    root: object,
+    show_data: object,
+    show_grad: object,
+    precision: object,
+    rankdir: object,
+    max_nodes: object,
+    fold_constants: object = False,
 ) -> None:
     if not isinstance(root, Value):
         raise TypeError(f"draw needs the Value to draw, got {type(root).__name__}; pass the output or loss Value")
-    for flag, value in (("show_data", show_data), ("show_grad", show_grad)):
+    for flag, value in (("show_data", show_data), ("show_grad", show_grad), ("fold_constants", fold_constants)):
         if not isinstance(value, bool):
             raise TypeError(f"{flag} must be True or False, got {value!r}")
     if isinstance(precision, bool) or not isinstance(precision, int) or not 1 <= precision <= 17:
@@ -393,6 +425,11 @@ class _NeuronRows(NamedTuple):
     named: list[Value]
     weighted_input: Value | None
 
+    def weights_in_order(self) -> list[Value]:
+        """The neuron's weights by j, then its bias: the parameters as the textbook lists them."""
+        bias = [node for node in self.named if (name := parse_network_name(node.name)) is not None and name.kind == "b"]
+        return [weight for weight, _, _ in self.weights] + bias
+
 
 def _neuron_rows(neuron: _Neuron) -> _NeuronRows:
     names = {node: name for node in neuron.members if (name := parse_network_name(node.name)) is not None}
@@ -432,6 +469,29 @@ def _text(text: str) -> str:
     return html.escape(visible.replace("\\", "\\\\"), quote=True)
 
 
+_FOLDING_OPS = frozenset({"+", "-", "*", "/"})
+
+
+def _foldable_constants(order: list[Value], emphasised: set[Value]) -> set[Value]:
+    """Unnamed leaves that one binary operation alone reads, next to a drawn operand: written into its oval.
+
+    ``1 − y1`` reads better as one oval "1 −" fed by y1 than as a box "1" and an
+    oval "−"; a constant the picture should point at (highlighted) keeps its box.
+    """
+    consumers: dict[Value, list[Value]] = {}
+    for node in order:
+        for parent in node.parents:
+            consumers.setdefault(parent, []).append(node)
+    folded = set()
+    for node in order:
+        if node.op not in _FOLDING_OPS or len(node.parents) != 2:
+            continue
+        constants = [p for p in node.parents if not p.parents and p.name is None and p not in emphasised]
+        if len(constants) == 1 and len(consumers[constants[0]]) == 1:
+            folded.add(constants[0])
+    return folded
+
+
 def _edge_roles(node: Value) -> tuple[str, ...]:
     """Labels for the edges into `node`'s operation: roles or positions where the order of operands matters."""
     if node.op in _OPERAND_ROLES:
@@ -455,6 +515,7 @@ class _Builder:
         precision: int,
         emphasised: set[Value],
         emphasised_edges: set[tuple[Value, Value]],
+        fold_constants: bool = False,
     ) -> None:
         self.order = order
         self.position = position
@@ -465,8 +526,11 @@ class _Builder:
         self.emphasised = emphasised
         self.emphasised_edges = emphasised_edges
         self.root = order[-1]
+        self.folded = _foldable_constants(order, emphasised) if fold_constants else set()
         self._rows: dict[Value, _NeuronRows] = {}
         self._tail_port = ""
+        self.grouped = False
+        self.rankdir = "LR"
 
     # -- names and kinds
 
@@ -486,6 +550,15 @@ class _Builder:
         name = parse_network_name(node.name)
         return "parameter" if name is not None and name.kind in "wb" else "input"
 
+    def operation_label(self, node: Value) -> str:
+        """The oval's text: the operation's symbol, with a folded constant written in (``1 −``, ``× 0.5``)."""
+        symbol = _SYMBOLS.get(node.op, node.op)
+        constants = [parent for parent in node.parents if parent in self.folded]
+        if not constants:
+            return symbol
+        number = _number(constants[0].data, self.precision)
+        return f"{number} {symbol}" if node.parents[0] is constants[0] else f"{symbol} {number}"
+
     def numbers(self, node: Value) -> list[str]:
         """The data and grad of `node` as shown, each if switched on."""
         shown = [node.data] if self.show_data else []
@@ -503,8 +576,11 @@ class _Builder:
 
     def full(self, rankdir: str, group: bool) -> graphviz.Digraph:
         dot = self._digraph(rankdir)
+        self.grouped = group
+        self.rankdir = rankdir
         if group:
             self._emit_clusters(dot)
+            self._order_neurons(dot)
         else:
             for node in self.order:
                 self._value_and_operation(dot, node)
@@ -552,7 +628,7 @@ class _Builder:
             rows = enumerate(self.rows(neuron).weights, 1)
             ports = {product: f":w{index}:w" for index, (_, _, product) in rows} if rankdir == "LR" else {}
             for parent in node.parents:
-                if self.neurons.get(parent) is not neuron:
+                if self.neurons.get(parent) is not neuron and parent not in self.folded:
                     head = self.node_id(neuron.anchor) + ports.get(node, f":{head_side}")
                     into_tables.setdefault((self._tail_of(parent), head), None)
         for tail, head in into_tables:
@@ -571,17 +647,51 @@ class _Builder:
 
     # -- clusters
 
+    def _order_neurons(self, dot: graphviz.Digraph) -> None:
+        """Each layer's neurons side by side in the order of k (neuron 1 first), layers one after the other.
+
+        The a (or z) nodes of a layer share a rank, joined in order by invisible
+        edges; so do the layer's weights, by k then j. That keeps neuron 1 above
+        neuron 2 in a left-to-right picture and the layers on one line instead of a staircase.
+        """
+        anchors: dict[int, list[_Neuron]] = {}
+        for neuron in {neuron.anchor: neuron for neuron in self.neurons.values()}.values():
+            anchors.setdefault(neuron.layer, []).append(neuron)
+        for layer, neurons in sorted(anchors.items()):
+            neurons.sort(key=lambda neuron: neuron.k)
+            weights = [
+                node
+                for neuron in neurons
+                for node in self.rows(neuron).weights_in_order()
+                if node not in self.folded
+            ]
+            for nodes in ([neuron.anchor for neuron in neurons],):
+                ids = [self.node_id(node) for node in nodes]
+                with dot.subgraph() as same_rank:
+                    same_rank.attr(rank="same")
+                    for tail, head in zip(ids, ids[1:]):
+                        same_rank.edge(tail, head, style="invis")
+
     def _emit_clusters(self, dot: graphviz.Digraph) -> None:
         """The nodes, those of a neuron inside a box for it, inside a box for its layer."""
         by_neuron: dict[Value, list[Value]] = {}
+        outside = []
         for node in self.order:
             neuron = self.neurons.get(node)
             if neuron is None:
-                self._value_and_operation(dot, node)
+                outside.append(node)
             else:
                 by_neuron.setdefault(neuron.anchor, []).append(node)
+        # With crossing minimisation nearly off (mclimit), dot keeps the order it meets the neurons (and
+        # their nodes) in: the first at the left of a top-to-bottom picture, but at the bottom of a
+        # left-to-right one, where neuron 1 and its w_k1 therefore go last, to end on top.
+        dot.attr(mclimit="0.01")
+        backwards = self.rankdir in ("LR", "RL")
+        for node in outside:
+            self._value_and_operation(dot, node)
         neurons = sorted(
-            (self.neurons[anchor] for anchor in by_neuron), key=lambda n: (n.layer, n.k, self.position[n.anchor])
+            (self.neurons[anchor] for anchor in by_neuron),
+            key=lambda n: (n.layer, -n.k if backwards else n.k, self.position[n.anchor]),
         )
         for layer in sorted({neuron.layer for neuron in neurons}):
             with dot.subgraph(name=f"cluster_layer{layer}") as layer_graph:
@@ -597,16 +707,19 @@ class _Builder:
                             color="#a08800",
                             fontsize="14",
                         )
-                        for node in by_neuron[neuron.anchor]:
+                        for node in reversed(by_neuron[neuron.anchor]) if backwards else by_neuron[neuron.anchor]:
                             self._value_and_operation(neuron_graph, node)
 
     # -- nodes and edges
 
     def _value_and_operation(self, target: graphviz.Digraph, node: Value) -> None:
+        if node in self.folded:
+            return
+        # name, data and grad one above the other: narrow boxes keep a network's picture slide-shaped
         cells = [f"<B>{_text(self.label_of(node))}</B>"]
         cells += [f"{what} {shown}" for what, shown in zip(self._number_names(), self.numbers(node))]
-        label = '<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="3" COLUMNS="*"><TR>'
-        label += "".join(f"<TD>{cell}</TD>" for cell in cells) + "</TR></TABLE>>"
+        label = '<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1">'
+        label += "".join(f"<TR><TD>{cell}</TD></TR>" for cell in cells) + "</TABLE>>"
         style = dict(_VALUE_STYLES[self.kind(node)])
         if node in self.emphasised:
             style.update(color=_RED, penwidth="4")
@@ -616,7 +729,7 @@ class _Builder:
             emphasis = _EMPHASIS if on_path else {}
             target.node(
                 self.node_id(node) + "op",
-                f"<{_text(_SYMBOLS.get(node.op, node.op))}>",
+                f"<{_text(self.operation_label(node))}>",
                 **{**_OPERATION_STYLE, **emphasis},
             )
             target.edge(self.node_id(node) + "op", self.node_id(node), **emphasis)
@@ -625,11 +738,25 @@ class _Builder:
         return ([_("data")] if self.show_data else []) + ([_("grad")] if self.show_grad else [])
 
     def _operand_edges(self, dot: graphviz.Digraph, node: Value, tail_of: Callable[[Value], str]) -> None:
+        folded = any(parent in self.folded for parent in node.parents)
         for parent, role in zip(node.parents, _edge_roles(node)):
+            if parent in self.folded:
+                continue
+            if folded:  # the oval shows the constant in its place ("1 −"), so the other operand's role is plain
+                role = ""
             attributes = {"label": role, "fontcolor": "#1d4f80"} if role else {}
+            if self._between_neurons(parent, node):
+                # a rank of room between neurons: the next layer's weights then share no rank with this
+                # layer, so dot can put the layers' boxes side by side instead of in a staircase
+                attributes["minlen"] = "2"
             if (parent, node) in self.emphasised_edges:
                 attributes.update(_EMPHASIS)
             dot.edge(tail_of(parent), self.node_id(node) + "op", **attributes)
+
+    def _between_neurons(self, parent: Value, node: Value) -> bool:
+        """Whether the edge parent → node leaves one neuron's box for another's (only drawn with `group`)."""
+        source, target = self.neurons.get(parent), self.neurons.get(node)
+        return self.grouped and source is not None and target is not None and source is not target
 
     def _value_or_neuron(self, target: graphviz.Digraph, node: Value) -> None:
         neuron = self.neurons.get(node)

@@ -8,7 +8,7 @@ a `Derivation`, lists
 * the forward pass in topological order: each node's rule (``v1 = x · y``) and value;
 * the backward pass, one step per edge in the order the engine processes them::
 
-      ∂L/∂w = ∂L/∂z · ∂z/∂w = (upstream) × (local) = contribution     [local rule]
+      ∂L/∂operand = ∂L/∂result · ∂result/∂operand = (upstream) × (local) = contribution   [local rule]
 
   and, for a node used more than once (``x*x``, a weight shared by two paths),
   the sum of its contributions, which is the multivariable chain rule.
@@ -36,6 +36,7 @@ JSON schema of `Derivation.to_dict` (``"schema": "scalargrad.explain/1"``)::
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -43,7 +44,8 @@ from typing import Any
 
 from autograd.backprop import propagate, topological_order
 from autograd.i18n import Catalog, language
-from autograd.views.latex import latex_escape, latex_label, text_to_latex
+from autograd.views.markdown import code_span
+from autograd.views.latex import DISPLAY_LINE_WIDTH, display_width, latex_escape, latex_label, text_to_latex
 from autograd.value import Value
 
 SCHEMA = "scalargrad.explain/1"
@@ -124,17 +126,9 @@ def format_factor(x: float) -> str:
     return f"({text})" if x < 0 else text
 
 
-def display_width(text: str) -> int:
-    """How many terminal columns `text` takes: two for a wide (CJK) character, none for a combining mark (m̂)."""
-    return sum(
-        0 if unicodedata.combining(character) else 2 if unicodedata.east_asian_width(character) in "WF" else 1
-        for character in text
-    )
-
-
 def pad(text: str, width: int, right: bool = False) -> str:
     """`text` padded with spaces to `width` terminal columns, on the right (or on the left if `right`)."""
-    fill = " " * max(0, width - display_width(text))
+    fill = " " * max(0, width - terminal_width(text))
     return fill + text if right else text + fill
 
 
@@ -143,16 +137,24 @@ def align_columns(
 ) -> list[str]:
     """Rows of cells as lines whose columns line up (columns listed in `right` are right-aligned).
 
-    Widths are terminal columns (`display_width`), so Chinese text and CJK names
+    Widths are terminal columns (`terminal_width`), so Chinese text and CJK names
     line up too. Trailing blanks are stripped, so the text copies cleanly out of a terminal.
     """
     columns = max((len(row) for row in rows), default=0)
-    widths = [max((display_width(row[i]) for row in rows if i < len(row)), default=0) for i in range(columns)]
+    widths = [max((terminal_width(row[i]) for row in rows if i < len(row)), default=0) for i in range(columns)]
     lines = []
     for row in rows:
         cells = [pad(cell, widths[i], right=i in right) for i, cell in enumerate(row)]
         lines.append((indent + separator.join(cells)).rstrip())
     return lines
+
+
+def terminal_width(text: str) -> int:
+    """Columns `text` takes in a terminal: two for a wide (CJK) character, none for a combining accent (the hat of m̂)."""
+    return sum(
+        0 if unicodedata.combining(character) else 2 if unicodedata.east_asian_width(character) in "WF" else 1
+        for character in text
+    )
 
 
 # ---------------------------------------------------------------- how each operation reads
@@ -307,13 +309,31 @@ class Derivation:
     def _partial(of: str, by: str) -> str:
         return f"∂{of}/∂{by}"
 
+    def _local_partial(self, step: EdgeStep) -> str:
+        """∂node/∂parent, written with the root's expression where the node is the root.
+
+        ``∂L/∂v1 = ∂L/∂L · ∂tanh(v1)/∂v1``: written ∂L/∂v1, the local
+        derivative would look like the total gradient it helps compute.
+        """
+        if step.node != self.root:
+            return self._partial(step.node, step.parent)
+        expression = self.forward[-1].expression
+        return f"∂{expression if ' ' not in expression else f'({expression})'}/∂{step.parent}"
+
     def _edge_cells(self, step: EdgeStep) -> list[str]:
         target = self._partial(self.root, step.parent)
         if step.count > 1:
             target += _(" ({index} of {count})").format(index=step.index, count=step.count)
-        chain = f"{self._partial(self.root, step.node)} · {self._partial(step.node, step.parent)}"
+        chain = f"{self._partial(self.root, step.node)} · {self._local_partial(step)}"
         numbers = f"{format_factor(step.upstream)} × {format_factor(step.local)}"
         return [target, "=", chain, "=", numbers, "=", format_number(step.contribution), step.rule]
+
+    def _chain_rule_legend(self) -> str:
+        """What each backward row says, in words where a letter could be mistaken for a node of the graph."""
+        root = self.root
+        return _("∂{root}/∂operand = ∂{root}/∂result · ∂result/∂operand = upstream × local = contribution").format(
+            root=root
+        )
 
     def _seed_cells(self) -> list[str]:
         return [self._partial(self.root, self.root), "=", _("seed"), "", "", "=", format_number(self.seed), ""]
@@ -347,10 +367,7 @@ class Derivation:
                 *align_columns(forward_rows, right=(4,)),
                 "",
                 _("Backward pass: one chain-rule step per edge, in the order the engine takes them"),
-                "  "
-                + _("∂{root}/∂w = ∂{root}/∂z · ∂z/∂w = upstream × local = contribution, with the local rule").format(
-                    root=self.root
-                ),
+                "  " + _("{legend}; then the local rule").format(legend=self._chain_rule_legend()),
                 *_fit(self._backward_rows(), right=(6,), note_under=2),
             ]
         return "\n".join(lines)
@@ -367,19 +384,18 @@ class Derivation:
                 "|---|---|---:|",
             ]
             for step in self.forward:
-                expression = _code(step.expression) if step.op else _("leaf")
-                lines.append(f"| {_code(step.label)} | {expression} | {format_number(step.value)} |")
+                expression = code_span(step.expression) if step.op else _("leaf")
+                lines.append(f"| {code_span(step.label)} | {expression} | {format_number(step.value)} |")
             lines += [
                 "",
-                _("**Backward pass** (the engine's order; ∂{root}/∂w = ∂{root}/∂z · ∂z/∂w = upstream × local)").format(
-                    root=self.root
-                ),
+                _("**Backward pass** (the engine's order; {legend})").format(legend=self._chain_rule_legend()),
                 "",
                 _("| gradient | chain rule | numbers | value | local rule |"),
                 "|---|---|---|---:|---|",
             ]
             for target, _equals, chain, _equals, numbers, _equals, value, note in self._backward_rows():
-                lines.append(f"| {_code(target)} | {_code(chain)} | {_code(numbers)} | {value} | {_code(note)} |")
+                cells = [code_span(target), code_span(chain), code_span(numbers), value, code_span(note)]
+                lines.append("| " + " | ".join(cells) + " |")
         return "\n".join(lines) + "\n"
 
     # ------------------------------------------------------------ LaTeX
@@ -391,29 +407,48 @@ class Derivation:
     def to_latex(self) -> str:
         r"""The derivation as one ``align*`` block (needs amsmath), rules in a ``&&`` column.
 
+        The block may break across pages (it sits in a group with
+        ``\allowdisplaybreaks``). When the rules' column would push the block
+        past the page's width, every rule goes on a line of its own under its
+        row instead; a row still too wide continues on the next line after its
+        chain rule, and a long sum is broken before a ``+``.
         In Chinese (``lang="zh"``) the words in ``\text{}`` are Chinese: compile with
-        XeLaTeX and the ``ctex`` package (`autograd.views.latex.document` writes the preamble).
+        XeLaTeX and the ``ctex`` package.
         """
         with language(self.lang):
             return self._latex_block()
 
     def _latex_block(self) -> str:
-        forward, backward, leaf = _("forward pass"), _("backward pass"), _latex_words(_("leaf"))
-        rows = [rf"&\text{{{_latex_words(forward)}}}"]
+        forward, backward = _latex_words(_("forward pass")), _latex_words(_("backward pass"))
+        # each entry: the left side, the lines of the right side, the rule, and the right side's width in text
+        entries: list[tuple[str, list[str], str, float]] = [("", [rf"\text{{{forward}}}"], "", 0.0)]
         for forward_step in self.forward:
-            number = _latex_number(forward_step.value)
-            if forward_step.op:
-                rows.append(f"{latex_label(forward_step.label)} &= {forward_step.latex} = {number}")
+            label, number = latex_label(forward_step.label), _latex_number(forward_step.value)
+            if not forward_step.op:
+                entries.append((label, [f"= {number}"], r"\text{leaf}", len(number) + 2))
+                continue
+            text = f"{forward_step.label} = {forward_step.expression} = {format_number(forward_step.value)}"
+            width = display_width(text)
+            pieces = _latex_pieces(forward_step.latex, width)
+            if len(pieces) == 1:
+                entries.append((label, [f"= {pieces[0]} = {number}"], "", width))
             else:
-                rows.append(rf"{latex_label(forward_step.label)} &= {number} && \text{{{leaf}}}")
-        rows.append(rf"&\text{{{_latex_words(backward)}}}")
+                lines = [f"= {pieces[0]}", *[rf"\quad {piece}" for piece in pieces[1:]], f"= {number}"]
+                entries.append((label, lines, "", DISPLAY_LINE_WIDTH - 10))
+        entries.append(("", [rf"\text{{{backward}}}"], "", 0.0))
         root = self.root
+        text_rows = self._backward_rows()
         seed = _latex_words(_("seed"))
-        rows.append(rf"{self._latex_partial(root, root)} &= {_latex_number(self.seed)} && \text{{{seed}}}")
-        for step in self.backward:
+        entries.append((self._latex_partial(root, root), [f"= {_latex_number(self.seed)}"], rf"\text{{{seed}}}", 4.0))
+        for step, (target_text, _equals, chain_text, _equals, numbers_text, _equals, value_text, _note) in zip(self.backward, text_rows[1:]):
             target = self._latex_partial(root, step.label if isinstance(step, GradientSum) else step.parent)
             if isinstance(step, EdgeStep):
-                chain = rf"{self._latex_partial(root, step.node)} \cdot {self._latex_partial(step.node, step.parent)}"
+                local = (
+                    rf"\frac{{\partial ({self.forward[-1].latex})}}{{\partial {latex_label(step.parent)}}}"
+                    if step.node == root
+                    else self._latex_partial(step.node, step.parent)
+                )
+                chain = rf"{self._latex_partial(root, step.node)} \cdot {local}"
                 numbers = rf"{_latex_factor(step.upstream)} \times {_latex_factor(step.local)}"
                 value, note = step.contribution, text_to_latex(step.rule)
                 if step.count > 1:
@@ -423,11 +458,35 @@ class Derivation:
                 chain = rf"\textstyle\sum \text{{{_latex_words(contributions)}}}"
                 numbers = " + ".join(_latex_factor(c) for c in step.contributions)
                 if not _written_out(step):
-                    numbers = rf"\text{{{_latex_words(above)}}}"
-                used = _("used {count} times").format(count=len(step.contributions))
-                value, note = step.total, rf"\text{{{_latex_words(used)}}}"
-            rows.append(f"{target} &= {chain} = {numbers} = {_latex_number(value)} && {note}")
-        return "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}\n"
+                    numbers = rf"\text{{{_latex_words(_('(the contributions above)'))}}}"
+                used = _latex_words(_("used {count} times").format(count=len(step.contributions)))
+                value, note = step.total, rf"\text{{{used}}}"
+            result = f"{numbers} = {_latex_number(value)}"
+            width = display_width(f"{target_text} = {chain_text} = {numbers_text} = {value_text}")
+            if width > DISPLAY_LINE_WIDTH:
+                halves = (f"{target_text} = {chain_text}", f"{target_text} = {numbers_text} = {value_text}")
+                entries.append((target, [f"= {chain}", f"= {result}"], note, max(map(display_width, halves))))
+            else:
+                entries.append((target, [f"= {chain} = {result}"], note, width))
+        notes = [self._rule_text(entry[2]) for entry in entries]
+        rules_apart = max(entry[3] for entry in entries) + 4 + max(map(display_width, notes)) > DISPLAY_LINE_WIDTH
+        rows = []
+        for lhs, lines, note, _width in entries:
+            rows += [f"{lhs} &{lines[0]}", *[f"&{line}" for line in lines[1:]]]
+            if note and rules_apart:
+                # a rule on a line of its own; the short words (leaf, seed, used n times) stay on the row
+                if note.startswith(r"\text"):
+                    rows[-1] += rf" \qquad {note}"
+                else:
+                    rows.append(rf"&\qquad \text{{{_latex_words(_('where '))}}} {note}")
+            elif note:
+                rows[-1] += f" && {note}"
+        return "{\\allowdisplaybreaks\n\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}}\n"
+
+    @staticmethod
+    def _rule_text(note: str) -> str:
+        """A rule's LaTeX stripped to about the characters it shows, to measure it."""
+        return re.sub(r"\\[a-z]+|[{}]", "", note)
 
     # ------------------------------------------------------------ JSON
 
@@ -463,6 +522,31 @@ class Derivation:
         return f"Derivation(root={self.root!r}, nodes={len(self.forward)}, edges={len(self.edges())})"
 
 
+def _latex_pieces(latex: str, text_width: float) -> list[str]:
+    """A forward expression's LaTeX in pieces that fit a line: broken before a top-level ``+`` when too wide.
+
+    `text_width` is the `display_width` of the expression's text form; each
+    piece is given its share of it by length.
+    """
+    if text_width <= DISPLAY_LINE_WIDTH - 10:
+        return [latex]
+    terms, depth, start = [], 0, 0
+    for i, character in enumerate(latex):
+        depth += {"{": 1, "}": -1}.get(character, 0)
+        if depth == 0 and latex.startswith(" + ", i):
+            terms.append(latex[start:i])
+            start = i + 1
+    terms.append(latex[start:])
+    scale = text_width / len(latex)
+    pieces: list[str] = []
+    for term in terms:
+        if pieces and (len(pieces[-1]) + len(term)) * scale <= DISPLAY_LINE_WIDTH - 10:
+            pieces[-1] += " " + term
+        else:
+            pieces.append(term)
+    return pieces
+
+
 def _written_out(step: GradientSum) -> bool:
     """Whether a sum of contributions is short enough (`SUM_WIDTH`) to be written term by term."""
     return len(" + ".join(format_factor(c) for c in step.contributions)) <= SUM_WIDTH
@@ -480,10 +564,10 @@ def _fit(rows: list[list[str]], right: Sequence[int], note_under: int) -> list[s
     line wraps in a terminal.
     """
     body = align_columns([row[:-1] for row in rows], right=right)
-    note_column = max(display_width(line) for line in body) + 3
-    if all(note_column + display_width(row[-1]) <= TERMINAL_WIDTH for row in rows):
+    note_column = max(terminal_width(line) for line in body) + 3
+    if all(note_column + terminal_width(row[-1]) <= TERMINAL_WIDTH for row in rows):
         return [(pad(line, note_column) + row[-1]).rstrip() for line, row in zip(body, rows)]
-    indent = 2 + sum(display_width(cell) + 1 for cell in _column_cells(rows, note_under))
+    indent = 2 + sum(terminal_width(cell) + 1 for cell in _column_cells(rows, note_under))
     lines = []
     for line, row in zip(body, rows):
         lines.append(line)
@@ -494,7 +578,7 @@ def _fit(rows: list[list[str]], right: Sequence[int], note_under: int) -> list[s
 
 def _column_cells(rows: list[list[str]], before: int) -> list[str]:
     """The widest cell of each column left of column `before` (what the columns' starts are made of)."""
-    return [max((row[i] for row in rows), key=display_width) for i in range(before)]
+    return [max((row[i] for row in rows), key=terminal_width) for i in range(before)]
 
 
 def _latex_words(words: str) -> str:
@@ -502,9 +586,6 @@ def _latex_words(words: str) -> str:
     return latex_escape(words) if words.isascii() else words
 
 
-def _code(text: str) -> str:
-    """Text as a Markdown code span that is safe inside a table cell."""
-    return "`" + text.replace("|", "\\|") + "`" if text else ""
 
 
 def _latex_number(x: float) -> str:

@@ -63,8 +63,9 @@ from autograd.views.explain import (
 )
 from autograd.files import write_atomically
 from autograd.i18n import HTML_LANGS, LANGUAGES, N_, Catalog, check_language, current_language, language
+from autograd.compiler.codegen import FUNCTION_NAME, generate
+from autograd.notation import is_parameter_name, parse_network_name
 from autograd.views import live
-from autograd.notation import parse_network_name
 from autograd.value import Value
 
 SCHEMA = "scalargrad.lesson/1"
@@ -115,6 +116,8 @@ PAGE_WORDS = {
     "end": N_("End"),
     "last_step": N_("last step"),
     "slider": N_("step"),
+    "speed": N_("Speed"),
+    "speed_label": N_("playing speed"),
     "counter": N_("Step {number} / {count}"),
     "keys": N_(
         "Keys: → / ← next and previous, Space play or pause, Home and End, W whole graph "
@@ -318,6 +321,7 @@ class LessonGraph:
         rankdir: str | None = None,
         max_nodes: int = MAX_NODES,
         collapse: bool = False,
+        params: Sequence[Value] | None = None,
     ) -> None:
         if not isinstance(root, Value):
             raise TypeError(f"a lesson needs the Value to differentiate, got {type(root).__name__}")
@@ -337,6 +341,7 @@ class LessonGraph:
                 "fewer neurons), or raise max_nodes"
             )
         self.root = root
+        self.params = _checked_params(params, set(order))
         self.derivation: Derivation = explain(root)
         self.ids = node_ids(root)
         self._record_label = {node: self.derivation.label(node) for node in self.ids}
@@ -366,6 +371,7 @@ class LessonGraph:
                         precision=GRAPH_PRECISION,
                         rankdir=direction,
                         max_nodes=self._max_nodes,
+                        fold_constants=False,  # every node has steps on the page, so every node needs its box
                     ).svg()
                     for direction in directions
                 ]
@@ -457,7 +463,7 @@ class LessonGraph:
 
     def start_step(self, title: str, updates: int = 0) -> LessonStep:
         """The first page: what the lesson will show, and how to move through it."""
-        nodes, edges = len(self.derivation.forward), len(self.derivation.edges())
+        nodes, edges = len(self.derivation.forward), len(self.shown_edges())
         root = self.labels[self.root]
         details = [
             _("Forward pass: the value of each of the {nodes} nodes, from the leaves to {root}.").format(
@@ -472,8 +478,23 @@ class LessonGraph:
             details.append(
                 _("Then {updates} updates of gradient descent, each against its gradient.").format(updates=updates)
             )
+            trained, fixed = self.trained_leaves(), self.fixed_leaves()
+            details.append(
+                _("Parameters, which gradient descent moves: {names}.").format(
+                    names=_listing([self.labels[n] for n in trained])
+                )
+            )
+            if fixed:
+                details.append(
+                    _("The data, which stays as given: {names}.").format(names=_listing([self.labels[n] for n in fixed]))
+                )
         details.append(_("→ or Next: one step forward; ← or Previous: one step back; Space: play or pause."))
-        return LessonStep("start", _("how this lesson goes"), live.plain_text(title), details=tuple(details))
+        # a constant's gradient changes nothing, so no step computes it; its box says so from the start
+        constants = [node for node in self.ids if not node.parents and node.name is None]
+        changes = tuple((self.ids[node], "grad", _("grad") + " –", "") for node in constants)
+        return LessonStep(
+            "start", _("how this lesson goes"), live.plain_text(title), details=tuple(details), changes=changes
+        )
 
     def forward_order(self) -> list[Value]:
         """The nodes in the order the lesson computes them: wave by wave, each leaf just before its first use.
@@ -514,7 +535,7 @@ class LessonGraph:
                         "forward",
                         heading,
                         f"{label} = {self.data(node)}",
-                        details=(_leaf_role(node),),
+                        details=(_leaf_role(node, node in self.trained_leaves()),),
                         focus=node_id,
                         changes=(change,),
                     )
@@ -568,36 +589,55 @@ class LessonGraph:
             changes=(self._write(self.root, "grad", seed),),
         )
 
+    def _is_constant(self, label: str) -> bool:
+        """Whether the node with this derivation label is a constant: an unnamed leaf."""
+        node = self._node_of[label]
+        return not node.parents and node.name is None
+
+    def shown_edges(self) -> list[EdgeStep]:
+        """The chain-rule steps the lesson shows: all but those into constants."""
+        return [edge for edge in self.derivation.edges() if not self._is_constant(edge.parent)]
+
     def backward_steps(self) -> list[LessonStep]:
-        """One step per edge in the engine's order, and one per reused node where its contributions add up."""
-        edges = self.derivation.edges()
+        """One step per edge in the engine's order (none into a constant), and one per reused node's sum."""
+        edges = self.shown_edges()
         consumers: dict[str, list[str]] = {}
         for edge in edges:
             consumers.setdefault(edge.parent, []).append(edge.node)
         running: dict[str, list[tuple[int, float]]] = {}  # parent -> (edge index, contribution) so far
         sums: dict[str, float] = {}
         steps = []
-        number = 0
+        number = 0  # the chain-rule steps shown
+        edge_index = -1  # the edge's place in the engine's order (the page's live numbers are indexed so)
         for record in self.derivation.backward:
             if isinstance(record, GradientSum):
-                steps.append(self._sum_step(record, consumers[record.label], [e for e, _ in running[record.label]]))
+                if not self._is_constant(record.label):
+                    steps.append(self._sum_step(record, consumers[record.label], [e for e, _ in running[record.label]]))
                 continue
+            edge_index += 1
+            if self._is_constant(record.parent):
+                continue  # ∂L/∂(a number written into the formula) changes nothing: no step for it
             number += 1
             contributions = running.setdefault(record.parent, [])
-            contributions.append((number - 1, record.contribution))
+            contributions.append((edge_index, record.contribution))
             # The engine's own accumulation, in its order: previous + contribution.
             sums[record.parent] = (
                 record.contribution if len(contributions) == 1 else sums[record.parent] + record.contribution
             )
-            steps.append(self._edge_step(record, number, len(edges), contributions, sums[record.parent]))
+            steps.append(self._edge_step(record, number, len(edges), edge_index, contributions, sums[record.parent]))
         return steps
 
     def _edge_step(
-        self, record: EdgeStep, number: int, total: int, contributions: list[tuple[int, float]], running: float
+        self,
+        record: EdgeStep,
+        number: int,
+        total: int,
+        edge: int,
+        contributions: list[tuple[int, float]],
+        running: float,
     ) -> LessonStep:
-        """Chain-rule step `number` (edge ``number - 1`` of the engine's order): upstream × local = contribution."""
+        """Chain-rule step `number` of `total` shown, edge `edge` of the engine's order: upstream × local = contribution."""
         node, parent = self._node_of[record.node], self._node_of[record.parent]
-        edge = number - 1
         upstream, local = self.grad(node), self.number("l", edge, record.local)
         n, p = self.labels[node], self.labels[parent]
         path = (
@@ -726,10 +766,18 @@ class LessonGraph:
         )
 
     def trained_leaves(self) -> list[Value]:
-        """What gradient descent changes: the parameters (leaves named ``w[l]_kj``, ``b[l]_k``), else every named leaf."""
-        leaves = self.named_leaves()
-        parameters = [leaf for leaf in leaves if (name := parse_network_name(leaf.name)) and name.kind in "wb"]
-        return parameters or leaves
+        """What gradient descent changes: the `params` given, else the leaves named as parameters (w…, b…).
+
+        Every other leaf (an input such as ``x1``, a constant) stays as given.
+        """
+        if self.params is not None:
+            return list(self.params)
+        return [leaf for leaf in self.named_leaves() if is_parameter_name(leaf.name)]
+
+    def fixed_leaves(self) -> list[Value]:
+        """The named leaves gradient descent leaves alone: the inputs."""
+        trained = set(self.trained_leaves())
+        return [leaf for leaf in self.named_leaves() if leaf not in trained]
 
     def update_step(
         self,
@@ -761,13 +809,19 @@ class LessonGraph:
         )
 
     def update_steps(self, learning_rate: float) -> list[LessonStep]:
-        """Gradient descent on `trained_leaves`, x ← x − α·∂root/∂x, then a table of the old and new values."""
+        """Gradient descent on `trained_leaves`, w ← w − α·∂root/∂w, then the old and new values and the output."""
         leaves = self.trained_leaves()
+        if not leaves:
+            raise ValueError(
+                "the expression has no parameters to update: name them like parameters (w, w1, b, w[1]_11, ...) "
+                "or pass params=[...] (--param NAME=VALUE on the command line); the other leaves are inputs, "
+                "which gradient descent leaves as they are"
+            )
         alpha, root = self.number("a", "", learning_rate), self.labels[self.root]
-        steps, rows = [], []
+        steps, rows, updated_values = [], [], {}
         for number, leaf in enumerate(leaves, start=1):
             label, gradient, value = self.labels[leaf], self.gradient(leaf), self.value(leaf)
-            updated = value - learning_rate * gradient
+            updated = updated_values[leaf] = value - learning_rate * gradient
             rows.append((label, self.data(leaf), self.number("u", self.ids[leaf], updated)))
             steps.append(
                 self.update_step(
@@ -782,21 +836,38 @@ class LessonGraph:
                     ),
                 )
             )
+        after = self.output_with(updated_values)
+        before_text, after_text = self.data(self.root), self.number("n", self.ids[self.root], after)
         steps.append(
             LessonStep(
                 "end",
                 _("after one step of gradient descent"),
-                _("Each of the {count} leaves moved against its gradient").format(count=len(leaves)),
+                _("{root} = {after}  (before the step: {before})").format(root=root, after=after_text, before=before_text),
                 details=(
-                    _("Each moved downhill: for a small enough α, a new forward pass gives a smaller {root}.").format(
-                        root=root
+                    _("Each of the {count} parameters moved against its gradient; the inputs stayed.").format(
+                        count=len(leaves)
                     ),
+                    _(
+                        "This is gradient descent on {root} itself: it makes {root} smaller (for a small enough α). "
+                        "With a loss as the output, that is training; with any other output, it pushes that output down."
+                    ).format(root=root),
                 ),
-                table=updates_table(rows),
+                table=(*updates_table(rows), (root, f"{before_text} → {after_text}")),
+                focus=self.ids[self.root],
                 related=tuple(self.ids[leaf] for leaf in leaves),
+                changes=(self._write(self.root, "data", after, "updated", ("n", self.ids[self.root])),),
             )
         )
         return steps
+
+    def output_with(self, values: dict[Value, float]) -> float:
+        """The root's value when the leaves in `values` hold those numbers: the graph run again as compiled code."""
+        leaves = list(values)
+        code = generate(self.root, [], leaves, input_gradients=False).source
+        namespace: dict[str, Any] = {}
+        exec(compile(code, "<lesson: the forward pass after the step>", "exec"), namespace)
+        output: float = namespace[FUNCTION_NAME]([], [values[leaf] for leaf in leaves])[0]
+        return output
 
     def nodes(self) -> list[dict[str, Any]]:
         """Each node's DOT id, its labels on the page and in the derivation, whether its box shows numbers, its operation and operands."""
@@ -813,6 +884,18 @@ class LessonGraph:
         ]
 
 
+def _checked_params(params: Sequence[Value] | None, graph: set[Value]) -> tuple[Value, ...] | None:
+    """`params` as a tuple after checking that each is a leaf of the graph; None stays None."""
+    if params is None:
+        return None
+    if isinstance(params, Value) or not isinstance(params, (list, tuple)):
+        raise TypeError(f"params must be a list of Values (the leaves to train), got {type(params).__name__}")
+    for position, parameter in enumerate(params):
+        if not isinstance(parameter, Value) or parameter.parents or parameter not in graph:
+            raise ValueError(f"params[{position}] must be a leaf of the graph being taught, got {parameter!r}")
+    return tuple(params)
+
+
 def updates_table(rows: Sequence[tuple[str, str, str]]) -> tuple[tuple[str, str], ...]:
     """(label, old, new) rows, numbers as text, as the cells of a panel table: ``w[1]_11``, ``0.5 → 0.499406``."""
     return tuple((label, f"{old} → {new}") for label, old, new in rows)
@@ -825,7 +908,7 @@ def _listing(items: Sequence[str]) -> str:
     return _("{items} and {last}").format(items=_(", ").join(items[:-1]), last=items[-1])
 
 
-def _leaf_role(node: Value) -> str:
+def _leaf_role(node: Value, trained: bool = False) -> str:
     name = parse_network_name(node.name)
     if name is not None and name.kind == "w":
         return _(
@@ -838,7 +921,9 @@ def _leaf_role(node: Value) -> str:
         ).format(neuron=name.neuron, layer=name.layer)
     if node.name is None:
         return _("a leaf: a constant, a number written into the formula")
-    return _("a leaf: an input, given rather than computed")
+    if trained:
+        return _("a leaf: a parameter, which gradient descent will change")
+    return _("a leaf: an input, given rather than computed; gradient descent leaves it as it is")
 
 
 def _network_role(node: Value) -> str:
@@ -1034,6 +1119,7 @@ def lesson(
     group: bool = False,
     rankdir: str | None = None,
     max_nodes: int = MAX_NODES,
+    params: Sequence[Value] | None = None,
     lang: str | Sequence[str] | None = None,
 ) -> Lesson:
     """A lesson page that steps through the forward and backward pass of `root`'s graph.
@@ -1041,8 +1127,10 @@ def lesson(
     Args:
         root: the Value to differentiate (an expression's output, a loss).
         learning_rate: if given, the lesson ends with one step of gradient descent,
-            x ← x − α·∂root/∂x, on the parameters (leaves named w[l]_kj, b[l]_k) or,
-            if there are none, on every named leaf.
+            w ← w − α·∂root/∂w, on the parameters, and the new value of `root`. The
+            inputs (every other leaf) stay; the page says which is which.
+        params: the leaves gradient descent moves; None: the leaves named like
+            parameters (``w``, ``w1``, ``b``, ``w[l]_kj``, ``b[l]_k``; `autograd.notation.is_parameter_name`).
         title: the page's title (default: says what is differentiated).
         group: box the nodes of each neuron and layer, for graphs built by `nn`.
         rankdir: ``'LR'`` or ``'TB'`` as in `autograd.draw`; None picks the one that
@@ -1073,7 +1161,7 @@ def _lesson(
         rate = float(learning_rate)
         if not rate > 0 or rate == float("inf"):
             raise ValueError(f"learning_rate must be a positive finite number, got {learning_rate!r}")
-    graph = LessonGraph(root, group=group, rankdir=rankdir, max_nodes=max_nodes)
+    graph = LessonGraph(root, group=group, rankdir=rankdir, max_nodes=max_nodes, params=params)
     root_label = graph.labels[graph.root]
     if title is None:
         title = _("Backpropagation through {root}").format(root=root_label)

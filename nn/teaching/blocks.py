@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from autograd.views.explain import TERMINAL_WIDTH, format_number
 from autograd.views.latex import text_to_latex
+from autograd.views.markdown import code_span
 
 LATEX_TABLE_COLUMNS = 7
 """A LaTeX table has at most this many columns (the first repeated); wider ones are cut."""
@@ -73,7 +74,7 @@ def table_text(table: Table, indent: str = "    ") -> list[str]:
 def table_markdown(table: Table) -> list[str]:
     """The table as one Markdown table (formulas in the header as code spans)."""
     lines = [
-        "| " + " | ".join(f"`{cell}`" if cell else "" for cell in table.header) + " |",
+        "| " + " | ".join(code_span(cell) if cell else "" for cell in table.header) + " |",
         "|" + "|".join(["---"] + ["---:"] * (len(table.header) - 1)) + "|",
     ]
     lines += ["| " + " | ".join(row) + " |" for row in table.rows]

@@ -265,7 +265,10 @@ class _Data:
         """(every example's prediction o, the loss over the whole data set) at the model's parameters."""
         with autograd.no_grad():
             outputs = [_forward(model, x).a[-1] for x in self.inputs]
-            total = LOSSES[self.loss](outputs, self.targets, self.reduction).data
+            try:
+                total = LOSSES[self.loss](outputs, self.targets, self.reduction).data
+            except OverflowError:  # too large for a float: the step that follows names where and why
+                total = math.inf
         return [prediction(self.loss, [node.data for node in o]) for o in outputs], total
 
 

@@ -4,7 +4,7 @@ Each loss's ∂C/∂o and each activation's f'(z) are written out here by hand, 
 purpose: `nn.derive` checks the gradients they give against the engine's
 backward pass, so they must be a second, independent route to the same numbers.
 Notation of BACKPROP.md: o is the prediction, y the target, k an output neuron
-and n the number of output neurons.
+and K the number of output neurons (n counts the examples of a batch).
 """
 
 from __future__ import annotations
@@ -22,13 +22,13 @@ _ = Catalog("nn")
 
 LOSS_FORMULAS = {
     "half_sse": "C = ½ Σ_k (y_k − o_k)²",
-    "mse": "C = (1/n) Σ_k (o_k − y_k)²",
+    "mse": "C = (1/K) Σ_k (o_k − y_k)²",
     "bce": "C = −Σ_k [y_k·ln o_k + (1 − y_k)·ln(1 − o_k)]",
     "bce_with_logits": N_("C = Σ_k [softplus(z_k) − y_k·z_k] = bce of o = σ(z)"),
     "cross_entropy": N_("C = −Σ_k y_k·ln o_k with o = softmax(z) (logsumexp(z) − Σ_k y_k·z_k)"),
     "hinge": "C = Σ_k max(0, 1 − y_k·o_k)",
 }
-"""Each loss per example; n is the number of output neurons (the ones with words are translated where shown)."""
+"""Each loss per example; K is the number of output neurons (the ones with words are translated where shown)."""
 
 LOGIT_LOSSES = {"cross_entropy": "softmax", "bce_with_logits": "σ"}
 """Losses that take the output layer's a[L] as logits and turn them into the prediction o themselves."""
@@ -67,7 +67,7 @@ def loss_gradient(loss: str, outputs: list[float], targets: list[float]) -> list
 
 LOSS_GRADIENT_TEXT: dict[str, tuple[str, Callable[[float, float, int], str]]] = {
     "half_sse": ("o_{k} − y_{k}", lambda o, y, n: f"{format_factor(o)} − {format_factor(y)}"),
-    "mse": ("(2/n)(o_{k} − y_{k})", lambda o, y, n: f"(2/{n}) × ({format_factor(o)} − {format_factor(y)})"),
+    "mse": ("(2/K)(o_{k} − y_{k})", lambda o, y, n: f"(2/{n}) × ({format_factor(o)} − {format_factor(y)})"),
     "bce": (
         "(o_{k} − y_{k}) / (o_{k}(1 − o_{k}))",
         lambda o, y, n: f"({format_factor(o)} − {format_factor(y)}) / ({format_factor(o)} × (1 − {format_factor(o)}))",

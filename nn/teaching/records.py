@@ -107,7 +107,12 @@ class DerivationRecord:
     Attributes:
         steps: one `StepRecord` per step, with every number.
         loss, reduction, learning_rate, bias_as_weight: as given to `derive`.
+        title, source: what the example is and where it was published, for the
+            rendered header (a spec file's ``name`` and ``source``); None if unknown.
     """
+
+    title: str | None = None
+    source: str | None = None
 
     def __init__(
         self,

@@ -16,8 +16,9 @@ import textwrap
 from collections.abc import Callable, Sequence
 
 from autograd.i18n import Catalog, current_language
-from autograd.views.explain import TERMINAL_WIDTH, align_columns, display_width, format_factor, format_number, pad
-from autograd.views.latex import text_to_latex
+from autograd.views.explain import TERMINAL_WIDTH, align_columns, format_factor, format_number, terminal_width
+from autograd.views.latex import DISPLAY_LINE_WIDTH, display_width, prose_segments, text_escape, text_to_latex
+from autograd.views.markdown import code_span, markdown_text
 from autograd.notation import activation_name, bias_name, weight_name, weighted_input_name
 from nn._validation import present
 from nn.losses import BCE_EPSILON
@@ -57,12 +58,17 @@ _ACTIVATION_SYMBOLS = {
 
 
 def to_text(derivation: DerivationRecord) -> str:
-    """Aligned plain text that fits `TERMINAL_WIDTH` columns: a header, then each step's blocks."""
-    lines = [_wrap(line, "") for line in _header(derivation)]
+    """Aligned plain text that fits `TERMINAL_WIDTH` columns: the title and source, a header, then each step's blocks."""
+    heading = derivation.title or DEFAULT_TITLE
+    lines = [_wrap(heading, "")]
+    if derivation.source:
+        lines.append(_wrap(f"Source: {derivation.source}", ""))
+    lines.append("")
+    lines += [_wrap(line, "") for line in _header(derivation)]
     for title, blocks in _sections(derivation):
-        lines += ["", title, "=" * display_width(title)]
+        lines += ["", title, "=" * terminal_width(title)]
         for block in blocks:
-            lines += ["", block.title]
+            lines += ["", _wrap(block.title, "")]
             lines += [_wrap(formula, "  ") for formula in block.formulas]
             lines += _equation_lines(block.equations)
             lines += [_wrap(remark, "  ") for remark in block.remarks]
@@ -74,22 +80,27 @@ def to_text(derivation: DerivationRecord) -> str:
 
 
 def to_markdown(derivation: DerivationRecord) -> str:
-    """Headings per step, a table of equations per block, formulas in code spans."""
-    lines = [f"- {line}" for line in _header(derivation)]
+    """A heading, then headings per step and a table of equations per block, formulas in code spans.
+
+    Every ``|`` inside a code span is escaped, so GFM tables keep their cells.
+    """
+    lines = [f"# {markdown_text(derivation.title or DEFAULT_TITLE)}", ""]
+    if derivation.source:
+        lines += [f"Source: {markdown_text(derivation.source)}", ""]
+    lines += [f"- {_markdown_prose(line)}" for line in _header(derivation)]
     for title, blocks in _sections(derivation):
-        lines += ["", f"## {title}"]
+        lines += ["", f"## {markdown_text(title)}"]
         for block in blocks:
-            lines += ["", f"**{block.title}**", ""]
-            lines += [f"`{formula}`  " for formula in block.formulas]
+            lines += ["", f"**{_markdown_prose(block.title)}**", ""]
+            lines += [f"{code_span(formula)}  " for formula in block.formulas]
             if block.equations:
                 lines += ["", _("| quantity | formula | numbers | value |"), "|---|---|---|---:|"]
                 for e in block.equations:
-                    formula = f"`{e.formula}`" if e.formula else ""
-                    numbers = f"`{e.numbers}`" if e.numbers else ""
-                    lines.append(f"| `{e.lhs}` {e.relation} | {formula} | {numbers} | {e.value} |")
+                    cells = [f"{code_span(e.lhs)} {e.relation}", code_span(e.formula), code_span(e.numbers), e.value]
+                    lines.append("| " + " | ".join(cells) + " |")
             if block.remarks:
                 lines.append("")
-                lines += [f"- {remark}" for remark in block.remarks]
+                lines += [f"- {_markdown_prose(remark)}" for remark in block.remarks]
             for table in block.tables:
                 lines += ["", *table_markdown(table)]
             for matrix in block.matrices:
@@ -97,14 +108,32 @@ def to_markdown(derivation: DerivationRecord) -> str:
     return "\n".join(lines) + "\n"
 
 
+DEFAULT_TITLE = "Gradient descent, step by step"
+"""The heading of a derivation whose example has no title."""
+
+
+def _markdown_prose(text: str) -> str:
+    """A sentence for Markdown: its words as text, its formulas (``z[l]_k``, ``|δ[1]|``) as code spans."""
+    return "".join(
+        code_span(run, in_table=False) if is_formula else markdown_text(run) for is_formula, run in prose_segments(text)
+    )
+
+
 def to_latex(derivation: DerivationRecord) -> str:
-    """A complete LaTeX document (article + amsmath; in Chinese ctexart, for XeLaTeX): one ``align*`` per block."""
+    """A complete LaTeX document (article + amsmath; in Chinese ctexart, for XeLaTeX): one ``align*`` per block, long lines broken.
+
+    Each equation that would be wider than the page is set over several lines
+    (`_latex_rows`), and ``\\allowdisplaybreaks`` lets a long block continue
+    on the next page, so nothing runs off the paper.
+    """
     parts = [
         r"\documentclass{ctexart}" if current_language() == "zh" else r"\documentclass{article}",
         r"\usepackage{amsmath}",
         r"\usepackage[margin=2cm]{geometry}",
         r"\allowdisplaybreaks",
+        r"\setlength{\emergencystretch}{3em}",  # long vectors in prose break with looser spacing, not overflow
         r"\begin{document}",
+        *_latex_title(derivation),
         r"\begin{itemize}",
         *[rf"\item {_latex_text(line)}" for line in _header(derivation)],
         r"\end{itemize}",
@@ -113,11 +142,7 @@ def to_latex(derivation: DerivationRecord) -> str:
         parts.append(rf"\section*{{{_latex_text(title)}}}")
         for block in blocks:
             parts.append(rf"\paragraph{{{_latex_text(block.title)}}}")
-            rows = [rf"&{text_to_latex(formula)}" for formula in block.formulas]
-            for e in block.equations:
-                sides = [text_to_latex(part) for part in (e.formula, e.numbers) if part]
-                relation = r"\leftarrow" if e.relation == "←" else "="
-                rows.append(f"{text_to_latex(e.lhs)} &{relation} " + " = ".join([*sides, text_to_latex(e.value)]))
+            rows = _latex_rows(block)
             if rows:
                 parts += [r"\begin{align*}", " \\\\\n".join(rows), r"\end{align*}"]
             if block.remarks:
@@ -132,6 +157,62 @@ def to_latex(derivation: DerivationRecord) -> str:
                 parts += matrix_equation_latex(matrix)
     parts.append(r"\end{document}")
     return "\n".join(parts) + "\n"
+
+
+def _latex_rows(block: _Block) -> list[str]:
+    """The rows of a block's ``align*``: the general formulas, then each equation, over several rows if long.
+
+    A long equation is set as the textbook does: the left side once, then
+    each further side on a row of its own after ``=``; a side still too long
+    is broken before a ``+``, ``−`` or ``×`` (or between clauses) and continued
+    on indented rows.
+    """
+    lhs_width = max((display_width(e.lhs) for e in block.equations), default=0)
+    room = DISPLAY_LINE_WIDTH - lhs_width - 3
+    rows = []
+    for formula in block.formulas:
+        rows += [f"&{piece}" for piece in _broken(formula, DISPLAY_LINE_WIDTH - 3)]
+    for e in block.equations:
+        relation = r"\leftarrow" if e.relation == "←" else "="
+        sides = [part for part in (e.formula, e.numbers) if part] + [e.value]
+        if display_width(" = ".join(sides)) <= room:
+            lines = [" = ".join(sides)]
+        else:
+            lines = [" = ".join(sides[-2:])] if display_width(" = ".join(sides[-2:])) <= room else sides[-2:]
+            lines = sides[:-2] + lines if len(sides) > 2 else lines
+        first = True
+        for line in lines:
+            for piece in _broken(line, room):
+                if first:
+                    rows.append(f"{text_to_latex(e.lhs)} &{relation} {piece}")
+                    first = False
+                elif piece.startswith(r"\quad"):
+                    rows.append(f"&{piece}")
+                else:
+                    rows.append(f"&= {piece}")
+    return rows
+
+
+def _broken(text: str, room: float) -> list[str]:
+    """`text` as LaTeX pieces no wider than `room`, broken before ``+ − ×`` or between clauses; later ones indented."""
+    if display_width(text) <= room:
+        return [text_to_latex(text)]
+    pieces = re.split(r"(?=  \S)|(?<=\S) (?=[+−×] )", text)
+    lines: list[str] = []
+    for piece in pieces:
+        if lines and display_width(lines[-1] + piece) <= room:
+            lines[-1] += piece
+        else:
+            lines.append(piece)
+    return [text_to_latex(line.strip()) if i == 0 else r"\quad " + text_to_latex(line.strip()) for i, line in enumerate(lines)]
+
+
+def _latex_title(derivation: DerivationRecord) -> list[str]:
+    """The document's heading: the example's title and its published source, as inert text."""
+    lines = [rf"\section*{{{text_escape(derivation.title or DEFAULT_TITLE)}}}"]
+    if derivation.source:
+        lines.append(rf"{{\raggedright\noindent Source: {text_escape(derivation.source)}\par}}")
+    return lines
 
 
 # ---------------------------------------------------------------- the blocks of a step
@@ -330,6 +411,9 @@ def _hidden_delta_blocks(
             fprime = derivative.numbers(z, a)
             if not links:
                 symbols, numbers = "0", "0"
+            elif len(symbols) > LONG_FORMULA:
+                separator = "," if k + 1 >= 10 else ""
+                symbols = f"Σ_m δ[{layer + 1}]_m·w[{layer + 1}]_m{separator}{k + 1}"
             numbers = f"({numbers}) × {fprime}"
             if len(numbers) > LONG_FORMULA:
                 numbers = f"{format_factor(math.fsum(example.delta[l + 1][m] * w for m, w in links))} × {fprime}"
@@ -458,14 +542,19 @@ def _size_block(record: StepRecord) -> _Block:
         block.equations.append(
             _Equation(_("mean |δ[{layer}]|").format(layer=l), "", relative, format_number(sizes[l - 1], 4))
         )
-    if top > 1 and all(sizes[l] < sizes[l + 1] for l in range(top - 1)):
-        ratio = format_number(sizes[0] / sizes[-1], 3)
-        block.remarks.append(
-            _(
-                "the deltas shrink toward the input (layer 1: {ratio} × the output layer): vanishing gradients"
-            ).format(ratio=ratio)
+    if top > 1 and sizes[-1] > 0 and all(sizes[l] < sizes[l + 1] for l in range(top - 1)):
+        ratio = sizes[0] / sizes[-1]
+        remark = _("the deltas shrink toward the input (layer 1: {ratio} × the output layer)").format(
+            ratio=format_number(ratio, 3)
         )
+        if ratio < VANISHING_RATIO:
+            remark += _(": vanishing gradients")
+        block.remarks.append(remark)
     return block
+
+
+VANISHING_RATIO = 0.05
+"""Layer 1's mean |δ| below this fraction of the output layer's is called vanishing gradients; above it, a shrink."""
 
 
 # ---------------------------------------------------------------- formatting helpers
@@ -474,26 +563,31 @@ def _size_block(record: StepRecord) -> _Block:
 def _wrap(text: str, indent: str) -> str:
     """`text` broken into lines of at most `TERMINAL_WIDTH` columns, continuation lines indented further.
 
-    Chinese text (two columns a character) is broken by display width, between characters or at spaces.
+    An equation ``name = value`` (``max |difference| = 0``) is never split
+    across lines: its spaces are held together while the text is broken.
+    Chinese text (two columns a character) is broken by terminal width, between characters or at spaces.
     """
-    if text.isascii():
-        return textwrap.fill(
-            text, TERMINAL_WIDTH, initial_indent=indent, subsequent_indent=indent + "    ", break_long_words=False
-        )
+    if not text.isascii():
+        return _wrap_wide(text, indent)
+    glue = "\u00a0"
+    held = re.sub(r"(?:max )?\S+ = \S+", lambda match: match[0].replace(" ", glue), text)
+    wrapped = textwrap.fill(
+        held, TERMINAL_WIDTH, initial_indent=indent, subsequent_indent=indent + "    ", break_long_words=False
+    )
+    return wrapped.replace(glue, " ")
+
+
+def _wrap_wide(text: str, indent: str) -> str:
+    """`_wrap` for text with Chinese in it: `textwrap` counts characters, a terminal shows a Chinese one two columns wide."""
     lines, line = [], indent
-    for piece in _wide_pieces(text):
-        if display_width(line.rstrip()) + display_width(piece.rstrip()) > TERMINAL_WIDTH and line.strip():
+    for piece in re.findall(r"[\u3000-\u9fff\uff00-\uffef]|[^\s\u3000-\u9fff\uff00-\uffef]+\s*|\s+", text):
+        if terminal_width(line.rstrip()) + terminal_width(piece.rstrip()) > TERMINAL_WIDTH and line.strip():
             lines.append(line.rstrip())
             line = indent + "    " + piece.lstrip()
         else:
             line += piece
     lines.append(line.rstrip())
     return "\n".join(lines)
-
-
-def _wide_pieces(text: str) -> list[str]:
-    """Where a line of mixed Chinese and formulas may break: after each Chinese character, or after a space."""
-    return re.findall(r"[\u3000-\u9fff\uff00-\uffef]|[^\s\u3000-\u9fff\uff00-\uffef]+\s*|\s+", text)
 
 
 def _equation_lines(equations: list[_Equation]) -> list[str]:
@@ -506,18 +600,18 @@ def _equation_lines(equations: list[_Equation]) -> list[str]:
     columnar = list(range(len(equations)))
     while True:
         lines = dict(zip(columnar, align_columns([cells[i] for i in columnar], indent="    ", right=(6,))))
-        too_wide = [i for i in columnar if display_width(lines[i]) > TERMINAL_WIDTH]
+        too_wide = [i for i in columnar if terminal_width(lines[i]) > TERMINAL_WIDTH]
         if not too_wide:
             break
         columnar.remove(max(too_wide, key=lambda i: len(" ".join(cells[i]))))
-    width = max((display_width(cells[i][0]) for i in columnar), default=0)
+    width = max((terminal_width(cells[i][0]) for i in columnar), default=0)
     result = []
     for i, e in enumerate(equations):
         if i in lines:
             result.append(lines[i])
             continue
         for position, part in enumerate(p for p in (e.formula, e.numbers, e.value) if p):
-            lhs_width = display_width(e.lhs)
+            lhs_width = terminal_width(e.lhs)
             head = e.lhs + " " * (width - lhs_width) if position == 0 else " " * max(width, lhs_width)
             result.append(f"    {head} {e.relation if position == 0 else '='} {part}")
     return result
@@ -598,7 +692,7 @@ def _output_delta_forms(
         ("linear", "cross_entropy"): _("o_k − y_k  with o = softmax(z[{L}])").format(L=layer),
         ("linear", "bce_with_logits"): _("o_k − y_k  with o = σ(z[{L}])").format(L=layer),
         ("linear", "half_sse"): "o_k − y_k  " + linear,
-        ("linear", "mse"): "(2/n)(o_k − y_k)  " + linear,
+        ("linear", "mse"): "(2/K)(o_k − y_k)  " + linear,
         ("linear", "hinge"): _(LOSS_GRADIENT_TEXT["hinge"][0]).replace("_{k}", "_k") + "  " + linear,
     }
     if (activation, loss) == ("sigmoid", "bce"):

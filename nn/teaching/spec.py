@@ -26,7 +26,8 @@ examples in ``demos/examples/`` are::
 
 ``weights`` rows are receiving neurons (w_kj: row k, column j), ``null`` is an
 absent connection, ``"biases": null`` a layer without biases. A target is a
-list with one number per output neuron (a bare number for a single output).
+list with one number per output neuron (a bare number for a single output);
+with ``cross_entropy`` it may be a class index (0-based), as the loss takes it.
 With ``cross_entropy`` the output layer may say ``"softmax"`` (as textbooks
 draw it) or ``"linear"``: either way the network outputs logits and the loss
 applies the softmax, since that is what `nn.losses.cross_entropy` takes.
@@ -45,7 +46,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from autograd import Value
-from nn._validation import describe, finite_number, numbers, sequence
+from nn._validation import describe, did_you_mean, finite_number, numbers, sequence
 from nn.teaching.derive import FORMS, MAX_STEPS, MODES, NetworkDerivation, derive
 from nn.teaching.notation_options import Notation
 from nn.teaching.optimizer_steps import OptimizerChoice
@@ -119,7 +120,7 @@ class Spec:
         """
         inputs: list[Any] = self.inputs if self.batch else self.inputs[0]
         targets: Any = self.targets if self.batch else self.targets[0]
-        return derive(
+        derivation = derive(
             self.model(),
             inputs,
             targets,
@@ -137,6 +138,8 @@ class Spec:
             notation=self.notation,
             lang=lang,
         )
+        derivation.title, derivation.source = self.name, self.source
+        return derivation
 
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -208,7 +211,7 @@ def _parse(data: object) -> Spec:
     known = {*REQUIRED_KEYS, *OPTIONAL_KEYS, "input", "inputs", "target", "targets"}
     for key in data:
         if key not in known:
-            raise SpecError(f"{key}: unknown key; a spec has {', '.join(sorted(known))}")
+            raise SpecError(f"{key}: unknown key{did_you_mean(key, known)}; a spec has {', '.join(sorted(known))}")
     for key in REQUIRED_KEYS:
         if key not in data:
             raise SpecError(f"{key}: missing key")
@@ -246,10 +249,7 @@ def _parse(data: object) -> Spec:
     if len(target_list) != len(inputs):
         raise SpecError(f"targets: expected {len(inputs)} targets (one per example in inputs), got {len(target_list)}")
     target_paths = [f"targets[{n}]" for n in range(len(target_list))] if batch else ["target"]
-    targets = [
-        _numbers(target if isinstance(target, list) or outputs > 1 else [target], outputs, path, "output neuron")
-        for target, path in zip(target_list, target_paths)
-    ]
+    targets = [_target(target, outputs, path, loss) for target, path in zip(target_list, target_paths)]
     _check_target_values(loss, targets, target_paths, outputs)
 
     learning_rate = finite_number(data["learning_rate"], "learning_rate")
@@ -329,6 +329,15 @@ def _one_of(data: Mapping[str, Any], single: str, batch: str) -> bool:
     if single not in data and batch not in data:
         raise SpecError(f"{single}: missing key (or {batch!r} for a batch)")
     return batch in data
+
+
+def _target(target: object, outputs: int, path: str, loss: str) -> list[float]:
+    """One example's target as one number per output neuron; for cross_entropy a class index becomes one-hot."""
+    if loss == "cross_entropy" and isinstance(target, int) and not isinstance(target, bool):
+        if not 0 <= target < outputs:
+            raise SpecError(f"{path}: class index {target} is out of range for {outputs} output neurons (0..{outputs - 1})")
+        return [1.0 if k == target else 0.0 for k in range(outputs)]
+    return _numbers(target if isinstance(target, list) or outputs > 1 else [target], outputs, path, "output neuron")
 
 
 def _numbers(value: object, count: int, path: str, per: str) -> list[float]:

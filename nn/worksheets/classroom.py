@@ -9,7 +9,7 @@
 >>> [q.quantity for q in sheets.students[0].questions]
 ['v1', 'L', 'dL/db', 'dL/dv1', 'dL/dw', 'dL/dx']
 
-A network template is a spec file, e.g. ``nn.worksheet("mazur_2_2_2.json",
+A network template is a spec file, e.g. ``nn.worksheet("mazur_2015_2_2_2.json",
 students=30, seed=2026, ask="delta,bias_grad")``.
 
 `Worksheet.save(folder)` writes, per student, a question sheet as Markdown,

@@ -26,16 +26,16 @@ from nn.losses import LOSSES
 from nn.teaching.spec import Spec
 from autograd.i18n import N_, Catalog
 
+_ = Catalog("scalargrad")
+
 _EXAMPLE = N_(
     """examples:
-  scalargrad codegen demos/examples/seed001_two_hidden_layers.json
-  scalargrad codegen demos/examples/mazur_2_2_2.json -o mazur_step.py && python mazur_step.py
-  scalargrad codegen demos/examples/mazur_2_2_2.json --language js -o mazur_step.js && node mazur_step.js
+  scalargrad codegen demos/examples/yehoshua_2023_two_hidden_layers.json
+  scalargrad codegen demos/examples/mazur_2015_2_2_2.json -o mazur_step.py && python mazur_step.py
+  scalargrad codegen demos/examples/mazur_2015_2_2_2.json --language js -o mazur_step.js && node mazur_step.js
 
 The spec format is the one of `scalargrad derive` (see its --help)."""
 )
-
-_ = Catalog("scalargrad")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -32,23 +32,25 @@ from nn.teaching.optimizer_steps import OPTIMIZERS, OptimizerChoice
 from nn.teaching.spec import Spec
 from autograd.i18n import N_, Catalog
 
+_ = Catalog("scalargrad")
+
 GRAPH_MAX_NODES = 150
 """Graphs with more Values than this are drawn collapsed, one table per neuron."""
 
 DRAW_MAX_NODES = 500
 """The default of --max-nodes: the most boxes a --graph picture may have (as for `scalargrad graph`)."""
 
-_ = Catalog("scalargrad")
-
+SLIDE_TEXT_PX = 10.0
+"""The smallest text, in pixels on a 1920 × 1080 slide, of a picture `--graph` draws node by node."""
 
 _EXAMPLE = N_(
     """examples:
-  scalargrad derive demos/examples/seed001_two_hidden_layers.json
-  scalargrad derive demos/examples/mazur_2_2_2.json --format markdown -o mazur.md --graph mazur.svg
-  scalargrad derive demos/examples/pixel_digits_step.json --steps 3 --format json
-  scalargrad derive demos/examples/pixel_digits_step.json --mode minibatch --batch-size 2 \\
+  scalargrad derive demos/examples/yehoshua_2023_two_hidden_layers.json
+  scalargrad derive demos/examples/mazur_2015_2_2_2.json --format markdown -o mazur.md --graph mazur.svg
+  scalargrad derive demos/examples/wakui_pixel_digits_step.json --steps 3 --format json
+  scalargrad derive demos/examples/wakui_pixel_digits_step.json --mode minibatch --batch-size 2 \\
       --shuffle-seed 1 --optimizer adam --steps 4
-  scalargrad derive demos/examples/mazur_2_2_2.json --form matrix --weights w_jk
+  scalargrad derive demos/examples/mazur_2015_2_2_2.json --form matrix --weights w_jk
   scalargrad derive demos/examples/line_learning_rates.json --compare-learning-rates 0.5,0.2,0.05 \\
       --steps 20 --plot rates.svg
 
@@ -261,15 +263,20 @@ def _render(derivation: NetworkDerivation | LearningRateComparison, output_forma
 
 
 def _graph(derivation: NetworkDerivation, max_nodes: int) -> Graph:
-    """The first example's loss graph, grouped by neuron, or collapsed to one table per neuron when large.
+    """The first example's loss graph for a slide: node by node, grouped by neuron, if its text can be read there.
 
+    Otherwise (a large graph, or one whose node-by-node picture would shrink
+    its text below `SLIDE_TEXT_PX` on a 16:9 slide) each neuron is one table,
+    layers left to right or top to bottom, whichever shows the text larger.
     The picture is rendered here, before any file is written.
     """
     loss = derivation.graph_loss()
-    large = len(topological_order(loss)) > GRAPH_MAX_NODES
-    graph = draw(loss, group=not large, collapse=large, max_nodes=max_nodes)
-    graph.svg()
-    return graph
+    if len(topological_order(loss)) <= GRAPH_MAX_NODES:
+        graph = draw(loss, group=True, max_nodes=max_nodes)
+        if graph.smallest_text_on_screen() >= SLIDE_TEXT_PX:
+            return graph
+    tables = [draw(loss, group=True, collapse=True, rankdir=rankdir, max_nodes=max_nodes) for rankdir in ("LR", "TB")]
+    return max(tables, key=lambda graph: graph.smallest_text_on_screen())
 
 
 def _positive_int(text: str) -> int:

@@ -19,20 +19,21 @@ from scalargrad.arguments import (
     parse_expression_argument,
     parse_variables,
 )
-from autograd.views.draw import FORMATS, draw
+from autograd.views.draw import FORMATS, draw, node_ids
 from autograd.views.layout import LayoutError
 from autograd.parser.expression import FUNCTIONS
 from autograd.i18n import N_, Catalog
+
+_ = Catalog("scalargrad")
 
 _EXAMPLE = N_(
     """example:
   scalargrad graph "tanh(x1*w1 + x2*w2 + b)" --var x1=2 --var x2=0 --var w1=-3 --var w2=1 \\
       --var b=6.8813735870195432 -o neuron.svg
 
-operators: + - * / ** and parentheses; functions: {functions} (leaky_relu(x, slope) too)"""
+operators: + - * / ** and parentheses; functions: {functions} (leaky_relu(x, slope), clamp(x, low, high), \
+sum(a, b, ...), logsumexp(a, b, ...))"""
 )
-
-_ = Catalog("scalargrad")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -58,7 +59,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     parser.add_argument("--no-grad", action="store_true", help=_("do not run backward; show data only"))
     parser.add_argument(
-        "--highlight", action="append", default=[], metavar="NAME", help=_("draw variable NAME in red (repeatable)")
+        "--highlight",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help=_("draw node NAME in red: a variable, the output L, or a node's id as drawn (v3); repeatable"),
     )
     parser.add_argument(
         "--max-nodes", type=int, default=500, metavar="N", help=_("refuse graphs of more than N values (default 500)")
@@ -71,18 +76,22 @@ def run(args: argparse.Namespace) -> int:
     output = Path(args.output)
     if output.suffix.lower().lstrip(".") not in FORMATS:
         raise CommandError(
-            _("-o {output}: the file needs one of the extensions {extensions}").format(output=args.output, extensions=', '.join('.' + f for f in FORMATS))
+            _("-o {output}: the file needs one of the extensions {value}").format(output=args.output, value=', '.join('.' + f for f in FORMATS))
         )
     check_output_folder("-o", args.output)
     variables = parse_variables(args.var)
     root = parse_expression_argument(args.expression, variables)
+    if root.name is None:  # the output is named as explain and lesson call it, not by a generated id
+        root.name = next(name for name in ("L", "out", "output") if name not in variables)
     in_graph = set(topological_order(root))
     used = [leaf for leaf in variables.values() if leaf in in_graph]
+    by_label = {node.name or node_id: node for node, node_id in node_ids(root).items()}
     highlight = []
     for name in args.highlight:
-        if name not in variables or variables[name] not in used:
-            raise CommandError(_("--highlight {name}: {name!r} is not a variable of the expression").format(name=name))
-        highlight.append(variables[name])
+        if name not in by_label:
+            labels = ", ".join(list(by_label)[:12]) + (", ..." if len(by_label) > 12 else "")
+            raise CommandError(_("--highlight {name}: no node of the graph is called {name!r}; its nodes are {labels}").format(name=name, labels=labels))
+        highlight.append(by_label[name])
     if not args.no_grad:
         differentiate_argument(root, "EXPR")
     try:

@@ -20,22 +20,24 @@ from scalargrad.arguments import (
     parse_expression_argument,
     parse_variables,
 )
+from autograd.backprop import topological_order
+from autograd.notation import is_parameter_name
 from autograd.views.draw import RANKDIRS
 from autograd.views.layout import LayoutError
 from autograd.views.lesson import MAX_NODES, Lesson, lesson
 from autograd.i18n import N_, Catalog
 
+_ = Catalog("scalargrad")
+
 _EXAMPLE = N_(
     """examples:
-  scalargrad lesson demos/examples/seed001_two_hidden_layers.json -o seed001.html
+  scalargrad lesson demos/examples/yehoshua_2023_two_hidden_layers.json -o yehoshua.html
   scalargrad lesson "tanh(x1*w1 + x2*w2 + b)" --var x1=2 --var x2=0 --var w1=-3 --var w2=1 \\
       --var b=6.8813735870195432 --learning-rate 0.1 -o neuron.html
 
 Open the page in any browser (it works offline, from file://): → and ← step,
 Space plays, Home and End jump, W shows the whole graph."""
 )
-
-_ = Catalog("scalargrad")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -50,13 +52,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("source", metavar="SOURCE", help=_('a spec file (SPEC.json) or an expression such as "x*y + x"'))
-    add_variables_argument(parser, _("a variable of the expression and its value"))
+    add_variables_argument(
+        parser, "a variable of the expression and its value; one named like a parameter (w, b1, w[1]_11) is trained"
+    )
+    parser.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=NUMBER",
+        help=_("a variable that gradient descent moves, whatever its name (the others stay as given)"),
+    )
     parser.add_argument("-o", "--output", required=True, metavar="PATH", help=_("the page to write (.html)"))
     parser.add_argument(
         "--learning-rate",
         type=_positive_number,
         metavar="ALPHA",
-        help=_("an expression: end with the update x ← x − α·∂L/∂x of each variable; a spec: replace its rate"),
+        help=_("an expression: end with the update w ← w − α·∂L/∂w of each parameter (named w…, b…, or given "
+        "with --param; the inputs stay) and the new L; a spec: replace its rate"),
     )
     parser.add_argument("--title", help=_("the page's title (default: the spec's name, or the expression)"))
     parser.add_argument("--group", action="store_true", help=_("box each neuron and layer of a network"))
@@ -91,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
         page.save(output)
     except OSError as error:
         raise CommandError(_("cannot write {output!r}: {strerror}").format(output=str(output), strerror=error.strerror or error)) from None
-    print(_("wrote {output} ({steps} steps, {size} KiB); open it in a browser").format(output=output, steps=len(page.steps), size=len(text) // 1024))
+    print(_("wrote {output} ({steps} steps, {value} KiB); open it in a browser").format(output=output, steps=len(page.steps), value=len(text) // 1024))
     return 0
 
 
@@ -100,8 +112,9 @@ def _spec_lesson(args: argparse.Namespace) -> Lesson:
     from nn.teaching.derive import GradientMismatchError
     from nn.teaching.lesson import lesson as network_lesson
 
-    if args.var:
-        raise CommandError(_("--var is for an expression; {source} is a spec file, which gives the input itself").format(source=args.source))
+    if args.var or args.param:
+        option = "--var" if args.var else "--param"
+        raise CommandError(_("{option} is for an expression; {source} is a spec file, which gives the input itself").format(option=option, source=args.source))
     spec = load_spec_argument(args.source)
     try:
         return network_lesson(
@@ -121,10 +134,21 @@ def _spec_lesson(args: argparse.Namespace) -> Lesson:
 
 
 def _expression_lesson(args: argparse.Namespace) -> Lesson:
-    root = parse_expression_argument(args.source, parse_variables(args.var))
+    variables = parse_variables(args.var)
+    declared = parse_variables(args.param, option="--param")
+    for name in declared:
+        if name in variables:
+            raise CommandError(_("--param {name}: {name} is also given with --var; give it once, with --param to train it").format(name=name))
+    root = parse_expression_argument(args.source, {**variables, **declared})
+    in_graph = set(topological_order(root))
+    unused = [name for name, leaf in declared.items() if leaf not in in_graph]
+    if unused:
+        raise CommandError(_("--param {value}: {value!r} does not occur in the expression").format(value=unused[0]))
+    named_as_parameters = [leaf for name, leaf in variables.items() if is_parameter_name(name) and leaf in in_graph]
     return lesson(
         root,
         learning_rate=args.learning_rate,
+        params=[*declared.values(), *named_as_parameters] if declared else None,
         title=args.title if args.title is not None else f"L = {args.source.strip()}",
         group=args.group,
         rankdir=args.rankdir,

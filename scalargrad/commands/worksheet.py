@@ -21,11 +21,10 @@ from autograd.i18n import N_, Catalog
 
 _ = Catalog("scalargrad")
 
-
 _EXAMPLE = N_(
     """examples:
-  scalargrad worksheet demos/examples/mazur_2_2_2.json --students 30 --seed 2026 -o class7
-  scalargrad worksheet demos/examples/mazur_2_2_2.json --students 30 --seed 2026 \\
+  scalargrad worksheet demos/examples/mazur_2015_2_2_2.json --students 30 --seed 2026 -o class7
+  scalargrad worksheet demos/examples/mazur_2015_2_2_2.json --students 30 --seed 2026 \\
       --ask delta,weight_grad,update --weights=-0.9..0.9 -o class7
   scalargrad worksheet "tanh(x*w + b) * x" --var x=-2..2 --var w=-1..1 --var b=0.5 \\
       --students 30 --seed 1 -o expr
@@ -137,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(_("cannot write {filename}: {strerror}").format(filename=error.filename or args.output, strerror=error.strerror or error)) from None
     folder = Path(args.output)
     print(_("wrote {written} files to {folder}: sheets/ (hand out), keys/ (keep), roster.csv, key.json").format(written=len(written), folder=folder))
-    print(_("grade with: scalargrad grade {key} ANSWERS...").format(key=folder / 'key.json'))
+    print(_("grade with: scalargrad grade {value} ANSWERS...").format(value=folder / 'key.json'))
     return 0
 
 
