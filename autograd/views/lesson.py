@@ -1147,12 +1147,18 @@ def lesson(
         >>> page.save("lesson.html")  # doctest: +SKIP
     """
     return in_languages(
-        lambda: _lesson(root, learning_rate, title, group, rankdir, max_nodes), lang
+        lambda: _lesson(root, learning_rate, title, group, rankdir, max_nodes, params), lang
     )
 
 
 def _lesson(
-    root: Value, learning_rate: float | None, title: str | None, group: bool, rankdir: str | None, max_nodes: int
+    root: Value,
+    learning_rate: float | None,
+    title: str | None,
+    group: bool,
+    rankdir: str | None,
+    max_nodes: int,
+    params: Sequence[Value] | None,
 ) -> Lesson:
     rate = None
     if learning_rate is not None:

@@ -15,7 +15,7 @@ import re
 import textwrap
 from collections.abc import Callable, Sequence
 
-from autograd.i18n import Catalog, current_language
+from autograd.i18n import N_, Catalog, current_language
 from autograd.views.explain import TERMINAL_WIDTH, align_columns, format_factor, format_number, terminal_width
 from autograd.views.latex import DISPLAY_LINE_WIDTH, display_width, prose_segments, text_escape, text_to_latex
 from autograd.views.markdown import code_span, markdown_text
@@ -59,10 +59,10 @@ _ACTIVATION_SYMBOLS = {
 
 def to_text(derivation: DerivationRecord) -> str:
     """Aligned plain text that fits `TERMINAL_WIDTH` columns: the title and source, a header, then each step's blocks."""
-    heading = derivation.title or DEFAULT_TITLE
+    heading = derivation.title or _(DEFAULT_TITLE)
     lines = [_wrap(heading, "")]
     if derivation.source:
-        lines.append(_wrap(f"Source: {derivation.source}", ""))
+        lines.append(_wrap(_("Source: {source}").format(source=derivation.source), ""))
     lines.append("")
     lines += [_wrap(line, "") for line in _header(derivation)]
     for title, blocks in _sections(derivation):
@@ -84,9 +84,9 @@ def to_markdown(derivation: DerivationRecord) -> str:
 
     Every ``|`` inside a code span is escaped, so GFM tables keep their cells.
     """
-    lines = [f"# {markdown_text(derivation.title or DEFAULT_TITLE)}", ""]
+    lines = [f"# {markdown_text(derivation.title or _(DEFAULT_TITLE))}", ""]
     if derivation.source:
-        lines += [f"Source: {markdown_text(derivation.source)}", ""]
+        lines += [_("Source: {source}").format(source=markdown_text(derivation.source)), ""]
     lines += [f"- {_markdown_prose(line)}" for line in _header(derivation)]
     for title, blocks in _sections(derivation):
         lines += ["", f"## {markdown_text(title)}"]
@@ -108,7 +108,7 @@ def to_markdown(derivation: DerivationRecord) -> str:
     return "\n".join(lines) + "\n"
 
 
-DEFAULT_TITLE = "Gradient descent, step by step"
+DEFAULT_TITLE = N_("Gradient descent, step by step")
 """The heading of a derivation whose example has no title."""
 
 
@@ -209,9 +209,10 @@ def _broken(text: str, room: float) -> list[str]:
 
 def _latex_title(derivation: DerivationRecord) -> list[str]:
     """The document's heading: the example's title and its published source, as inert text."""
-    lines = [rf"\section*{{{text_escape(derivation.title or DEFAULT_TITLE)}}}"]
+    lines = [rf"\section*{{{text_escape(derivation.title or _(DEFAULT_TITLE))}}}"]
     if derivation.source:
-        lines.append(rf"{{\raggedright\noindent Source: {text_escape(derivation.source)}\par}}")
+        source = _("Source: {source}").format(source=text_escape(derivation.source))
+        lines.append(rf"{{\raggedright\noindent {source}\par}}")
     return lines
 
 

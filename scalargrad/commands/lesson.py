@@ -53,7 +53,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     parser.add_argument("source", metavar="SOURCE", help=_('a spec file (SPEC.json) or an expression such as "x*y + x"'))
     add_variables_argument(
-        parser, "a variable of the expression and its value; one named like a parameter (w, b1, w[1]_11) is trained"
+        parser, _("a variable of the expression and its value; one named like a parameter (w, b1, w[1]_11) is trained")
     )
     parser.add_argument(
         "--param",
