@@ -246,7 +246,15 @@ def _is_formula(token: str) -> bool:
 
 
 def prose_to_latex(text: str) -> str:
-    """A sentence with formulas in it as LaTeX text: prose escaped, each formula run as ``$...$`` math."""
+    """A sentence with formulas in it as LaTeX text: prose escaped, each formula run as ``$...$`` math.
+
+    Chinese runs stay text outside the math (ctex sets them and breaks lines between their characters).
+    """
+    parts = re.split(f"({_CHINESE}+)", text)
+    return "".join(part if index % 2 else _mixed_prose_to_latex(part) for index, part in enumerate(parts) if part)
+
+
+def _mixed_prose_to_latex(text: str) -> str:
     # a line may break after each comma of a long vector such as [0.25, -1, ...]
     return "".join(
         "$" + text_to_latex(run).replace(", ", r",\allowbreak ") + "$" if is_formula else text_escape(run)
