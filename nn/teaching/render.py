@@ -579,15 +579,23 @@ def _wrap(text: str, indent: str) -> str:
 
 
 def _wrap_wide(text: str, indent: str) -> str:
-    """`_wrap` for text with Chinese in it: `textwrap` counts characters, a terminal shows a Chinese one two columns wide."""
-    lines, line = [], indent
-    for piece in re.findall(r"[\u3000-\u9fff\uff00-\uffef]|[^\s\u3000-\u9fff\uff00-\uffef]+\s*|\s+", text):
-        if terminal_width(line.rstrip()) + terminal_width(piece.rstrip()) > TERMINAL_WIDTH and line.strip():
-            lines.append(line.rstrip())
-            line = indent + "    " + piece.lstrip()
-        else:
-            line += piece
-    lines.append(line.rstrip())
+    """`_wrap` for text with Chinese in it: `textwrap` counts characters, a terminal shows a Chinese one two columns wide.
+
+    A line breaks between Chinese characters or at a space, never before Chinese punctuation
+    (the character before it moves down with it).
+    """
+    pieces = re.findall(r"[\u3000-\u9fff\uff00-\uffef]|[^\s\u3000-\u9fff\uff00-\uffef]+\s*|\s+", text)
+    lines: list[str] = []
+    line: list[str] = []
+    for piece in pieces:
+        prefix = indent if not lines else indent + "    "
+        if line and terminal_width(prefix + "".join(line) + piece.rstrip()) > TERMINAL_WIDTH:
+            carried = [line.pop()] if piece[:1] in "，。；：、）”" and len(line) > 1 else []
+            lines.append((prefix + "".join(line)).rstrip())
+            line = [part.lstrip() for part in carried]
+            piece = piece if line else piece.lstrip()
+        line.append(piece)
+    lines.append(((indent if not lines else indent + "    ") + "".join(line)).rstrip())
     return "\n".join(lines)
 
 
