@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol, TypeVar, runtime_checkable
+from typing import Any, Literal, Protocol, TypeVar, overload, runtime_checkable
 
 from autograd.modes import state
 
@@ -83,6 +83,24 @@ _PARENTS_ORDERED = object()
 """Stack marker in `topological_order`: the node below it has all its parents ordered."""
 
 
+@overload
+def propagate(
+    order: Sequence[N],
+    seed: Any,
+    differentiable: bool,
+    on_step: Callable[[N, N, Any, Any, Any], None] | None = None,
+    *,
+    into_grad: Literal[False] = False,
+) -> dict[N, Any]: ...
+@overload
+def propagate(
+    order: Sequence[N],
+    seed: Any,
+    differentiable: bool,
+    on_step: Callable[[N, N, Any, Any, Any], None] | None = None,
+    *,
+    into_grad: Literal[True],
+) -> None: ...
 def propagate(
     order: Sequence[N],
     seed: Any,
@@ -90,7 +108,7 @@ def propagate(
     on_step: Callable[[N, N, Any, Any, Any], None] | None = None,
     *,
     into_grad: bool = False,
-) -> dict[N, Any]:
+) -> dict[N, Any] | None:
     """Apply the chain rule from ``order[-1]`` (whose gradient is `seed`) back to every node.
 
     Returns ∂output/∂node for every node that the output depends on through a
@@ -98,10 +116,11 @@ def propagate(
     local derivatives are evaluated on the nodes' data; with ``True`` they are
     evaluated on the nodes themselves, so every gradient is a graph node too.
 
-    With ``into_grad=True`` (what `backward` asks for) the gradient of every
-    operation node is written straight into its ``.grad`` (zeroed first), and
-    only the leaves' gradients are returned, for the caller to add to theirs.
-    Without it, no ``.grad`` is touched (what `grad` and `explain` need).
+    With ``into_grad=True`` (what `backward` asks for) nothing is returned:
+    each node's ``.grad`` is set to 0 and the contributions are added to it
+    directly, so afterwards it holds the node's gradient from this pass. That
+    is how backward spends its time on the chain rule rather than on a table;
+    without it no ``.grad`` is touched (what `grad` and `explain` need).
 
     `on_step`, if given, is called for every edge as it is processed, with
     ``(node, parent, local, upstream, contribution)``; a node's edges come one
@@ -112,9 +131,7 @@ def propagate(
     grads: dict[N, Any] = {}
     if into_grad:
         for node in order:
-            if node.local_grads is not None:
-                node.grad = 0.0
-    if into_grad and output.local_grads is not None:
+            node.grad = 0.0
         output.grad = seed
     else:
         grads[output] = seed
@@ -145,7 +162,7 @@ def propagate(
                         _check_finite(contribution, node, parent)
                     if on_step is not None:
                         on_step(node, parent, local, upstream, contribution)
-                if into_grad and parent.local_grads is not None:
+                if into_grad:
                     parent.grad += contribution
                 else:
                     previous = grads.get(parent)
@@ -159,7 +176,7 @@ def propagate(
             "move the input away from that point (e.g. add a small epsilon)"
         )
         raise (FloatingPointError if check else type(error))(message) from error
-    return grads
+    return None if into_grad else grads
 
 
 def _check_finite(contribution: Any, node: Node, parent: Node) -> None:
@@ -175,11 +192,21 @@ def _check_finite(contribution: Any, node: Node, parent: Node) -> None:
 def backward(root: Node, seed: float = 1.0) -> None:
     """Set ``.grad`` of every node below `root`: recomputed on non-leaves, accumulated on leaves.
 
-    A leaf's gradient from this pass is summed apart and added to its ``.grad``
-    once, so calling backward twice gives exactly twice the gradient.
+    A leaf's gradient from this pass is added to the ``.grad`` it had before in
+    one addition, so calling backward twice gives exactly twice the gradient.
+    If the pass fails (an undefined derivative, `detect_anomaly`), the leaves
+    keep the gradients they had; those of intermediate nodes are incomplete.
     """
-    leaf_grads = propagate(topological_order(root), seed, differentiable=False, into_grad=True)
-    for leaf, gradient in leaf_grads.items():
+    order = topological_order(root)
+    leaves = [node for node in order if node.local_grads is None]
+    before = [leaf.grad for leaf in leaves]
+    try:
+        propagate(order, seed, differentiable=False, into_grad=True)
+    except BaseException:
+        for leaf, gradient in zip(leaves, before):
+            leaf.grad = gradient
+        raise
+    for leaf, gradient in zip(leaves, before):
         leaf.grad += gradient
 
 
