@@ -222,7 +222,7 @@ def _batch_objective(
 
 
 class _CompiledSteps:
-    """One `autograd.compile`d objective per batch size: traced on the first batch of that size, then re-run.
+    """One `autograd.compile`d objective per batch shape: traced on the first batch of that shape, then re-run.
 
     The batch's inputs and targets are the traced inputs, the model's parameters
     the params, so each call computes with the current weights and the new
@@ -238,12 +238,13 @@ class _CompiledSteps:
         self._objective = objective
         self._parameters = parameters
         self._classes = classes
-        self._by_size: dict[int, autograd.CompiledFunction] = {}
+        self._by_shape: dict[Any, autograd.CompiledFunction] = {}
 
     def __call__(self, batch_inputs: list[Any], batch_targets: list[Any]) -> tuple[float, float, list[Any]]:
         """(objective, data loss, outputs as numbers) for the batch."""
         data = {"inputs": batch_inputs, "targets": [_traceable(target, self._classes) for target in batch_targets]}
-        compiled = self._by_size.get(len(batch_inputs))
+        shape = _shape_of(data["inputs"]), _shape_of(data["targets"])
+        compiled = self._by_shape.get(shape)
         if compiled is None:
             compiled = autograd.compile(
                 lambda traced: self._objective(traced["inputs"], traced["targets"]),
@@ -252,9 +253,33 @@ class _CompiledSteps:
                 input_gradients=False,
                 has_aux=True,
             )
-            self._by_size[len(batch_inputs)] = compiled
+            self._by_shape[shape] = compiled
         objective, _, (data_loss, outputs) = compiled(data)
         return objective, data_loss, outputs
+
+
+def _shape_of(nest: Any) -> Any:
+    """Where the numbers sit in a nest of lists and tuples: None for a number, a tuple for a container."""
+    if isinstance(nest, (list, tuple)):
+        return (type(nest), tuple(_shape_of(item) for item in nest))
+    return None
+
+
+def _compiled_steps_of(
+    model: Module, key: tuple[Any, ...], make: Callable[[], _CompiledSteps]
+) -> _CompiledSteps:
+    """The compiled steps cached on `model` for this objective, made (and cached) if the key differs.
+
+    Only the latest objective is kept, so a model does not collect generated
+    code fit after fit; a `fit` with the same loss, reduction, regularization
+    and parameters as the previous one re-runs its traced steps.
+    """
+    cached: tuple[tuple[Any, ...], _CompiledSteps] | None = getattr(model, "_compiled_steps", None)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    steps = make()
+    model._compiled_steps = (key, steps)  # type: ignore[attr-defined]  # private: never walked as a parameter
+    return steps
 
 
 def _output_count(model: Model, example: Any) -> int:
@@ -333,10 +358,13 @@ def fit(
         metrics: 'auto' measures accuracy for the classification losses
             (`CLASSIFICATION_LOSSES`); 'accuracy' also for the others, by the
             largest output (several outputs needed); None measures none.
-        compile: trace each batch size's step once with `autograd.compile` and
+        compile: trace each batch shape's step once with `autograd.compile` and
             run the generated code instead of building a graph every step: the
             same numbers (to rounding) many times faster. The loss may not
-            branch on values in Python (see `autograd.compile`).
+            branch on values in Python (see `autograd.compile`). The traced
+            steps are kept on the model, so another `fit` with the same loss,
+            reduction, regularization function and parameters traces nothing
+            again; a different one replaces them.
     """
     if not isinstance(model, Module) or not callable(model):
         raise TypeError(f"model must be a callable nn.Module such as an MLP, got {describe(model)}")
@@ -358,7 +386,10 @@ def fit(
         with no_grad():
             loss_function([model(x) for x in inputs], list(targets))
         classes = _output_count(model, inputs[0]) if loss_name == "cross_entropy" else None
-        compiled_steps = _CompiledSteps(batch_objective, parameters, classes)
+        key = (loss, reduction, regularization, classes, tuple(map(id, parameters)))
+        compiled_steps = _compiled_steps_of(
+            model, key, lambda: _CompiledSteps(batch_objective, parameters, classes)
+        )
     order = list(range(examples))
     rng = random.Random(seed)
     history = History()
