@@ -29,6 +29,7 @@ Where the time goes (cProfile and a phase-by-phase timer on (a), 41k nodes):
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import statistics
 import sys
@@ -292,16 +293,26 @@ def chain(make_leaf: Callable[[float], object], depth: int = CHAIN_DEPTH):
 
 
 def chain_phases(make_leaf: Callable[[float], object]) -> dict[str, float]:
-    """CPU seconds to build the chain and to run its backward pass (the cyclic GC left as the user has it)."""
-    gc.collect()
-    start = CLOCK()
-    y = chain(make_leaf)
-    built = CLOCK()
-    y.backward()  # type: ignore[attr-defined]
-    differentiated = CLOCK()
-    del y
-    collect_garbage()
-    return {"build": built - start, "backward": differentiated - built, "build + backward": differentiated - start}
+    """CPU seconds to build the chain and to run its backward pass: with the cycle collector as the user
+    has it (on, by default), and with both inside `autograd.cyclic_gc_paused()`."""
+    figures = {}
+    for paused in (False, True):
+        gc.collect()
+        with autograd.cyclic_gc_paused() if paused else contextlib.nullcontext():
+            start = CLOCK()
+            y = chain(make_leaf)
+            built = CLOCK()
+            y.backward()  # type: ignore[attr-defined]
+            differentiated = CLOCK()
+        del y
+        collect_garbage()
+        if paused:
+            figures["build + backward, collector paused"] = differentiated - start
+        else:
+            figures.update(
+                {"build": built - start, "backward": differentiated - built, "build + backward": differentiated - start}
+            )
+    return figures
 
 
 def chain_figures(rounds: int) -> dict[str, dict[str, float]]:
@@ -388,7 +399,7 @@ def bytes_per_node(make_leaf: Callable[[float], object], count: int = 100_000) -
 
 
 def _row(figure: str, ours: str, theirs: str, ratio: str = "") -> str:
-    return f"    {figure:<44} {ours:>11} {theirs:>17} {ratio:>7}"
+    return f"    {figure:<48} {ours:>11} {theirs:>17} {ratio:>7}"
 
 
 def _seconds(seconds: float) -> str:
@@ -409,7 +420,7 @@ def main(rounds: int = 3) -> None:
         print(_row(f"MLP step, {phase}", _seconds(ours[phase]), _seconds(theirs[phase]), f"{ours[phase] / theirs[phase]:.2f}"))
     hand = steps["hand-written"]
     print(_row("eager step ÷ hand-written step", f"{ours['whole'] / hand:.1f}×", f"{theirs['whole'] / hand:.0f}×"))
-    for phase in ("build", "backward", "build + backward"):
+    for phase in ("build", "backward", "build + backward", "build + backward, collector paused"):
         mine, baseline = chains["scalargrad"][phase], chains["micrograd-design"][phase]
         print(_row(f"chain 1e5, {phase}", _seconds(mine), _seconds(baseline), f"{mine / baseline:.2f}"))
     print(_row("bytes per node (MLP step graph)", f"{memory['scalargrad']:.0f}", f"{memory['micrograd-design']:.0f}", f"{memory['scalargrad'] / memory['micrograd-design']:.2f}"))

@@ -28,10 +28,8 @@ loop computes a gradient itself: ``loss.backward()`` does, through the engine.
 from __future__ import annotations
 
 import functools
-import gc
 import random
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, Union
 
@@ -299,24 +297,6 @@ def _traceable(target: Any, classes: int | None) -> Any:
     return [1.0 if k == target else 0.0 for k in range(classes)]
 
 
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Pause Python's cycle collector for the loop, then restore its previous state.
-
-    Each step allocates tens of thousands of nodes, which keeps triggering the
-    cycle collector; it never finds anything, because engine graphs hold no
-    reference cycles and are freed by reference counting as soon as a step's
-    loss is dropped.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def fit(
     model: Module,
     inputs: Sequence[Sequence[float]],
@@ -393,7 +373,7 @@ def fit(
     order = list(range(examples))
     rng = random.Random(seed)
     history = History()
-    with _cyclic_gc_paused(), tqdm(total=epochs, unit="epoch", disable=None if progress is None else not progress) as bar:
+    with autograd.cyclic_gc_paused(), tqdm(total=epochs, unit="epoch", disable=None if progress is None else not progress) as bar:
         for epoch in range(epochs):
             if shuffle and size < examples:
                 rng.shuffle(order)
