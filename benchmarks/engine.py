@@ -1,30 +1,41 @@
 """Engine benchmark: figures and ratios from one run, never a pass/fail test.
 
-Prints medians of several runs for
-  (a) one SGD step of an MLP 2→16→16→1 (ReLU hidden, linear output) on 100
-      two-moons points: forward, mean hinge loss + 1e-4·L2, backward, update —
-      for the hand-written delta-rule step (benchmarks/handwritten.py), for
-      scalargrad eager and `autograd.compile`d, and for a micrograd-design
-      baseline (benchmarks/closure_engine.py), with the full gc.collect()
-      that follows each (what freeing its reference cycles costs);
-  (b) a 100,000-deep chain: build and backward;
+Every figure is CPU time of this process (`time.process_time`), so waiting
+for a core on a shared machine is not counted; medians of interleaved rounds.
+The micrograd-design baseline (benchmarks/closure_engine.py) is micrograd's
+design written here, standing in for micrograd itself. Prints
+  (a) scalargrad against that baseline, side by side:
+      - one SGD step of an MLP 2→16→16→1 (ReLU hidden, linear output) on 100
+        two-moons points (mean hinge loss + 1e-4·L2), whole and by phase:
+        forward + loss, backward (zeroing the parameters' gradients +
+        ``loss.backward()``), free (dropping the graph, plus what a
+        gc.collect() then spends beyond one that finds nothing);
+      - the eager step as a multiple of the hand-written delta-rule step;
+      - a chain y ← y·1.0001 + 0.0001 of 100,000 steps (400,001 nodes, the
+        constants are leaves): build, backward, both, and both inside
+        `autograd.cyclic_gc_paused()`;
+      - bytes allocated per node while the MLP step's graph is built;
+  (b) the whole step for hand-written, eager, `autograd.compile`d and baseline;
   (c) a 100,000-term sum: build and backward;
-  (d) memory per `+`/`*` node (tracemalloc), scalargrad vs the baseline.
+  (d) memory per `*` node of a chain, built and after backward.
 
-Where the time goes (cProfile and a phase-by-phase timer on (a), 41k nodes):
-  before: forward 30 ms, topological_order 13 ms, propagate 40 ms (a call per
-          node to evaluate its local derivatives, with a generator over the
-          parents), writing .grad 11 ms; ~15-20× the hand-written step.
-  after:  propagate evaluates local derivatives inline with fast paths for one
-          and two parents (27 ms), backward writes .grad straight from the
-          propagated table (6 ms), binary operators skip the operand check for
-          Values, sum/logsumexp build operands without per-element formatting;
-          13-21× the hand-written step across runs on this shared machine.
-  The cyclic garbage collector costs little here: a graph has no reference
-  cycles and is freed by reference counting. It still walks survivors while
-  a very deep graph is being built (about half of (b)); scalargrad never
-  switches it off behind the user's back (only `nn.train.fit` pauses it,
-  inside its loop).
+Where the backward time went, and what changed (phase timers, cProfile):
+  - `topological_order` pushed a (node, flag) tuple per edge: now the stack
+    holds bare nodes and one marker per operation (about a third less).
+  - `propagate` kept every gradient in a dict keyed by node, and `backward`
+    then copied the dict to `.grad`: now, for `backward`, the contributions
+    are added straight into `.grad` (half the time of propagate on the chain,
+    which has 200,000 constant leaves). Leaves keep accumulating across calls
+    exactly: backward saves their earlier `.grad`, lets the pass start them
+    at 0 and adds the earlier value back in one addition.
+  - Float constants (``y * 1.0001``) were checked against numbers.Real, an
+    abstract-class check, before becoming leaves: now a float goes first.
+  - The cyclic garbage collector: a graph has no reference cycles and is
+    freed by reference counting, but the collector walks the live nodes
+    repeatedly while a large graph is built (about 70% of building the
+    chain, 30% of the MLP's forward). scalargrad never switches it off
+    behind the user's back; `autograd.cyclic_gc_paused()` is the explicit
+    way, and `nn.train.fit` uses it inside its loop.
 """
 
 from __future__ import annotations
@@ -402,28 +413,28 @@ def _row(figure: str, ours: str, theirs: str, ratio: str = "") -> str:
     return f"    {figure:<48} {ours:>11} {theirs:>17} {ratio:>7}"
 
 
-def _seconds(seconds: float) -> str:
-    return f"{seconds:.3f} s"
+def _compare(figure: str, ours: float, theirs: float) -> str:
+    """A row of seconds, scalargrad then baseline, with their ratio."""
+    return _row(figure, f"{ours:.3f} s", f"{theirs:.3f} s", f"{ours / theirs:.2f}")
 
 
 def main(rounds: int = 3) -> None:
-    print("scalargrad engine benchmark: CPU seconds of this process, medians of interleaved rounds, ratios from this run")
+    print("scalargrad engine benchmark: CPU seconds of this process, medians of interleaved rounds")
     print(f"(micrograd-design = benchmarks/closure_engine.py, micrograd's design written here; {rounds} rounds)")
     phases, steps = mlp_step_figures(rounds)
     chains = chain_figures(rounds)
-    memory = {"scalargrad": mlp_bytes_per_node(Value, hinge_loss), "micrograd-design": mlp_bytes_per_node(ClosureValue, closure_loss)}
     ours, theirs = phases["scalargrad"], phases["micrograd-design"]
-    print("\n(a) scalargrad against the micrograd-design baseline")
-    print(_row("figure", "scalargrad", "micrograd-design", "ratio"))
-    print(_row("MLP step, whole (forward+backward+update+free)", _seconds(ours["whole"]), _seconds(theirs["whole"]), f"{ours['whole'] / theirs['whole']:.2f}"))
-    for phase in ("forward + loss", "backward", "free"):
-        print(_row(f"MLP step, {phase}", _seconds(ours[phase]), _seconds(theirs[phase]), f"{ours[phase] / theirs[phase]:.2f}"))
     hand = steps["hand-written"]
+    print("\n(a) scalargrad against the micrograd-design baseline, in the same run")
+    print(_row("figure", "scalargrad", "micrograd-design", "ratio"))
+    print(_compare("MLP step, whole (forward+backward+update+free)", ours["whole"], theirs["whole"]))
+    for phase in ("forward + loss", "backward", "free"):
+        print(_compare(f"MLP step, {phase}", ours[phase], theirs[phase]))
     print(_row("eager step ÷ hand-written step", f"{ours['whole'] / hand:.1f}×", f"{theirs['whole'] / hand:.0f}×"))
-    for phase in ("build", "backward", "build + backward", "build + backward, collector paused"):
-        mine, baseline = chains["scalargrad"][phase], chains["micrograd-design"][phase]
-        print(_row(f"chain 1e5, {phase}", _seconds(mine), _seconds(baseline), f"{mine / baseline:.2f}"))
-    print(_row("bytes per node (MLP step graph)", f"{memory['scalargrad']:.0f}", f"{memory['micrograd-design']:.0f}", f"{memory['scalargrad'] / memory['micrograd-design']:.2f}"))
+    for phase in chains["scalargrad"]:
+        print(_compare(f"chain 1e5, {phase}", chains["scalargrad"][phase], chains["micrograd-design"][phase]))
+    memory = mlp_bytes_per_node(Value, hinge_loss), mlp_bytes_per_node(ClosureValue, closure_loss)
+    print(_row("bytes per node (MLP step graph)", f"{memory[0]:.0f}", f"{memory[1]:.0f}", f"{memory[0] / memory[1]:.2f}"))
     print("\n(b) one SGD step, MLP 2→16→16→1 on 100 two-moons points, against hand-written code")
     print(f"    {'implementation':<18} {'step':>10} {'× hand-written':>15}")
     for name in ("hand-written", "scalargrad", "compiled", "micrograd-design"):
@@ -433,7 +444,10 @@ def main(rounds: int = 3) -> None:
     ours_bytes, theirs_bytes = bytes_per_node(Value), bytes_per_node(ClosureValue)
     print("(d) memory per * node of a chain (built / after backward):")
     print(f"    scalargrad        {ours_bytes[0]:>4.0f} B / {ours_bytes[1]:>4.0f} B")
-    print(f"    micrograd-design  {theirs_bytes[0]:>4.0f} B / {theirs_bytes[1]:>4.0f} B ({theirs_bytes[1] / ours_bytes[1]:.1f}× ours)")
+    print(
+        f"    micrograd-design  {theirs_bytes[0]:>4.0f} B / {theirs_bytes[1]:>4.0f} B "
+        f"({theirs_bytes[1] / ours_bytes[1]:.1f}× ours)"
+    )
 
 
 if __name__ == "__main__":
