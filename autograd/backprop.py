@@ -58,7 +58,7 @@ def topological_order(root: N) -> list[N]:
     # stack holds bare nodes, not (node, state) pairs: this loop runs once per
     # node on every backward pass, and a tuple per edge was a third of its time.
     stack: list[Any] = [root]
-    pop, push, append, expand = stack.pop, stack.append, order.append, expanded.add
+    pop, push, extend, append, expand = stack.pop, stack.append, stack.extend, order.append, expanded.add
     while stack:
         node = pop()
         if node is _PARENTS_ORDERED:
@@ -73,9 +73,7 @@ def topological_order(root: N) -> list[N]:
             continue
         push(node)
         push(_PARENTS_ORDERED)
-        for parent in reversed(parents):  # reversed, so the first operand is ordered first
-            if parent not in expanded:
-                push(parent)
+        extend(parents[::-1])  # reversed, so the first operand is ordered first; an expanded one is skipped when popped
     return order
 
 
@@ -143,9 +141,12 @@ def propagate(
             local_grads = node.local_grads
             if local_grads is None:
                 continue
-            upstream = node.grad if into_grad else grads.get(node)
-            if upstream is None:
-                continue
+            if into_grad:
+                upstream = node.grad
+            else:
+                upstream = grads.get(node)
+                if upstream is None:
+                    continue
             parents = node.parents
             if differentiable:
                 local_derivatives = local_grads(node, *parents)
