@@ -52,11 +52,12 @@ def topological_order(root: N) -> list[N]:
     expanded: set[N] = set()
     # A node is expanded once, when first popped: a leaf is ordered at once; an
     # operation goes back on the stack under the marker `_PARENTS_ORDERED`, with
-    # its unexpanded parents above both, and is ordered when the marker comes
-    # off, after all of them. (Marking nodes when *pushed* instead would be
-    # wrong: in y = h·tanh(h), tanh(h) could then be ordered before h.) The
-    # stack holds bare nodes, not (node, state) pairs: this loop runs once per
-    # node on every backward pass, and a tuple per edge was a third of its time.
+    # its parents above both, and is ordered when the marker comes off, after
+    # all of them (a parent popped when already expanded is skipped). Marking
+    # nodes when *pushed* instead would be wrong: in y = h·tanh(h), tanh(h)
+    # could then be ordered before h. The stack holds bare nodes, not (node,
+    # state) pairs: this loop runs on every backward pass, and a tuple per edge
+    # was about a third of its time.
     stack: list[Any] = [root]
     pop, push, extend, append, expand = stack.pop, stack.append, stack.extend, order.append, expanded.add
     while stack:
@@ -73,7 +74,7 @@ def topological_order(root: N) -> list[N]:
             continue
         push(node)
         push(_PARENTS_ORDERED)
-        extend(parents[::-1])  # reversed, so the first operand is ordered first; an expanded one is skipped when popped
+        extend(parents[::-1])  # reversed, so the first operand is ordered first
     return order
 
 
