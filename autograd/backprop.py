@@ -137,6 +137,7 @@ def propagate(
     check = state.anomaly
     observed = check or on_step is not None
     node = output
+    upstream: Any  # a float, or a Value when differentiable
     try:
         for node in reversed(order):
             local_grads = node.local_grads
