@@ -43,10 +43,7 @@ from autograd.functions import (
     sum,
     tanh,
 )
-from autograd.views.draw import Graph, draw
-from autograd.views.explain import Derivation, explain
 from autograd.gradcheck import GradcheckError, gradcheck, numeric_gradient
-from autograd.views.lesson import Lesson, lesson
 from autograd.modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from autograd.value import Value
 from autograd.views.draw import Graph, draw
