@@ -13,7 +13,8 @@ Where things live. The engine is the package root:
 * `backprop`: the topological order and the chain rule, in one place;
 * `functions`: exp, log, sum, softmax, ... on Values or numbers;
 * `scalar`: the float forward rules with their domain errors;
-* `modes`: no_grad, enable_grad, detect_anomaly; `gradcheck`: central differences.
+* `modes`: no_grad, enable_grad, detect_anomaly; `gradcheck`: central differences;
+* `collector`: `cyclic_gc_paused`, for loops that build large graphs.
 
 Built on the engine, one job per subpackage:
 
@@ -23,6 +24,7 @@ Built on the engine, one job per subpackage:
 """
 
 from autograd.backprop import grad, topological_order
+from autograd.collector import cyclic_gc_paused
 from autograd.compiler.trace import CompiledFunction, TracingError, compile
 from autograd.functions import (
     clamp,
@@ -41,10 +43,7 @@ from autograd.functions import (
     sum,
     tanh,
 )
-from autograd.views.draw import Graph, draw
-from autograd.views.explain import Derivation, explain
 from autograd.gradcheck import GradcheckError, gradcheck, numeric_gradient
-from autograd.views.lesson import Lesson, lesson
 from autograd.modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from autograd.value import Value
 from autograd.views.draw import Graph, draw
@@ -65,6 +64,7 @@ __all__ = [
     "clamp",
     "compile",
     "cos",
+    "cyclic_gc_paused",
     "detect_anomaly",
     "enable_grad",
     "draw",

@@ -459,6 +459,8 @@ def _compared(value: Value, other: object, symbol: str) -> float:
 
 def _operand(x: object, symbol: str) -> Value:
     """x as a Value: Values pass through, real numbers become constant leaves."""
+    if type(x) is float:  # the common constant, checked first: the test for Real below is slow
+        return _leaf(x)
     if isinstance(x, Value):
         return x
     if isinstance(x, bool) or not isinstance(x, Real):

@@ -1,6 +1,6 @@
 """What `autograd.compile` costs: figures from one run, never a pass/fail test.
 
-The compiled step's speed is in the engine benchmark's table (a), timed in
+The compiled step's speed is in the engine benchmark's table (b), timed in
 alternation with the hand-written, eager and micrograd-design steps. This part
 prints
   (b) the cost of compiling that step: tracing (running the loss once on

@@ -1,36 +1,49 @@
 """Engine benchmark: figures and ratios from one run, never a pass/fail test.
 
-Prints medians of several runs for
-  (a) one SGD step of an MLP 2→16→16→1 (ReLU hidden, linear output) on 100
-      two-moons points: forward, mean hinge loss + 1e-4·L2, backward, update —
-      for the hand-written delta-rule step (benchmarks/handwritten.py), for
-      scalargrad eager and `autograd.compile`d, and for a micrograd-design
-      baseline (benchmarks/closure_engine.py), with the full gc.collect()
-      that follows each (what freeing its reference cycles costs);
-  (b) a 100,000-deep chain: build and backward;
+Every figure is CPU time of this process (`time.process_time`), so waiting
+for a core on a shared machine is not counted; medians of interleaved rounds.
+The micrograd-design baseline (benchmarks/closure_engine.py) is micrograd's
+design written here, standing in for micrograd itself. Prints
+  (a) scalargrad against that baseline, side by side:
+      - one SGD step of an MLP 2→16→16→1 (ReLU hidden, linear output) on 100
+        two-moons points (mean hinge loss + 1e-4·L2), whole and by phase:
+        forward + loss, backward (zeroing the parameters' gradients +
+        ``loss.backward()``), free (dropping the graph, plus what a
+        gc.collect() then spends beyond one that finds nothing);
+      - the eager step as a multiple of the hand-written delta-rule step;
+      - a chain y ← y·1.0001 + 0.0001 of 100,000 steps (400,001 nodes, the
+        constants are leaves): build, backward, both, and both inside
+        `autograd.cyclic_gc_paused()`;
+      - bytes allocated per node while the MLP step's graph is built;
+  (b) the whole step for hand-written, eager, `autograd.compile`d and baseline;
   (c) a 100,000-term sum: build and backward;
-  (d) memory per `+`/`*` node (tracemalloc), scalargrad vs the baseline.
+  (d) memory per `*` node of a chain, built and after backward.
 
-Where the time goes (cProfile and a phase-by-phase timer on (a), 41k nodes):
-  before: forward 30 ms, topological_order 13 ms, propagate 40 ms (a call per
-          node to evaluate its local derivatives, with a generator over the
-          parents), writing .grad 11 ms; ~15-20× the hand-written step.
-  after:  propagate evaluates local derivatives inline with fast paths for one
-          and two parents (27 ms), backward writes .grad straight from the
-          propagated table (6 ms), binary operators skip the operand check for
-          Values, sum/logsumexp build operands without per-element formatting;
-          13-21× the hand-written step across runs on this shared machine.
-  The cyclic garbage collector costs little here: a graph has no reference
-  cycles and is freed by reference counting. It still walks survivors while
-  a very deep graph is being built (about half of (b)); scalargrad never
-  switches it off behind the user's back (only `nn.train.fit` pauses it,
-  inside its loop).
+Where the backward time went, and what changed (phase timers, cProfile):
+  - `topological_order` pushed a (node, flag) tuple per edge: now the stack
+    holds bare nodes and one marker per operation (about a third less).
+  - `propagate` kept every gradient in a dict keyed by node, and `backward`
+    then copied the dict to `.grad`: now, for `backward`, the contributions
+    are added straight into `.grad` (half the time of propagate on the chain,
+    which has 200,000 constant leaves). Leaves keep accumulating across calls
+    exactly: backward saves their earlier `.grad`, lets the pass start them
+    at 0 and adds the earlier value back in one addition.
+  - Float constants (``y * 1.0001``) were checked against numbers.Real, an
+    abstract-class check, before becoming leaves: now a float goes first.
+  - The cyclic garbage collector: a graph has no reference cycles and is
+    freed by reference counting, but the collector walks the live nodes
+    repeatedly while a large graph is built (about 70% of building the
+    chain, 30% of the MLP's forward). scalargrad never switches it off
+    behind the user's back; `autograd.cyclic_gc_paused()` is the explicit
+    way, and `nn.train.fit` uses it inside its loop.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import statistics
+import sys
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -115,11 +128,8 @@ def compiled_step(compiled: autograd.CompiledFunction, inputs: list, labels: lis
     return loss
 
 
-def closure_step(network, inputs, labels) -> float:
-    """The same step written against the micrograd-design baseline (Python sum builds chains)."""
-    parameters = [p for weights, biases in network for row in weights for p in row] + [
-        b for _, biases in network for b in biases
-    ]
+def closure_loss(network, inputs: list, labels: list):
+    """`hinge_loss` written against the micrograd-design baseline (Python's sum builds chains)."""
     last = len(network) - 1
     losses = []
     for x, y in zip(inputs, labels):
@@ -128,7 +138,13 @@ def closure_step(network, inputs, labels) -> float:
             z = [sum((w * a for w, a in zip(row, activation)), b) for row, b in zip(weights, biases)]
             activation = z if index == last else [v.relu() for v in z]
         losses.append((1.0 + -y * activation[0]).relu())
-    loss = sum(losses) * (1.0 / len(losses)) + ALPHA * sum(p * p for p in parameters)
+    return sum(losses) * (1.0 / len(losses)) + ALPHA * sum(p * p for p in parameters_of(network))
+
+
+def closure_step(network, inputs, labels) -> float:
+    """The same step written against the micrograd-design baseline."""
+    parameters = parameters_of(network)
+    loss = closure_loss(network, inputs, labels)
     for p in parameters:
         p.grad = 0.0
     loss.backward()
@@ -140,9 +156,9 @@ def closure_step(network, inputs, labels) -> float:
 def median_seconds(run: Callable[[], object], repeats: int) -> float:
     times = []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = CLOCK()
         run()
-        times.append(time.perf_counter() - start)
+        times.append(CLOCK() - start)
     return statistics.median(times)
 
 
@@ -183,11 +199,13 @@ def check_same_computation(inputs, labels) -> None:
     ]
     eager = as_values(random_network(SIZES, SEED), Value)
     compiled = as_values(random_network(SIZES, SEED), Value)
+    baseline = as_values(random_network(SIZES, SEED), ClosureValue)
     losses = {
         "scalargrad": scalargrad_step(eager, inputs, labels),
         "compiled": compiled_step(compile_step(compiled, inputs, labels), inputs, labels),
+        "micrograd-design": closure_step(baseline, inputs, labels),
     }
-    for name, network in (("scalargrad", eager), ("compiled", compiled)):
+    for name, network in (("scalargrad", eager), ("compiled", compiled), ("micrograd-design", baseline)):
         parameters = [p.data for p in parameters_of(network)]
         if abs(losses[name] - expected_loss) > 1e-9 or any(
             abs(p - q) > 1e-9 for p, q in zip(parameters, expected_parameters)
@@ -195,45 +213,160 @@ def check_same_computation(inputs, labels) -> None:
             raise AssertionError(f"the {name} step and the hand-written step disagree: the benchmark is void")
 
 
-def mlp_step_times(rounds: int) -> dict[str, tuple[float, float]]:
+CLOCK = time.process_time
+"""CPU time of this process: on a shared machine, time spent waiting for a core is not counted."""
+
+PHASES = ("forward + loss", "backward", "update", "free")
+
+
+def collect_garbage() -> float:
+    """Seconds that a full `gc.collect()` spends beyond one that finds nothing: the cost of freeing cycles."""
+    start = CLOCK()
+    gc.collect()
+    middle = CLOCK()
+    gc.collect()
+    return max(0.0, (middle - start) - (CLOCK() - middle))
+
+
+def step_phases(network, inputs: list, labels: list, loss_of: Callable) -> dict[str, float]:
+    """CPU seconds of each phase of one SGD step (the step of `scalargrad_step`), and of the whole.
+
+    backward = zeroing the parameters' gradients + ``loss.backward()``;
+    free = dropping the graph (reference counting) + collecting what that leaves (reference cycles).
+    """
+    parameters = parameters_of(network)
+    gc.collect()
+    start = CLOCK()
+    loss = loss_of(network, inputs, labels)
+    built = CLOCK()
+    for p in parameters:
+        p.grad = 0.0
+    loss.backward()
+    differentiated = CLOCK()
+    for p in parameters:
+        p.data -= LEARNING_RATE * p.grad
+    updated = CLOCK()
+    del loss
+    dropped = CLOCK()
+    phases = {
+        "forward + loss": built - start,
+        "backward": differentiated - built,
+        "update": updated - differentiated,
+        "free": dropped - updated + collect_garbage(),
+    }
+    phases["whole"] = sum(phases.values())
+    return phases
+
+
+def mean_seconds(run: Callable[[], object], calls: int) -> float:
+    gc.collect()
+    start = CLOCK()
+    for _ in range(calls):
+        run()
+    return (CLOCK() - start + collect_garbage()) / calls
+
+
+def mlp_step_figures(rounds: int) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
+    """Medians over interleaved rounds: the phases of the eager steps, and whole steps of all four."""
     inputs, labels = moons()
     check_same_computation(inputs, labels)
     reference = random_network(SIZES, SEED)
     ours = as_values(random_network(SIZES, SEED), Value)
     compiled = compile_step(as_values(random_network(SIZES, SEED), Value), inputs, labels)
     baseline = as_values(random_network(SIZES, SEED), ClosureValue)
-    return interleaved_medians(
-        {
-            "hand-written": (lambda: hinge_step(reference, inputs, labels, ALPHA, LEARNING_RATE), 5),
-            "scalargrad": (lambda: scalargrad_step(ours, inputs, labels), 1),
-            "compiled": (lambda: compiled_step(compiled, inputs, labels), 5),
-            "micrograd-design": (lambda: closure_step(baseline, inputs, labels), 1),
-        },
-        rounds,
-    )
+    phases: dict[str, list[dict[str, float]]] = {"scalargrad": [], "micrograd-design": []}
+    wholes: dict[str, list[float]] = {"hand-written": [], "compiled": []}
+    for _ in range(rounds):
+        wholes["hand-written"].append(
+            mean_seconds(lambda: hinge_step(reference, inputs, labels, ALPHA, LEARNING_RATE), 5)
+        )
+        phases["scalargrad"].append(step_phases(ours, inputs, labels, hinge_loss))
+        wholes["compiled"].append(mean_seconds(lambda: compiled_step(compiled, inputs, labels), 5))
+        phases["micrograd-design"].append(step_phases(baseline, inputs, labels, closure_loss))
+    medians = {
+        name: {phase: statistics.median(sample[phase] for sample in samples) for phase in samples[0]}
+        for name, samples in phases.items()
+    }
+    steps = {name: statistics.median(samples) for name, samples in wholes.items()}
+    steps.update({name: figures["whole"] for name, figures in medians.items()})
+    return medians, steps
 
 
-def chain_times(depth: int, repeats: int) -> tuple[float, float]:
-    def build() -> Value:
-        x = Value(1.0)
-        for _ in range(depth):
-            x = x + 1.0
-        return x
+CHAIN_DEPTH = 100_000
 
-    def build_and_backward() -> None:
-        build().backward()
 
-    def handwritten() -> None:
-        x = 1.0
-        values = []
-        for _ in range(depth):
-            x = x + 1.0
-            values.append(x)
-        grad = 1.0
-        for _ in reversed(values):
-            grad = grad * 1.0
+def chain(make_leaf: Callable[[float], object], depth: int = CHAIN_DEPTH):
+    """y ← y·1.0001 + 0.0001, `depth` times: a graph of 4·depth + 1 nodes (constants are leaves), 2·depth deep."""
+    y = make_leaf(1.0)
+    for _ in range(depth):
+        y = y * 1.0001 + 0.0001  # type: ignore[operator]
+    return y
 
-    return median_seconds(build_and_backward, repeats), median_seconds(handwritten, repeats)
+
+def chain_phases(make_leaf: Callable[[float], object]) -> dict[str, float]:
+    """CPU seconds to build the chain and to run its backward pass: with the cycle collector as the user
+    has it (on, by default), and with both inside `autograd.cyclic_gc_paused()`."""
+    figures = {}
+    for paused in (False, True):
+        gc.collect()
+        with autograd.cyclic_gc_paused() if paused else contextlib.nullcontext():
+            start = CLOCK()
+            y = chain(make_leaf)
+            built = CLOCK()
+            y.backward()  # type: ignore[attr-defined]
+            differentiated = CLOCK()
+        del y
+        collect_garbage()
+        if paused:
+            figures["build + backward, collector paused"] = differentiated - start
+        else:
+            figures.update(
+                {"build": built - start, "backward": differentiated - built, "build + backward": differentiated - start}
+            )
+    return figures
+
+
+def chain_figures(rounds: int) -> dict[str, dict[str, float]]:
+    """Medians over interleaved rounds. The baseline's recursive order needs a recursion limit above the depth."""
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 5 * CHAIN_DEPTH))
+    try:
+        samples: dict[str, list[dict[str, float]]] = {"scalargrad": [], "micrograd-design": []}
+        for _ in range(rounds):
+            samples["scalargrad"].append(chain_phases(Value))
+            samples["micrograd-design"].append(chain_phases(ClosureValue))
+    finally:
+        sys.setrecursionlimit(limit)
+    return {
+        name: {phase: statistics.median(sample[phase] for sample in runs) for phase in runs[0]}
+        for name, runs in samples.items()
+    }
+
+
+def nodes_below(root) -> int:
+    """How many nodes a graph of either engine has (parents in `parents` or `_prev`)."""
+    seen = {id(root)}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        for parent in getattr(node, "parents", None) or getattr(node, "_prev", ()):
+            if id(parent) not in seen:
+                seen.add(id(parent))
+                stack.append(parent)
+    return len(seen)
+
+
+def mlp_bytes_per_node(make_leaf: Callable[[float], object], loss_of: Callable) -> float:
+    """Traced bytes allocated while the MLP step's loss is built, per node the build created."""
+    inputs, labels = moons()
+    network = as_values(random_network(SIZES, SEED), make_leaf)
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    loss = loss_of(network, inputs, labels)
+    allocated = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    return allocated / (nodes_below(loss) - len(parameters_of(network)))
 
 
 def sum_times(terms: int, repeats: int) -> tuple[float, float]:
@@ -276,22 +409,45 @@ def bytes_per_node(make_leaf: Callable[[float], object], count: int = 100_000) -
     return (built - before) / count, (after_backward - before) / count
 
 
-def main(repeats: int = 7) -> None:
-    print("scalargrad engine benchmark (medians; ratios from this run)")
-    step = mlp_step_times(repeats)
-    base = step["hand-written"][0]
-    print("\n(a) one SGD step, MLP 2→16→16→1 on 100 two-moons points")
-    print(f"    {'implementation':<18} {'step':>10} {'× hand-written':>15} {'then gc.collect()':>19}")
-    for name, (seconds, collect) in step.items():
-        print(f"    {name:<18} {seconds * 1e3:>8.1f}ms {seconds / base:>14.1f}× {collect * 1e3:>17.1f}ms")
-    chain, chain_ref = chain_times(100_000, max(3, repeats // 2))
-    print(f"\n(b) 100,000-deep chain, build + backward: {chain * 1e3:.1f} ms ({chain / chain_ref:.1f}× plain floats)")
-    total, total_ref = sum_times(100_000, repeats)
-    print(f"(c) 100,000-term sum, build + backward:   {total * 1e3:.1f} ms ({total / total_ref:.1f}× plain floats)")
-    ours, theirs = bytes_per_node(Value), bytes_per_node(ClosureValue)
-    print("(d) memory per * node (built / after backward):")
-    print(f"    scalargrad        {ours[0]:>4.0f} B / {ours[1]:>4.0f} B")
-    print(f"    micrograd-design  {theirs[0]:>4.0f} B / {theirs[1]:>4.0f} B ({theirs[1] / ours[1]:.1f}× ours)")
+def _row(figure: str, ours: str, theirs: str, ratio: str = "") -> str:
+    return f"    {figure:<48} {ours:>11} {theirs:>17} {ratio:>7}"
+
+
+def _compare(figure: str, ours: float, theirs: float) -> str:
+    """A row of seconds, scalargrad then baseline, with their ratio."""
+    return _row(figure, f"{ours:.3f} s", f"{theirs:.3f} s", f"{ours / theirs:.2f}")
+
+
+def main(rounds: int = 3) -> None:
+    print("scalargrad engine benchmark: CPU seconds of this process, medians of interleaved rounds")
+    print(f"(micrograd-design = benchmarks/closure_engine.py, micrograd's design written here; {rounds} rounds)")
+    phases, steps = mlp_step_figures(rounds)
+    chains = chain_figures(rounds)
+    ours, theirs = phases["scalargrad"], phases["micrograd-design"]
+    hand = steps["hand-written"]
+    print("\n(a) scalargrad against the micrograd-design baseline, in the same run")
+    print(_row("figure", "scalargrad", "micrograd-design", "ratio"))
+    print(_compare("MLP step, whole (forward+backward+update+free)", ours["whole"], theirs["whole"]))
+    for phase in ("forward + loss", "backward", "free"):
+        print(_compare(f"MLP step, {phase}", ours[phase], theirs[phase]))
+    print(_row("eager step ÷ hand-written step", f"{ours['whole'] / hand:.1f}×", f"{theirs['whole'] / hand:.0f}×"))
+    for phase in chains["scalargrad"]:
+        print(_compare(f"chain 1e5, {phase}", chains["scalargrad"][phase], chains["micrograd-design"][phase]))
+    memory = mlp_bytes_per_node(Value, hinge_loss), mlp_bytes_per_node(ClosureValue, closure_loss)
+    print(_row("bytes per node (MLP step graph)", f"{memory[0]:.0f}", f"{memory[1]:.0f}", f"{memory[0] / memory[1]:.2f}"))
+    print("\n(b) one SGD step, MLP 2→16→16→1 on 100 two-moons points, against hand-written code")
+    print(f"    {'implementation':<18} {'step':>10} {'× hand-written':>15}")
+    for name in ("hand-written", "scalargrad", "compiled", "micrograd-design"):
+        print(f"    {name:<18} {steps[name] * 1e3:>8.1f}ms {steps[name] / hand:>14.1f}×")
+    total, total_ref = sum_times(100_000, 3)
+    print(f"\n(c) 100,000-term sum, build + backward:   {total * 1e3:.1f} ms ({total / total_ref:.1f}× plain floats)")
+    ours_bytes, theirs_bytes = bytes_per_node(Value), bytes_per_node(ClosureValue)
+    print("(d) memory per * node of a chain (built / after backward):")
+    print(f"    scalargrad        {ours_bytes[0]:>4.0f} B / {ours_bytes[1]:>4.0f} B")
+    print(
+        f"    micrograd-design  {theirs_bytes[0]:>4.0f} B / {theirs_bytes[1]:>4.0f} B "
+        f"({theirs_bytes[1] / ours_bytes[1]:.1f}× ours)"
+    )
 
 
 if __name__ == "__main__":

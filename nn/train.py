@@ -28,10 +28,8 @@ loop computes a gradient itself: ``loss.backward()`` does, through the engine.
 from __future__ import annotations
 
 import functools
-import gc
 import random
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from numbers import Integral
 from typing import Any, Protocol, Union
@@ -223,7 +221,7 @@ def _batch_objective(
 
 
 class _CompiledSteps:
-    """One `autograd.compile`d objective per batch size: traced on the first batch of that size, then re-run.
+    """One `autograd.compile`d objective per batch shape: traced on the first batch of that shape, then re-run.
 
     The batch's inputs and targets are the traced inputs, the model's parameters
     the params, so each call computes with the current weights and the new
@@ -233,7 +231,7 @@ class _CompiledSteps:
     ``no_grad()``) would train on the traced batch's path for ever. Tracing
     cannot see such a read, so the step is traced again and compared
     (`CompiledFunction.verify`) before it is used on each of the first
-    `_VERIFIED_STEPS` batches of a size and on every step whose number is a
+    `_VERIFIED_STEPS` batches of a shape and on every step whose number is a
     power of two after that, and a difference stops training with a TracingError.
     """
 
@@ -246,13 +244,14 @@ class _CompiledSteps:
         self._objective = objective
         self._parameters = parameters
         self._classes = classes
-        self._by_size: dict[int, autograd.CompiledFunction] = {}
-        self._calls: dict[int, int] = {}
+        self._by_shape: dict[Any, autograd.CompiledFunction] = {}
+        self._calls: dict[Any, int] = {}
 
     def __call__(self, batch_inputs: list[Any], batch_targets: list[Any]) -> tuple[float, float, list[Any]]:
         """(objective, data loss, outputs as numbers) for the batch."""
         data = {"inputs": batch_inputs, "targets": [_traceable(target, self._classes) for target in batch_targets]}
-        compiled = self._by_size.get(len(batch_inputs))
+        shape = _shape_of(data["inputs"]), _shape_of(data["targets"])
+        compiled = self._by_shape.get(shape)
         if compiled is None:
             compiled = autograd.compile(
                 lambda traced: self._objective(traced["inputs"], traced["targets"]),
@@ -261,15 +260,14 @@ class _CompiledSteps:
                 input_gradients=False,
                 has_aux=True,
             )
-            self._by_size[len(batch_inputs)] = compiled
+            self._by_shape[shape] = compiled
         else:
-            self._verify(compiled, data)
+            self._verify(compiled, data, shape)
         objective, _, (data_loss, outputs) = compiled(data)
         return objective, data_loss, outputs
 
-    def _verify(self, compiled: autograd.CompiledFunction, data: dict[str, Any]) -> None:
-        size = len(data["inputs"])
-        calls = self._calls[size] = self._calls.get(size, 0) + 1
+    def _verify(self, compiled: autograd.CompiledFunction, data: dict[str, Any], shape: Any) -> None:
+        calls = self._calls[shape] = self._calls.get(shape, 0) + 1
         if calls > _VERIFIED_STEPS and calls & (calls - 1):
             return
         try:
@@ -283,7 +281,31 @@ class _CompiledSteps:
 
 
 _VERIFIED_STEPS = 8
-"""Batches of each size that `_CompiledSteps` re-traces and compares before using the compiled step."""
+"""Batches of each shape that `_CompiledSteps` re-traces and compares before using the compiled step."""
+
+
+def _shape_of(nest: Any) -> Any:
+    """Where the numbers sit in a nest of lists and tuples: None for a number, a tuple for a container."""
+    if isinstance(nest, (list, tuple)):
+        return (type(nest), tuple(_shape_of(item) for item in nest))
+    return None
+
+
+def _compiled_steps_of(
+    model: Module, key: tuple[Any, ...], make: Callable[[], _CompiledSteps]
+) -> _CompiledSteps:
+    """The compiled steps cached on `model` for this objective, made (and cached) if the key differs.
+
+    Only the latest objective is kept, so a model does not collect generated
+    code fit after fit; a `fit` with the same loss, reduction, regularization
+    and parameters as the previous one re-runs its traced steps.
+    """
+    cached: tuple[tuple[Any, ...], _CompiledSteps] | None = getattr(model, "_compiled_steps", None)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    steps = make()
+    model._compiled_steps = (key, steps)  # type: ignore[attr-defined]  # private: never walked as a parameter
+    return steps
 
 
 def _output_count(model: Model, example: Any) -> int:
@@ -301,24 +323,6 @@ def _traceable(target: Any, classes: int | None) -> Any:
     if classes is None or not isinstance(target, Integral) or isinstance(target, bool):
         return target
     return [1.0 if k == target else 0.0 for k in range(classes)]
-
-
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Pause Python's cycle collector for the loop, then restore its previous state.
-
-    Each step allocates tens of thousands of nodes, which keeps triggering the
-    cycle collector; it never finds anything, because engine graphs hold no
-    reference cycles and are freed by reference counting as soon as a step's
-    loss is dropped.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def epoch_batches(examples: int, batch_size: int, *, shuffle: bool, seed: int) -> Iterator[list[list[int]]]:
@@ -386,12 +390,15 @@ def fit(
         metrics: 'auto' measures accuracy for the classification losses
             (`CLASSIFICATION_LOSSES`); 'accuracy' also for the others, by the
             largest output (several outputs needed); None measures none.
-        compile: trace each batch size's step once with `autograd.compile` and
+        compile: trace each batch shape's step once with `autograd.compile` and
             run the generated code instead of building a graph every step: the
             same numbers (to rounding) many times faster. The loss may not
             branch on values in Python (see `autograd.compile`): a branch on
             ``.data`` is looked for by tracing again on the first batches and
             on steps 16, 32, 64, ..., and stops training with a TracingError.
+            The traced steps are kept on the model, so another `fit` with the
+            same loss, reduction, regularization function and parameters
+            traces nothing again; a different one replaces them.
     """
     if not isinstance(model, Module) or not callable(model):
         raise TypeError(f"model must be a callable nn.Module such as an MLP, got {describe(model)}")
@@ -418,10 +425,12 @@ def fit(
         with no_grad():
             loss_function([model(x) for x in inputs], list(targets))
         classes = _output_count(model, inputs[0]) if loss_name == "cross_entropy" else None
-        compiled_steps = _CompiledSteps(batch_objective, parameters, classes)
+        key = (loss, reduction, regularization, classes, tuple(map(id, parameters)))
+        compiled_steps = _compiled_steps_of(model, key, lambda: _CompiledSteps(batch_objective, parameters, classes))
     schedule = epoch_batches(examples, size, shuffle=shuffle, seed=seed)
     history = History()
-    with _cyclic_gc_paused(), tqdm(total=epochs, unit="epoch", disable=None if progress is None else not progress) as bar:
+    progress_bar = tqdm(total=epochs, unit="epoch", disable=None if progress is None else not progress)
+    with autograd.cyclic_gc_paused(), progress_bar as bar:
         for epoch, batches in zip(range(epochs), schedule):
             epoch_loss, correct = 0.0, 0
             for batch in batches:

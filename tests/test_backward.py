@@ -5,6 +5,8 @@ Expected gradients are worked out by hand in each test's comment or docstring.
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import math
 import subprocess
 import sys
@@ -121,6 +123,67 @@ def test_backward_twice_doubles_leaf_gradients_exactly() -> None:
     once = (x.grad, w.grad)
     y.backward()
     assert (x.grad, w.grad) == (2 * once[0], 2 * once[1])
+
+
+def test_backward_twice_doubles_a_leaf_reached_along_several_paths_exactly() -> None:
+    """y = 0.7x + 0.8x + 0.2x: x gets three contributions per pass.
+
+    Adding a second pass's contributions one by one onto the first pass's sum
+    gives 2·1.7 only up to rounding, in every order (checked below); backward
+    sums a pass apart and adds it once, so the result is exactly twice.
+    """
+    contributions = (0.7, 0.8, 0.2)
+    for order in itertools.permutations(contributions):
+        first = 0.0
+        for c in order:
+            first += c
+        assert all(_added_one_by_one(first, other) != 2 * first for other in itertools.permutations(contributions))
+    x = Value(2.0)
+    y = x * 0.7 + x * 0.8 + x * 0.2
+    y.backward()
+    once = x.grad
+    y.backward()
+    assert x.grad == 2 * once
+
+
+def _added_one_by_one(start: float, terms: tuple[float, ...]) -> float:
+    for term in terms:
+        start += term
+    return start
+
+
+def test_backward_from_a_leaf_gives_the_seed_and_accumulates() -> None:
+    x = Value(4.0)
+    x.backward()
+    x.backward(grad=0.5)
+    assert x.grad == 1.5
+
+
+def test_nodes_shared_by_two_graphs_recompute_their_gradient_and_leaves_accumulate() -> None:
+    """h = x·w feeds g1 = tanh(h) and g2 = h·h; backward on each in turn."""
+    x, w = Value(0.3), Value(-1.2)
+    h = x * w
+    g1, g2 = h.tanh(), h * h
+    hv = 0.3 * -1.2
+    g1.backward()
+    assert h.grad == 1 - math.tanh(hv) ** 2
+    g2.backward()
+    assert h.grad == 2 * hv  # recomputed for g2, not added to g1's
+    assert g1.grad == 1.0  # a node of g1 alone is not touched by g2's pass
+    assert math.isclose(x.grad, (1 - math.tanh(hv) ** 2) * -1.2 + 2 * hv * -1.2, rel_tol=1e-15)
+    assert math.isclose(w.grad, (1 - math.tanh(hv) ** 2) * 0.3 + 2 * hv * 0.3, rel_tol=1e-15)
+
+
+@pytest.mark.parametrize("anomaly_mode", [False, True])
+def test_a_failed_backward_leaves_the_leaves_gradients_as_they_were(anomaly_mode: bool) -> None:
+    """y = w·sqrt(x) at x = 0: w gets its contribution before ∂sqrt/∂x = 1/(2·0) fails."""
+    x, w = Value(0.0), Value(3.0)
+    x.grad, w.grad = 5.0, -2.0
+    y = w * x.sqrt()
+    with detect_anomaly() if anomaly_mode else contextlib.nullcontext():
+        with pytest.raises((FloatingPointError, ZeroDivisionError), match="sqrt"):
+            y.backward()
+    assert (x.grad, w.grad) == (5.0, -2.0)
 
 
 def test_backward_twice_recomputes_non_leaf_gradients() -> None:

@@ -225,10 +225,26 @@ def test_every_function_of_the_readmes_operations_table_parses():
     table = readme[readme.index("| operation | forward `out` |") :].split("\n\n", 1)[0]
     names = set(re.findall(r"^\| `(?:autograd\.)?(\w+)\(", table, re.M))
     assert {"exp", "clamp", "sum", "logsumexp", "leaky_relu"} <= names
-    lists = {"softmax", "log_softmax"}  # these return a list of Values, not one: no expression's value
+    lists = {"softmax", "log_softmax"}  # one Value per argument: an expression picks one, softmax(a, b)[1]
     arguments = {"leaky_relu": "x, 0.1", "clamp": "x, 0, 1", "sum": "x, x", "logsumexp": "x, x"}
     for name in names - lists:
         assert isinstance(parse_expression(f"{name}({arguments.get(name, 'x')})", {"x": 0.5}), Value), name
-    for name in lists & names:  # refused with what to write instead
-        with pytest.raises(ParseError, match=f"{name} gives one value per argument, not one value: write"):
+    assert lists <= names
+    for name in lists:
+        with pytest.raises(ParseError, match=f"{name} gives one value per argument: pick one with \\[i\\]"):
             parse_expression(f"{name}(x, x)", {"x": 0.5})
+
+
+def test_softmax_picked_by_index_is_the_probability_written_out():
+    a, b, c = 0.3, -1.2, 2.0
+    denominator = math.exp(a) + math.exp(b) + math.exp(c)
+    leaves = {"a": Value(a, name="a"), "b": Value(b, name="b"), "c": Value(c, name="c")}
+    assert parse_expression("softmax(a, b, c)[2]", leaves).data == pytest.approx(math.exp(c) / denominator, rel=1e-15)
+    log_p = parse_expression("log_softmax(a, b, c)[0]", leaves)
+    assert log_p.data == pytest.approx(a - math.log(denominator), rel=1e-15)
+    log_p.backward()  # ∂ log p_0/∂a = 1 − p_0, ∂ log p_0/∂b = −p_1
+    assert leaves["a"].grad == pytest.approx(1 - math.exp(a) / denominator, rel=1e-12)
+    assert leaves["b"].grad == pytest.approx(-math.exp(b) / denominator, rel=1e-12)
+    for text, problem in [("softmax(a, b)[2]", "from 0 to 1"), ("softmax(a, b)[x]", "from 0 to 1"), ("softmax(a, b)[0", "']'")]:
+        with pytest.raises(ParseError, match=re.escape(problem)):
+            parse_expression(text, {"a": 1.0, "b": 2.0, "x": 0.0})

@@ -73,13 +73,8 @@ def _live_values() -> int:
 def collector_paused() -> Iterator[None]:
     """Collect leftovers, then keep the cyclic collector off for the test."""
     gc.collect()
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with autograd.cyclic_gc_paused():
         yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 @pytest.fixture
@@ -146,3 +141,21 @@ def test_dropping_a_differentiable_gradient_frees_its_graph_by_reference_countin
     assert _live_values() > baseline + 100
     del gradients
     assert _live_values() == baseline
+
+
+@pytest.mark.parametrize("enabled_before", [True, False])
+def test_cyclic_gc_paused_restores_the_collector_as_it_was(enabled_before: bool) -> None:
+    was_enabled = gc.isenabled()
+    (gc.enable if enabled_before else gc.disable)()
+    try:
+        with autograd.cyclic_gc_paused():
+            assert not gc.isenabled()
+            with autograd.cyclic_gc_paused():
+                assert not gc.isenabled()
+            assert not gc.isenabled()  # the inner block restores the outer block's state
+        assert gc.isenabled() == enabled_before
+        with pytest.raises(KeyError), autograd.cyclic_gc_paused():
+            raise KeyError("inside")
+        assert gc.isenabled() == enabled_before
+    finally:
+        (gc.enable if was_enabled else gc.disable)()

@@ -3,6 +3,7 @@
 import math
 import random
 
+import autograd
 from autograd import Value, topological_order
 
 
@@ -40,3 +41,68 @@ def test_operands_are_ordered_left_to_right() -> None:
     product = x * w
     out = product + b
     assert topological_order(out) == [x, w, product, b, out]
+
+
+def _depth_first_order(root: Value) -> list[Value]:
+    """The documented order, written recursively as the definition: parents left to right, then the node."""
+    order: list[Value] = []
+    seen: set[Value] = set()
+
+    def visit(node: Value) -> None:
+        if node in seen:
+            return
+        seen.add(node)
+        for parent in node.parents:
+            visit(parent)
+        order.append(node)
+
+    visit(root)
+    return order
+
+
+def unusual_dag(seed: int, size: int = 80) -> Value:
+    """Operands drawn from anywhere in the graph built so far, new leaves made late, nodes used many times."""
+    rng = random.Random(seed)
+    nodes = [Value(rng.uniform(0.5, 1.5))]
+    for _ in range(size):
+        if rng.random() < 0.15:
+            nodes.append(Value(rng.uniform(0.5, 1.5)))  # a leaf created after operations that do not use it
+            continue
+        a, b, c = rng.choice(nodes), rng.choice(nodes), rng.choice(nodes)
+        nodes.append(
+            rng.choice([lambda: b * a, lambda: a + a, lambda: (a - b).tanh(), lambda: autograd.sum([c, a, b, a])])()
+        )
+    late = Value(0.25)  # the last operand is the newest leaf: ordered last of the root's parents
+    return autograd.sum([nodes[-1], *rng.sample(nodes, 5), late])
+
+
+def test_the_order_is_the_depth_first_order_on_graphs_built_out_of_order() -> None:
+    for seed in range(40):
+        root = unusual_dag(seed)
+        assert topological_order(root) == _depth_first_order(root)
+
+
+def test_an_operation_on_nodes_made_in_the_opposite_order_orders_its_left_operand_first() -> None:
+    x, y, z, w = Value(1.0), Value(2.0), Value(3.0), Value(4.0)
+    first = x * y
+    second = z * w
+    out = second + first
+    assert topological_order(out) == [z, w, second, x, y, first, out]
+
+
+def test_backward_on_graphs_built_out_of_order_matches_central_differences() -> None:
+    for seed in range(10):
+        rng = random.Random(seed)
+        leaves = [Value(rng.uniform(0.5, 1.5)) for _ in range(4)]
+
+        def build(*xs: Value) -> Value:
+            inner = random.Random(seed)
+            nodes = list(xs)
+            for _ in range(30):
+                a, b = inner.choice(nodes), inner.choice(nodes)
+                nodes.append(inner.choice([lambda: b * a, lambda: (a - b).tanh(), lambda: a + b])())
+            return autograd.sum(nodes[-6:])
+
+        build(*leaves).backward()
+        for leaf, numeric in zip(leaves, autograd.numeric_gradient(build, [leaf.data for leaf in leaves])):
+            assert math.isclose(leaf.grad, numeric, rel_tol=1e-6, abs_tol=1e-8)

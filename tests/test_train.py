@@ -413,3 +413,65 @@ def test_fit_refuses_an_optimizer_over_another_models_parameters():
     model, other = MLP(2, [3, 1], seed=0), MLP(2, [3, 1], seed=1)
     with pytest.raises(ValueError, match="the optimizer updates none of this model's 13 parameters"):
         fit(model, _X, _SIGNED, loss="mse", optimizer=SGD(other.parameters(), lr=0.1), epochs=1, progress=False)
+
+
+def _count_traces(monkeypatch) -> list[int]:
+    """Counts the calls of autograd.compile that fit makes (each one is a trace)."""
+    import autograd
+
+    traces: list[int] = []
+    real_compile = autograd.compile
+
+    def counting_compile(*args, **kwargs):
+        traces.append(1)
+        return real_compile(*args, **kwargs)
+
+    monkeypatch.setattr(autograd, "compile", counting_compile)
+    return traces
+
+
+def _fit_moons(model, loss="hinge", batch_size=None, compile_flag=True, inputs=_X, targets=_SIGNED):
+    return fit(
+        model, inputs, targets, loss=loss, optimizer=SGD(model.parameters(), lr=0.05),
+        epochs=2, batch_size=batch_size, shuffle=False, progress=False, compile=compile_flag,
+    )
+
+
+def test_a_second_compiled_fit_reuses_the_traced_steps_and_trains_as_eager_fit_does(monkeypatch):
+    traces = _count_traces(monkeypatch)
+    compiled_model, eager_model = MLP(2, [4, 1], seed=3), MLP(2, [4, 1], seed=3)
+    _fit_moons(compiled_model, batch_size=10)  # batches of 10, 10 and 4: two shapes
+    assert len(traces) == 2
+    second = _fit_moons(compiled_model, batch_size=10)
+    assert len(traces) == 2
+    _fit_moons(eager_model, batch_size=10, compile_flag=False)
+    eager_second = _fit_moons(eager_model, batch_size=10, compile_flag=False)
+    assert second.loss == pytest.approx(eager_second.loss, rel=1e-12, abs=1e-12)
+    assert [p.data for p in compiled_model.parameters()] == pytest.approx(
+        [p.data for p in eager_model.parameters()], rel=1e-12, abs=1e-12
+    )
+
+
+def test_a_compiled_fit_with_another_loss_or_batch_shape_traces_again(monkeypatch):
+    traces = _count_traces(monkeypatch)
+    model = MLP(2, [4, 1], seed=3)
+    _fit_moons(model)
+    _fit_moons(model, loss="mse", targets=[0.5 * y for y in _SIGNED])
+    assert len(traces) == 2
+    _fit_moons(model, loss="mse", targets=[[0.5 * y] for y in _SIGNED])  # same loss, targets now lists
+    assert len(traces) == 3
+    _fit_moons(model, loss="mse", targets=[[0.5 * y] for y in _SIGNED[:12]], inputs=_X[:12])  # a smaller batch
+    assert len(traces) == 4
+
+
+def test_a_compiled_fit_after_a_parameter_is_replaced_traces_again(monkeypatch):
+    traces = _count_traces(monkeypatch)
+    model = MLP(2, [4, 1], seed=3)
+    _fit_moons(model)
+    model.layers[0].neurons[0].b = Value(0.25)
+    history = _fit_moons(model)
+    assert len(traces) == 2
+    eager = MLP(2, [4, 1], seed=3)
+    _fit_moons(eager, compile_flag=False)
+    eager.layers[0].neurons[0].b = Value(0.25)
+    assert history.loss == pytest.approx(_fit_moons(eager, compile_flag=False).loss, rel=1e-12, abs=1e-12)

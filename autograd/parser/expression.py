@@ -28,8 +28,8 @@ from __future__ import annotations
 import math
 import operator
 import re
-from collections.abc import Callable, Mapping
-from typing import NamedTuple
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, NamedTuple
 
 from autograd import functions
 from autograd.notation import parse_network_name
@@ -63,20 +63,32 @@ _ARGUMENT_COUNTS: dict[str, tuple[int, int | None]] = {
     "clamp": (3, 3),
     "sum": (1, None),
     "logsumexp": (1, None),
+    "softmax": (2, None),  # the values, then the index after them (see `_picked_by_index`)
+    "log_softmax": (2, None),
 }
 """(fewest, most) arguments of the functions that take more than one; None: any number."""
 
-_LIST_FUNCTIONS = {
-    "softmax": "write one probability as exp(a) / sum(exp(a), exp(b), ...), or use autograd.softmax in Python",
-    "log_softmax": "write one as a - logsumexp(a, b, ...), or use autograd.log_softmax in Python",
+_LIST_FUNCTIONS: dict[str, Callable[[Sequence[Number]], list[Value]]] = {
+    "softmax": functions.softmax,
+    "log_softmax": functions.log_softmax,
 }
-"""The engine's functions that return a list of Values, which an expression (one value) cannot be, and what to write."""
+"""The functions that give one Value per argument; an expression picks one by its index, ``softmax(a, b)[0]``."""
 
 _NUMBER_ARGUMENTS = {
     "leaky_relu": "the slope of leaky_relu must be a number",
     "clamp": "the bounds of clamp (low, high) must be numbers",
 }
 """Functions whose arguments after the first must be numbers, and how an error says so."""
+
+
+def _picked_by_index(listed: Callable[[Sequence[Number]], list[Value]]) -> Callable[..., Number]:
+    """A function of the arguments and, last, an index: the one Value of `listed`'s list at that index."""
+
+    def pick(*arguments_and_index: Any) -> Number:
+        *arguments, index = arguments_and_index
+        return listed(arguments)[index]
+
+    return pick
 
 
 class ParseError(ValueError):
@@ -113,7 +125,7 @@ _TOKEN = re.compile(
     r"(?P<space>\s+)"
     r"|(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
     r"|(?P<name>[wbza]\[\d+\]_\d+(?:,\d+)?|[A-Za-z_][A-Za-z0-9_]*)"
-    r"|(?P<symbol>\*\*|[-+*/(),])"
+    r"|(?P<symbol>\*\*|[-+*/(),\[\]])"
 )
 
 
@@ -266,13 +278,12 @@ class _Parser:
             raise self.error(
                 f"expected a number, a variable, a function call or '(', got {self.describe(token)}", token
             )
-        function = FUNCTIONS.get(token.text) if token.kind == "name" else None
-        if token.kind == "name" and token.text in _LIST_FUNCTIONS:
-            advice = _LIST_FUNCTIONS[token.text]
-            raise self.error(f"{token.text} gives one value per argument, not one value: {advice}", token)
+        listed = _LIST_FUNCTIONS.get(token.text) if token.kind == "name" else None
+        function = _picked_by_index(listed) if listed is not None else FUNCTIONS.get(token.text)
         if token.kind == "name" and function is None:
             raise self.error(
-                f"unknown function {token.text!r}; the functions are {', '.join(sorted(FUNCTIONS))}", token
+                f"unknown function {token.text!r}; the functions are {', '.join(sorted([*FUNCTIONS, *_LIST_FUNCTIONS]))}",
+                token,
             )
         opening = token if token.kind == "(" else self.take()
         if depth >= MAX_DEPTH:
@@ -288,7 +299,25 @@ class _Parser:
                 f"'(' at column {opening.position + 1} is never closed: expected ')', got {self.describe(self.current)}"
             )
         self.take()
-        return arguments[0] if function is None else self.call(token, function, arguments)
+        if function is None:
+            return arguments[0]
+        if listed is not None:
+            arguments.append(self.picked_index(token, len(arguments)))
+        return self.call(token, function, arguments)
+
+    def picked_index(self, name: _Token, count: int) -> int:
+        """The ``[i]`` after a call of a function that gives one value per argument: which one (from 0)."""
+        example = f"e.g. {name.text}(a, b)[0] for the first"
+        if self.current.kind != "[":
+            raise self.error(f"{name.text} gives one value per argument: pick one with [i], {example}")
+        self.take()
+        number = self.take()
+        if number.kind != "number" or not number.text.isdigit() or int(number.text) >= count:
+            raise self.error(f"the index after {name.text}(...) must be a whole number from 0 to {count - 1}", number)
+        if self.current.kind != "]":
+            raise self.error(f"expected ']' after the index, got {self.describe(self.current)}")
+        self.take()
+        return int(number.text)
 
     def call(self, name: _Token, function: Callable[..., Number], arguments: list[Number]) -> Number:
         low, high = _ARGUMENT_COUNTS.get(name.text, (1, 1))
