@@ -609,7 +609,8 @@ def _equation_lines(equations: list[_Equation]) -> list[str]:
     columnar = list(range(len(equations)))
     while True:
         lines = dict(zip(columnar, align_columns([cells[i] for i in columnar], indent="    ", right=(6,))))
-        too_wide = [i for i in columnar if terminal_width(lines[i]) > TERMINAL_WIDTH]
+        # a Chinese character takes two columns; a combining accent (m̂) none, but some terminals give it one
+        too_wide = [i for i in columnar if max(len(lines[i]), terminal_width(lines[i])) > TERMINAL_WIDTH]
         if not too_wide:
             break
         columnar.remove(max(too_wide, key=lambda i: len(" ".join(cells[i]))))
