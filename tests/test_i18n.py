@@ -589,3 +589,13 @@ def test_no_function_hides_the_translation_function_behind_a_throwaway_variable(
                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _binds_and_calls_underscore(node)
             ]
     assert offenders == []
+
+
+def test_descend_in_chinese_has_no_english_prose_and_the_same_numbers() -> None:
+    from autograd.views.descend import descend
+
+    chinese = descend(lambda v: v["x"] ** 2 + v["y"] ** 2, {"x": 3.0, "y": -1.0}, 0.25, 3, "x**2 + y**2", lang="zh")
+    english = descend(lambda v: v["x"] ** 2 + v["y"] ** 2, {"x": 3.0, "y": -1.0}, 0.25, 3, "x**2 + y**2", lang="en")
+    for output in (str(chinese), chinese.to_markdown(), chinese.to_latex()):
+        assert "梯度下降" in output and english_words(output, {"ctexart", "longtable", "amsmath", "geometry"}) == []
+    assert without(chinese.to_dict(), {"rule"}) == without(english.to_dict(), {"rule"})

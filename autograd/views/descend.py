@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from autograd.i18n import Catalog, current_language, language
 from autograd.value import Value
 from autograd.views.explain import Derivation, align_columns, explain, format_factor, format_number
 from autograd.views.latex import text_to_latex
@@ -41,6 +42,9 @@ class Iterate:
     gradient: dict[str, float]
 
 
+_ = Catalog("autograd")
+
+
 @dataclass(frozen=True)
 class Descent:
     """The iterates of gradient descent on f and the derivation of its first gradient.
@@ -54,6 +58,7 @@ class Descent:
     iterates: list[Iterate]
     first_step: Derivation
     diverged: bool
+    lang: str = "en"  # the language of the text (`autograd.i18n`); the first step's derivation has the same
 
     def _rows(self) -> list[list[str]]:
         names = list(self.iterates[0].values)
@@ -77,46 +82,68 @@ class Descent:
 
     def _closing(self) -> list[str]:
         if self.diverged:
-            return [f"the iterates stop being finite after step {self.iterates[-1].n}: the learning rate is too high"]
+            return [
+                _("the iterates stop being finite after step {step}: the learning rate is too high").format(
+                    step=self.iterates[-1].n
+                )
+            ]
         return []
 
     def _title(self, code: str = "") -> str:
         """The title; `code` (a backtick for Markdown) fences the expression, whose ** would otherwise be bold."""
         expression = f"{code}f = {self.expression}{code}"
-        steps = f"{self.steps} step" + ("" if self.steps == 1 else "s")
-        return f"Gradient descent on {expression} with α = {format_number(self.learning_rate)}, {steps}"
+        steps = (_("{count} step") if self.steps == 1 else _("{count} steps")).format(count=self.steps)
+        return _("Gradient descent on {expression} with α = {alpha}, {steps}").format(
+            expression=expression, alpha=format_number(self.learning_rate), steps=steps
+        )
 
     def __str__(self) -> str:
+        with language(self.lang):
+            return self._text()
+
+    def _text(self) -> str:
         return "\n".join(
             [
                 self._title(),
                 "",
-                "Iterates: x_(n+1) = x_n − α·∂f/∂x(x_n)",
+                _("Iterates: {rule}").format(rule="x_(n+1) = x_n − α·∂f/∂x(x_n)"),
                 *align_columns(self._rows(), right=tuple(range(len(self._rows()[0]))), separator="  "),
                 *self._closing(),
                 "",
-                "Step 1: the gradient at the start, by the chain rule",
+                _("Step 1: the gradient at the start, by the chain rule"),
                 str(self.first_step),
                 "",
-                "Step 1: the update",
+                _("Step 1: the update"),
                 *["  " + line for line in self._update_lines()],
             ]
         )
 
     def to_markdown(self) -> str:
         """The iterates as a Markdown table, then the first step's derivation and update."""
+        with language(self.lang):
+            return self._markdown()
+
+    def _markdown(self) -> str:
         rows = self._rows()
-        lines = [f"## {self._title('`')}", "", "Iterates: `x_(n+1) = x_n − α·∂f/∂x(x_n)`", ""]
+        iterates = _("Iterates: {rule}").format(rule="`x_(n+1) = x_n − α·∂f/∂x(x_n)`")
+        lines = [f"## {self._title('`')}", "", iterates, ""]
         lines += ["| " + " | ".join(f"`{cell}`" for cell in rows[0]) + " |", "|" + "---:|" * len(rows[0])]
         lines += ["| " + " | ".join(row) + " |" for row in rows[1:]]
         lines += [f"- {line}" for line in self._closing()]
-        lines += ["", "### Step 1: the gradient at the start, by the chain rule", "", self.first_step.to_markdown()]
-        lines += ["### Step 1: the update", "", *[f"- `{line}`" for line in self._update_lines()]]
+        gradient, update = _("Step 1: the gradient at the start, by the chain rule"), _("Step 1: the update")
+        lines += ["", f"### {gradient}", "", self.first_step.to_markdown()]
+        lines += [f"### {update}", "", *[f"- `{line}`" for line in self._update_lines()]]
         return "\n".join(lines) + "\n"
 
     def to_latex(self) -> str:
-        """A complete LaTeX document (article + amsmath): the iterates, the first derivation, the update."""
+        """A complete LaTeX document (article + amsmath; in Chinese ctexart, for XeLaTeX): iterates, derivation, update."""
+        with language(self.lang):
+            return self._latex()
+
+    def _latex(self) -> str:
         rows = self._rows()
+        gradient = text_to_latex(_("Step 1: the gradient at the start, by the chain rule"), prose=True)
+        update = text_to_latex(_("Step 1: the update"), prose=True)
         table = [" & ".join(f"${text_to_latex(cell)}$" for cell in row) for row in rows]
         body = [
             rf"\section*{{{text_to_latex(self._title(), prose=True)}}}",
@@ -125,14 +152,15 @@ class Descent:
             " \\\\\n".join(table[1:]) + r" \\",
             r"\end{longtable}",
             *[text_to_latex(line, prose=True) for line in self._closing()],
-            r"\subsection*{Step 1: the gradient at the start, by the chain rule}",
+            rf"\subsection*{{{gradient}}}",
             self.first_step.to_latex(),
-            r"\subsection*{Step 1: the update}",
+            rf"\subsection*{{{update}}}",
             r"\begin{align*}",
             " \\\\\n".join(text_to_latex(line).replace(r"\leftarrow", r"&\leftarrow", 1) for line in self._update_lines()),
             r"\end{align*}",
         ]
-        preamble = [r"\documentclass{article}", r"\usepackage{amsmath}", r"\usepackage{longtable}"]
+        document_class = r"\documentclass{ctexart}" if current_language() == "zh" else r"\documentclass{article}"
+        preamble = [document_class, r"\usepackage{amsmath}", r"\usepackage{longtable}"]
         return "\n".join([*preamble, r"\usepackage[margin=2cm]{geometry}", r"\begin{document}", *body, r"\end{document}"]) + "\n"
 
     def to_dict(self) -> dict[str, Any]:
@@ -154,6 +182,7 @@ def descend(
     learning_rate: float,
     steps: int,
     expression: str = "f",
+    lang: str | None = None,
 ) -> Descent:
     """Run `steps` steps of x ← x − α·∂f/∂x from `start`, with f = build(variables).
 
@@ -163,6 +192,7 @@ def descend(
         learning_rate: α > 0.
         steps: how many updates (the table has steps + 1 iterates, n = 0 … steps).
         expression: how f is written, for titles.
+        lang: the language of the text, ``"en"`` or ``"zh"`` (default: the current one, `autograd.i18n`).
 
     Iterates that stop being finite end the descent early (``diverged``).
     """
@@ -183,7 +213,7 @@ def descend(
             if first is None:
                 if f.name is None:
                     f.name = "f"
-                first = explain(f)
+                first = explain(f, lang=lang)
             f.backward()
         except (ArithmeticError, ValueError):
             if first is None:
@@ -199,4 +229,4 @@ def descend(
         iterates.append(Iterate(n, dict(values), f.data, gradient))
         values = {name: x - learning_rate * gradient[name] for name, x in values.items()}
     assert first is not None  # the loop ran at least once and raised if the first f failed
-    return Descent(expression, float(learning_rate), steps, iterates, first, diverged)
+    return Descent(expression, float(learning_rate), steps, iterates, first, diverged, first.lang)
