@@ -141,14 +141,14 @@ def instructions(worksheet: WorksheetRecord) -> str:
 # ---------------------------------------------------------------- Markdown
 
 
+def _markdown_top(heading: str, sheet: StudentSheet) -> list[str]:
+    """The heading (already Markdown) and the line naming the student, as a sheet and its key both begin."""
+    return [f"# {heading}", "", f"**Student:** {markdown_text(sheet.name)} (`{sheet.student}`)", ""]
+
+
 def sheet_markdown(worksheet: WorksheetRecord, sheet: StudentSheet) -> str:
     """The question sheet as Markdown."""
-    lines = [
-        f"# {markdown_text(worksheet.title)}",
-        "",
-        f"**Student:** {markdown_text(sheet.name)} (`{sheet.student}`)",
-        "",
-    ]
+    lines = _markdown_top(markdown_text(worksheet.title), sheet)
     if worksheet.expression is not None:
         lines += [f"**Expression:** `{worksheet.expression.replace('`', '')}`", ""]
     lines += ["## Your numbers", ""]
@@ -168,12 +168,7 @@ def sheet_markdown(worksheet: WorksheetRecord, sheet: StudentSheet) -> str:
 
 def key_markdown(worksheet: WorksheetRecord, sheet: StudentSheet) -> str:
     """The teacher's key: the answers, then the full worked derivation."""
-    lines = [
-        f"# Key: {markdown_text(worksheet.title)}",
-        "",
-        f"**Student:** {markdown_text(sheet.name)} (`{sheet.student}`)",
-        "",
-    ]
+    lines = _markdown_top(f"Key: {markdown_text(worksheet.title)}", sheet)
     lines += ["| id | quantity | answer | tolerance |", "|---|---|---:|---:|"]
     lines += [
         f"| `{q.id}` | `{quantity_text(q.quantity)}` | {format_number(q.answer)} | {format_number(q.tolerance, 2)} |"
