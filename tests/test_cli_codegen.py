@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from scalargrad.cli import main
-from nn.losses import LOSSES
 from nn.teaching.spec import load_spec
+from tests.spec_engine import engine_run
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "demos" / "examples"
 SEED001 = EXAMPLES / "yehoshua_2023_two_hidden_layers.json"
@@ -34,16 +34,11 @@ def test_printed_code_computes_the_engines_loss_and_gradients(
 ) -> None:
     assert main(["codegen", str(spec_file)]) == 0
     forward_and_backward = generated_function(capsys.readouterr().out)
-    spec = load_spec(spec_file)
-    model = spec.model()
-    parameters = model.parameters()
-    loss = LOSSES[spec.loss]([model(x) for x in spec.inputs], spec.targets, reduction=spec.reduction)
-    loss.backward()
-    inputs = [x for example in spec.inputs for x in example]
-    value, input_gradients, gradients, _ = forward_and_backward(inputs, [p.data for p in parameters])
+    engine = engine_run(spec_file)
+    value, input_gradients, gradients, _ = forward_and_backward(engine.inputs, engine.parameters)
     assert input_gradients is None
-    assert value == pytest.approx(loss.data, rel=1e-12)
-    assert list(gradients) == pytest.approx([p.grad for p in parameters], rel=1e-12, abs=1e-15)
+    assert value == pytest.approx(engine.loss, rel=1e-12)
+    assert list(gradients) == pytest.approx(engine.gradients, rel=1e-12, abs=1e-15)
 
 
 def test_seed001_code_reads_like_the_delta_rule(capsys: pytest.CaptureFixture[str]) -> None:

@@ -27,6 +27,7 @@ from graph_strategies import engine_leaves, engine_output, for_every_operation, 
 from nn.losses import LOSSES
 from nn.teaching.spec import load_spec
 from scalargrad.cli import main
+from tests.spec_engine import engine_run
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "demos" / "examples"
 
@@ -236,17 +237,12 @@ def test_cli_javascript_computes_the_engines_loss_and_gradients(
 ) -> None:
     assert main(["codegen", str(spec_file), "--language", "js"]) == 0
     script = capsys.readouterr().out
-    spec = load_spec(spec_file)
-    model = spec.model()
-    parameters = model.parameters()
-    loss = LOSSES[spec.loss]([model(x) for x in spec.inputs], spec.targets, reduction=spec.reduction)
-    loss.backward()
-    inputs = [x for example in spec.inputs for x in example]
-    value, input_gradients, gradients, _ = run_in_browser(page, script, inputs, [p.data for p in parameters])
+    engine = engine_run(spec_file)
+    value, input_gradients, gradients, _ = run_in_browser(page, script, engine.inputs, engine.parameters)
     assert input_gradients is None
-    assert_same_number(value, loss.data, "C")
-    for parameter, gradient in zip(parameters, gradients, strict=True):
-        assert_same_number(gradient, parameter.grad, f"∂C/∂{parameter.name}")
+    assert_same_number(value, engine.loss, "C")
+    for name, gradient, expected in zip(engine.names, gradients, engine.gradients, strict=True):
+        assert_same_number(gradient, expected, f"∂C/∂{name}")
 
 
 def test_cli_javascript_header_keeps_a_hostile_spec_name_in_its_comment(

@@ -8,7 +8,6 @@ of the seed 001 lesson go to pytest's tmp folder and to /tmp/lesson_shots/.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,6 @@ from nn.losses import bce
 from nn.teaching.spec import load_spec
 
 SEED001 = Path(__file__).resolve().parent.parent / "demos" / "examples" / "yehoshua_2023_two_hidden_layers.json"
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path("/tmp/lesson_shots")
 VIEWPORT = {"width": 1600, "height": 900}
 
@@ -46,19 +44,6 @@ GRADIENTS = """(ids) => Object.fromEntries(ids.map((id) => {
   const texts = g.querySelectorAll(':scope > text');
   return [id, texts[texts.length - 1].textContent];
 }))"""
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_flags: list[str]) -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is absent (Debian: apt-get install chromium; .ci/run installs it)")
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="Playwright is absent; install the test extra: pip install -e '.[test]'"
-    )
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=chromium_flags)
-        yield chromium
-        chromium.close()
 
 
 class OpenPage:
@@ -93,14 +78,14 @@ def engine_gradients() -> dict[str, float]:
     return named
 
 
-def test_stepping_through_the_seed001_lesson(browser: Any, tmp_path: Path):
+def test_stepping_through_the_seed001_lesson(chromium: Any, tmp_path: Path):
     spec = load_spec(SEED001)
     page_object = network_lesson(
         spec.model(), spec.inputs, spec.targets, spec.loss, spec.learning_rate, title=spec.name
     )
     path = page_object.save(tmp_path / "seed001.html")
     total = len(page_object.steps)
-    opened = OpenPage(browser, path)
+    opened = OpenPage(chromium, path)
     page = opened.page
     SHOTS.mkdir(exist_ok=True)
     middle = next(i for i, step in enumerate(page_object.steps) if step.phase == "backward") + 14
@@ -135,10 +120,10 @@ def test_stepping_through_the_seed001_lesson(browser: Any, tmp_path: Path):
     assert opened.errors == [] and opened.dialogs == []
 
 
-def test_the_controls_move_through_the_steps(browser: Any, tmp_path: Path):
+def test_the_controls_move_through_the_steps(chromium: Any, tmp_path: Path):
     x, y = Value(3.0, name="x"), Value(4.0, name="y")
     path = lesson(x * y + x, learning_rate=0.1, params=[x, y]).save(tmp_path / "controls.html")
-    opened = OpenPage(browser, path)
+    opened = OpenPage(chromium, path)
     page = opened.page
     total = int(page.get_attribute("#slider", "max")) + 1
     page.click("#end")
@@ -168,11 +153,11 @@ def test_the_controls_move_through_the_steps(browser: Any, tmp_path: Path):
     assert opened.errors == []
 
 
-def test_hostile_names_show_as_text_and_run_nothing(browser: Any, tmp_path: Path):
+def test_hostile_names_show_as_text_and_run_nothing(chromium: Any, tmp_path: Path):
     names = ["<script>alert(1)</script>", '"><img src=x onerror=alert(2)>', "a & b 'c'"]
     x, y, z = (Value(float(i + 1), name=name) for i, name in enumerate(names))
     path = lesson((x * y + z).tanh(), title=names[0]).save(tmp_path / "hostile.html")
-    opened = OpenPage(browser, path)
+    opened = OpenPage(chromium, path)
     page = opened.page
     total = int(page.get_attribute("#slider", "max")) + 1
     seen = ""
@@ -221,8 +206,8 @@ def _overlaps(a: dict[str, float], b: dict[str, float]) -> bool:
 
 
 @pytest.mark.parametrize(("width", "height"), [(1400, 900), (390, 844)])
-def test_a_small_network_lesson_is_readable_at_a_desk_and_on_a_phone(browser: Any, tmp_path: Path, width, height):
-    opened = OpenPage(browser, _two_two_one_lesson(tmp_path), viewport={"width": width, "height": height})
+def test_a_small_network_lesson_is_readable_at_a_desk_and_on_a_phone(chromium: Any, tmp_path: Path, width, height):
+    opened = OpenPage(chromium, _two_two_one_lesson(tmp_path), viewport={"width": width, "height": height})
     page = opened.page
     page.wait_for_timeout(300)
     start = page.evaluate(LAYOUT)
@@ -252,8 +237,8 @@ def test_a_small_network_lesson_is_readable_at_a_desk_and_on_a_phone(browser: An
     assert opened.errors == []
 
 
-def test_play_has_a_speed_control(browser: Any, tmp_path: Path):
-    opened = OpenPage(browser, _two_two_one_lesson(tmp_path))
+def test_play_has_a_speed_control(chromium: Any, tmp_path: Path):
+    opened = OpenPage(chromium, _two_two_one_lesson(tmp_path))
     page = opened.page
     page.select_option("#speed", "4")
     page.click("#play")

@@ -6,7 +6,6 @@ Screenshots at 1400 px and 390 px go to /tmp/worksheet_shots/.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,29 +15,15 @@ import nn
 from tests.worksheet_oracle import step as oracle_step
 
 MAZUR = Path(__file__).resolve().parent / "worksheet_mazur_2_2_2.json"
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path("/tmp/worksheet_shots")
 
 
-@pytest.fixture(scope="module")
-def browser(chromium_flags: list[str]) -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is absent (Debian: apt-get install chromium; .ci/run installs it)")
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="Playwright is absent; install the test extra: pip install -e '.[test]'"
-    )
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=chromium_flags)
-        yield chromium
-        chromium.close()
-
-
-def test_a_student_fills_in_the_sheet_and_saves_answers_that_grade_accepts(browser: Any, tmp_path: Path) -> None:
+def test_a_student_fills_in_the_sheet_and_saves_answers_that_grade_accepts(chromium: Any, tmp_path: Path) -> None:
     sheets = nn.worksheet(MAZUR, students=2, seed=31, names=["Zoë <b>Ng</b>", "Ann"])
     sheets.save(tmp_path)
     sheet = sheets.students[0]
     numbers = oracle_step(sheet.spec)
-    page = browser.new_page(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+    page = chromium.new_page(viewport={"width": 1400, "height": 900}, accept_downloads=True)
     errors: list[str] = []
     requests: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))

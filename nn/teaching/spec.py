@@ -38,7 +38,6 @@ bad value, e.g. ``layers[1].weights[0]: expected 3 numbers, got 2``.
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 from collections.abc import Mapping
@@ -46,6 +45,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from autograd import Value
+from nn._json_files import read_json_file
 from nn._validation import describe, did_you_mean, finite_number, numbers, sequence
 from nn.teaching.derive import FORMS, MAX_STEPS, MODES, NetworkDerivation, derive
 from nn.teaching.notation_options import Notation
@@ -156,18 +156,7 @@ def load_spec(path: str | os.PathLike[str]) -> Spec:
     device or directory, which could block or never end).
     """
     name = os.fspath(path)
-    try:
-        data = json.loads(_read_regular_file(path), parse_int=_json_integer)
-    except OSError as error:
-        raise SpecError(f"{name}: cannot read the file: {error.strerror or error}") from None
-    except json.JSONDecodeError as error:
-        raise SpecError(f"{name}: not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
-    except UnicodeDecodeError:
-        raise SpecError(f"{name}: not a UTF-8 text file") from None
-    except RecursionError:
-        raise SpecError(f"{name}: the JSON is nested too deeply; a spec needs only a few levels") from None
-    except SpecError as error:
-        raise SpecError(f"{name}: {error}") from None
+    data = read_json_file(path, SpecError, kind="spec", read=_read_regular_file, parse_int=_json_integer)
     try:
         return parse_spec(data)
     except SpecError as error:

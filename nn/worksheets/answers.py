@@ -15,6 +15,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from nn._json_files import invalid_json
+
 
 class AnswersError(ValueError):
     """An answers file that cannot be graded; the message names the file and the line or key."""
@@ -57,9 +59,7 @@ def _json_answers(name: str, text: str, student_of: Mapping[str, str]) -> Answer
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise AnswersError(
-            f"{name}: not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
-        ) from None
+        raise AnswersError(f"{name}: {invalid_json(error)}") from None
     if not isinstance(data, dict):
         raise AnswersError(f'{name}: expected an object {{"student": ..., "answers": {{...}}}}')
     unknown = sorted(set(data) - {"student", "answers"})

@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from nn._json_files import read_json_file
 from nn.teaching.spec import SpecError, parse_spec
 
 MAX_ATTEMPTS = 2000
@@ -68,15 +69,7 @@ _DESCRIPTIVE = ("name", "source", "notes")
 def load_template(path: str | os.PathLike[str]) -> dict[str, Any]:
     """The JSON of a template file; SpecError naming the file if it cannot be read."""
     name = os.fspath(path)
-    try:
-        with open(path, encoding="utf-8") as file:
-            data = json.load(file)
-    except OSError as error:
-        raise SpecError(f"{name}: cannot read the file: {error.strerror or error}") from None
-    except json.JSONDecodeError as error:
-        raise SpecError(f"{name}: not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
-    except UnicodeDecodeError:
-        raise SpecError(f"{name}: not a UTF-8 text file") from None
+    data = read_json_file(path, SpecError, kind="template")
     if not isinstance(data, dict):
         raise SpecError(f"{name}: (top level): expected a JSON object, got {type(data).__name__}")
     return data

@@ -20,6 +20,7 @@ import autograd
 from autograd import Value, explain
 from autograd.backprop import topological_order
 from autograd.parser.expression import parse_expression
+from nn.worksheets.misconceptions import chain_under
 
 ACTIVATIONS = ("tanh", "sigmoid", "relu", "leaky_relu", "softplus")
 """Operations a student may treat as having derivative 1 (missing_activation_derivative)."""
@@ -178,10 +179,4 @@ class ExpressionStep:
 
     def chain(self, misconception: str | None = None, way: int = 0) -> dict[NodeQuantity, float]:
         """Every quantity from the ones before it; under a misconception, wrong the same `way` wherever it applies."""
-        values: dict[NodeQuantity, float] = {}
-        for quantity in self.quantities():
-            found = self.candidates(quantity, values.__getitem__, misconception) if misconception else []
-            if not found:
-                found = self.candidates(quantity, values.__getitem__)
-            values[quantity] = found[min(way, len(found) - 1)]
-        return values
+        return chain_under(self.quantities(), self.candidates, misconception, way)

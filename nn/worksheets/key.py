@@ -17,11 +17,11 @@ derive`` reads a student's ``spec`` saved as a file.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
 from typing import Any
 
+from nn._json_files import read_json_file
 from nn.worksheets.records import StudentSheet, WorksheetRecord
 from nn.worksheets.questions import Question, Tolerance
 
@@ -67,15 +67,7 @@ def key_data(worksheet: WorksheetRecord) -> dict[str, Any]:
 def load_key(path: str | os.PathLike[str]) -> WorksheetRecord:
     """The worksheet a key.json describes (its sheets' numbers and questions); ValueError naming the problem."""
     name = os.fspath(path)
-    try:
-        with open(path, encoding="utf-8") as file:
-            data = json.load(file)
-    except OSError as error:
-        raise ValueError(f"{name}: cannot read the key: {error.strerror or error}") from None
-    except json.JSONDecodeError as error:
-        raise ValueError(f"{name}: not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
-    except UnicodeDecodeError:
-        raise ValueError(f"{name}: not a UTF-8 text file") from None
+    data = read_json_file(path, ValueError, kind="key")
     try:
         return _worksheet(data)
     except (KeyError, TypeError, ValueError) as error:

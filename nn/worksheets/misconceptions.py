@@ -7,7 +7,12 @@ student's number, names it and states the right rule in one sentence.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Iterable
+from typing import TypeVar
+
 from autograd.i18n import N_
+
+Q = TypeVar("Q", bound=Hashable)
 
 MISCONCEPTIONS: dict[str, str] = {
     "missing_activation_derivative": N_(
@@ -51,3 +56,25 @@ RULES: dict[str, str] = {
     "update": "x' = x − α·∂out/∂x.",
 }
 """The rule behind each kind of question, said when a wrong answer matches no misconception."""
+
+
+def chain_under(
+    quantities: Iterable[Q],
+    candidates: Callable[[Q, Callable[[Q], float], str | None], list[float]],
+    misconception: str | None = None,
+    way: int = 0,
+) -> dict[Q, float]:
+    """Every quantity, each from the ones before it; under a misconception, wrong the same `way` wherever it applies.
+
+    `candidates(quantity, known, misconception)` lists the values a quantity can
+    take given `known` (the quantities already reached); with no misconception
+    it lists the right value. Where the misconception does not apply, the right
+    value is taken, so one mistake carries forward the way a student's would.
+    """
+    values: dict[Q, float] = {}
+    for quantity in quantities:
+        found = candidates(quantity, values.__getitem__, misconception) if misconception else []
+        if not found:
+            found = candidates(quantity, values.__getitem__, None)
+        values[quantity] = found[min(way, len(found) - 1)]
+    return values

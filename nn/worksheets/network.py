@@ -26,6 +26,7 @@ from nn.activations import ELEMENTWISE
 from nn.losses import LOSSES
 from nn.teaching.formulas import DERIVATIVES, loss_gradient
 from nn.teaching.spec import Spec
+from nn.worksheets.misconceptions import chain_under
 from nn.worksheets.quantities import Quantity
 
 Lookup = Callable[[Quantity], float]
@@ -134,13 +135,7 @@ class NetworkStep:
 
     def chain(self, misconception: str | None = None, way: int = 0) -> dict[Quantity, float]:
         """Every quantity, each from the ones before it; under a misconception, wrong the same `way` wherever it applies."""
-        values: dict[Quantity, float] = {}
-        for quantity in self.quantities():
-            found = self.candidates(quantity, values.__getitem__, misconception) if misconception else []
-            if not found:
-                found = self.candidates(quantity, values.__getitem__)
-            values[quantity] = found[min(way, len(found) - 1)]
-        return values
+        return chain_under(self.quantities(), self.candidates, misconception, way)
 
     def _rules(self, q: Quantity, known: Lookup) -> dict[str | None, list[Candidate]]:
         builders = {

@@ -161,14 +161,15 @@ def instructions(worksheet: WorksheetRecord) -> str:
 # ---------------------------------------------------------------- Markdown
 
 
+def _markdown_top(heading: str, sheet: StudentSheet) -> list[str]:
+    """The heading (already Markdown) and the line naming the student, as a sheet and its key both begin."""
+    student = _("**Student:** {name} (`{student}`)").format(name=markdown_text(sheet.name), student=sheet.student)
+    return [f"# {heading}", "", student, ""]
+
+
 def sheet_markdown(worksheet: WorksheetRecord, sheet: StudentSheet) -> str:
     """The question sheet as Markdown."""
-    lines = [
-        f"# {markdown_text(worksheet.title)}",
-        "",
-        _("**Student:** {name} (`{student}`)").format(name=markdown_text(sheet.name), student=sheet.student),
-        "",
-    ]
+    lines = _markdown_top(markdown_text(worksheet.title), sheet)
     if worksheet.expression is not None:
         lines += [_("**Expression:** `{expression}`").format(expression=worksheet.expression.replace("`", "")), ""]
     lines += [_("## Your numbers"), ""]
@@ -188,12 +189,7 @@ def sheet_markdown(worksheet: WorksheetRecord, sheet: StudentSheet) -> str:
 
 def key_markdown(worksheet: WorksheetRecord, sheet: StudentSheet) -> str:
     """The teacher's key: the answers, then the full worked derivation."""
-    lines = [
-        _("# Key: {title}").format(title=markdown_text(worksheet.title)),
-        "",
-        _("**Student:** {name} (`{student}`)").format(name=markdown_text(sheet.name), student=sheet.student),
-        "",
-    ]
+    lines = _markdown_top(_("Key: {title}").format(title=markdown_text(worksheet.title)), sheet)
     lines += [_("| id | quantity | answer | tolerance |"), "|---|---|---:|---:|"]
     lines += [
         f"| `{q.id}` | `{quantity_text(q.quantity)}` | {format_number(q.answer)} | {format_number(q.tolerance, 2)} |"
