@@ -68,6 +68,7 @@ DOCUMENTS = {
     **{name: (lambda name=name: load_spec(EXAMPLES / name).derive().to_latex()) for name in EXAMPLE_FILES},
     "12-3-2 batch of 4, 2 steps": _pixel_network_batch,
     "12-12-10 single example": _wide_network_single,
+    "12-3-2 mini-batches of 2, Adam, matrix form": lambda: _pixel_network_regime().to_latex(),
 }
 
 
@@ -93,7 +94,9 @@ def test_every_derivation_typesets_with_no_error_and_nothing_off_the_page(name, 
     assert _overfull_boxes(log) == []
 
 
-@pytest.mark.parametrize("name", ["yehoshua_2023_two_hidden_layers.json", "12-3-2 batch of 4, 2 steps"])
+@pytest.mark.parametrize(
+    "name", ["yehoshua_2023_two_hidden_layers.json", "12-3-2 batch of 4, 2 steps", "12-3-2 mini-batches of 2, Adam, matrix form"]
+)
 def test_no_ink_falls_in_the_side_margins_of_any_page(name, compile_latex, tmp_path):
     _needs("pdftoppm")
     image_module = pytest.importorskip("PIL.Image", reason="pillow (the test extra) reads the rendered pages")
