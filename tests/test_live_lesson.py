@@ -351,6 +351,46 @@ def test_an_update_that_leaves_the_domain_is_named_but_the_pass_still_shows(open
     assert page.api("state")["w"] == {"data": 1.0, "grad": 2.0}
 
 
+def test_an_update_that_leaves_the_domain_shows_an_undefined_result_in_python_and_in_the_page(open_page: Any) -> None:
+    """w = 1, α = 0.5: w ← 1 − 0.5·(1/1 + 1) = 0, and log 0 is undefined; the lesson is still made."""
+    w = Value(1.0, name="w")
+    lesson_page = autograd.lesson(w.log() + w, learning_rate=0.5)
+    end = lesson_page.steps[-1]
+    assert end.phase == "end" and end.equation.startswith("L = undefined  (before the step: 1)")
+    page = open_page(lesson_page)
+    assert "log is defined only for positive numbers, got 0" in page.api("problem")
+    assert_page_texts_are_the_recorded_ones(page, lesson_page)
+    page.api("set", "α", 0.25)  # w ← 1 − 0.25·2 = 0.5: L = log 0.5 + 0.5
+    assert page.api("problem") is None
+    page.api("go", len(lesson_page.steps) - 1)
+    assert page.page.text_content("#equation").startswith(f"L = {format_number(math.log(0.5) + 0.5)}  (before")
+
+
+def test_train_moves_only_the_parameters(open_page: Any) -> None:
+    """f = (w·x − 1)² with the input x = 2 kept: w ← w − α·2(w·x − 1)·x, by hand, for 5 steps."""
+    w, x = Value(1.5, name="w"), Value(2.0, name="x")
+    page = open_page(autograd.lesson((w * x - 1.0) ** 2, learning_rate=0.05))
+    losses = page.api("train", 5, 0.05)
+    weight = 1.5
+    for step in range(6):
+        assert losses[step] == pytest.approx((weight * 2.0 - 1.0) ** 2, rel=1e-12)
+        page.api("trainingStep", step)
+        state = page.api("state")
+        assert state["x"]["data"] == 2.0  # the input stays
+        assert state["w"]["data"] == pytest.approx(weight, rel=1e-12)
+        weight -= 0.05 * 2.0 * (weight * 2.0 - 1.0) * 2.0
+
+
+def test_train_without_parameters_says_what_to_do(open_page: Any) -> None:
+    x = Value(3.0, name="x")
+    page = open_page(autograd.lesson(x**2))  # no learning rate: a lesson, but x is an input
+    with pytest.raises(Exception, match="no parameters to train.*params="):
+        page.api("train", 5, 0.1)
+    page.page.click("#lab-train summary")
+    page.page.click("#train-run")
+    assert "no parameters to train" in page.page.text_content("#train-summary")
+
+
 def test_reset_returns_to_the_recorded_values(open_page: Any) -> None:
     x, y = Value(3.0, name="x"), Value(-2.0, name="y")
     page = open_page(autograd.lesson(x * y + x, learning_rate=0.1, params=[x, y]))
