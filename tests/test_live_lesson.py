@@ -370,6 +370,8 @@ def test_train_moves_only_the_parameters(open_page: Any) -> None:
     """f = (w·x − 1)² with the input x = 2 kept: w ← w − α·2(w·x − 1)·x, by hand, for 5 steps."""
     w, x = Value(1.5, name="w"), Value(2.0, name="x")
     page = open_page(autograd.lesson((w * x - 1.0) ** 2, learning_rate=0.05))
+    kinds = page.page.evaluate("() => [...document.querySelectorAll('#lab-fields label')].map((l) => l.textContent)")
+    assert {"w parameter", "x input"} <= set(kinds)  # the panel says which is which
     losses = page.api("train", 5, 0.05)
     weight = 1.5
     for step in range(6):
@@ -499,6 +501,7 @@ def test_network_state_after_random_edits_is_the_engines(open_page: Any, seed: i
 def test_training_x_squared_from_1000_follows_the_textbook(open_page: Any) -> None:
     x = Value(1000.0, name="x")
     page = open_page(autograd.lesson(x**2, learning_rate=0.1, params=[x]))  # x is the parameter here
+    assert page.page.text_content("#lab-fields label") == "x parameter"
     losses = page.api("train", 6, 1.0)
     assert losses == [1e6] * 7  # x = 1000, -1000, 1000, ...: the loss never moves
     for step in range(7):
