@@ -709,7 +709,12 @@ class LessonGraph:
                 "after one step of gradient descent",
                 f"{root} = {after_text}  (before the step: {before_text})",
                 details=(
-                    f"Each of the {len(leaves)} parameters moved against its gradient; the inputs stayed.",
+                    (
+                        f"Each of the {len(leaves)} parameters moved against its gradient"
+                        if len(leaves) > 1
+                        else f"The parameter {self.labels[leaves[0]]} moved against its gradient"
+                    )
+                    + ("; the inputs stayed." if self.fixed_leaves() else "."),
                     f"This is gradient descent on {root} itself: it makes {root} smaller (for a small enough α). "
                     f"With a loss as the output, that is training; with any other output, it pushes that output down.",
                 ),
