@@ -360,6 +360,10 @@ def test_an_update_that_leaves_the_domain_shows_an_undefined_result_in_python_an
     page = open_page(lesson_page)
     assert "log is defined only for positive numbers, got 0" in page.api("problem")
     assert_page_texts_are_the_recorded_ones(page, lesson_page)
+    page.api("practise", True)
+    page.api("go", len(lesson_page.steps) - 1)
+    assert page.page.locator("#practice-task").is_hidden()  # no exercise asks for an undefined number
+    page.api("practise", False)
     page.api("set", "α", 0.25)  # w ← 1 − 0.25·2 = 0.5: L = log 0.5 + 0.5
     assert page.api("problem") is None
     page.api("go", len(lesson_page.steps) - 1)
