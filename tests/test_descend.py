@@ -53,8 +53,9 @@ def test_two_variables_follow_plain_float_descent():
 def test_the_first_step_is_derived_by_the_chain_rule_and_its_update_written_out():
     text = str(descend(square, {"x": 3.0}, 0.25, 2, "x**2"))
     assert "∂f/∂x  = ∂f/∂x · ∂x/∂x" not in text
-    # the local derivative is written with the root's own expression, so it does not read as ∂f/∂x again
+    # the local derivative is written with the operation's own expression, not the total's symbol (issue 12)
     assert "∂f/∂x = ∂f/∂f · ∂x^2/∂x = 1 × 6 = 6" in " ".join(text.split())
+    assert "∂f/∂f · ∂f/∂x" not in text
     assert "x ← x − α·∂f/∂x = 3 − 0.25 × 6 = 1.5" in text
 
 

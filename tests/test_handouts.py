@@ -36,13 +36,26 @@ def _random_network(sizes: list[int], activations: list[str], seed: int) -> MLP:
     return MLP.from_weights(weights, biases, activations)
 
 
-def _pixel_network_batch() -> str:
-    """A 12→3→2 sigmoid network on a batch of four 12-pixel images, two steps, mean loss, biases as weights."""
+def _pixel_batch() -> tuple[list[list[float]], list[list[float]]]:
+    """Four 12-pixel images and their one-hot targets."""
     rng = random.Random(12)
     images = [[float(rng.random() < 0.5) for _ in range(12)] for _ in range(4)]
-    targets = [[1.0, 0.0], [0.0, 1.0], [1.0, 0.0], [0.0, 1.0]]
+    return images, [[1.0, 0.0], [0.0, 1.0], [1.0, 0.0], [0.0, 1.0]]
+
+
+def _pixel_network_batch() -> str:
+    """A 12→3→2 sigmoid network on a batch of four 12-pixel images, two steps, mean loss, biases as weights."""
     model = _random_network([12, 3, 2], ["sigmoid", "sigmoid"], seed=3)
-    return derive(model, images, targets, "half_sse", 0.2, steps=2, reduction="mean", bias_as_weight=True).to_latex()
+    return derive(model, *_pixel_batch(), "half_sse", 0.2, steps=2, reduction="mean", bias_as_weight=True).to_latex()
+
+
+def _pixel_network_regime():
+    """The same network and images in shuffled mini-batches of 2 with Adam, written with matrices (issue 13's blocks)."""
+    model = _random_network([12, 3, 2], ["sigmoid", "sigmoid"], seed=3)
+    return derive(
+        model, *_pixel_batch(), "half_sse", 0.2, steps=2, reduction="mean", mode="minibatch", batch_size=2,
+        shuffle_seed=1, optimizer="adam", form="matrix",
+    )
 
 
 def _wide_network_single() -> str:
@@ -55,6 +68,7 @@ DOCUMENTS = {
     **{name: (lambda name=name: load_spec(EXAMPLES / name).derive().to_latex()) for name in EXAMPLE_FILES},
     "12-3-2 batch of 4, 2 steps": _pixel_network_batch,
     "12-12-10 single example": _wide_network_single,
+    "12-3-2 mini-batches of 2, Adam, matrix form": lambda: _pixel_network_regime().to_latex(),
 }
 
 
@@ -80,7 +94,9 @@ def test_every_derivation_typesets_with_no_error_and_nothing_off_the_page(name, 
     assert _overfull_boxes(log) == []
 
 
-@pytest.mark.parametrize("name", ["yehoshua_2023_two_hidden_layers.json", "12-3-2 batch of 4, 2 steps"])
+@pytest.mark.parametrize(
+    "name", ["yehoshua_2023_two_hidden_layers.json", "12-3-2 batch of 4, 2 steps", "12-3-2 mini-batches of 2, Adam, matrix form"]
+)
 def test_no_ink_falls_in_the_side_margins_of_any_page(name, compile_latex, tmp_path):
     _needs("pdftoppm")
     image_module = pytest.importorskip("PIL.Image", reason="pillow (the test extra) reads the rendered pages")
@@ -174,21 +190,45 @@ MARKDOWN = {
         reduction="mean",
         bias_as_weight=True,
     ).to_markdown(),
+    "12-3-2 mini-batches of 2, Adam, matrix form": lambda: _pixel_network_regime().to_markdown(),
 }
+
+
+EQUATION_HEADER = ["quantity", "formula", "numbers", "value"]
+
+
+def _is_number(cell: str) -> bool:
+    """A number as the derivation prints it (``-0.5``, ``1e-05``, ``inf``), or a bracketed list of them."""
+    items = cell[1:-1].split(", ") if cell.startswith("[") and cell.endswith("]") else [cell]
+    try:
+        [float(item) for item in items]
+    except ValueError:
+        return False
+    return True
 
 
 @pytest.mark.parametrize("name", MARKDOWN)
 def test_every_markdown_table_row_has_the_headers_cells_and_a_number_in_each_value_cell(name):
+    """Equation tables need a number in their value column; every other table (per example, per step) in every cell.
+
+    The first column names the row (a quantity, an example n, a step, or the
+    average (1/N)Σ_n); the equation table's formula and numbers may be empty
+    (a value given as is), nothing else may.
+    """
     markdown = MARKDOWN[name]()
     tables = _tables(markdown)
     assert tables
+    kinds = set()
     for table in tables:
         header, *rows = table
-        assert header == ["quantity", "formula", "numbers", "value"]
+        assert rows and all(header), header
+        value_columns = [3] if header == EQUATION_HEADER else range(1, len(header))
+        kinds.add(header[0])
         for row in rows:
-            assert len(row) == len(header), row
-            assert row[0]
-            float(row[3])  # the value: a number, never empty
+            assert len(row) == len(header), (header, row)
+            assert row[0], row
+            assert all(_is_number(row[c]) for c in value_columns), (header, row)
+    assert "quantity" in kinds
     size_rows = [row for table in tables for row in table if row[0].startswith("mean |δ[")]
     assert size_rows and all(row[0].endswith("| =") for row in size_rows)
 
@@ -227,18 +267,25 @@ def test_an_explain_markdown_table_keeps_its_cells_with_an_absolute_value():
 # ---------------------------------------------------------------- names a student recognises
 
 
+OWN_EXAMPLES = {"line_learning_rates.json"}
+"""Examples made up for scalargrad; every other example is from a publication whose author starts its file name."""
+OWN = "scalargrad's own example"
+
+
 @pytest.mark.parametrize("name", EXAMPLE_FILES)
 def test_every_example_is_named_after_its_published_source_everywhere_a_reader_meets_it(name):
-    author = name.split("_")[0].capitalize()
+    """A published example names its author in file, title, source and README; one of our own says it is ours there."""
+    author = OWN if name in OWN_EXAMPLES else name.split("_")[0].capitalize()
     spec = load_spec(EXAMPLES / name)
     assert spec.name is not None and spec.name.startswith(author)
-    assert spec.source is not None and author in spec.source
+    assert spec.source is not None and spec.source.startswith(OWN) == (name in OWN_EXAMPLES)
+    assert author in spec.source
     assert "seed 0" not in spec.name + spec.source
     text = str(spec.derive())
     assert text.startswith(spec.name.split(":")[0]) and f"Source: {spec.source[:40]}" in text
     readme = (EXAMPLES.parent.parent / "README.md").read_text(encoding="utf-8")
     row = next(line for line in readme.splitlines() if line.startswith(f"| `{name}` |"))
-    assert author in row
+    assert author in row and (OWN in row) == (name in OWN_EXAMPLES)
 
 
 def test_prose_stays_text_and_formulas_become_math():

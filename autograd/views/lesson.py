@@ -71,6 +71,9 @@ from autograd.value import Value
 SCHEMA = "scalargrad.lesson/1"
 """Identifies the layout of the JSON a lesson page embeds."""
 
+UNDEFINED = "undefined"
+"""What a lesson shows for the output after an update whose forward pass leaves an operation's domain."""
+
 GRAPH_PRECISION = 4
 """Significant digits of the numbers written into the drawing's boxes (the panel shows 6)."""
 
@@ -837,16 +840,19 @@ class LessonGraph:
                 )
             )
         after = self.output_with(updated_values)
-        before_text, after_text = self.data(self.root), self.number("n", self.ids[self.root], after)
+        before_text, after_text = self.data(self.root), self.new_output(after)
         steps.append(
             LessonStep(
                 "end",
                 _("after one step of gradient descent"),
                 _("{root} = {after}  (before the step: {before})").format(root=root, after=after_text, before=before_text),
                 details=(
-                    _("Each of the {count} parameters moved against its gradient; the inputs stayed.").format(
-                        count=len(leaves)
-                    ),
+                    (
+                        _("Each of the {count} parameters moved against its gradient").format(count=len(leaves))
+                        if len(leaves) > 1
+                        else _("The parameter {name} moved against its gradient").format(name=self.labels[leaves[0]])
+                    )
+                    + (_("; the inputs stayed.") if self.fixed_leaves() else _(".")),
                     _(
                         "This is gradient descent on {root} itself: it makes {root} smaller (for a small enough α). "
                         "With a loss as the output, that is training; with any other output, it pushes that output down."
@@ -855,18 +861,36 @@ class LessonGraph:
                 table=(*updates_table(rows), (root, f"{before_text} → {after_text}")),
                 focus=self.ids[self.root],
                 related=tuple(self.ids[leaf] for leaf in leaves),
-                changes=(self._write(self.root, "data", after, "updated", ("n", self.ids[self.root])),),
+                changes=(self._new_output_box(after),),
             )
         )
         return steps
 
-    def output_with(self, values: dict[Value, float]) -> float:
-        """The root's value when the leaves in `values` hold those numbers: the graph run again as compiled code."""
+    def new_output(self, after: float | None) -> str:
+        """The root's value after the update as a token; `UNDEFINED` where the new forward pass fails."""
+        text = UNDEFINED if after is None else format_number(after)
+        return live.token("n", self.ids[self.root], "n", text)
+
+    def _new_output_box(self, after: float | None) -> tuple[str, str, str, str]:
+        """The root's box after the update: its new value, marked, or `UNDEFINED`."""
+        if after is not None:
+            return self._write(self.root, "data", after, "updated", ("n", self.ids[self.root]))
+        return (self.ids[self.root], "data", f"data {live.token('n', self.ids[self.root], 'b', UNDEFINED)}", "updated")
+
+    def output_with(self, values: dict[Value, float]) -> float | None:
+        """The root's value when the leaves in `values` hold those numbers: the graph run again as compiled code.
+
+        None when that pass leaves an operation's domain (a log of 0 after too large a step): the lesson
+        still shows the pass and the update, and its page names the node where the new pass failed.
+        """
         leaves = list(values)
         code = generate(self.root, [], leaves, input_gradients=False).source
         namespace: dict[str, Any] = {}
         exec(compile(code, "<lesson: the forward pass after the step>", "exec"), namespace)
-        output: float = namespace[FUNCTION_NAME]([], [values[leaf] for leaf in leaves])[0]
+        try:
+            output: float = namespace[FUNCTION_NAME]([], [values[leaf] for leaf in leaves])[0]
+        except (ValueError, ArithmeticError):
+            return None
         return output
 
     def nodes(self) -> list[dict[str, Any]]:

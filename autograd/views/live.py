@@ -76,13 +76,16 @@ def has_tokens(text: str) -> bool:
     return START in text
 
 
-def editable_kind(node: Value, network: bool) -> str:
-    """What an editable leaf is, for the page's panel: weight, bias, target (``y1``, ``y2``, … of a network) or input."""
+def editable_kind(node: Value, network: bool, trained: bool = False) -> str:
+    """What an editable leaf is, for the page's panel: weight, bias, another `trained` leaf (a parameter),
+    target (``y1``, ``y2``, … of a network) or input."""
     name = parse_network_name(node.name)
     if name is not None and name.kind == "w":
         return "weight"
     if name is not None and name.kind == "b":
         return "bias"
+    if trained:
+        return "parameter"
     if network and node.name is not None and re.fullmatch(r"y\d+", node.name):
         return "target"
     return "input"
@@ -106,6 +109,7 @@ def program(
     """
     nodes = list(ids)
     leaves = [node for node in nodes if not node.parents]
+    moved = set(trained)
     generated = codegen.generate(root, leaves, language="javascript", report=nodes)
     edges = []
     for node in reversed(topological_order(root)):
@@ -118,7 +122,12 @@ def program(
         "edges": edges,
         "root": ids[root],
         "editable": [
-            {"id": ids[leaf], "label": labels[leaf], "kind": editable_kind(leaf, network), "value": leaf.data}
+            {
+                "id": ids[leaf],
+                "label": labels[leaf],
+                "kind": editable_kind(leaf, network, trained=leaf in moved),
+                "value": leaf.data,
+            }
             for leaf in editable
         ],
         "trained": [ids[leaf] for leaf in trained],

@@ -152,33 +152,58 @@ def matrix_equation_text(equation: MatrixEquation, indent: str = "    ") -> list
     return lines
 
 
+LATEX_MATRIX_ROOM = 80
+"""A displayed line of a matrix formula holds about this many characters (digits, signs, column gaps) of the page."""
+
+
 def matrix_equation_latex(equation: MatrixEquation) -> list[str]:
-    """The parts as one displayed formula (``gather*``), matrices in brackets; long ones over several lines."""
+    """The parts as one displayed formula (``gather*``), matrices in brackets; long ones over several lines.
+
+    A matrix too wide for the page is written in labelled slices of columns,
+    as in the text form, and a new line starts where the next piece would
+    pass `LATEX_MATRIX_ROOM`.
+    """
+    pieces: list[tuple[str, int]] = []
+    for part in equation.parts:
+        if isinstance(part, str):
+            pieces.append((text_to_latex(part), len(part)))
+            continue
+        slices = _column_slices(part, LATEX_MATRIX_ROOM)
+        for start, end in slices:
+            columns = [row[start:end] for row in part]
+            if len(slices) > 1:
+                pieces.append((rf"\text{{(columns {start + 1}--{end})}}", 16))
+            pieces.append((_matrix_latex(columns), len(_matrix_text(columns)[0])))
     width = 0
     current: list[str] = []
     groups: list[list[str]] = [current]
-    for part in equation.parts:
-        part_width = len(part) if isinstance(part, str) else 9 * max(len(row) for row in part)
-        if current and width + part_width > 90:
+    for latex, piece_width in pieces:
+        if current and width + piece_width > LATEX_MATRIX_ROOM:
             current = []
             groups.append(current)
             width = 0
-        current.append(text_to_latex(part) if isinstance(part, str) else _matrix_latex(part))
-        width += part_width
+        current.append(latex)
+        width += piece_width + 2
     return [r"\begin{gather*}", " \\\\\n".join(r"\quad ".join(group) for group in groups), r"\end{gather*}"]
+
+
+def _column_slices(matrix: list[list[float]], room: int) -> list[tuple[int, int]]:
+    """The column ranges (start, end) a matrix is written in: all its columns, or slices that each fit in `room`."""
+    columns = len(matrix[0])
+    if len(_matrix_text(matrix)[0]) <= room:
+        return [(0, columns)]
+    cell = max(len(format_number(v)) for row in matrix for v in row) + 2
+    per_slice = max(1, (room - 16) // cell)
+    return [(start, min(start + per_slice, columns)) for start in range(0, columns, per_slice)]
 
 
 def _matrix_slices(matrix: list[list[float]], room: int) -> list[list[str]]:
     """The matrix as one text piece, or as labelled slices of columns that each fit in `room` characters."""
-    whole = _matrix_text(matrix)
-    if len(whole[0]) <= room:
-        return [whole]
-    columns = len(matrix[0])
-    cell = max(len(format_number(v)) for row in matrix for v in row) + 2
-    per_slice = max(1, (room - 16) // cell)
+    slices = _column_slices(matrix, room)
+    if len(slices) == 1:
+        return [_matrix_text(matrix)]
     pieces = []
-    for start in range(0, columns, per_slice):
-        end = min(start + per_slice, columns)
+    for start, end in slices:
         pieces.append([f"(columns {start + 1}–{end})"])
         pieces.append(_matrix_text([row[start:end] for row in matrix]))
     return pieces

@@ -143,6 +143,9 @@ def to_latex(derivation: DerivationRecord) -> str:
         for block in blocks:
             parts.append(rf"\paragraph{{{_latex_text(block.title)}}}")
             rows = _latex_rows(block)
+            if not rows and not block.remarks and block.tables:
+                # a run-in heading would share its line with the table and push it past the margin
+                parts.append(r"\leavevmode\par\nopagebreak")
             if rows:
                 parts += [r"\begin{align*}", " \\\\\n".join(rows), r"\end{align*}"]
             if block.remarks:
