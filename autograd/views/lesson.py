@@ -154,6 +154,7 @@ PAGE_WORDS = {
     "bias": N_("bias"),
     "target": N_("target"),
     "input": N_("input"),
+    "parameter": N_("parameter"),
     "slider_of": N_("{name} slider"),
     "a_node": N_("a node"),
     "node": N_("node {label}"),
