@@ -194,6 +194,14 @@ def _check_finite(contribution: Any, node: Node, parent: Node) -> None:
         )
 
 
+def _order_to_differentiate(root: N) -> list[N]:
+    """`root`'s topological order; under `detect_anomaly`, after checking that no ``.data`` changed since the forward pass."""
+    order = topological_order(root)
+    if state.anomaly:
+        check_unchanged(order)
+    return order
+
+
 def backward(root: Node, seed: float = 1.0) -> None:
     """Set ``.grad`` of every node below `root`: recomputed on non-leaves, accumulated on leaves.
 
@@ -202,9 +210,7 @@ def backward(root: Node, seed: float = 1.0) -> None:
     If the pass fails (an undefined derivative, `detect_anomaly`), the leaves
     keep the gradients they had; those of intermediate nodes are incomplete.
     """
-    order = topological_order(root)
-    if state.anomaly:
-        check_unchanged(order)
+    order = _order_to_differentiate(root)
     leaves = [node for node in order if node.local_grads is None]
     before = [leaf.grad for leaf in leaves]
     try:
@@ -234,9 +240,7 @@ def grad(output: N, inputs: Sequence[N], create_graph: bool = False) -> list[N]:
         if not isinstance(node, Node):
             raise TypeError(f"grad's inputs[{position}] must be a Value, got {type(node).__name__}")
     # As in PyTorch, create_graph records the gradients' graph even inside no_grad(): they are asked to be differentiable.
-    order = topological_order(output)
-    if state.anomaly:
-        check_unchanged(order)
+    order = _order_to_differentiate(output)
     with enable_grad() if create_graph else nullcontext():
         grads = propagate(order, 1.0, differentiable=create_graph)
     result: list[N] = []
