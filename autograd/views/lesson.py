@@ -1052,7 +1052,7 @@ class Lesson:
             parts = {
                 "TITLE": html.escape(self.title),
                 "SVG": _inline_svg(self._svg, words["graph"]),
-                "DATA": _script_json(self.data),
+                "DATA": script_json(self.data),
                 "LANG": HTML_LANGS[self.lang],
             }
             # One pass: text put in by one placeholder is never read as another.
@@ -1075,7 +1075,7 @@ class Lesson:
         )
 
 
-def _script_json(data: Mapping[str, Any]) -> str:
+def script_json(data: Mapping[str, Any]) -> str:
     """`data` as JSON safe inside ``<script>``: no ``<``, ``>`` or ``&`` can end the element or start markup."""
     try:
         text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))

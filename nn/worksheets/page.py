@@ -15,7 +15,7 @@ from __future__ import annotations
 from importlib import resources
 
 from autograd.i18n import HTML_LANGS, N_, Catalog, current_language
-from autograd.views.lesson import _script_json  # the lesson pages' inert JSON-in-<script>, shared on purpose
+from autograd.views.lesson import script_json
 
 from nn.worksheets.records import StudentSheet, WorksheetRecord
 from nn.worksheets.sheets import givens, instructions, quantity_text
@@ -67,4 +67,4 @@ def sheet_html(worksheet: WorksheetRecord, sheet: StudentSheet) -> str:
         ],
     }
     template = resources.files("nn.worksheets").joinpath("sheet_template.html").read_text(encoding="utf-8")
-    return template.replace(_LANG_PLACEHOLDER, HTML_LANGS[current_language()]).replace(_PLACEHOLDER, _script_json(data))
+    return template.replace(_LANG_PLACEHOLDER, HTML_LANGS[current_language()]).replace(_PLACEHOLDER, script_json(data))
