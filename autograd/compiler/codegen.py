@@ -64,7 +64,7 @@ import math
 import string
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -152,6 +152,13 @@ class GeneratedCode:
     source: str
     node_count: int
     named_constants: tuple[str, ...]
+
+    def function(self, filename: str) -> Callable[..., Any]:
+        """The Python source run as a module named `filename` (for tracebacks): its `FUNCTION_NAME` function."""
+        namespace: dict[str, Any] = {}
+        exec(compile(self.source, filename, "exec"), namespace)
+        function: Callable[..., Any] = namespace[FUNCTION_NAME]
+        return function
 
 
 class _Expr(NamedTuple):

@@ -17,7 +17,6 @@ function. Calling the result runs only float arithmetic.
 
 from __future__ import annotations
 
-import builtins
 import functools
 import itertools
 import linecache
@@ -308,9 +307,7 @@ class CompiledFunction:
         self.node_count = trace.generated.node_count
         start = time.perf_counter()
         filename = f"<autograd.compile #{next(_compiled_count)}: {getattr(fn, '__name__', 'fn')}>"
-        namespace: dict[str, Any] = {}
-        exec(builtins.compile(self.source, filename, "exec"), namespace)
-        self._function = namespace[codegen.FUNCTION_NAME]
+        self._function = trace.generated.function(filename)
         # Tracebacks through the generated code show its lines; the entry goes when this object does.
         linecache.cache[filename] = (len(self.source), None, self.source.splitlines(True), filename)
         weakref.finalize(self, linecache.cache.pop, filename, None)

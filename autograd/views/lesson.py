@@ -63,7 +63,7 @@ from autograd.views.explain import (
 )
 from autograd.files import write_atomically
 from autograd.i18n import HTML_LANGS, LANGUAGES, N_, Catalog, check_language, current_language, language
-from autograd.compiler.codegen import FUNCTION_NAME, generate
+from autograd.compiler.codegen import generate
 from autograd.notation import is_parameter_name, parse_network_name
 from autograd.views import live
 from autograd.value import Value
@@ -885,11 +885,9 @@ class LessonGraph:
         still shows the pass and the update, and its page names the node where the new pass failed.
         """
         leaves = list(values)
-        code = generate(self.root, [], leaves, input_gradients=False).source
-        namespace: dict[str, Any] = {}
-        exec(compile(code, "<lesson: the forward pass after the step>", "exec"), namespace)
+        function = generate(self.root, [], leaves, input_gradients=False).function("<lesson: the pass after the step>")
         try:
-            output: float = namespace[FUNCTION_NAME]([], [values[leaf] for leaf in leaves])[0]
+            output: float = function([], [values[leaf] for leaf in leaves])[0]
         except (ValueError, ArithmeticError):
             return None
         return output
