@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from collections.abc import Iterable
 from numbers import Integral, Real
 from typing import TypeVar
@@ -74,6 +75,21 @@ def present(x: T | None, where: str) -> T:
             "gradients and updates are None only where the parameter is absent"
         )
     return x
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def key_path(where: str | None, key: object) -> str:
+    """The JSON path of `key` inside the object at `where` (None: the top level), as error messages name it.
+
+    ``layers[0].bias`` for a key that reads as a name; any other key (empty,
+    spaced, punctuated) is quoted after the object's path: ``layers[0] key ''``.
+    """
+    text = str(key)
+    if _IDENTIFIER.fullmatch(text):
+        return text if where is None else f"{where}.{text}"
+    return f"{where or '(top level)'} key {text!r}"
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

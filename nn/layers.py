@@ -34,7 +34,7 @@ from typing import Any
 import autograd
 from autograd import Value
 from autograd.notation import activation_name, bias_name, weight_name, weighted_input_name
-from nn._validation import count, describe, did_you_mean, finite_number, numbers, sequence
+from nn._validation import count, describe, did_you_mean, finite_number, key_path, numbers, sequence
 from nn.activations import ELEMENTWISE, LAYERWISE, check_activation
 from nn.init import initial_weights, make_rng
 from nn.module import Module
@@ -356,7 +356,7 @@ class MLP(Module):
             for key in spec if isinstance(spec, Mapping) else ():
                 if key not in (*keys, "layer_index"):  # to_dict writes the layer's number too
                     raise ValueError(
-                        f"layers[{position}].{key}: unknown key{did_you_mean(str(key), keys)}; "
+                        f"{key_path(f'layers[{position}]', key)}: unknown key{did_you_mean(str(key), keys)}; "
                         f"a layer has {', '.join(sorted(keys))}"
                     )
         fields = [[_field(spec, key, f"layers[{position}]") for key in keys] for position, spec in enumerate(specs)]

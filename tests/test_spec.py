@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -246,3 +247,20 @@ def test_cross_entropy_targets_may_be_class_indices_as_the_loss_takes_them():
     assert error_of({**base, "input": [1.0, 0.0], "target": 3}) == (
         "target: class index 3 is out of range for 3 output neurons (0..2)"
     )
+
+
+@pytest.mark.parametrize("where", ["top", "layer", "mode", "notation"])
+def test_a_key_that_is_no_name_is_quoted_after_its_objects_path(tmp_path: Path, where: str) -> None:
+    # found by the CLI fuzz test: an empty key once gave the path "layers[0].:", which names nothing
+    spec = json.loads((EXAMPLES / "mazur_2015_2_2_2.json").read_text(encoding="utf-8"))
+    target = {"top": spec, "layer": spec["layers"][0], "mode": None, "notation": None}[where]
+    if target is None:
+        spec[where] = {"": 1} if where == "notation" else {"name": "batch", "": 1}
+        expected = f"{where} key '': unknown key"
+    else:
+        target[""] = 1
+        expected = "(top level) key '': unknown key" if where == "top" else "layers[0] key '': unknown key"
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    with pytest.raises(SpecError, match=re.escape(expected)):
+        load_spec(path)

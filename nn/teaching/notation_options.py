@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from autograd.notation import weight_name
 from nn.teaching.blocks import Block, Equation, MatrixEquation, Table
-from nn._validation import describe
+from nn._validation import describe, key_path
 
 RATE_SYMBOLS = {"α": "α", "alpha": "α", "η": "η", "eta": "η"}
 COST_SYMBOLS = ("C", "E", "L")
@@ -50,7 +50,7 @@ class Notation:
         known = ("input_layer", "rate", "cost", "weights")
         for key in data:
             if key not in known:
-                raise ValueError(f"{where}.{key}: unknown key; notation has {', '.join(known)}")
+                raise ValueError(f"{key_path(where, key)}: unknown key; notation has {', '.join(known)}")
         input_layer = data.get("input_layer", 0)
         if input_layer not in (0, 1) or isinstance(input_layer, bool):
             raise ValueError(f"{where}.input_layer: expected 0 (input = a[0]) or 1 (input = layer 1), got {describe(input_layer)}")

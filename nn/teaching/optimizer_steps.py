@@ -28,7 +28,7 @@ from typing import Any
 
 from autograd import Value
 from nn import optim
-from nn._validation import describe
+from nn._validation import describe, key_path
 from nn.teaching.records import ParameterUpdate
 
 _CLASSES: dict[str, type[optim.Optimizer]] = {
@@ -88,7 +88,7 @@ class OptimizerChoice:
                 raise ValueError(f"{where}.lr: the learning rate is the spec's 'learning_rate'; remove it here")
             if key not in hyperparameters:
                 valid = ", ".join(sorted(hyperparameters))
-                raise ValueError(f"{where}.{key}: {name} has no hyper-parameter {key!r}; it has {valid}")
+                raise ValueError(f"{key_path(where, key)}: {name} has no hyper-parameter {key!r}; it has {valid}")
             hyperparameters[key] = value
         choice = cls(name, hyperparameters)
         try:

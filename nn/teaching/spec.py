@@ -46,7 +46,7 @@ from typing import Any, cast
 
 from autograd import Value
 from nn._json_files import read_json_file
-from nn._validation import describe, did_you_mean, finite_number, numbers, sequence
+from nn._validation import describe, did_you_mean, finite_number, key_path, numbers, sequence
 from nn.teaching.derive import FORMS, MAX_STEPS, MODES, NetworkDerivation, derive
 from nn.teaching.notation_options import Notation
 from nn.teaching.optimizer_steps import OptimizerChoice
@@ -200,7 +200,7 @@ def _parse(data: object) -> Spec:
     known = {*REQUIRED_KEYS, *OPTIONAL_KEYS, "input", "inputs", "target", "targets"}
     for key in data:
         if key not in known:
-            raise SpecError(f"{key}: unknown key{did_you_mean(key, known)}; a spec has {', '.join(sorted(known))}")
+            raise SpecError(f"{key_path(None, key)}: unknown key{did_you_mean(key, known)}; a spec has {', '.join(sorted(known))}")
     for key in REQUIRED_KEYS:
         if key not in data:
             raise SpecError(f"{key}: missing key")
@@ -295,7 +295,7 @@ def parse_mode(data: object, where: str) -> tuple[str, int | None, int | None]:
         raise SpecError(f"{where}: expected a mode name or an object with a 'name', got {describe(data)}")
     for key in data:
         if key not in ("name", "batch_size", "shuffle_seed"):
-            raise SpecError(f"{where}.{key}: unknown key; a mode has name, batch_size and shuffle_seed")
+            raise SpecError(f"{key_path(where, key)}: unknown key; a mode has name, batch_size and shuffle_seed")
     name = data.get("name")
     if name not in MODES:
         raise SpecError(f"{where}.name: expected one of {', '.join(map(repr, MODES))}, got {describe(name)}")
