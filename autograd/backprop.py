@@ -264,15 +264,20 @@ def backward(root: Node, seed: float = 1.0) -> None:
     keep the gradients they had; those of intermediate nodes are incomplete.
     """
     order = _order_to_differentiate(root)
-    leaves = [node for node in order if node.local_grads is None]
-    before = [leaf.grad for leaf in leaves]
+    # Only leaves that hold a gradient need it added back (x + 0.0 is x): after
+    # zero_grad, or on the constants of a fresh graph, that is none of them.
+    holding = [node for node in order if node.local_grads is None and node.grad]
+    earlier = [leaf.grad for leaf in holding]
     try:
         propagate(order, seed, differentiable=False, into_grad=True)
     except BaseException:
-        for leaf, gradient in zip(leaves, before):
+        for node in order:
+            if node.local_grads is None:
+                node.grad = 0.0
+        for leaf, gradient in zip(holding, earlier):
             leaf.grad = gradient
         raise
-    for leaf, gradient in zip(leaves, before):
+    for leaf, gradient in zip(holding, earlier):
         leaf.grad += gradient
 
 
