@@ -74,18 +74,26 @@ def topological_order(root: N) -> list[N]:
         if not parents:
             append(node)
             continue
-        push(node)
-        push(_PARENTS_ORDERED)
         if len(parents) == 2:
-            # Most operations are binary, and one operand is often shared (a
-            # weight, an activation used by every neuron of the next layer):
-            # pushing only what is not yet expanded saves popping it again.
+            # Most operations are binary, and their operands are often ordered
+            # already (a weight, an activation used by every neuron of the next
+            # layer): only the others are pushed, and with none the node is
+            # ordered at once. (In a graph without cycles, an expanded operand
+            # is an ordered one.)
             first, second = parents
-            if second not in expanded:
+            first_done, second_done = first in expanded, second in expanded
+            if first_done and second_done:
+                append(node)
+                continue
+            push(node)
+            push(_PARENTS_ORDERED)
+            if not second_done:
                 push(second)
-            if first not in expanded:
+            if not first_done:
                 push(first)
         else:
+            push(node)
+            push(_PARENTS_ORDERED)
             extend(parents[::-1])  # reversed, so the first operand is ordered first
     return order
 
