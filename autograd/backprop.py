@@ -81,16 +81,15 @@ def topological_order(root: N) -> list[N]:
             # ordered at once. (In a graph without cycles, an expanded operand
             # is an ordered one.)
             first, second = parents
-            first_done, second_done = first in expanded, second in expanded
-            if first_done and second_done:
-                append(node)
-                continue
-            push(node)
-            push(_PARENTS_ORDERED)
-            if not second_done:
-                push(second)
-            if not first_done:
-                push(first)
+            if second in expanded:
+                if first in expanded:
+                    append(node)
+                    continue
+                extend((node, _PARENTS_ORDERED, first))
+            elif first in expanded:
+                extend((node, _PARENTS_ORDERED, second))
+            else:
+                extend((node, _PARENTS_ORDERED, second, first))
         else:
             push(node)
             push(_PARENTS_ORDERED)
