@@ -131,7 +131,7 @@ def _check_several_languages(args: argparse.Namespace, languages: Sequence[str])
     if len(languages) > 1 and not getattr(args, "several_languages", False):
         raise CommandError(
             _(
-                "--lang {value}: {command} writes one language; only lesson writes a page in two (with a toggle). "
+                "--lang {value}: scalargrad {command} writes one language; only scalargrad lesson writes a page in two (with a toggle). "
                 "Give one, e.g. --lang {first}"
             ).format(value=",".join(languages), command=args.command, first=languages[0])
         )

@@ -197,7 +197,7 @@ PAGE_WORDS = {
     "error_no_run": N_("no training run yet: call train(steps, learningRate) first"),
     "error_step": N_("step must be a whole number from 0 to {last}"),
     "error_no_leaf": N_("no editable leaf is called {name}; leaves() lists them"),
-    "error_set": N_("set needs a finite number, got {number}"),
+    "error_set": N_("set(name, number) needs a finite number, got {number}"),
 }
 """The words of the page around the steps (buttons, legend, labels, the messages and errors of its
 script), by the key the template uses (``@@WORD:key@@``, ``words.key``, ``say("key")``). The page
