@@ -356,9 +356,11 @@ class LessonGraph:
         order = topological_order(root)
         if len(order) > max_nodes and not collapse:
             raise ValueError(
-                f"the graph has {len(order)} Values, more than max_nodes={max_nodes}: a lesson shows each one "
-                "as a step, and that many steps teach nothing. Use a smaller expression or network (one example, "
-                "fewer neurons), or raise max_nodes"
+                _(
+                    "the graph has {count} Values, more than max_nodes={max_nodes}: a lesson shows each one "
+                    "as a step, and that many steps teach nothing. Use a smaller expression or network (one example, "
+                    "fewer neurons), or raise max_nodes"
+                ).format(count=len(order), max_nodes=max_nodes)
             )
         self.root = root
         self.params = _checked_params(params, set(order))
