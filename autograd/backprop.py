@@ -21,19 +21,12 @@ from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from typing import Any, Literal, Protocol, TypeVar, overload, runtime_checkable
 
-from autograd.i18n import N_, Catalog
+from autograd.i18n import Catalog
 from autograd.modes import enable_grad, state
+from autograd.scalar import python_reason
 from autograd.stale import check_unchanged
 
 _ = Catalog("autograd")
-
-PYTHON_REASONS = {
-    "float division by zero": N_("a division by zero"),
-    "division by zero": N_("a division by zero"),
-    "math range error": N_("the result is too large for a float"),
-    "math domain error": N_("a number outside the function's domain"),
-}
-"""Python's own messages for a failed local derivative (the engine's are translated already), in words to translate."""
 
 
 @runtime_checkable
@@ -187,11 +180,10 @@ def propagate(
         raise  # already names the operation (detect_anomaly)
     except (ArithmeticError, ValueError) as error:
         inputs = ", ".join(f"{p.data!r}" for p in node.parents)
-        reason = str(error)
         message = _(
             "the derivative of {op!r} at ({inputs}) is undefined or infinite: {reason}; "
             "move the input away from that point (e.g. add a small epsilon)"
-        ).format(op=node.op, inputs=inputs, reason=_(PYTHON_REASONS[reason]) if reason in PYTHON_REASONS else reason)
+        ).format(op=node.op, inputs=inputs, reason=python_reason(error))
         raise (FloatingPointError if check else type(error))(message) from error
     return None if into_grad else grads
 

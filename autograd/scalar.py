@@ -50,6 +50,23 @@ def domain_message(rule: str, **numbers: float) -> str:
     return _(DOMAIN_MESSAGES[rule]).format(**{name: repr(number) for name, number in numbers.items()})
 
 
+PYTHON_REASONS = {
+    "float division by zero": N_("a division by zero"),
+    "division by zero": N_("a division by zero"),
+    "0.0 cannot be raised to a negative power": N_("0 cannot be raised to a negative power"),
+    "(34, 'Numerical result out of range')": N_("the result is too large for a float"),
+    "math range error": N_("the result is too large for a float"),
+    "math domain error": N_("a number outside the function's domain"),
+}
+"""Python's own messages for arithmetic on plain floats, which the engine reports in words it can translate."""
+
+
+def python_reason(error: BaseException) -> str:
+    """What went wrong in `error`, in the current language: Python's own arithmetic messages translated, others as they are."""
+    reason = str(error)
+    return _(PYTHON_REASONS[reason]) if reason in PYTHON_REASONS else reason
+
+
 def exp(x: float) -> float:
     """e**x; raises OverflowError with advice when the result exceeds a float."""
     try:

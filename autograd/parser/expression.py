@@ -35,6 +35,7 @@ from typing import Any, NamedTuple
 from autograd import functions
 from autograd.i18n import N_, Catalog
 from autograd.notation import parse_network_name
+from autograd.scalar import python_reason
 from autograd.value import Value
 
 _ = Catalog("autograd")
@@ -377,7 +378,7 @@ class _Parser:
         try:
             result = function(*arguments)
         except (ArithmeticError, ValueError) as error:
-            raise self.error(self.cannot_compute(token, str(error)), token) from None
+            raise self.error(self.cannot_compute(token, python_reason(error)), token) from None
         if isinstance(result, complex):  # float ** float with a negative base and a fractional exponent
             message = _("a negative number to a fractional power is not real")
             raise self.error(self.cannot_compute(token, message), token)
