@@ -197,6 +197,8 @@ ALLOWED_WORDS = {
     "no", "highlight", "precision", "output", "source", "spec", "expression", "version", "command", "nodes",
     # keys on the keyboard
     "Home", "End", "Enter", "Space",
+    # numbers as the engine and the page write them
+    "inf", "nan",
 }
 
 

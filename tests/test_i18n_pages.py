@@ -12,6 +12,7 @@ by hand from the inputs (log(2·(−1)) = log(−2); w ← 1 − 2·(1/1 + 1) = 
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import Any
 import pytest
 
 import autograd
-from autograd import Value
+from autograd import Value, scalar
 from autograd.i18n import language
 from autograd.parser.expression import ParseError, parse_expression
 from autograd.views.plot import line_plot
@@ -112,7 +113,7 @@ def test_every_state_of_a_chinese_live_lesson_speaks_chinese(open_page: Any) -> 
     page = open_page(lesson_page)
     assert_chinese(page.texts(), labels)
 
-    assert page.api("set", "x", -1.0) is False  # log(x·w) = log(−2)
+    assert page.api("set", "x", -2.0) is False  # log(x·w) = log(−2)
     problem = page.api("problem")
     assert "log 只对正数有定义，这里是 -2" in problem and problem.startswith("在节点")
     assert page.page.text_content("#lab-problem") == problem
@@ -127,9 +128,16 @@ def test_every_state_of_a_chinese_live_lesson_speaks_chinese(open_page: Any) -> 
     assert_chinese([after, *page.texts()], labels)
 
     page.api("set", "α", 0.1)
-    losses = page.api("train", 4, 0.1)
-    assert len(losses) == 5
-    page.api("compare", 4, 0.1, 0.2)
+    # By hand: L = log(2w) + w, w ← w − 0.1·(1/w + 1) from w = 1; w goes below 0 at step 4, where log fails.
+    weights = [1.0]
+    while weights[-1] > 0:
+        weights.append(weights[-1] - 0.1 * (1.0 / weights[-1] + 1.0))
+    assert len(weights) == 5
+    assert page.api("train", 4, 0.1) == pytest.approx([math.log(2.0 * v) + v for v in weights[:4]], rel=1e-12)
+    summary = page.page.text_content("#train-summary")
+    assert summary.startswith("α = 0.1：第 4 步的前向传播失败，在节点 ") and f"这里是 {2.0 * weights[4]:.6g}" in summary
+    assert_chinese([summary], labels)
+    page.api("compare", 2, 0.1, 0.05)
     summary = page.page.text_content("#train-summary")
     assert "点击一个点" in summary
     chart = page.page.evaluate("() => [...document.querySelectorAll('#train-chart text, #train-chart title')].map((t) => t.textContent)")
@@ -167,6 +175,7 @@ def test_a_division_by_zero_and_the_errors_of_a_page_without_parameters_in_chine
     }""")
     assert errors[0].startswith("这个课程演示没有可训练的参数")
     assert errors[1] == "还没有训练过：请先调用 train(steps, learningRate)"
+    page.page.click("#lab-train summary")
     page.page.click("#train-run")
     assert page.page.text_content("#train-summary") == errors[0]
     assert_chinese([problem, *errors, *page.texts()], node_labels(lesson_page))
@@ -176,15 +185,15 @@ def test_the_language_toggle_says_the_problem_the_lab_and_the_chart_again(open_p
     x, w = Value(2.0, name="x"), Value(1.0, name="w")
     lesson_page = autograd.lesson((x * w).log() + w, learning_rate=0.1, lang=("zh", "en"))
     page = open_page(lesson_page)
-    page.api("set", "x", -1.0)
-    page.api("train", 3, 0.1)  # the pass at x = −1 fails: the run stops at step 0 with a non-finite loss
+    page.api("set", "x", -2.0)
+    page.api("train", 3, 0.1)  # the pass at x = −2 fails: the run stops at step 0
     lab = "() => [...document.querySelectorAll('#lab-fields label small')].map((s) => s.textContent)"
     assert "log 只对正数有定义" in page.page.text_content("#lab-problem")
-    assert set(page.page.evaluate(lab)) == {"输入", "参数"}
+    assert set(page.page.evaluate(lab)) == {"输入", "参数", "学习率"}
     page.page.click("#language")
     assert page.page.text_content("#lab-problem").startswith("At node ")
     assert "log is defined only for positive numbers, got -2" in page.page.text_content("#lab-problem")
-    assert set(page.page.evaluate(lab)) == {"input", "parameter"}
+    assert set(page.page.evaluate(lab)) == {"input", "parameter", "learning rate"}
     assert "Click a point" in page.page.text_content("#train-summary")
     assert page.page.get_attribute("#lab-fields input[type=number]", "aria-label").endswith("(input)")
     page.page.click("#language")
@@ -228,7 +237,7 @@ def test_a_name_that_is_no_variable_is_refused_in_chinese() -> None:
         (lambda: Value(-2.0) ** Value(2.0), "指数是 Value 时底数必须为正，这里底数是 -2.0"),
         (lambda: Value(1.0) / 0.0, "除以零：1.0 / 0"),
         (lambda: Value(float("inf")).sin(), "sin(inf) 无定义"),
-        (lambda: autograd.logsumexp([]), "logsumexp 至少需要一个值"),
+        (lambda: scalar.logsumexp([]), "logsumexp 至少需要一个值"),
     ],
 )
 def test_the_engines_domain_errors_are_chinese_in_a_chinese_block_and_english_outside(build: Any, words: str) -> None:
@@ -264,7 +273,7 @@ def test_an_undefined_derivative_is_chinese() -> None:
         (["lesson", "x*w", "--var", "x=1", "--var", "w=2", "--max-nodes", "2"], "超过 max_nodes=2"),
         (["lesson", "x*y", "--var", "x=1", "--var", "y=2", "--learning-rate", "0.1"], "没有可更新的参数"),
         (["descend", "log(x)", "--var", "x=-1", "--lr", "0.1"], "log 只对正数有定义"),
-        (["worksheet", "tanh(x*w", "--var", "x=1", "--var", "w=1"], "没有闭合"),
+        (["worksheet", "tanh(x*w", "--var", "x=-1..1", "--var", "w=1", "--students", "2", "--seed", "1"], "没有闭合"),
     ],
 )
 def test_an_engine_or_parser_error_from_the_command_line_is_one_chinese_message_with_exit_code_2(

@@ -170,6 +170,7 @@ PAGE_WORDS = {
     "chart_log": N_("loss {root} (log scale)"),
     "chart_point": N_("α = {alpha}, step {step}: {loss}"),
     "train_summary": N_("α = {alpha}: {first} → {last} after {steps} steps"),
+    "train_stopped": N_("α = {alpha}: the pass of step {step} failed, at {where}: {message}"),
     "what_d": N_("the value"),
     "what_g": N_("the gradient"),
     "what_l": N_("the local derivative"),
