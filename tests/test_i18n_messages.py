@@ -1,4 +1,4 @@
-"""简体中文 in every message a lesson page, the parser, the engine and the command line can show.
+"""简体中文 in every message a lesson page, the parser, the engine, the plots and the command line can show.
 
 The lesson page is driven in Chromium into each state its script has words
 for (a value outside an operation's domain, a division by zero, an update whose
@@ -25,8 +25,10 @@ from autograd import Value, scalar
 from autograd.i18n import language
 from autograd.parser.expression import ParseError, parse_expression
 from autograd.views.plot import line_plot
+from nn.teaching.lesson import lesson as nn_lesson
+from nn.teaching.spec import load_spec
 from scalargrad.cli import main
-from test_i18n import english_words
+from test_i18n import SEED001, english_words
 
 # Every text of the page a reader can meet: text nodes outside scripts and styles (the drawing's and the chart's too),
 # and the attributes that a screen reader or a tooltip shows. Closed <details> are opened first.
@@ -160,6 +162,25 @@ def test_every_state_of_a_chinese_live_lesson_speaks_chinese(open_page: Any) -> 
     feedback = page.page.text_content("#practice-feedback")
     assert feedback.startswith("还不对")
     assert_chinese([feedback, *page.texts()], labels)
+
+
+def test_a_chinese_network_lesson_speaks_chinese_while_training_and_practising(open_page: Any) -> None:
+    spec = load_spec(SEED001)
+    lesson_page = nn_lesson(spec.model(), spec.inputs, spec.targets, spec.loss, spec.learning_rate, lang="zh")
+    labels = node_labels(lesson_page)
+    page = open_page(lesson_page)
+    losses = page.api("train", 3, spec.learning_rate)
+    recorded = lesson_page.data["network"]["steps"][0]  # nn.derive's textbook formulas, not the page's generated code
+    assert len(losses) == 4
+    assert losses[:2] == pytest.approx([recorded["loss"], recorded["loss_after"]], rel=1e-12)
+    page.api("trainingStep", 2)
+    page.api("practise", True)
+    page.api("go", len(lesson_page.steps) - 3)
+    page.api("answer", "123456")
+    page.api("set", "w[1]_11", 0.25)
+    texts = page.texts()
+    assert any("点击一个点" in text for text in texts)
+    assert_chinese(texts, labels)
 
 
 def test_a_division_by_zero_and_the_errors_of_a_page_without_parameters_in_chinese(open_page: Any) -> None:
@@ -338,3 +359,27 @@ def test_a_chinese_plot_says_log_scale_and_divergence_in_chinese() -> None:
     assert english_words(" ".join(labels)) == []
     english = line_plot([("α = 2", [1.0, 100.0, 1e6, float("inf")])], title="loss", x_label="step", y_label="C")
     assert 'label="C (log scale)"' in english.source and 'label="diverged after step 2"' in english.source
+
+
+# ---------------------------------------------------------------- explain's data
+
+
+def _strings(data: object, path: str = "") -> Iterator[tuple[str, str]]:
+    if isinstance(data, str):
+        yield path, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _strings(value, f"{path}.{key}")
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _strings(value, f"{path}[{index}]")
+
+
+def test_every_text_of_a_chinese_explains_data_is_chinese_except_its_enumerations() -> None:
+    from autograd.views.explain import explain
+    from test_i18n import neuron_graph
+
+    derivation = explain(neuron_graph(), lang="zh")
+    texts = [(path, text) for path, text in _strings(derivation.to_dict()) if not path.endswith((".kind", ".schema"))]
+    assert any("∂" in text for _, text in texts)
+    assert [(path, text) for path, text in texts if english_words(text, set(derivation.gradients))] == []
