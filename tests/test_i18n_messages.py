@@ -383,3 +383,35 @@ def test_every_text_of_a_chinese_explains_data_is_chinese_except_its_enumeration
     texts = [(path, text) for path, text in _strings(derivation.to_dict()) if not path.endswith((".kind", ".schema"))]
     assert any("∂" in text for _, text in texts)
     assert [(path, text) for path, text in texts if english_words(text, set(derivation.gradients))] == []
+
+
+# ---------------------------------------------------------------- a worksheet page in Chromium
+
+
+def test_a_chinese_worksheet_page_speaks_chinese_in_every_state_of_its_checks(chromium: Any, tmp_path: Path) -> None:
+    from nn.worksheets.files import render_worksheet
+    from test_i18n import SPEC_WORDS, chinese_class
+
+    worksheet = chinese_class()
+    files = render_worksheet(worksheet)
+    pages = [path for path in files if path.startswith("sheets/") and path.endswith(".html")]
+    assert pages
+    path = tmp_path / "sheet.html"
+    path.write_text(files[pages[0]], encoding="utf-8")
+    page = ChinesePage(chromium, path)
+    try:
+        questions = worksheet.students[0].questions
+        inputs = page.page.locator("#questions input")
+        inputs.nth(0).fill(repr(questions[0].answer))  # right
+        inputs.nth(0).dispatch_event("change")
+        inputs.nth(1).fill("123456")  # wrong
+        inputs.nth(1).dispatch_event("change")
+        inputs.nth(2).fill("abc")  # not a number
+        inputs.nth(2).dispatch_event("change")
+        checks = page.page.evaluate("() => [...document.querySelectorAll('#questions td.check')].slice(0, 3).map((c) => c.textContent)")
+        assert checks[0].startswith("✓") and checks[1].startswith("✗") and checks[2]
+        ids = {question.id for question in questions} | SPEC_WORDS | {"abc"}
+        assert_chinese([*checks, *page.texts()], ids)
+        assert page.errors == []
+    finally:
+        page.context.close()
