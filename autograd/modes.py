@@ -30,6 +30,31 @@ class _Modes(threading.local):
 
 state = _Modes()
 
+blocks_open = [0]
+"""How many `no_grad`, `enable_grad` and `detect_anomaly` blocks are open, in all threads together.
+
+While it is 0 every thread has the defaults, so making a node needs no look at
+`state`: reading a thread-local costs about as much as the rest of making a
+node, and the forward pass makes one node per operation. It is a one-item list
+so that a module that imported it sees it change."""
+
+_blocks_lock = threading.Lock()
+
+
+@contextmanager
+def _switched(mode: str, setting: bool) -> Iterator[None]:
+    """Set this thread's `mode` inside the block, restore it on exit (also when the block raises)."""
+    with _blocks_lock:
+        blocks_open[0] += 1
+    previous = getattr(state, mode)
+    setattr(state, mode, setting)
+    try:
+        yield
+    finally:
+        setattr(state, mode, previous)
+        with _blocks_lock:
+            blocks_open[0] -= 1
+
 
 @contextmanager
 def no_grad() -> Iterator[None]:
@@ -42,23 +67,15 @@ def no_grad() -> Iterator[None]:
             for p in params:
                 p.data -= learning_rate * p.grad
     """
-    previous = state.recording
-    state.recording = False
-    try:
+    with _switched("recording", False):
         yield
-    finally:
-        state.recording = previous
 
 
 @contextmanager
 def enable_grad() -> Iterator[None]:
     """Operations inside the block record the graph, also inside an enclosing `no_grad()` (as torch.enable_grad)."""
-    previous = state.recording
-    state.recording = True
-    try:
+    with _switched("recording", True):
         yield
-    finally:
-        state.recording = previous
 
 
 def is_grad_enabled() -> bool:
@@ -76,9 +93,5 @@ def detect_anomaly() -> Iterator[None]:
     gradient contribution that is inf or nan names the operation whose local
     derivative produced it. Off by default because it checks every node.
     """
-    previous = state.anomaly
-    state.anomaly = True
-    try:
+    with _switched("anomaly", True):
         yield
-    finally:
-        state.anomaly = previous

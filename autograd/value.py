@@ -30,7 +30,7 @@ from typing import Any, Union
 
 from autograd import backprop, scalar
 from autograd.i18n import N_  # rules with words in them are translated where they are shown (autograd.explain)
-from autograd.modes import state
+from autograd.modes import blocks_open, state
 
 Operand = Union["Value", int, float]
 LocalGrads = Callable[..., tuple[Any, ...]]
@@ -456,16 +456,27 @@ def _compared(value: Value, other: object, symbol: str) -> float:
 def _operand(x: object, symbol: str) -> Value:
     """x as a Value: Values pass through, real numbers become constant leaves."""
     if type(x) is float:  # the common constant, checked first: the test for Real below is slow
-        return _leaf(x)
-    if isinstance(x, Value):
+        data = x
+    elif isinstance(x, Value):
         return x
-    if isinstance(x, bool) or not isinstance(x, Real):
+    elif isinstance(x, bool) or not isinstance(x, Real):
         raise TypeError(
             f"unsupported operand for Value {symbol} {describe(x)}: the other operand "
             "must be a Value or a real number (int or float); convert it with float(...) "
             "or build a Value for each element of a list"
         )
-    return _leaf(_real_number(x, f"the operand of Value {symbol}"))
+    else:
+        data = _real_number(x, f"the operand of Value {symbol}")
+    # The leaf is made here rather than by Value(data): the number is checked already, and a
+    # constant is made for every `x * 2.0`, so the call to __init__ would be a fair part of it.
+    leaf = _new_value(Value)
+    leaf.data = data
+    leaf.grad = 0.0
+    leaf._name = None
+    leaf.op = ""
+    leaf.parents = ()
+    leaf.local_grads = None
+    return leaf
 
 
 def _short(c: float) -> str:
@@ -475,23 +486,17 @@ def _short(c: float) -> str:
 _new_value = object.__new__
 
 
-def _leaf(data: float) -> Value:
-    node = _new_value(Value)
-    node.data = data
-    node.grad = 0.0
-    node._name = None
-    node.op = ""
-    node.parents = ()
-    node.local_grads = None
-    return node
-
-
 def _node(data: float, parents: tuple[Value, ...], op: str, local_grads: LocalGrads) -> Value:
     """Make the output node of an operation; under `no_grad` it is a plain leaf."""
     node = _new_value(Value)
     node.data = data
     node.grad = 0.0
     node._name = None
+    if not blocks_open[0]:  # every thread has the default modes: record, check nothing
+        node.op = op
+        node.parents = parents
+        node.local_grads = local_grads
+        return node
     if state.recording:
         node.op = op
         node.parents = parents

@@ -1,7 +1,7 @@
 """What `autograd.compile` costs: figures from one run, never a pass/fail test.
 
 The compiled step's speed is in the engine benchmark's table (b), timed in
-alternation with the hand-written, eager and micrograd-design steps. This part
+alternation with the hand-written, eager and micrograd steps. This part
 prints
   (b) the cost of compiling that step: tracing (running the loss once on
       Values), generating the source, and Python's compile + exec;

@@ -2,8 +2,9 @@
 
 Every figure is CPU time of this process (`time.process_time`), so waiting
 for a core on a shared machine is not counted; medians of interleaved rounds.
-The micrograd-design baseline (benchmarks/closure_engine.py) is micrograd's
-design written here, standing in for micrograd itself. Prints
+The baseline is micrograd itself: release 0.1.0 from PyPI, whose engine is
+the file at the repository's last commit (c911406, 2020-04-18), installed
+with the test dependencies. Prints
   (a) scalargrad against that baseline, side by side:
       - one SGD step of an MLP 2→16→16→1 (ReLU hidden, linear output) on 100
         two-moons points (mean hinge loss + 1e-4·L2), whole and by phase:
@@ -50,8 +51,15 @@ from collections.abc import Callable
 
 import autograd
 from autograd import Value
-from benchmarks.closure_engine import ClosureValue
 from benchmarks.handwritten import DenseLayer, hinge_step, random_network
+
+try:
+    from micrograd.engine import Value as MicrogradValue
+except ImportError:  # pragma: no cover - `make bench` installs it with the test dependencies
+    raise SystemExit(
+        "the engine benchmark runs micrograd side by side: install it with `make bench` "
+        "(or: pip install micrograd==0.1.0)"
+    ) from None
 
 SIZES = [2, 16, 16, 1]
 ALPHA = 1e-4
@@ -128,8 +136,8 @@ def compiled_step(compiled: autograd.CompiledFunction, inputs: list, labels: lis
     return loss
 
 
-def closure_loss(network, inputs: list, labels: list):
-    """`hinge_loss` written against the micrograd-design baseline (Python's sum builds chains)."""
+def micrograd_loss(network, inputs: list, labels: list):
+    """`hinge_loss` written against micrograd (Python's sum builds chains of additions)."""
     last = len(network) - 1
     losses = []
     for x, y in zip(inputs, labels):
@@ -141,10 +149,10 @@ def closure_loss(network, inputs: list, labels: list):
     return sum(losses) * (1.0 / len(losses)) + ALPHA * sum(p * p for p in parameters_of(network))
 
 
-def closure_step(network, inputs, labels) -> float:
-    """The same step written against the micrograd-design baseline."""
+def micrograd_step(network, inputs, labels) -> float:
+    """The same step written against micrograd."""
     parameters = parameters_of(network)
-    loss = closure_loss(network, inputs, labels)
+    loss = micrograd_loss(network, inputs, labels)
     for p in parameters:
         p.grad = 0.0
     loss.backward()
@@ -199,13 +207,13 @@ def check_same_computation(inputs, labels) -> None:
     ]
     eager = as_values(random_network(SIZES, SEED), Value)
     compiled = as_values(random_network(SIZES, SEED), Value)
-    baseline = as_values(random_network(SIZES, SEED), ClosureValue)
+    baseline = as_values(random_network(SIZES, SEED), MicrogradValue)
     losses = {
         "scalargrad": scalargrad_step(eager, inputs, labels),
         "compiled": compiled_step(compile_step(compiled, inputs, labels), inputs, labels),
-        "micrograd-design": closure_step(baseline, inputs, labels),
+        "micrograd": micrograd_step(baseline, inputs, labels),
     }
-    for name, network in (("scalargrad", eager), ("compiled", compiled), ("micrograd-design", baseline)):
+    for name, network in (("scalargrad", eager), ("compiled", compiled), ("micrograd", baseline)):
         parameters = [p.data for p in parameters_of(network)]
         if abs(losses[name] - expected_loss) > 1e-9 or any(
             abs(p - q) > 1e-9 for p, q in zip(parameters, expected_parameters)
@@ -273,8 +281,8 @@ def mlp_step_figures(rounds: int) -> tuple[dict[str, dict[str, float]], dict[str
     reference = random_network(SIZES, SEED)
     ours = as_values(random_network(SIZES, SEED), Value)
     compiled = compile_step(as_values(random_network(SIZES, SEED), Value), inputs, labels)
-    baseline = as_values(random_network(SIZES, SEED), ClosureValue)
-    phases: dict[str, list[dict[str, float]]] = {"scalargrad": [], "micrograd-design": []}
+    baseline = as_values(random_network(SIZES, SEED), MicrogradValue)
+    phases: dict[str, list[dict[str, float]]] = {"scalargrad": [], "micrograd": []}
     wholes: dict[str, list[float]] = {"hand-written": [], "compiled": []}
     for _ in range(rounds):
         wholes["hand-written"].append(
@@ -282,7 +290,7 @@ def mlp_step_figures(rounds: int) -> tuple[dict[str, dict[str, float]], dict[str
         )
         phases["scalargrad"].append(step_phases(ours, inputs, labels, hinge_loss))
         wholes["compiled"].append(mean_seconds(lambda: compiled_step(compiled, inputs, labels), 5))
-        phases["micrograd-design"].append(step_phases(baseline, inputs, labels, closure_loss))
+        phases["micrograd"].append(step_phases(baseline, inputs, labels, micrograd_loss))
     medians = {
         name: {phase: statistics.median(sample[phase] for sample in samples) for phase in samples[0]}
         for name, samples in phases.items()
@@ -331,10 +339,10 @@ def chain_figures(rounds: int) -> dict[str, dict[str, float]]:
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, 5 * CHAIN_DEPTH))
     try:
-        samples: dict[str, list[dict[str, float]]] = {"scalargrad": [], "micrograd-design": []}
+        samples: dict[str, list[dict[str, float]]] = {"scalargrad": [], "micrograd": []}
         for _ in range(rounds):
             samples["scalargrad"].append(chain_phases(Value))
-            samples["micrograd-design"].append(chain_phases(ClosureValue))
+            samples["micrograd"].append(chain_phases(MicrogradValue))
     finally:
         sys.setrecursionlimit(limit)
     return {
@@ -420,32 +428,32 @@ def _compare(figure: str, ours: float, theirs: float) -> str:
 
 def main(rounds: int = 3) -> None:
     print("scalargrad engine benchmark: CPU seconds of this process, medians of interleaved rounds")
-    print(f"(micrograd-design = benchmarks/closure_engine.py, micrograd's design written here; {rounds} rounds)")
+    print(f"(micrograd = release 0.1.0 from PyPI, the engine of its last commit; {rounds} rounds)")
     phases, steps = mlp_step_figures(rounds)
     chains = chain_figures(rounds)
-    ours, theirs = phases["scalargrad"], phases["micrograd-design"]
+    ours, theirs = phases["scalargrad"], phases["micrograd"]
     hand = steps["hand-written"]
-    print("\n(a) scalargrad against the micrograd-design baseline, in the same run")
-    print(_row("figure", "scalargrad", "micrograd-design", "ratio"))
+    print("\n(a) scalargrad against micrograd, in the same run")
+    print(_row("figure", "scalargrad", "micrograd", "ratio"))
     print(_compare("MLP step, whole (forward+backward+update+free)", ours["whole"], theirs["whole"]))
     for phase in ("forward + loss", "backward", "free"):
         print(_compare(f"MLP step, {phase}", ours[phase], theirs[phase]))
     print(_row("eager step ÷ hand-written step", f"{ours['whole'] / hand:.1f}×", f"{theirs['whole'] / hand:.0f}×"))
     for phase in chains["scalargrad"]:
-        print(_compare(f"chain 1e5, {phase}", chains["scalargrad"][phase], chains["micrograd-design"][phase]))
-    memory = mlp_bytes_per_node(Value, hinge_loss), mlp_bytes_per_node(ClosureValue, closure_loss)
+        print(_compare(f"chain 1e5, {phase}", chains["scalargrad"][phase], chains["micrograd"][phase]))
+    memory = mlp_bytes_per_node(Value, hinge_loss), mlp_bytes_per_node(MicrogradValue, micrograd_loss)
     print(_row("bytes per node (MLP step graph)", f"{memory[0]:.0f}", f"{memory[1]:.0f}", f"{memory[0] / memory[1]:.2f}"))
     print("\n(b) one SGD step, MLP 2→16→16→1 on 100 two-moons points, against hand-written code")
     print(f"    {'implementation':<18} {'step':>10} {'× hand-written':>15}")
-    for name in ("hand-written", "scalargrad", "compiled", "micrograd-design"):
+    for name in ("hand-written", "scalargrad", "compiled", "micrograd"):
         print(f"    {name:<18} {steps[name] * 1e3:>8.1f}ms {steps[name] / hand:>14.1f}×")
     total, total_ref = sum_times(100_000, 3)
     print(f"\n(c) 100,000-term sum, build + backward:   {total * 1e3:.1f} ms ({total / total_ref:.1f}× plain floats)")
-    ours_bytes, theirs_bytes = bytes_per_node(Value), bytes_per_node(ClosureValue)
+    ours_bytes, theirs_bytes = bytes_per_node(Value), bytes_per_node(MicrogradValue)
     print("(d) memory per * node of a chain (built / after backward):")
     print(f"    scalargrad        {ours_bytes[0]:>4.0f} B / {ours_bytes[1]:>4.0f} B")
     print(
-        f"    micrograd-design  {theirs_bytes[0]:>4.0f} B / {theirs_bytes[1]:>4.0f} B "
+        f"    micrograd         {theirs_bytes[0]:>4.0f} B / {theirs_bytes[1]:>4.0f} B "
         f"({theirs_bytes[1] / ours_bytes[1]:.1f}× ours)"
     )
 

@@ -13,9 +13,12 @@ import sys
 import textwrap
 
 import pytest
+from graph_strategies import engine_leaves, engine_output, recipes
+from hypothesis import given, settings
 
 import autograd
 from autograd import Value, detect_anomaly, is_grad_enabled, no_grad, topological_order
+from autograd.backprop import propagate
 
 # ------------------------------------------------------------------ reused nodes
 
@@ -445,3 +448,36 @@ def test_detect_anomaly_passes_every_operation_of_an_unchanged_graph() -> None:
     with autograd.detect_anomaly():
         total.backward()
     assert a.grad != 0.0
+
+
+# --------------------------------------------- plain backward's loop against the general one
+
+
+def _gradients_by_the_general_loop(root: Value) -> dict[Value, float]:
+    """∂root/∂node for every node, by `propagate`'s general loop (an observer makes it take that loop)."""
+    return propagate(topological_order(root), 1.0, differentiable=False, on_step=lambda *edge: None)
+
+
+@settings(max_examples=150, deadline=None)
+@given(recipes(max_steps=8))
+def test_plain_backward_gives_the_general_loops_gradients_to_the_last_bit(recipe) -> None:
+    """backward's written-out loop for one and two operands must be the general loop, edge for edge.
+
+    The oracle is the general loop of `propagate` (what `grad` and `explain` use), taken with an
+    observer attached; equality is exact, so a change in the order of any addition shows.
+    """
+    leaves = engine_leaves(recipe)
+    root = engine_output(recipe, leaves)
+    expected = _gradients_by_the_general_loop(root)
+    root.backward()
+    for node in topological_order(root):
+        assert node.grad == expected.get(node, 0.0), (node, recipe)
+
+
+def test_plain_backward_matches_the_general_loop_on_an_operation_of_many_operands() -> None:
+    """sum and logsumexp take the loop for three or more operands; a reused operand must add up."""
+    x, y = Value(0.3), Value(-1.2)
+    root = autograd.logsumexp([x, y, x * y, x]) * autograd.sum([x, x, y, y.tanh()])
+    expected = _gradients_by_the_general_loop(root)
+    root.backward()
+    assert (x.grad, y.grad) == (expected[x], expected[y])

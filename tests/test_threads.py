@@ -16,6 +16,7 @@ import pytest
 import autograd
 from autograd import Value
 from autograd.compiler.trace import TracingError
+from autograd.modes import blocks_open
 
 TIMEOUT = 30
 
@@ -144,3 +145,39 @@ def test_a_trace_still_refuses_its_own_comparisons_while_another_thread_traces()
     finally:
         done.set()
     join()
+
+
+@pytest.mark.parametrize("block", [autograd.no_grad, autograd.detect_anomaly, autograd.enable_grad])
+def test_a_mode_block_that_raises_leaves_operations_recording_plainly(block: Callable[[], Any]) -> None:
+    """Nodes skip the per-thread modes while no block is open anywhere: a block that ends in an
+    exception must still count itself closed, and one that is open must be seen."""
+    with pytest.raises(KeyError), block():
+        raise KeyError("inside the block")
+    assert blocks_open == [0]
+    x = Value(2.0)
+    y = x * x
+    assert y.parents == (x, x)
+    with autograd.no_grad():
+        assert Value(2.0) * x is not None and (x * x).parents == ()
+    assert (x * x).parents == (x, x)
+
+
+def test_no_grad_opened_in_another_thread_after_this_thread_started_building() -> None:
+    """The shared count of open blocks must not make this thread's nodes leaves: only its own modes do."""
+    inside = threading.Event()
+    leave = threading.Event()
+
+    def hold_no_grad() -> None:
+        with autograd.no_grad():
+            inside.set()
+            assert leave.wait(TIMEOUT)
+
+    join = run_in_thread(hold_no_grad)
+    assert inside.wait(TIMEOUT)
+    try:
+        assert cube_gradient(2.0) == 12.0  # d(x³)/dx = 3x² = 12 at x = 2, recorded while the other thread is in no_grad
+        with autograd.detect_anomaly(), pytest.raises(FloatingPointError):
+            Value(1e308) * 10.0
+    finally:
+        leave.set()
+        join()
