@@ -21,8 +21,12 @@ from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from typing import Any, Literal, Protocol, TypeVar, overload, runtime_checkable
 
+from autograd.i18n import Catalog
 from autograd.modes import enable_grad, state
+from autograd.scalar import python_reason
 from autograd.stale import check_unchanged
+
+_ = Catalog("autograd")
 
 
 @runtime_checkable
@@ -239,8 +243,10 @@ def _undefined_derivative(node: Node, error: Exception, kind: type[Exception]) -
     """The error for a local derivative that cannot be evaluated at the node's operands, saying what to do."""
     inputs = ", ".join(f"{p.data!r}" for p in node.parents)
     return kind(
-        f"the derivative of {node.op!r} at ({inputs}) is undefined or infinite: {error}; "
-        "move the input away from that point (e.g. add a small epsilon)"
+        _(
+            "the derivative of {op!r} at ({inputs}) is undefined or infinite: {reason}; "
+            "move the input away from that point (e.g. add a small epsilon)"
+        ).format(op=node.op, inputs=inputs, reason=python_reason(error))
     )
 
 

@@ -18,7 +18,12 @@ fails when the two disagree). A module translates with::
     _ = Catalog("autograd")
     print(_("forward pass"))      # "前向传播" inside `with language("zh"):`
 
-Symbols, node names, numbers and formulas are never translated.
+Symbols, node names, numbers and formulas are never translated. The messages
+of errors a reader meets (the engine's domain checks, an undefined derivative,
+the expression parser's, a lesson's) are in the current language too, so that
+``scalargrad ... --lang zh`` reports them in Chinese. Generated JavaScript
+keeps the English messages (its errors carry their rule and numbers, and a
+lesson page says them in its own language).
 """
 
 from __future__ import annotations

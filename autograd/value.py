@@ -278,11 +278,7 @@ class Value:
     def __pow__(self, exponent: Operand) -> Value:
         if isinstance(exponent, Value):
             if self.data <= 0:
-                raise ValueError(
-                    f"a Value exponent needs a positive base, got base {self.data!r}: "
-                    "∂(a**b)/∂b = a**b·ln(a) exists only for a > 0; "
-                    "use a number exponent (x ** 2) if the exponent is a constant"
-                )
+                raise ValueError(scalar.domain_message("positive_base", base=self.data))
             out = scalar.power(self.data, exponent.data)
             return _node(out, (self, exponent), "**", Value._pow_local)
         c = _real_number(exponent, "the exponent of **")

@@ -8,7 +8,10 @@ maps errors to exit codes; adding a subcommand means adding a module there, noth
 ``--lang zh`` (or ``SCALARGRAD_LANG=zh``, `autograd.i18n`) writes the help,
 the messages and every teaching output in Simplified Chinese. The language is
 read from the arguments before the parser is built, because help text is
-fixed when the parser is made.
+fixed when the parser is made. A command that writes a page in several
+languages at once (``lesson``: ``--lang zh,en``, a page with a language toggle)
+sets the default ``several_languages=True``; it finds them in
+``args.languages``, the first being the one its messages are written in.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from contextlib import contextmanager
 from typing import Any, NoReturn
 
 import autograd
-from autograd.i18n import LANGUAGES, N_, Catalog, check_language, default_language, language
+from autograd.i18n import N_, Catalog, check_language, default_language, language
 from scalargrad import commands
 from scalargrad.arguments import CommandError
 
@@ -72,11 +75,15 @@ def register_all(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
 
 def add_language_argument(parser: argparse.ArgumentParser) -> None:
     """The ``--lang`` option every command takes (read early by `main`; here so that help lists it)."""
+    several = bool(parser.get_default("several_languages"))
+    help_text = _("the language of the output and messages: en (English) or zh (简体中文); default: $SCALARGRAD_LANG, else en")
+    if several:
+        help_text += _("; two, such as zh,en, give a page in both with a language toggle (the first is shown first)")
     parser.add_argument(
         "--lang",
-        choices=LANGUAGES,
+        metavar="{en,zh}" if not several else "{en,zh}[,{en,zh}]",
         default=None,
-        help=_("the language of the output and messages: en (English) or zh (简体中文); default: $SCALARGRAD_LANG, else en"),
+        help=help_text,
     )
 
 
@@ -100,8 +107,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def language_of(argv: Sequence[str]) -> str:
-    """The language the arguments ask for (the last ``--lang``), else the default (`SCALARGRAD_LANG`, else en)."""
+def languages_of(argv: Sequence[str]) -> tuple[str, ...]:
+    """The languages the arguments ask for (the last ``--lang``; ``zh,en`` names two), else the default.
+
+    The default is `SCALARGRAD_LANG`'s language, else English. Raises ValueError
+    naming ``--lang`` for a language that is not one of `LANGUAGES`.
+    """
     chosen = None
     for index, argument in enumerate(argv):
         if argument == "--":
@@ -110,7 +121,20 @@ def language_of(argv: Sequence[str]) -> str:
             chosen = argv[index + 1]
         elif argument.startswith("--lang="):
             chosen = argument.partition("=")[2]
-    return default_language() if chosen is None else check_language(chosen, "--lang")
+    if chosen is None:
+        return (default_language(),)
+    return tuple(dict.fromkeys(check_language(part, "--lang") for part in chosen.split(",")))
+
+
+def _check_several_languages(args: argparse.Namespace, languages: Sequence[str]) -> None:
+    """CommandError unless the command writes several languages at once, when `languages` names more than one."""
+    if len(languages) > 1 and not getattr(args, "several_languages", False):
+        raise CommandError(
+            _(
+                "--lang {value}: scalargrad {command} writes one language; only scalargrad lesson writes a page in two (with a toggle). "
+                "Give one, e.g. --lang {first}"
+            ).format(value=",".join(languages), command=args.command, first=languages[0])
+        )
 
 
 @contextmanager
@@ -127,17 +151,19 @@ def _argparse_speaks() -> Iterator[None]:
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
-        lang = language_of(arguments)
+        languages = languages_of(arguments)
     except ValueError as error:
         print(f"scalargrad: error: {error}", file=sys.stderr)
         return 2
-    with language(lang), _argparse_speaks():
+    with language(languages[0]), _argparse_speaks():
         parser = build_parser()
         args = parser.parse_args(arguments)
         if args.command is None:
             parser.print_help()
             return 0
+        args.languages = languages
         try:
+            _check_several_languages(args, languages)
             return int(args.run(args))
         except CommandError as error:
             print(_("scalargrad: error: {message}").format(message=error.message), *error.details, sep="\n", file=sys.stderr)

@@ -3,7 +3,7 @@
 The rule for "no English prose" in a Chinese output (`english_words`): after
 removing what may stay in any language (LaTeX commands, code identifiers and
 node labels the output itself defines, the names of functions, activations and
-losses, key names, file extensions), no word of two or more Latin letters may
+losses, calls in code such as ``train(steps, learningRate)``, key names, file extensions), no word of two or more Latin letters may
 remain.
 """
 
@@ -197,6 +197,8 @@ ALLOWED_WORDS = {
     "no", "highlight", "precision", "output", "source", "spec", "expression", "version", "command", "nodes",
     # keys on the keyboard
     "Home", "End", "Enter", "Space",
+    # numbers as the engine and the page write them
+    "inf", "nan",
 }
 
 
@@ -204,6 +206,7 @@ def english_words(text: str, labels: set[str] = frozenset()) -> list[str]:  # ty
     """The Latin words of two or more letters left once commands, labels and allowed names are taken out."""
     text = re.sub(r"\\(?:begin|end)\{[^}]*\}|\\[A-Za-z]+(?:\[[^\]]*\])?", " ", text)  # LaTeX commands, options
     text = re.sub(r"\{\w+\}", " ", text)  # placeholders a page fills in
+    text = re.sub(r"\b[A-Za-z_]\w*\([^()\s]*(?:,\s*[^()\s]*)*\)", " ", text)  # calls in code: train(steps, learningRate), abs()
     text = re.sub(r"^\s*scalargrad (?:.*\\\n)*.*$", " ", text, flags=re.M)  # example command lines
     text = re.sub(r'"[^"\n]*"|\S+,\S+', " ", text)  # quoted code (JSON keys), option values such as a,b,c
     text = re.sub(r"\S*[./=]\S*|(?<![\w-])--?[a-z][\w-]*", " ", text)  # paths, file names, settings, options
@@ -219,6 +222,8 @@ def test_the_rule_finds_english_prose_and_passes_math_and_names() -> None:
     assert english_words("∂C/∂w[2]_13 = δ[2]_1 · a[1]_3 = tanh(z) 前向传播 \\frac{a}{b}") == []
     assert english_words("隐藏 hidden1 的值", {"hidden1"}) == []
     assert english_words("见 demos/examples/x.json，选项 --bias-as-weight，SPEC") == []
+    assert english_words("请先调用 train(steps, learningRate)，leaves() 会列出它们") == []
+    assert english_words("点击 (the point) 打开") == ["the", "point"]
 
 
 def neuron_graph() -> Value:

@@ -72,8 +72,11 @@ from autograd import scalar
 from autograd.backprop import topological_order
 from autograd.compiler import javascript
 from autograd.compiler.inert import LANGUAGES, comment, string_literal
+from autograd.i18n import Catalog
 from autograd.notation import is_data_name, parse_network_name
 from autograd.value import Value
+
+_ = Catalog("autograd")
 
 FUNCTION_NAME = "forward_and_backward"
 """The name of the generated function."""
@@ -129,8 +132,8 @@ def positive_base_power(base: float, exponent: float) -> float:
     """base ** exponent for a Value exponent, which (as in `Value.__pow__`) needs base > 0."""
     if base <= 0:
         raise ValueError(
-            f"a Value exponent needs a positive base, got base {base!r}: ∂(a**b)/∂b = a**b·ln(a) exists only "
-            "for a > 0 (the example inputs had a positive base here; these inputs do not)"
+            scalar.domain_message("positive_base", base=base)
+            + _(" (the example inputs had a positive base here; these inputs do not)")
         )
     return scalar.power(base, exponent)
 

@@ -6,7 +6,9 @@ calls the same helper names (``_exp``, ``_log``, ``_sum``, ...). In Python they
 are imported from `autograd.scalar`; here they are written into the script,
 each one the engine's forward rule in JavaScript with the engine's domain
 check, so that ``log(-1)`` throws a RangeError with the engine's message
-instead of returning NaN. Only the helpers the function calls are written.
+(`autograd.scalar.DOMAIN_MESSAGES`, in English) instead of returning NaN. The
+error also carries the check's ``rule`` and its ``numbers``, so that a page can
+say the same in its own language. Only the helpers the function calls are written.
 
 JavaScript's ``Math`` functions are correctly rounded or within an ulp of
 C's, so the numbers agree with the engine's to about 1e-15 relative; the
@@ -15,11 +17,13 @@ tests hold them to 1e-12 on random graphs run in Chromium.
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from collections.abc import Sequence
 
 from autograd.compiler.inert import comment
+from autograd.scalar import DOMAIN_MESSAGES
 
 RESERVED_WORDS = frozenset(
     """await break case catch class const continue debugger default delete do else enum export extends false
@@ -32,11 +36,14 @@ RESERVED_WORDS = frozenset(
 _ERROR = "throw _domain_error"
 
 _HELPERS: dict[str, str] = {
-    "_domain_error": """function _domain_error(message, node) {
-    const error = new RangeError(message);
+    "_domain_error": f"""const _DOMAIN_MESSAGES = {json.dumps(DOMAIN_MESSAGES, indent=4)};
+function _domain_error(rule, numbers, node) {{
+    const error = new RangeError(_DOMAIN_MESSAGES[rule].replace(/\\{{(\\w+)\\}}/g, (all, name) => String(numbers[name])));
+    error.rule = rule;  // a key of autograd.scalar.DOMAIN_MESSAGES
+    error.numbers = numbers;
     if (node !== undefined) error.node = node;  // the position of the node in the generator's report
     return error;
-}""",
+}}""",
     "_inf": "const _inf = Infinity;",
     "_nan": "const _nan = NaN;",
     "_abs": "const _abs = Math.abs;",
@@ -47,16 +54,16 @@ _HELPERS: dict[str, str] = {
     "_exp": f"""function _exp(x, node) {{
     const y = Math.exp(x);
     if (y === Infinity && x !== Infinity) {{
-        {_ERROR}("exp(" + x + ") is too large for a float (the limit is about exp(709.78)); scale the input down, or use logsumexp/softplus, which stay finite", node);
+        {_ERROR}("exp", {{ x }}, node);
     }}
     return y;
 }}""",
     "_log": f"""function _log(x, node) {{
-    if (x <= 0) {_ERROR}("log is defined only for positive numbers, got " + x + "; clip the input or use a log-domain form such as log_softmax", node);
+    if (x <= 0) {_ERROR}("log", {{ x }}, node);
     return Math.log(x);
 }}""",
     "_sqrt": f"""function _sqrt(x, node) {{
-    if (x < 0) {_ERROR}("sqrt is defined only for numbers >= 0, got " + x + "; take abs() first if that is meant", node);
+    if (x < 0) {_ERROR}("sqrt", {{ x }}, node);
     return Math.sqrt(x);
 }}""",
     "_sigmoid": """function _sigmoid(x) {
@@ -72,15 +79,15 @@ _HELPERS: dict[str, str] = {
     return high < atLeastLow ? high : atLeastLow;
 }""",
     "_power": f"""function _power(base, exponent, node) {{
-    if (base === 0 && exponent < 0) {_ERROR}("0 ** " + exponent + " is division by zero; keep the base away from 0", node);
+    if (base === 0 && exponent < 0) {_ERROR}("power_zero", {{ exponent }}, node);
     if (base < 0 && !Number.isInteger(exponent)) {{
-        {_ERROR}(base + " ** " + exponent + " is not a real number (negative base, non-integer exponent); use abs(base) or an integer exponent", node);
+        {_ERROR}("power_real", {{ base, exponent }}, node);
     }}
     return Math.pow(base, exponent);
 }}""",
     "_positive_base_power": f"""function _positive_base_power(base, exponent, node) {{
     if (!(base > 0)) {{
-        {_ERROR}("a Value exponent needs a positive base, got base " + base + ": d(a**b)/db = a**b*ln(a) exists only for a > 0", node);
+        {_ERROR}("positive_base", {{ base }}, node);
     }}
     return _power(base, exponent, node);
 }}""",

@@ -21,6 +21,7 @@ Numbers stay numbers until they meet a Value, as in Python code, so
 
 Any other input raises `ParseError` with the position of the offending
 character, which `ParseError.pointer` draws as a caret under the expression.
+Its message is in the current language (`autograd.i18n`).
 """
 
 from __future__ import annotations
@@ -32,8 +33,12 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from autograd import functions
+from autograd.i18n import N_, Catalog
 from autograd.notation import parse_network_name
+from autograd.scalar import python_reason
 from autograd.value import Value
+
+_ = Catalog("autograd")
 
 Number = Value | float
 
@@ -75,8 +80,8 @@ _LIST_FUNCTIONS: dict[str, Callable[[Sequence[Number]], list[Value]]] = {
 """The functions that give one Value per argument; an expression picks one by its index, ``softmax(a, b)[0]``."""
 
 _NUMBER_ARGUMENTS = {
-    "leaky_relu": "the slope of leaky_relu must be a number",
-    "clamp": "the bounds of clamp (low, high) must be numbers",
+    "leaky_relu": N_("the slope of leaky_relu must be a number, not an expression with variables"),
+    "clamp": N_("the bounds of clamp (low, high) must be numbers, not an expression with variables"),
 }
 """Functions whose arguments after the first must be numbers, and how an error says so."""
 
@@ -95,7 +100,7 @@ class ParseError(ValueError):
     """An expression that cannot be parsed or evaluated, with the position (0-based) of the culprit."""
 
     def __init__(self, message: str, expression: str, position: int) -> None:
-        super().__init__(f"{message} (at column {position + 1})")
+        super().__init__(_("{message} (at column {column})").format(message=message, column=position + 1))
         self.message = message
         self.expression = expression
         self.position = position
@@ -110,8 +115,13 @@ class UndefinedVariableError(ParseError):
     """A name in the expression that is neither a given variable nor a function."""
 
     def __init__(self, name: str, expression: str, position: int, defined: list[str]) -> None:
-        known = f"the variables given are {', '.join(sorted(defined))}" if defined else "no variables were given"
-        super().__init__(f"undefined variable {name!r}; {known}", expression, position)
+        if defined:
+            message = _("undefined variable {name!r}; the variables given are {names}").format(
+                name=name, names=_(", ").join(sorted(defined))
+            )
+        else:
+            message = _("undefined variable {name!r}; no variables were given").format(name=name)
+        super().__init__(message, expression, position)
         self.name = name
 
 
@@ -137,8 +147,11 @@ def tokenize(expression: str) -> list[_Token]:
         match = _TOKEN.match(expression, position)
         if match is None:
             character = expression[position]
-            advice = "; for a power write ** (x**2), as in Python" if character == "^" else ""
-            raise ParseError(f"unexpected character {character!r}{advice}", expression, position)
+            if character == "^":
+                message = _("unexpected character {character!r}; for a power write ** (x**2), as in Python")
+            else:
+                message = _("unexpected character {character!r}")
+            raise ParseError(message.format(character=character), expression, position)
         kind = match.lastgroup
         if kind == "symbol":
             tokens.append(_Token(match.group(), match.group(), position))
@@ -157,7 +170,7 @@ def parse_expression(expression: str, variables: Mapping[str, float | Value]) ->
     still returns a Value (a leaf holding its number).
     """
     if not isinstance(expression, str):
-        raise TypeError(f"the expression must be a str, got {type(expression).__name__}")
+        raise TypeError(_("the expression must be a str, got {type}").format(type=type(expression).__name__))
     for name in variables:
         check_variable_name(name)
     result = _Parser(expression, variables).parse()
@@ -170,11 +183,13 @@ def check_variable_name(name: object) -> None:
         re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) or parse_network_name(name) is not None
     ):
         raise ValueError(
-            f"{name!r} is not a variable name: use letters, digits and '_', not starting with a digit, "
-            "or a textbook name such as w[1]_11, b[2]_1"
+            _(
+                "{name!r} is not a variable name: use letters, digits and '_', not starting with a digit, "
+                "or a textbook name such as w[1]_11, b[2]_1"
+            ).format(name=name)
         )
     if name in FUNCTIONS:
-        raise ValueError(f"{name!r} is the name of a function, not a variable; choose another name")
+        raise ValueError(_("{name!r} is the name of a function, not a variable; choose another name").format(name=name))
 
 
 class _Parser:
@@ -220,19 +235,20 @@ class _Parser:
 
     @staticmethod
     def describe(token: _Token) -> str:
-        return "the end of the expression" if token.kind == "end" else repr(token.text)
+        return _("the end of the expression") if token.kind == "end" else repr(token.text)
 
     # -- grammar
 
     def parse(self) -> Number:
         result = self.expression_rule(depth=0)
         if self.current.kind == ")":
-            raise self.error("unmatched ')': no '(' is open here")
+            raise self.error(_("unmatched ')': no '(' is open here"))
         if self.current.kind != "end":
-            hint = "; write '*' for a product, e.g. 2*x" if self.current.kind in ("name", "number", "(") else ""
-            raise self.error(
-                f"expected an operator or the end of the expression, got {self.describe(self.current)}{hint}"
-            )
+            if self.current.kind in ("name", "number", "("):
+                message = _("expected an operator or the end of the expression, got {got}; write '*' for a product, e.g. 2*x")
+            else:
+                message = _("expected an operator or the end of the expression, got {got}")
+            raise self.error(message.format(got=self.describe(self.current)))
         return result
 
     def expression_rule(self, depth: int) -> Number:
@@ -268,36 +284,33 @@ class _Parser:
         if token.kind == "number":
             number = float(token.text)
             if math.isinf(number):
-                raise self.error(f"the number {token.text} is too large for a float (the limit is 1.8e308)", token)
+                message = _("the number {number} is too large for a float (the limit is 1.8e308)")
+                raise self.error(message.format(number=token.text), token)
             return number
         if token.kind == "name" and self.current.kind != "(":
             if token.text in FUNCTIONS:
-                raise self.error(f"{token.text} is a function: call it with parentheses, e.g. {token.text}(x)", token)
+                message = _("{name} is a function: call it with parentheses, e.g. {name}(x)")
+                raise self.error(message.format(name=token.text), token)
             return self.variable(token)
         if token.kind not in ("name", "("):
-            raise self.error(
-                f"expected a number, a variable, a function call or '(', got {self.describe(token)}", token
-            )
+            message = _("expected a number, a variable, a function call or '(', got {got}")
+            raise self.error(message.format(got=self.describe(token)), token)
         listed = _LIST_FUNCTIONS.get(token.text) if token.kind == "name" else None
         function = _picked_by_index(listed) if listed is not None else FUNCTIONS.get(token.text)
         if token.kind == "name" and function is None:
-            raise self.error(
-                f"unknown function {token.text!r}; the functions are {', '.join(sorted([*FUNCTIONS, *_LIST_FUNCTIONS]))}",
-                token,
-            )
+            message = _("unknown function {name!r}; the functions are {names}")
+            raise self.error(message.format(name=token.text, names=", ".join(sorted([*FUNCTIONS, *_LIST_FUNCTIONS]))), token)
         opening = token if token.kind == "(" else self.take()
         if depth >= MAX_DEPTH:
-            raise self.error(
-                f"the expression nests more than {MAX_DEPTH} parentheses and calls deep; simplify it", opening
-            )
+            message = _("the expression nests more than {depth} parentheses and calls deep; simplify it")
+            raise self.error(message.format(depth=MAX_DEPTH), opening)
         arguments = [self.expression_rule(depth + 1)]
         while function is not None and self.current.kind == ",":
             self.take()
             arguments.append(self.expression_rule(depth + 1))
         if self.current.kind != ")":
-            raise self.error(
-                f"'(' at column {opening.position + 1} is never closed: expected ')', got {self.describe(self.current)}"
-            )
+            message = _("'(' at column {column} is never closed: expected ')', got {got}")
+            raise self.error(message.format(column=opening.position + 1, got=self.describe(self.current)))
         self.take()
         if function is None:
             return arguments[0]
@@ -307,27 +320,34 @@ class _Parser:
 
     def picked_index(self, name: _Token, count: int) -> int:
         """The ``[i]`` after a call of a function that gives one value per argument: which one (from 0)."""
-        example = f"e.g. {name.text}(a, b)[0] for the first"
         if self.current.kind != "[":
-            raise self.error(f"{name.text} gives one value per argument: pick one with [i], {example}")
+            message = _("{name} gives one value per argument: pick one with [i], e.g. {name}(a, b)[0] for the first")
+            raise self.error(message.format(name=name.text))
         self.take()
         number = self.take()
         if number.kind != "number" or not number.text.isdigit() or int(number.text) >= count:
-            raise self.error(f"the index after {name.text}(...) must be a whole number from 0 to {count - 1}", number)
+            message = _("the index after {name}(...) must be a whole number from 0 to {last}")
+            raise self.error(message.format(name=name.text, last=count - 1), number)
         if self.current.kind != "]":
-            raise self.error(f"expected ']' after the index, got {self.describe(self.current)}")
+            raise self.error(_("expected ']' after the index, got {got}").format(got=self.describe(self.current)))
         self.take()
         return int(number.text)
 
     def call(self, name: _Token, function: Callable[..., Number], arguments: list[Number]) -> Number:
         low, high = _ARGUMENT_COUNTS.get(name.text, (1, 1))
         if len(arguments) < low or (high is not None and len(arguments) > high):
-            expected = f"{low}" if low == high else f"{low} or more" if high is None else f"{low} or {high}"
-            plural = "" if expected == "1" else "s"
-            raise self.error(f"{name.text} takes {expected} argument{plural}, got {len(arguments)}", name)
+            if low == high == 1:
+                message = _("{name} takes 1 argument, got {count}")
+            elif low == high:
+                message = _("{name} takes {low} arguments, got {count}")
+            elif high is None:
+                message = _("{name} takes {low} or more arguments, got {count}")
+            else:
+                message = _("{name} takes {low} or {high} arguments, got {count}")
+            raise self.error(message.format(name=name.text, low=low, high=high, count=len(arguments)), name)
         rule = _NUMBER_ARGUMENTS.get(name.text)
         if rule is not None and any(isinstance(argument, Value) for argument in arguments[1:]):
-            raise self.error(f"{rule}, not an expression with variables", name)
+            raise self.error(_(rule), name)
         return self.evaluate(name, function, *arguments)
 
     def variable(self, token: _Token) -> Value:
@@ -340,6 +360,9 @@ class _Parser:
         return self.leaves[name]
 
     # -- evaluation
+
+    def cannot_compute(self, token: _Token, why: str) -> str:
+        return _("cannot compute {operation} here: {why}").format(operation=self.describe(token), why=why)
 
     def negate(self, signs: list[_Token], operand: Number) -> Number:
         for sign in reversed(signs):
@@ -355,12 +378,12 @@ class _Parser:
         try:
             result = function(*arguments)
         except (ArithmeticError, ValueError) as error:
-            raise self.error(f"cannot compute {self.describe(token)} here: {error}", token) from None
+            raise self.error(self.cannot_compute(token, python_reason(error)), token) from None
         if isinstance(result, complex):  # float ** float with a negative base and a fractional exponent
-            message = "a negative number to a fractional power is not real"
-            raise self.error(f"cannot compute {self.describe(token)} here: {message}", token)
+            message = _("a negative number to a fractional power is not real")
+            raise self.error(self.cannot_compute(token, message), token)
         if math.isinf(_number(result)) and all(math.isfinite(_number(a)) for a in arguments):  # an overflow
-            raise self.error(f"cannot compute {self.describe(token)} here: the result overflows to inf", token)
+            raise self.error(self.cannot_compute(token, _("the result overflows to inf")), token)
         return result
 
 

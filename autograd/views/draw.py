@@ -301,9 +301,11 @@ def _check_options(
 
 def _too_big(what: str) -> ValueError:
     return ValueError(
-        f"the graph has {what}: a picture that big is unreadable. "
-        "Draw a network with collapse=True (one table per neuron), draw a smaller part of the graph, "
-        "or raise max_nodes"
+        _(
+            "the graph has {what}: a picture that big is unreadable. "
+            "Draw a network with collapse=True (one table per neuron), draw a smaller part of the graph, "
+            "or raise max_nodes"
+        ).format(what=what)
     )
 
 
@@ -316,7 +318,7 @@ def _check_size(root: Value, max_nodes: int) -> None:
             if parent not in seen:
                 seen.add(parent)
                 if len(seen) > max_nodes:
-                    raise _too_big(f"more than max_nodes={max_nodes} Values")
+                    raise _too_big(_("more than max_nodes={max_nodes} Values").format(max_nodes=max_nodes))
                 stack.append(parent)
 
 
@@ -596,7 +598,9 @@ class _Builder:
         )
         if len(values) + len(tables) > max_nodes:
             raise _too_big(
-                f"{len(values) + len(tables)} boxes even with each neuron collapsed, more than max_nodes={max_nodes}"
+                _("{count} boxes even with each neuron collapsed, more than max_nodes={max_nodes}").format(
+                    count=len(values) + len(tables), max_nodes=max_nodes
+                )
             )
         # Tables close together (dot spaces them by nodesep per edge passing between them),
         # ranks far apart, so the bundles of edges between layers stay visible.

@@ -65,14 +65,15 @@ from autograd.files import write_atomically
 from autograd.i18n import HTML_LANGS, LANGUAGES, N_, Catalog, check_language, current_language, language
 from autograd.compiler.codegen import generate
 from autograd.notation import is_parameter_name, parse_network_name
+from autograd.scalar import DOMAIN_MESSAGES
 from autograd.views import live
 from autograd.value import Value
 
 SCHEMA = "scalargrad.lesson/1"
 """Identifies the layout of the JSON a lesson page embeds."""
 
-UNDEFINED = "undefined"
-"""What a lesson shows for the output after an update whose forward pass leaves an operation's domain."""
+UNDEFINED = N_("undefined")
+"""What a lesson shows for the output after an update whose forward pass leaves an operation's domain (translated where shown)."""
 
 GRAPH_PRECISION = 4
 """Significant digits of the numbers written into the drawing's boxes (the panel shows 6)."""
@@ -169,6 +170,7 @@ PAGE_WORDS = {
     "chart_log": N_("loss {root} (log scale)"),
     "chart_point": N_("α = {alpha}, step {step}: {loss}"),
     "train_summary": N_("α = {alpha}: {first} → {last} after {steps} steps"),
+    "train_stopped": N_("α = {alpha}: the pass of step {step} failed, at {where}: {message}"),
     "what_d": N_("the value"),
     "what_g": N_("the gradient"),
     "what_l": N_("the local derivative"),
@@ -185,8 +187,23 @@ PAGE_WORDS = {
     "practice_rule": N_(" — the rule {rule}"),
     "practice_inputs": N_("; its inputs are the dashed blue boxes: {inputs}"),
     "by_the_rule": N_("by the rule"),
+    "undefined": UNDEFINED,
+    "train_hint": N_("{summary}. Click a point, or give a step, to open it in the stepper."),
+    "error_steps": N_("steps must be a whole number from 1 to 100000, got {count}"),
+    "error_rate": N_("the learning rate must be a number >= 0, got {rate}"),
+    "error_no_parameters": N_(
+        "this lesson has no parameters to train: gradient descent moves only parameters, and every leaf "
+        "here is an input. Name the leaves to train like parameters (w, w1, b, w[1]_11) or pass params=[...] to lesson()"
+    ),
+    "error_no_run": N_("no training run yet: call train(steps, learningRate) first"),
+    "error_step": N_("step must be a whole number from 0 to {last}"),
+    "error_no_leaf": N_("no editable leaf is called {name}; leaves() lists them"),
+    "error_set": N_("set(name, number) needs a finite number, got {number}"),
 }
-"""The words of the page around the steps (buttons, legend, labels), by the key the template uses (``@@WORD:key@@``)."""
+"""The words of the page around the steps (buttons, legend, labels, the messages and errors of its
+script), by the key the template uses (``@@WORD:key@@``, ``words.key``, ``say("key")``). The page
+also gets each message of the engine's domain checks as ``domain_<rule>`` (`autograd.scalar.DOMAIN_MESSAGES`),
+for the errors its generated code throws."""
 
 LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
 """Each language by its own name, as the language toggle of a page written in several shows it."""
@@ -340,9 +357,11 @@ class LessonGraph:
         order = topological_order(root)
         if len(order) > max_nodes and not collapse:
             raise ValueError(
-                f"the graph has {len(order)} Values, more than max_nodes={max_nodes}: a lesson shows each one "
-                "as a step, and that many steps teach nothing. Use a smaller expression or network (one example, "
-                "fewer neurons), or raise max_nodes"
+                _(
+                    "the graph has {count} Values, more than max_nodes={max_nodes}: a lesson shows each one "
+                    "as a step, and that many steps teach nothing. Use a smaller expression or network (one example, "
+                    "fewer neurons), or raise max_nodes"
+                ).format(count=len(order), max_nodes=max_nodes)
             )
         self.root = root
         self.params = _checked_params(params, set(order))
@@ -817,9 +836,11 @@ class LessonGraph:
         leaves = self.trained_leaves()
         if not leaves:
             raise ValueError(
-                "the expression has no parameters to update: name them like parameters (w, w1, b, w[1]_11, ...) "
-                "or pass params=[...] (--param NAME=VALUE on the command line); the other leaves are inputs, "
-                "which gradient descent leaves as they are"
+                _(
+                    "the expression has no parameters to update: name them like parameters (w, w1, b, w[1]_11, ...) "
+                    "or pass params=[...] (--param NAME=VALUE on the command line); the other leaves are inputs, "
+                    "which gradient descent leaves as they are"
+                )
             )
         alpha, root = self.number("a", "", learning_rate), self.labels[self.root]
         steps, rows, updated_values = [], [], {}
@@ -869,14 +890,14 @@ class LessonGraph:
 
     def new_output(self, after: float | None) -> str:
         """The root's value after the update as a token; `UNDEFINED` where the new forward pass fails."""
-        text = UNDEFINED if after is None else format_number(after)
+        text = _(UNDEFINED) if after is None else format_number(after)
         return live.token("n", self.ids[self.root], "n", text)
 
     def _new_output_box(self, after: float | None) -> tuple[str, str, str, str]:
         """The root's box after the update: its new value, marked, or `UNDEFINED`."""
         if after is not None:
             return self._write(self.root, "data", after, "updated", ("n", self.ids[self.root]))
-        return (self.ids[self.root], "data", f"data {live.token('n', self.ids[self.root], 'b', UNDEFINED)}", "updated")
+        return (self.ids[self.root], "data", f"{_('data')} {live.token('n', self.ids[self.root], 'b', _(UNDEFINED))}", "updated")
 
     def output_with(self, values: dict[Value, float]) -> float | None:
         """The root's value when the leaves in `values` hold those numbers: the graph run again as compiled code.
@@ -1089,10 +1110,12 @@ def script_json(data: Mapping[str, Any]) -> str:
 
 
 def _page_words() -> dict[str, str]:
-    """`PAGE_WORDS` in the current language, with the names of the languages for the toggle."""
-    return {key: _(word) for key, word in PAGE_WORDS.items()} | {
-        f"language_{lang}": name for lang, name in LANGUAGE_NAMES.items()
-    }
+    """`PAGE_WORDS` and the domain messages in the current language, with the names of the languages for the toggle."""
+    return (
+        {key: _(word) for key, word in PAGE_WORDS.items()}
+        | {f"domain_{rule}": _(message) for rule, message in DOMAIN_MESSAGES.items()}
+        | {f"language_{lang}": name for lang, name in LANGUAGE_NAMES.items()}
+    )
 
 
 def _svg_texts(svg: str) -> list[str]:

@@ -6,7 +6,8 @@ computation graphs use writes .svg, .png and .pdf files without matplotlib.
 A value that is not finite (a run that diverged) ends its line, and the
 plot says where. When the values span more than `LOG_SPAN` and are all
 positive, the y axis is logarithmic, so a loss that falls from 10 to 1e-6
-stays readable.
+stays readable. The words the plot adds itself (that the axis is
+logarithmic, where a line diverged) are in the current language (`autograd.i18n`).
 
 >>> picture = line_plot([("α = 0.1", [4.0, 2.0, 1.0])], title="loss", x_label="step", y_label="C")
 >>> picture.layout
@@ -18,8 +19,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from autograd.i18n import Catalog
 from autograd.views.draw import Graph
-from autograd.views.explain import format_number
+from autograd.views.explain import format_number, terminal_width
+
+_ = Catalog("autograd")
 
 PLOT_SUFFIXES = (".svg", ".png", ".pdf")
 """The file extensions a plot can be saved with."""
@@ -141,7 +145,9 @@ def _axes(scale: _Scale, steps: int, x_label: str, y_label: str) -> list[str]:
         )
         lines += _text(f"yl{number}", label, _LEFT - 30, y)
     lines += _text("xlabel", x_label, _LEFT + WIDTH / 2, _BOTTOM - 38)
-    lines += _text("ylabel", y_label + (" (log scale)" if scale.log else ""), _LEFT - 30, _BOTTOM + HEIGHT + 14)
+    if scale.log:
+        y_label = _("{label} (log scale)").format(label=y_label)
+    lines += _text("ylabel", y_label, _LEFT - 30, _BOTTOM + HEIGHT + 14)
     return lines
 
 
@@ -152,7 +158,8 @@ def _polyline(prefix: str, values: Sequence[float], steps: int, scale: _Scale, c
         if not math.isfinite(value) or (scale.log and value <= 0):
             if previous is not None:
                 x, y = _x(previous, steps), scale.y(values[previous])
-                lines += _text(f"{prefix}end", f"diverged after step {previous}", x, y + 12, colour=colour)
+                message = _("diverged after step {step}").format(step=previous)
+                lines += _text(f"{prefix}end", message, x, y + 12, colour=colour)
             break
         node = f"{prefix}p{step}"
         lines.append(f'  {node} [pos="{_x(step, steps)},{scale.y(value)}!", color="{colour}"];')
@@ -175,7 +182,7 @@ def _text(node: str, text: str, x: float, y: float, *, size: int = 11, colour: s
     """A text label at (x, y); anchor 'l' puts its left end there instead of its centre."""
     label = _quoted(text)
     if anchor == "l":
-        x += 3.2 * len(text)  # about half the width of the text at 11 points
+        x += 3.2 * terminal_width(text)  # about half the width of the text at 11 points (a CJK character counts twice)
     return [
         f'  {node} [shape=plaintext, width=0, height=0, margin=0, pos="{x},{y}!", label={label}, '
         f'fontsize={size}, fontcolor="{colour}"];'

@@ -91,9 +91,9 @@ def run(args: argparse.Namespace) -> int:
     plot = None
     if args.plot is not None:
         values = [it.f for it in result.iterates]
-        plot = line_plot([(f"α = {args.lr:g}", values)], title=f"f = {args.expression}", x_label="step", y_label="f")
+        plot = line_plot([(f"α = {args.lr:g}", values)], title=f"f = {args.expression}", x_label=_("step"), y_label="f")
         plot.svg()  # rendered before anything is written
-    write_outputs(text, args.output, output_format, [] if plot is None else [(args.plot, plot, "f over the steps")])
+    write_outputs(text, args.output, output_format, [] if plot is None else [(args.plot, plot, _("f over the steps"))])
     return 0
 
 

@@ -4,7 +4,8 @@ SOURCE is a network spec (a ``.json`` file, as ``scalargrad derive`` reads:
 the page then ends with the updates of one gradient-descent step, `nn.lesson`)
 or an expression with ``--var`` values (as ``scalargrad graph`` takes:
 `autograd.lesson`). The page is built completely in memory and then appears in
-one step, so an error never leaves a half-written file.
+one step, so an error never leaves a half-written file. ``--lang zh,en`` writes
+the page in both languages with a toggle, Chinese first.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ _EXAMPLE = N_(
   scalargrad lesson demos/examples/yehoshua_2023_two_hidden_layers.json -o yehoshua.html
   scalargrad lesson "tanh(x1*w1 + x2*w2 + b)" --var x1=2 --var x2=0 --var w1=-3 --var w2=1 \\
       --var b=6.8813735870195432 --learning-rate 0.1 -o neuron.html
+  scalargrad lesson "x*w + b" --var x=2 --var w=-3 --var b=1 --lang zh,en -o both.html
 
 Open the page in any browser (it works offline, from file://): → and ← step,
 Space plays, Home and End jump, W shows the whole graph."""
@@ -85,7 +87,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
             "stepped through neuron by neuron (default {default})"
         ).format(default=MAX_NODES),
     )
-    parser.set_defaults(run=run)
+    parser.set_defaults(run=run, several_languages=True)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -128,6 +130,7 @@ def _spec_lesson(args: argparse.Namespace) -> Lesson:
             group=args.group,
             rankdir=args.rankdir,
             max_nodes=args.max_nodes,
+            lang=args.languages,
         )
     except GradientMismatchError as error:
         raise CommandError(_("the derivation does not match the engine: {error}").format(error=error)) from None
@@ -153,6 +156,7 @@ def _expression_lesson(args: argparse.Namespace) -> Lesson:
         group=args.group,
         rankdir=args.rankdir,
         max_nodes=args.max_nodes,
+        lang=args.languages,
     )
 
 
