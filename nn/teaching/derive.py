@@ -643,9 +643,6 @@ class NetworkDerivation(DerivationRecord):
 
     # ------------------------------------------------------------ renderers (`nn.teaching.render`)
 
-    lang = "en"
-    """The language of the derivation's text (`autograd.i18n`): `derive` sets it; the numbers do not depend on it."""
-
     def __str__(self) -> str:
         with language(self.lang):
             return render.to_text(self)

@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from autograd.i18n import Catalog
 from autograd.notation import weight_name
 from nn.teaching.blocks import Block, Equation, MatrixEquation, Table
 from nn._validation import describe, key_path
@@ -27,6 +28,8 @@ from nn._validation import describe, key_path
 RATE_SYMBOLS = {"α": "α", "alpha": "α", "η": "η", "eta": "η"}
 COST_SYMBOLS = ("C", "E", "L")
 WEIGHT_LAYOUTS = ("w_kj", "w_jk")
+
+_ = Catalog("nn")
 
 _LAYER = re.compile(r"(?<=[wbzaδWZAΔ])\[(\d+)\]|(?<=\blayer )(\d+)\b")
 _WEIGHT = re.compile(r"(?<=w\[)([^\]]+)\]_(\d+,\d+|[0-9a-z]{2})")
@@ -76,15 +79,14 @@ class Notation:
 
     def describe(self) -> str:
         """One header line that says which conventions the text follows."""
-        parts = [
-            "the input is a[1] (layer 1)" if self.input_layer == 1 else "the input is a[0]",
-            f"learning rate {self.rate}",
-            f"cost {self.cost}",
-            "w[l]_jk from neuron j to neuron k (the first index sends)"
+        return _("Conventions: {input}; learning rate {rate}; cost {cost}; {weights}").format(
+            input=_("the input is a[1] (layer 1)") if self.input_layer == 1 else _("the input is a[0]"),
+            rate=self.rate,
+            cost=self.cost,
+            weights=_("w[l]_jk from neuron j to neuron k (the first index sends)")
             if self.weights == "w_jk"
-            else "w[l]_kj into neuron k from neuron j (row k receives)",
-        ]
-        return "Conventions: " + "; ".join(parts)
+            else _("w[l]_kj into neuron k from neuron j (row k receives)"),
+        )
 
     def rewrite(self, text: str) -> str:
         """`text` (written in BACKPROP.md's notation) in this notation."""
