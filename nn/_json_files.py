@@ -7,12 +7,34 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+from autograd.i18n import N_, Catalog
+
+_ = Catalog("nn")
+
 __all__ = ["invalid_json", "read_json_file"]
+
+
+JSON_PROBLEMS = (
+    N_("Expecting value"),
+    N_("Expecting ',' delimiter"),
+    N_("Expecting ':' delimiter"),
+    N_("Expecting property name enclosed in double quotes"),
+    N_("Unterminated string starting at"),
+    N_("Invalid control character at"),
+    N_("Invalid \\escape"),
+    N_("Invalid \\uXXXX escape"),
+    N_("Extra data"),
+    N_("Illegal trailing comma before end of object"),
+    N_("Illegal trailing comma before end of array"),
+)
+"""The problems Python's `json` reports (its ``msg``), marked so that a Chinese message says them in Chinese."""
 
 
 def invalid_json(error: json.JSONDecodeError) -> str:
     """Where and why text is not JSON, in the words every file reader here uses."""
-    return f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+    return _("not valid JSON: {problem} at line {line}, column {column}").format(
+        problem=_(error.msg) if error.msg in JSON_PROBLEMS else error.msg, line=error.lineno, column=error.colno
+    )
 
 
 def _read_text(path: str | os.PathLike[str]) -> str:
@@ -39,12 +61,12 @@ def read_json_file(
     try:
         return json.loads(read(path), parse_int=parse_int)
     except OSError as problem:
-        raise error(f"{name}: cannot read the file: {problem.strerror or problem}") from None
+        raise error(_("{name}: cannot read the file: {value}").format(name=name, value=problem.strerror or problem)) from None
     except json.JSONDecodeError as problem:
         raise error(f"{name}: {invalid_json(problem)}") from None
     except UnicodeDecodeError:
-        raise error(f"{name}: not a UTF-8 text file") from None
+        raise error(_("{name}: not a UTF-8 text file").format(name=name)) from None
     except RecursionError:
-        raise error(f"{name}: the JSON is nested too deeply; a {kind} needs only a few levels") from None
+        raise error(_("{name}: the JSON is nested too deeply; a {kind} needs only a few levels").format(name=name, kind=kind)) from None
     except error as problem:
         raise error(f"{name}: {problem}") from None

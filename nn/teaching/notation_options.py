@@ -49,23 +49,23 @@ class Notation:
     def parse(cls, data: object, where: str = "notation") -> Notation:
         """``{"input_layer": 1, "rate": "eta", "cost": "E", "weights": "w_jk"}`` (any subset); ValueError naming `where`."""
         if not isinstance(data, Mapping):
-            raise ValueError(f"{where}: expected an object such as {{\"input_layer\": 1, \"rate\": \"eta\"}}, got {describe(data)}")
+            raise ValueError(_('{where}: expected an object such as {{"input_layer": 1, "rate": "eta"}}, got {got}').format(where=where, got=describe(data)))
         known = ("input_layer", "rate", "cost", "weights")
         for key in data:
             if key not in known:
-                raise ValueError(f"{key_path(where, key)}: unknown key; notation has {', '.join(known)}")
+                raise ValueError(_("{path}: unknown key; notation has {names}").format(path=key_path(where, key), names=', '.join(known)))
         input_layer = data.get("input_layer", 0)
         if input_layer not in (0, 1) or isinstance(input_layer, bool):
-            raise ValueError(f"{where}.input_layer: expected 0 (input = a[0]) or 1 (input = layer 1), got {describe(input_layer)}")
+            raise ValueError(_("{where}.input_layer: expected 0 (input = a[0]) or 1 (input = layer 1), got {got}").format(where=where, got=describe(input_layer)))
         rate = data.get("rate", "α")
         if rate not in RATE_SYMBOLS:
-            raise ValueError(f"{where}.rate: expected 'alpha' or 'eta' (or α, η), got {describe(rate)}")
+            raise ValueError(_("{where}.rate: expected 'alpha' or 'eta' (or α, η), got {got}").format(where=where, got=describe(rate)))
         cost = data.get("cost", "C")
         if cost not in COST_SYMBOLS:
-            raise ValueError(f"{where}.cost: expected one of {', '.join(map(repr, COST_SYMBOLS))}, got {describe(cost)}")
+            raise ValueError(_("{where}.cost: expected one of {names}, got {got}").format(where=where, names=', '.join(map(repr, COST_SYMBOLS)), got=describe(cost)))
         weights = data.get("weights", "w_kj")
         if weights not in WEIGHT_LAYOUTS:
-            raise ValueError(f"{where}.weights: expected 'w_kj' (row k receives) or 'w_jk' (the first index sends), got {describe(weights)}")
+            raise ValueError(_("{where}.weights: expected 'w_kj' (row k receives) or 'w_jk' (the first index sends), got {got}").format(where=where, got=describe(weights)))
         return cls(int(input_layer), RATE_SYMBOLS[rate], cost, weights)
 
     @property

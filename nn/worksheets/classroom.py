@@ -124,13 +124,13 @@ def _worksheet(
     checks: bool,
 ) -> Worksheet:
     if isinstance(students, bool) or not isinstance(students, int) or students < 1:
-        raise ValueError(f"students must be a positive whole number, got {students!r}")
+        raise ValueError(_("students must be a positive whole number, got {students!r}").format(students=students))
     if isinstance(seed, bool) or not isinstance(seed, int):
-        raise ValueError(f"seed must be a whole number, got {seed!r}")
+        raise ValueError(_("seed must be a whole number, got {seed!r}").format(seed=seed))
     if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 6:
-        raise ValueError(f"decimals must be a whole number from 0 to 6, got {decimals!r}")
+        raise ValueError(_("decimals must be a whole number from 0 to 6, got {decimals!r}").format(decimals=decimals))
     if names is not None and len(names) != students:
-        raise ValueError(f"names: expected {students} names (one per student), got {len(names)}")
+        raise ValueError(_("names: expected {students} names (one per student), got {count_names}").format(students=students, count_names=len(names)))
     width = len(str(students))
     ids = [f"s{n:0{width}d}" for n in range(1, students + 1)]
     shown = [str(name) for name in names] if names is not None else list(ids)
@@ -140,7 +140,7 @@ def _worksheet(
             template, ids, shown, seed, ask, variables or {}, decimals, tolerance, title, checks
         )
     if variables:
-        raise ValueError("variables are for an expression; a network template gives its inputs itself")
+        raise ValueError(_("variables are for an expression; a network template gives its inputs itself"))
     data = dict(template) if isinstance(template, Mapping) else load_template(template)
     return _network_worksheet(data, ids, shown, seed, ask, ranges, decimals, tolerance, title, checks)
 
@@ -198,7 +198,7 @@ def _probe(expression: str, draw: Callable[[random.Random], dict[str, float]]) -
             failure = error
         except (ArithmeticError, ValueError) as error:
             failure = error
-    raise ValueError(f"the expression cannot be evaluated at numbers drawn from its ranges: {failure}")
+    raise ValueError(_("the expression cannot be evaluated at numbers drawn from its ranges: {failure}").format(failure=failure))
 
 
 def _expression_worksheet(
@@ -222,10 +222,10 @@ def _expression_worksheet(
                 drawn_ranges[name] = finite_number(float(value), f"variable {name}")
             except ValueError:
                 raise ValueError(
-                    f"variable {name}: expected a number or a range such as -2..2, got {value!r}"
+                    _("variable {name}: expected a number or a range such as -2..2, got {value!r}").format(name=name, value=value)
                 ) from None
     if not any(isinstance(value, Range) for value in drawn_ranges.values()):
-        raise ValueError("variables: give at least one a range such as x=-2..2, so each student gets other numbers")
+        raise ValueError(_("variables: give at least one a range such as x=-2..2, so each student gets other numbers"))
     wanted = EXPRESSION_ASK if ask is None else ask
     choices = [part.strip() for part in wanted.split(",")] if isinstance(wanted, str) else list(wanted)
 
