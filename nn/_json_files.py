@@ -11,7 +11,7 @@ from autograd.i18n import N_, Catalog
 
 _ = Catalog("nn")
 
-__all__ = ["invalid_json", "read_json_file"]
+__all__ = ["cannot_read", "in_file", "invalid_json", "read_json_file"]
 
 
 JSON_PROBLEMS = (
@@ -37,6 +37,27 @@ def invalid_json(error: json.JSONDecodeError) -> str:
     )
 
 
+OS_PROBLEMS = (
+    N_("No such file or directory"),
+    N_("Permission denied"),
+    N_("Is a directory"),
+    N_("Not a directory"),
+    N_("File name too long"),
+)
+"""The reasons the operating system most often gives for a file that cannot be read, marked for translation."""
+
+
+def in_file(name: str, problem: str) -> str:
+    """``name: problem``: a problem with the file `name`, as every file reader here starts its message."""
+    return _("{name}: {problem}").format(name=name, problem=problem)
+
+
+def cannot_read(name: str, error: OSError) -> str:
+    """The message for a file `name` that could not be opened or read, with the system's reason."""
+    reason = error.strerror or str(error)
+    return _("{name}: cannot read the file: {reason}").format(name=name, reason=_(reason) if reason in OS_PROBLEMS else reason)
+
+
 def _read_text(path: str | os.PathLike[str]) -> str:
     with open(path, encoding="utf-8") as file:
         return file.read()
@@ -52,7 +73,7 @@ def read_json_file(
 ) -> Any:
     """The JSON in the file at `path`, or `error` with a message that starts with the file's name.
 
-    `kind` names what the file should hold (``"spec"``, ``"key"``) in the message
+    `kind` names what the file should hold (``N_("spec")``, ``N_("key")``: translated here) in the message
     about JSON nested too deeply to read. A problem that `read` or `parse_int`
     raise as `error` (a file too large, an integer too long) gets the file's
     name put in front of it as well.
@@ -61,12 +82,12 @@ def read_json_file(
     try:
         return json.loads(read(path), parse_int=parse_int)
     except OSError as problem:
-        raise error(_("{name}: cannot read the file: {value}").format(name=name, value=problem.strerror or problem)) from None
+        raise error(cannot_read(name, problem)) from None
     except json.JSONDecodeError as problem:
-        raise error(f"{name}: {invalid_json(problem)}") from None
+        raise error(in_file(name, invalid_json(problem))) from None
     except UnicodeDecodeError:
         raise error(_("{name}: not a UTF-8 text file").format(name=name)) from None
     except RecursionError:
-        raise error(_("{name}: the JSON is nested too deeply; a {kind} needs only a few levels").format(name=name, kind=kind)) from None
+        raise error(_("{name}: the JSON is nested too deeply; a {kind} needs only a few levels").format(name=name, kind=_(kind))) from None
     except error as problem:
-        raise error(f"{name}: {problem}") from None
+        raise error(in_file(name, str(problem))) from None

@@ -117,7 +117,7 @@ GLOSSARY = {
     r"parameters?": "参数",
     r"constant": "常数",
     r"vanishing gradients": "梯度消失",
-    r"(?<!same )seed": "初始梯度",  # the seed ∂L/∂L; "the same seed" (random numbers) is 种子
+    r"(?<!same )seed(?! must)": "初始梯度",  # the seed ∂L/∂L; "the same seed", "seed must be" (random numbers) are 种子
     r"lesson": "课程演示",
 }
 FORBIDDEN = {

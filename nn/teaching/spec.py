@@ -44,9 +44,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from autograd.i18n import Catalog
+from autograd.i18n import N_, Catalog
 from autograd import Value
-from nn._json_files import read_json_file
+from nn._json_files import in_file, read_json_file
 from nn._validation import describe, did_you_mean, finite_number, key_path, numbers, sequence
 from nn.teaching.derive import FORMS, MAX_STEPS, MODES, NetworkDerivation, derive
 from nn.teaching.notation_options import Notation
@@ -159,11 +159,11 @@ def load_spec(path: str | os.PathLike[str]) -> Spec:
     device or directory, which could block or never end).
     """
     name = os.fspath(path)
-    data = read_json_file(path, SpecError, kind="spec", read=_read_regular_file, parse_int=_json_integer)
+    data = read_json_file(path, SpecError, kind=N_("spec"), read=_read_regular_file, parse_int=_json_integer)
     try:
         return parse_spec(data)
     except SpecError as error:
-        raise SpecError(f"{name}: {error}") from None
+        raise SpecError(in_file(name, str(error))) from None
 
 
 def _read_regular_file(path: str | os.PathLike[str]) -> str:
@@ -232,7 +232,7 @@ def _parse(data: object) -> Spec:
     if not examples:
         raise SpecError(_("inputs: expected at least one example"))
     paths = [f"inputs[{n}]" for n in range(len(examples))] if batch else ["input"]
-    inputs = [_numbers(example, model.nin, path, "network input") for example, path in zip(examples, paths)]
+    inputs = [_numbers(example, model.nin, path, N_("network input")) for example, path in zip(examples, paths)]
 
     outputs = model.layers[-1].nout
     target_key = "targets" if batch else "target"
@@ -328,13 +328,13 @@ def _target(target: object, outputs: int, path: str, loss: str) -> list[float]:
         if not 0 <= target < outputs:
             raise SpecError(_("{path}: class index {target} is out of range for {outputs} output neurons (0..{value})").format(path=path, target=target, outputs=outputs, value=outputs - 1))
         return [1.0 if k == target else 0.0 for k in range(outputs)]
-    return _numbers(target if isinstance(target, list) or outputs > 1 else [target], outputs, path, "output neuron")
+    return _numbers(target if isinstance(target, list) or outputs > 1 else [target], outputs, path, N_("output neuron"))
 
 
 def _numbers(value: object, count: int, path: str, per: str) -> list[float]:
     entries = sequence(value, path)
     if len(entries) != count:
-        raise SpecError(_("{path}: expected {numbers} (one per {per}), got {count_entries}").format(path=path, numbers=numbers(count), per=per, count_entries=len(entries)))
+        raise SpecError(_("{path}: expected {numbers} (one per {per}), got {count_entries}").format(path=path, numbers=numbers(count), per=_(per), count_entries=len(entries)))
     return [finite_number(entry, f"{path}[{j}]") for j, entry in enumerate(entries)]
 
 

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from autograd.i18n import Catalog
-from nn._json_files import invalid_json
+from nn._json_files import cannot_read, in_file, invalid_json
 
 _ = Catalog("nn")
 
@@ -41,7 +41,7 @@ def read_answers(path: str | os.PathLike[str], student_of: Mapping[str, str]) ->
         with open(path, encoding="utf-8-sig", newline="") as file:
             text = file.read()
     except OSError as error:
-        raise AnswersError(_("{name}: cannot read the file: {value}").format(name=name, value=error.strerror or error)) from None
+        raise AnswersError(cannot_read(name, error)) from None
     except UnicodeDecodeError:
         raise AnswersError(_("{name}: not a UTF-8 text file").format(name=name)) from None
     if name.lower().endswith(".json") or text.lstrip().startswith("{"):
@@ -62,7 +62,7 @@ def _json_answers(name: str, text: str, student_of: Mapping[str, str]) -> Answer
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise AnswersError(f"{name}: {invalid_json(error)}") from None
+        raise AnswersError(in_file(name, invalid_json(error))) from None
     if not isinstance(data, dict):
         raise AnswersError(_('{name}: expected an object {{"student": ..., "answers": {{...}}}}').format(name=name))
     unknown = sorted(set(data) - {"student", "answers"})

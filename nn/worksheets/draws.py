@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from autograd.i18n import Catalog
+from autograd.i18n import N_, Catalog
 from nn._json_files import read_json_file
 from nn.teaching.spec import SpecError, parse_spec
 
@@ -72,7 +72,7 @@ _DESCRIPTIVE = ("name", "source", "notes")
 def load_template(path: str | os.PathLike[str]) -> dict[str, Any]:
     """The JSON of a template file; SpecError naming the file if it cannot be read."""
     name = os.fspath(path)
-    data = read_json_file(path, SpecError, kind="template")
+    data = read_json_file(path, SpecError, kind=N_("template"))
     if not isinstance(data, dict):
         raise SpecError(_("{name}: (top level): expected a JSON object, got {type_name}").format(name=name, type_name=type(data).__name__))
     return data

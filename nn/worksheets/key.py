@@ -21,7 +21,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from autograd.i18n import Catalog
+from autograd.i18n import N_, Catalog
 from nn._json_files import read_json_file
 from nn.worksheets.records import StudentSheet, WorksheetRecord
 from nn.worksheets.questions import Question, Tolerance
@@ -70,7 +70,7 @@ def key_data(worksheet: WorksheetRecord) -> dict[str, Any]:
 def load_key(path: str | os.PathLike[str]) -> WorksheetRecord:
     """The worksheet a key.json describes (its sheets' numbers and questions); ValueError naming the problem."""
     name = os.fspath(path)
-    data = read_json_file(path, ValueError, kind="key")
+    data = read_json_file(path, ValueError, kind=N_("key"))
     try:
         return _worksheet(data)
     except (KeyError, TypeError, ValueError) as error:
