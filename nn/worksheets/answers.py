@@ -78,7 +78,7 @@ def _json_answers(name: str, text: str, student_of: Mapping[str, str]) -> Answer
         raise AnswersError(_("{name}: key 'answers': expected an object {{question_id: number}}").format(name=name))
     found = {}
     for question, value in answers.items():
-        where = f"{name}: key answers[{json.dumps(question)}]"
+        where = _("{name}: key answers[{question}]").format(name=name, question=json.dumps(question))
         _check_question(question, student, student_of, where)
         found[question] = _number(value, where)
     return Answers(student, found, name)
@@ -90,7 +90,7 @@ def _csv_answers(name: str, text: str, student_of: Mapping[str, str]) -> Answers
     for line, row in enumerate(csv.reader(text.splitlines()), start=1):
         if not row or all(not cell.strip() for cell in row):
             continue
-        where = f"{name}: line {line}"
+        where = _("{name}: line {line}").format(name=name, line=line)
         if line == 1 and [cell.strip().lower() for cell in row] == ["question_id", "answer"]:
             continue
         if len(row) != 2:

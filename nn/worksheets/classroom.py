@@ -29,7 +29,8 @@ from typing import Any
 from autograd.i18n import Catalog, language
 from autograd.parser.expression import ParseError
 from nn._validation import finite_number
-from nn.teaching.spec import parse_spec
+from nn._json_files import in_file
+from nn.teaching.spec import SpecError, parse_spec
 from nn.worksheets.degenerate import expression_degeneracy, network_degeneracy
 from nn.worksheets.draws import NetworkTemplate, Range, draw_class, load_template, parse_range
 from nn.worksheets.expression import ExpressionStep
@@ -141,8 +142,13 @@ def _worksheet(
         )
     if variables:
         raise ValueError(_("variables are for an expression; a network template gives its inputs itself"))
-    data = dict(template) if isinstance(template, Mapping) else load_template(template)
-    return _network_worksheet(data, ids, shown, seed, ask, ranges, decimals, tolerance, title, checks)
+    if isinstance(template, Mapping):
+        return _network_worksheet(dict(template), ids, shown, seed, ask, ranges, decimals, tolerance, title, checks)
+    data = load_template(template)
+    try:
+        return _network_worksheet(data, ids, shown, seed, ask, ranges, decimals, tolerance, title, checks)
+    except SpecError as error:  # a JSON path inside the template file: name the file first, as load_template does
+        raise SpecError(in_file(os.fspath(template), str(error))) from None
 
 
 def _network_worksheet(
