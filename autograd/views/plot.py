@@ -41,6 +41,8 @@ def line_plot(
     x_label: str,
     y_label: str,
     log_y: bool | None = None,
+    log_note: str = " (log scale)",
+    diverged_note: str = "diverged after step {step}",
 ) -> Graph:
     """A plot of each named series against its index 0, 1, 2, ... (one colour each, with a legend).
 
@@ -48,6 +50,8 @@ def line_plot(
         series: (name, values) pairs; values may contain inf or nan where a run diverged.
         title, x_label, y_label: text around the plot (kept inert: quoted for DOT).
         log_y: a logarithmic y axis; None chooses one when the values span more than `LOG_SPAN`.
+        log_note, diverged_note: the words after the y label of a logarithmic axis, and at the end
+            of a diverged line (``{step}``: its last finite step); a caller writing another language passes its own.
     """
     if not series or not all(len(values) for _, values in series):
         raise ValueError("line_plot needs at least one series with at least one value")
@@ -68,10 +72,10 @@ def line_plot(
         "  edge [penwidth=1];",
     ]
     lines += _text("title", title, _LEFT + WIDTH / 2, _BOTTOM + HEIGHT + 36, size=14)
-    lines += _axes(scale, steps, x_label, y_label)
+    lines += _axes(scale, steps, x_label, y_label + (log_note if scale.log else ""))
     for number, (name, values) in enumerate(series):
         colour = _COLOURS[number % len(_COLOURS)]
-        lines += _polyline(f"s{number}", values, steps, scale, colour)
+        lines += _polyline(f"s{number}", values, steps, scale, colour, diverged_note)
         lines += _legend(number, name, colour)
     lines.append("}")
     return Graph("\n".join(lines) + "\n", layout="neato")
@@ -141,18 +145,18 @@ def _axes(scale: _Scale, steps: int, x_label: str, y_label: str) -> list[str]:
         )
         lines += _text(f"yl{number}", label, _LEFT - 30, y)
     lines += _text("xlabel", x_label, _LEFT + WIDTH / 2, _BOTTOM - 38)
-    lines += _text("ylabel", y_label + (" (log scale)" if scale.log else ""), _LEFT - 30, _BOTTOM + HEIGHT + 14)
+    lines += _text("ylabel", y_label, _LEFT - 30, _BOTTOM + HEIGHT + 14)
     return lines
 
 
-def _polyline(prefix: str, values: Sequence[float], steps: int, scale: _Scale, colour: str) -> list[str]:
+def _polyline(prefix: str, values: Sequence[float], steps: int, scale: _Scale, colour: str, diverged_note: str) -> list[str]:
     lines = []
     previous = None
     for step, value in enumerate(values):
         if not math.isfinite(value) or (scale.log and value <= 0):
             if previous is not None:
                 x, y = _x(previous, steps), scale.y(values[previous])
-                lines += _text(f"{prefix}end", f"diverged after step {previous}", x, y + 12, colour=colour)
+                lines += _text(f"{prefix}end", diverged_note.format(step=previous), x, y + 12, colour=colour)
             break
         node = f"{prefix}p{step}"
         lines.append(f'  {node} [pos="{_x(step, steps)},{scale.y(value)}!", color="{colour}"];')

@@ -38,12 +38,8 @@ def loss_plot(derivation: DerivationRecord) -> Graph:
     """The plot of `loss_curve` (step 0 is the start), in the derivation's notation and language."""
     write = derivation.notation.rewrite
     with language(derivation.lang):
-        return line_plot(
-            [(write(f"α = {format_number(derivation.learning_rate)}"), loss_curve(derivation))],
-            title=_("Loss over {examples}, step by step").format(examples=_examples(derivation)),
-            x_label=_("step"),
-            y_label=write("C"),
-        )
+        title = _("Loss over {examples}, step by step").format(examples=_examples(derivation))
+        return _loss_plot([(write(f"α = {format_number(derivation.learning_rate)}"), loss_curve(derivation))], title, write)
 
 
 @dataclass(frozen=True)
@@ -140,12 +136,8 @@ class LearningRateComparison:
     def plot(self) -> Graph:
         """Every rate's loss curve in one plot."""
         with language(self._lang):
-            return line_plot(
-                [(self._rewrite(f"α = {format_number(r)}"), c) for r, c in zip(self.rates, self.curves())],
-                title=self._rewrite(self.title()),
-                x_label=_("step"),
-                y_label=self._rewrite("C"),
-            )
+            series = [(self._rewrite(f"α = {format_number(r)}"), c) for r, c in zip(self.rates, self.curves())]
+            return _loss_plot(series, self._rewrite(self.title()), self._rewrite)
 
 
 def compare_learning_rates(
@@ -155,6 +147,18 @@ def compare_learning_rates(
     if not rates:
         raise ValueError("compare_learning_rates needs at least one learning rate")
     return LearningRateComparison(list(rates), [derive_at(rate) for rate in rates], steps)
+
+
+def _loss_plot(series: list[tuple[str, list[float]]], title: str, write: Callable[[str], str]) -> Graph:
+    """Loss curves over the steps, every word around them in the current language, the cost written by `write`."""
+    return line_plot(
+        series,
+        title=title,
+        x_label=_("step"),
+        y_label=write("C"),
+        log_note=_(" (log scale)"),
+        diverged_note=_("diverged after step {step}"),
+    )
 
 
 def _examples(derivation: DerivationRecord) -> str:
