@@ -8,10 +8,11 @@ from collections.abc import Callable
 from typing import Any
 
 from autograd.i18n import N_, Catalog
+from nn._validation import located
 
 _ = Catalog("nn")
 
-__all__ = ["cannot_read", "in_file", "invalid_json", "read_json_file"]
+__all__ = ["cannot_read", "invalid_json", "read_json_file"]
 
 
 JSON_PROBLEMS = (
@@ -47,11 +48,6 @@ OS_PROBLEMS = (
 """The reasons the operating system most often gives for a file that cannot be read, marked for translation."""
 
 
-def in_file(name: str, problem: str) -> str:
-    """``name: problem``: a problem with the file `name`, as every file reader here starts its message."""
-    return _("{name}: {problem}").format(name=name, problem=problem)
-
-
 def cannot_read(name: str, error: OSError) -> str:
     """The message for a file `name` that could not be opened or read, with the system's reason."""
     reason = error.strerror or str(error)
@@ -84,10 +80,10 @@ def read_json_file(
     except OSError as problem:
         raise error(cannot_read(name, problem)) from None
     except json.JSONDecodeError as problem:
-        raise error(in_file(name, invalid_json(problem))) from None
+        raise error(located(name, invalid_json(problem))) from None
     except UnicodeDecodeError:
         raise error(_("{name}: not a UTF-8 text file").format(name=name)) from None
     except RecursionError:
         raise error(_("{name}: the JSON is nested too deeply; a {kind} needs only a few levels").format(name=name, kind=_(kind))) from None
     except error as problem:
-        raise error(in_file(name, str(problem))) from None
+        raise error(located(name, str(problem))) from None

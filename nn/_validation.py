@@ -21,7 +21,7 @@ from autograd.value import describe
 
 _ = Catalog("nn")
 
-__all__ = ["count", "describe", "did_you_mean", "finite_number", "numbers", "present", "sequence"]
+__all__ = ["count", "describe", "did_you_mean", "finite_number", "located", "numbers", "present", "sequence"]
 
 T = TypeVar("T")
 
@@ -93,6 +93,11 @@ def key_path(where: str | None, key: object) -> str:
     if _IDENTIFIER.fullmatch(text):
         return text if where is None else f"{where}.{text}"
     return _("{where} key {key!r}").format(where=where or _("(top level)"), key=text)
+
+
+def located(where: str, problem: object) -> str:
+    """``where: problem``: a problem and where it sits (a file, a JSON path, an option), as every message starts."""
+    return _("{where}: {problem}").format(where=where, problem=problem)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

@@ -89,7 +89,7 @@ def table_latex(table: Table) -> list[str]:
     """The table as ``tabular`` environments of at most `LATEX_TABLE_COLUMNS` columns, every cell in math."""
     parts = []
     for part in _parts(table, lambda columns: len(columns) <= LATEX_TABLE_COLUMNS):
-        rows = [" & ".join(f"${text_to_latex(cell)}$" if cell else "" for cell in row) for row in [part.header, *part.rows]]
+        rows = [" & ".join(_latex_cell(cell) for cell in row) for row in [part.header, *part.rows]]
         parts += [
             r"\par\noindent{\small\begin{tabular}{l" + "r" * (len(part.header) - 1) + "}",
             rows[0] + r" \\ \hline",
@@ -97,6 +97,13 @@ def table_latex(table: Table) -> list[str]:
             r"\end{tabular}}\par\medskip",
         ]
     return parts
+
+
+def _latex_cell(cell: str) -> str:
+    """A table cell in math mode; '—' (no number: a run that diverged earlier) as a text dash."""
+    if cell == "—":
+        return r"\text{---}"
+    return f"${text_to_latex(cell)}$" if cell else ""
 
 
 def _parts(table: Table, fits: Callable[[list[int]], bool]) -> list[Table]:

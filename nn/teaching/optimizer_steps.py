@@ -29,7 +29,7 @@ from typing import Any
 from autograd.i18n import Catalog
 from autograd import Value
 from nn import optim
-from nn._validation import describe, key_path
+from nn._validation import describe, key_path, located
 from nn.teaching.records import ParameterUpdate
 
 _ = Catalog("nn")
@@ -97,7 +97,7 @@ class OptimizerChoice:
         try:
             choice.build([Value(0.0)], 1.0)
         except (TypeError, ValueError) as error:
-            raise ValueError(f"{where}: {error}") from None
+            raise ValueError(located(where, error)) from None
         if name in ("momentum", "nesterov") and choice.hyperparameters["momentum"] == 0:
             raise ValueError(_("{where}.momentum: {name} needs a momentum above 0; use 'sgd' for none").format(where=where, name=name))
         return choice

@@ -46,8 +46,8 @@ from typing import Any, cast
 
 from autograd.i18n import N_, Catalog
 from autograd import Value
-from nn._json_files import in_file, read_json_file
-from nn._validation import describe, did_you_mean, finite_number, key_path, numbers, sequence
+from nn._json_files import read_json_file
+from nn._validation import describe, did_you_mean, finite_number, key_path, located, numbers, sequence
 from nn.teaching.derive import FORMS, MAX_STEPS, MODES, NetworkDerivation, derive
 from nn.teaching.notation_options import Notation
 from nn.teaching.optimizer_steps import OptimizerChoice
@@ -163,7 +163,7 @@ def load_spec(path: str | os.PathLike[str]) -> Spec:
     try:
         return parse_spec(data)
     except SpecError as error:
-        raise SpecError(in_file(name, str(error))) from None
+        raise SpecError(located(name, str(error))) from None
 
 
 def _read_regular_file(path: str | os.PathLike[str]) -> str:

@@ -16,7 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from autograd.i18n import Catalog
-from nn._json_files import cannot_read, in_file, invalid_json
+from nn._json_files import cannot_read, invalid_json
+from nn._validation import located
 
 _ = Catalog("nn")
 
@@ -62,7 +63,7 @@ def _json_answers(name: str, text: str, student_of: Mapping[str, str]) -> Answer
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise AnswersError(in_file(name, invalid_json(error))) from None
+        raise AnswersError(located(name, invalid_json(error))) from None
     if not isinstance(data, dict):
         raise AnswersError(_('{name}: expected an object {{"student": ..., "answers": {{...}}}}').format(name=name))
     unknown = sorted(set(data) - {"student", "answers"})

@@ -28,8 +28,7 @@ from typing import Any
 
 from autograd.i18n import Catalog, language
 from autograd.parser.expression import ParseError
-from nn._validation import finite_number
-from nn._json_files import in_file
+from nn._validation import finite_number, located
 from nn.teaching.spec import SpecError, parse_spec
 from nn.worksheets.degenerate import expression_degeneracy, network_degeneracy
 from nn.worksheets.draws import NetworkTemplate, Range, draw_class, load_template, parse_range
@@ -148,7 +147,7 @@ def _worksheet(
     try:
         return _network_worksheet(data, ids, shown, seed, ask, ranges, decimals, tolerance, title, checks)
     except SpecError as error:  # a JSON path inside the template file: name the file first, as load_template does
-        raise SpecError(in_file(os.fspath(template), str(error))) from None
+        raise SpecError(located(os.fspath(template), str(error))) from None
 
 
 def _network_worksheet(
