@@ -324,3 +324,12 @@ def test_worksheet_and_grade_input_errors_are_chinese(tmp_path: Path, capsys: py
     answers.write_text('{"student": "s1", "answers": {"zz": 1}}', encoding="utf-8")
     code, _, err = run(capsys, "grade", key, str(answers), "--lang", "zh")
     assert (code, err) == (2, f"scalargrad：错误：{answers}：键 answers[\"zz\"]：未知的题号；题号见 key.json\n")
+
+
+def test_a_table_with_chinese_and_ascii_cells_lines_up_in_terminal_columns() -> None:
+    from nn.teaching.blocks import Table, table_text
+
+    lines = table_text(Table(["名称", "值 C", "x"], [["权重w1", "1.5", "-2"], ["b", "-0.25", "3"], ["输入", "10", "0"]]), indent="")
+    assert lines[0].startswith("名称    ")  # 名称 is 4 columns wide, padded to 权重w1's 6, then two spaces
+    assert len({wcswidth(line) for line in lines}) == 1  # the right-aligned last column ends in one place
+    assert {wcswidth(line[: line.index(cell) + len(cell)]) for line, cell in zip(lines, ["值 C", "1.5", "-0.25", "10"])} == {6 + 2 + 5}
