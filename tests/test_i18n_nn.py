@@ -333,3 +333,49 @@ def test_a_table_with_chinese_and_ascii_cells_lines_up_in_terminal_columns() -> 
     assert lines[0].startswith("名称    ")  # 名称 is 4 columns wide, padded to 权重w1's 6, then two spaces
     assert len({wcswidth(line) for line in lines}) == 1  # the right-aligned last column ends in one place
     assert {wcswidth(line[: line.index(cell) + len(cell)]) for line, cell in zip(lines, ["值 C", "1.5", "-0.25", "10"])} == {6 + 2 + 5}
+
+
+# ---------------------------------------------------------------- a spec's own text in Chinese
+
+
+def described(**text: str) -> dict:  # type: ignore[type-arg]
+    return {**mazur(), **text}
+
+
+def test_a_specs_chinese_title_and_source_are_shown_in_chinese_and_only_there(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = spec_file(tmp_path, described(name="Mazur's step", source="a blog", name_zh="马祖尔的一步", source_zh="一篇博客"))
+    chinese = run(capsys, "derive", path, "--lang", "zh")[1].splitlines()
+    english = run(capsys, "derive", path, "--lang", "en")[1].splitlines()
+    assert chinese[:2] == ["马祖尔的一步", "来源：一篇博客"]
+    assert english[:2] == ["Mazur's step", "Source: a blog"]
+    only_english = spec_file(tmp_path, described(name="Mazur's step"), "english.json")
+    assert run(capsys, "derive", only_english, "--lang", "zh")[1].startswith("Mazur's step\n")  # nothing else to show
+
+
+def test_a_worksheet_and_a_lesson_take_the_chinese_title(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import nn
+
+    data = described(name="Mazur's step", name_zh="马祖尔的一步")
+    assert nn.worksheet(data, students=1, seed=1, lang="zh").title == "马祖尔的一步"
+    assert nn.worksheet(data, students=1, seed=1, lang="en").title == "Mazur's step"
+    page = tmp_path / "lesson.html"
+    assert run(capsys, "lesson", spec_file(tmp_path, data), "-o", str(page), "--lang", "zh")[0] == 0
+    assert "<title>马祖尔的一步" in page.read_text(encoding="utf-8")
+
+
+def test_a_translated_title_must_be_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = spec_file(tmp_path, described(name_zh=["马祖尔"]))
+    code, _, err = run(capsys, "derive", path, "--lang", "zh")
+    assert code == 2 and f"{path}：name_zh：应为字符串，实际是 list ['马祖尔']" in err
+
+
+def test_every_demo_example_has_its_title_source_and_notes_in_chinese() -> None:
+    examples = sorted((ROOT / "demos" / "examples").glob("*.json"))
+    assert examples
+    for example in examples:
+        data = json.loads(example.read_text(encoding="utf-8"))
+        for key in ("name", "source", "notes"):
+            if key in data:
+                assert re.search(r"[\u4e00-\u9fff]", data.get(f"{key}_zh", "")), (example.name, key)

@@ -24,6 +24,10 @@ examples in ``demos/examples/`` are::
                                       'adam' (or just the name), hyper-parameters as in nn.optim
      "name": ..., "source": ..., "notes": ..., "expected": {...}}   optional, not computed with
 
+``name_zh``, ``source_zh`` and ``notes_zh`` give the title, source and notes
+in Chinese: a derivation, lesson or worksheet written in Chinese shows them in
+place of ``name``, ``source`` and ``notes`` (which it shows where they are absent).
+
 ``weights`` rows are receiving neurons (w_kj: row k, column j), ``null`` is an
 absent connection, ``"biases": null`` a layer without biases. A target is a
 list with one number per output neuron (a bare number for a single output);
@@ -44,7 +48,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from autograd.i18n import N_, Catalog
+from autograd.i18n import LANGUAGES, N_, Catalog, current_language, language
 from autograd import Value
 from nn._json_files import read_json_file
 from nn._validation import describe, did_you_mean, finite_number, key_path, located, numbers, sequence
@@ -59,8 +63,14 @@ _ = Catalog("nn")
 REQUIRED_KEYS = ("layers", "loss", "learning_rate")
 """Keys every spec has, besides one of input/inputs and one of target/targets."""
 
-OPTIONAL_KEYS = ("steps", "reduction", "mode", "optimizer", "form", "notation", "name", "source", "notes", "expected")
-"""Keys a spec may have; name, source, notes and expected are kept but not computed with."""
+DESCRIPTIVE_KEYS = ("name", "source", "notes")
+"""Text about the example (its title, where it was published, remarks), in English."""
+
+TRANSLATED_KEYS = tuple(f"{key}_{lang}" for lang in LANGUAGES if lang != "en" for key in DESCRIPTIVE_KEYS)
+"""The descriptive keys in another language: ``name_zh``, ``source_zh``, ``notes_zh``."""
+
+OPTIONAL_KEYS = ("steps", "reduction", "mode", "optimizer", "form", "notation", *DESCRIPTIVE_KEYS, *TRANSLATED_KEYS, "expected")
+"""Keys a spec may have; the descriptive keys and expected are kept but not computed with."""
 
 OUTPUT_ACTIVATIONS_FOR_LOSS = {
     "bce": ("sigmoid", "softmax"),
@@ -100,6 +110,11 @@ class Spec:
     optimizer: OptimizerChoice = field(default_factory=OptimizerChoice)
     form: str = "neuron"
     notation: Notation = field(default_factory=Notation)
+    translations: dict[str, str] = field(default_factory=dict)
+
+    def text(self, key: str) -> str | None:
+        """The spec's `key` (``"name"``, ``"source"``, ``"notes"``) in the current language, else in English."""
+        return self.translations.get(f"{key}_{current_language()}") or getattr(self, key)
 
     def model(self) -> MLP:
         """A fresh `MLP` with the spec's weights (a softmax output becomes logits for cross_entropy)."""
@@ -141,7 +156,8 @@ class Spec:
             notation=self.notation,
             lang=lang,
         )
-        derivation.title, derivation.source = self.name, self.source
+        with language(derivation.lang):
+            derivation.title, derivation.source = self.text("name"), self.text("source")
         return derivation
 
 
@@ -252,7 +268,7 @@ def _parse(data: object) -> Spec:
     reduction = data.get("reduction", "sum")
     if reduction not in ("sum", "mean"):
         raise SpecError(_("reduction: expected 'sum' or 'mean', got {got}").format(got=describe(reduction)))
-    for key in ("name", "source", "notes"):
+    for key in (*DESCRIPTIVE_KEYS, *TRANSLATED_KEYS):
         if key in data and not isinstance(data[key], str):
             raise SpecError(_("{key}: expected a string, got {got}").format(key=key, got=describe(data[key])))
     expected = data.get("expected")
@@ -283,6 +299,7 @@ def _parse(data: object) -> Spec:
         optimizer=optimizer,
         form=form,
         notation=notation,
+        translations={key: data[key] for key in TRANSLATED_KEYS if key in data},
     )
 
 

@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from autograd.i18n import Catalog, language
+from autograd.i18n import Catalog, current_language, language
 from autograd.parser.expression import ParseError
 from nn._validation import finite_number, located
 from nn.teaching.spec import SpecError, parse_spec
@@ -183,7 +183,8 @@ def _network_worksheet(
         answers = network_answers(step, spec.derive())
         questions = network_questions(student, step, answers, asked, tolerance)
         sheets.append(StudentSheet(student, name, questions, spec=spec_data))
-    shown_title = title if title is not None else str(data.get("name") or _("Backpropagation worksheet"))
+    own_title = data.get(f"name_{current_language()}") or data.get("name")
+    shown_title = title if title is not None else str(own_title or _("Backpropagation worksheet"))
     return Worksheet(shown_title, seed, list(asked.choices), tolerance, sheets, template=data, checks=checks)
 
 
