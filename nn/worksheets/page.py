@@ -50,9 +50,10 @@ PAGE_WORDS = {
 
 def sheet_html(worksheet: WorksheetRecord, sheet: StudentSheet) -> str:
     """The student's page, complete and self-contained."""
+    words = {key: _(word) for key, word in PAGE_WORDS.items()}
     data = {
         "title": worksheet.title,
-        "words": {key: _(word) for key, word in PAGE_WORDS.items()},
+        "words": words,
         "student": sheet.student,
         "name": sheet.name,
         "expression": worksheet.expression,
@@ -71,7 +72,7 @@ def sheet_html(worksheet: WorksheetRecord, sheet: StudentSheet) -> str:
     template = resources.files("nn.worksheets").joinpath("sheet_template.html").read_text(encoding="utf-8")
     page = template.replace(_LANG_PLACEHOLDER, HTML_LANGS[current_language()]).replace(_PLACEHOLDER, script_json(data))
     page = page.replace("<title>worksheet</title>", f"<title>{html.escape(worksheet.title + ' · ' + sheet.name)}</title>", 1)
-    return _written_words(page, data["words"])
+    return _written_words(page, words)
 
 
 def _written_words(page: str, words: dict[str, str]) -> str:
