@@ -23,6 +23,7 @@ from typing import Any
 
 from autograd.i18n import N_, Catalog
 from nn._json_files import read_json_file
+from nn._validation import located
 from nn.worksheets.records import StudentSheet, WorksheetRecord
 from nn.worksheets.questions import Question, Tolerance
 
@@ -118,7 +119,7 @@ def _worksheet(data: Any) -> WorksheetRecord:
         try:
             sheet.rules()  # the student's numbers must still make their sheet
         except (ArithmeticError, ValueError) as error:
-            raise ValueError(f"{where}.{'spec' if sheet.spec is not None else 'variables'}: {error}") from None
+            raise ValueError(located(f"{where}.{'spec' if sheet.spec is not None else 'variables'}", error)) from None
         sheets.append(sheet)
     tolerance = Tolerance(int(data.get("answer_decimals", 4)), float(data.get("relative_tolerance", 0.005)))
     return WorksheetRecord(
