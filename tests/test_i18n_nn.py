@@ -379,3 +379,14 @@ def test_every_demo_example_has_its_title_source_and_notes_in_chinese() -> None:
         for key in ("name", "source", "notes"):
             if key in data:
                 assert re.search(r"[\u4e00-\u9fff]", data.get(f"{key}_zh", "")), (example.name, key)
+
+
+def test_another_input_layer_numbers_the_chinese_layers_as_the_english_ones(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = spec_file(tmp_path, mazur())
+    steps = [re.split(r"\n=+\n", run(capsys, "derive", path, "--input-layer", "1", "--lang", lang)[1], maxsplit=1)[1] for lang in ("en", "zh")]
+    english, chinese = steps  # the steps, after the header that names the convention
+    layers = re.findall(r"\blayer (\d+)", english)
+    assert layers and "1" not in layers[:3]  # the input is layer 1, so the first weights are layer 2
+    assert re.findall(r"第 (\d+) 层", chinese) == layers

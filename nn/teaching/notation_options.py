@@ -31,7 +31,7 @@ WEIGHT_LAYOUTS = ("w_kj", "w_jk")
 
 _ = Catalog("nn")
 
-_LAYER = re.compile(r"(?<=[wbzaδWZAΔ])\[(\d+)\]|(?<=\blayer )(\d+)\b")
+_LAYER = re.compile(r"(?<=[wbzaδWZAΔ])\[(\d+)\]|(?<=\blayer )(\d+)\b|(?<=第 )(\d+)(?= 层)")  # "第 2 层": layer 2 in Chinese
 _WEIGHT = re.compile(r"(?<=w\[)([^\]]+)\]_(\d+,\d+|[0-9a-z]{2})")
 _COST = re.compile(r"(?<![A-Za-z])C(?![A-Za-z])")
 
@@ -107,7 +107,7 @@ def _shift_layer(offset: int) -> Callable[[re.Match[str]], str]:
     def shift(match: re.Match[str]) -> str:
         if match[1] is not None:
             return f"[{int(match[1]) + offset}]"
-        return str(int(match[2]) + offset)
+        return str(int(match[2] or match[3]) + offset)
 
     return shift
 
