@@ -390,3 +390,14 @@ def test_another_input_layer_numbers_the_chinese_layers_as_the_english_ones(
     layers = re.findall(r"\blayer (\d+)", english)
     assert layers and "1" not in layers[:3]  # the input is layer 1, so the first weights are layer 2
     assert re.findall(r"第 (\d+) 层", chinese) == layers
+
+
+def test_nn_derive_with_lang_zh_refuses_bad_arguments_in_chinese() -> None:
+    from nn.layers import MLP
+    from nn.teaching.derive import derive
+
+    model = MLP.from_weights([[[0.1, 0.2]]], [[0.0]], ["linear"])
+    with pytest.raises(ValueError, match=r"^reduction 必须是 'sum' 或 'mean'，实际是 'avg'$"):
+        derive(model, [1.0, 2.0], [1.0], "mse", 0.1, reduction="avg", lang="zh")
+    with pytest.raises(ValueError, match=r"^reduction must be 'sum' or 'mean', got 'avg'$"):
+        derive(model, [1.0, 2.0], [1.0], "mse", 0.1, reduction="avg", lang="en")

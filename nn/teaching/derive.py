@@ -166,72 +166,73 @@ def derive(
         GradientMismatchError: a formula gradient differs from the engine's.
     """
     text_language = current_language() if lang is None else check_language(lang)
-    if not isinstance(model, MLP):
-        raise TypeError(_("derive needs an nn.MLP, got {got}").format(got=describe(model)))
-    batch, batch_targets = _as_batch(inputs, targets)
-    if loss not in LOSSES:
-        raise ValueError(_("unknown loss {loss!r}; valid names are {names}").format(loss=loss, names=', '.join(map(repr, LOSSES))))
-    if loss in LOGIT_LOSSES and model.layers[-1].activation != "linear":
-        raise ValueError(
-            _("{loss} takes logits and applies {function} itself, so the output layer must be 'linear', not {activation!r}; build the model with output_activation='linear'").format(loss=loss, function=LOGIT_LOSSES[loss], activation=model.layers[-1].activation)
+    with language(text_language):  # its error messages too are in that language
+        if not isinstance(model, MLP):
+            raise TypeError(_("derive needs an nn.MLP, got {got}").format(got=describe(model)))
+        batch, batch_targets = _as_batch(inputs, targets)
+        if loss not in LOSSES:
+            raise ValueError(_("unknown loss {loss!r}; valid names are {names}").format(loss=loss, names=', '.join(map(repr, LOSSES))))
+        if loss in LOGIT_LOSSES and model.layers[-1].activation != "linear":
+            raise ValueError(
+                _("{loss} takes logits and applies {function} itself, so the output layer must be 'linear', not {activation!r}; build the model with output_activation='linear'").format(loss=loss, function=LOGIT_LOSSES[loss], activation=model.layers[-1].activation)
+            )
+        if reduction not in ("sum", "mean"):
+            raise ValueError(_("reduction must be 'sum' or 'mean', got {reduction!r}").format(reduction=reduction))
+        rate = finite_number(learning_rate, "learning_rate")
+        if rate <= 0:
+            raise ValueError(_("learning_rate must be positive, got {rate!r}").format(rate=rate))
+        if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= MAX_STEPS:
+            raise ValueError(_("steps must be an int from 1 to {limit} (each step is recorded in full), got {steps!r}").format(limit=MAX_STEPS, steps=steps))
+        if not isinstance(bias_as_weight, bool):
+            raise TypeError(_("bias_as_weight must be True or False, got {bias_as_weight!r}").format(bias_as_weight=bias_as_weight))
+        if form not in FORMS:
+            raise ValueError(_("form must be one of {names}, got {got}").format(names=', '.join(map(repr, FORMS)), got=describe(form)))
+        written = notation if isinstance(notation, Notation) else Notation.parse(notation or {})
+        size = _batch_size(mode, batch_size, len(batch))
+        if shuffle_seed is not None and (isinstance(shuffle_seed, bool) or not isinstance(shuffle_seed, int)):
+            raise TypeError(_("shuffle_seed must be None or an int, got {got}").format(got=describe(shuffle_seed)))
+        choice = optimizer if isinstance(optimizer, OptimizerChoice) else OptimizerChoice.parse(optimizer or "sgd")
+        working = MLP.from_dict(model.to_dict())
+        data = _Data(batch, batch_targets, loss, reduction)
+        start_outputs, start_loss = data.evaluate(working)
+        state = OptimizerState(choice, rate)
+        check = choice.build(working.parameters(), rate)
+        schedule = epoch_batches(len(batch), size, shuffle=shuffle_seed is not None, seed=shuffle_seed or 0)
+        records: list[StepRecord] = []
+        diverged = False
+        for epoch, batches in enumerate(schedule, start=1):
+            for indices in batches[: steps - len(records)]:
+                if stop_when_diverged and not _finite(working, records):
+                    diverged = True
+                    break
+                try:
+                    records.append(_step(working, data, indices, state, check, len(records) + 1, epoch))
+                except ArithmeticError:
+                    if not stop_when_diverged:
+                        raise
+                    diverged = True
+                    break
+            if len(records) == steps or diverged:
+                break
+        regime = Regime(mode, size, shuffle_seed, choice.to_dict())
+        derivation = NetworkDerivation(
+            model.to_dict(),
+            batch,
+            batch_targets,
+            loss,
+            reduction,
+            rate,
+            bias_as_weight,
+            records,
+            regime=regime,
+            start_loss=start_loss,
+            start_outputs=start_outputs,
+            diverged=diverged,
+            form=form,
+            notation=written,
         )
-    if reduction not in ("sum", "mean"):
-        raise ValueError(_("reduction must be 'sum' or 'mean', got {reduction!r}").format(reduction=reduction))
-    rate = finite_number(learning_rate, "learning_rate")
-    if rate <= 0:
-        raise ValueError(_("learning_rate must be positive, got {rate!r}").format(rate=rate))
-    if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= MAX_STEPS:
-        raise ValueError(_("steps must be an int from 1 to {limit} (each step is recorded in full), got {steps!r}").format(limit=MAX_STEPS, steps=steps))
-    if not isinstance(bias_as_weight, bool):
-        raise TypeError(_("bias_as_weight must be True or False, got {bias_as_weight!r}").format(bias_as_weight=bias_as_weight))
-    if form not in FORMS:
-        raise ValueError(_("form must be one of {names}, got {got}").format(names=', '.join(map(repr, FORMS)), got=describe(form)))
-    written = notation if isinstance(notation, Notation) else Notation.parse(notation or {})
-    size = _batch_size(mode, batch_size, len(batch))
-    if shuffle_seed is not None and (isinstance(shuffle_seed, bool) or not isinstance(shuffle_seed, int)):
-        raise TypeError(_("shuffle_seed must be None or an int, got {got}").format(got=describe(shuffle_seed)))
-    choice = optimizer if isinstance(optimizer, OptimizerChoice) else OptimizerChoice.parse(optimizer or "sgd")
-    working = MLP.from_dict(model.to_dict())
-    data = _Data(batch, batch_targets, loss, reduction)
-    start_outputs, start_loss = data.evaluate(working)
-    state = OptimizerState(choice, rate)
-    check = choice.build(working.parameters(), rate)
-    schedule = epoch_batches(len(batch), size, shuffle=shuffle_seed is not None, seed=shuffle_seed or 0)
-    records: list[StepRecord] = []
-    diverged = False
-    for epoch, batches in enumerate(schedule, start=1):
-        for indices in batches[: steps - len(records)]:
-            if stop_when_diverged and not _finite(working, records):
-                diverged = True
-                break
-            try:
-                records.append(_step(working, data, indices, state, check, len(records) + 1, epoch))
-            except ArithmeticError:
-                if not stop_when_diverged:
-                    raise
-                diverged = True
-                break
-        if len(records) == steps or diverged:
-            break
-    regime = Regime(mode, size, shuffle_seed, choice.to_dict())
-    derivation = NetworkDerivation(
-        model.to_dict(),
-        batch,
-        batch_targets,
-        loss,
-        reduction,
-        rate,
-        bias_as_weight,
-        records,
-        regime=regime,
-        start_loss=start_loss,
-        start_outputs=start_outputs,
-        diverged=diverged,
-        form=form,
-        notation=written,
-    )
-    derivation.lang = text_language
-    return derivation
+        derivation.lang = text_language
+        return derivation
 
 
 def _finite(model: MLP, records: list[StepRecord]) -> bool:
