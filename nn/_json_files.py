@@ -51,7 +51,9 @@ OS_PROBLEMS = (
 def cannot_read(name: str, error: OSError) -> str:
     """The message for a file `name` that could not be opened or read, with the system's reason."""
     reason = error.strerror or str(error)
-    return _("{name}: cannot read the file: {reason}").format(name=name, reason=_(reason) if reason in OS_PROBLEMS else reason)
+    return _("{name}: cannot read the file: {reason}").format(
+        name=name, reason=_(reason) if reason in OS_PROBLEMS else reason
+    )
 
 
 def _read_text(path: str | os.PathLike[str]) -> str:
@@ -84,6 +86,8 @@ def read_json_file(
     except UnicodeDecodeError:
         raise error(_("{name}: not a UTF-8 text file").format(name=name)) from None
     except RecursionError:
-        raise error(_("{name}: the JSON is nested too deeply; a {kind} needs only a few levels").format(name=name, kind=_(kind))) from None
+        raise error(_("{name}: the JSON is nested too deeply; a {kind} needs only a few levels").format(
+            name=name, kind=_(kind)
+        )) from None
     except error as problem:
         raise error(located(name, str(problem))) from None

@@ -38,7 +38,9 @@ def finite_number(x: object, where: str) -> float:
         number = float(x)
     except OverflowError:
         raise ValueError(
-            _("{where}: expected a finite number, got an integer too large for a float ({got})").format(where=where, got=describe(x))
+            _("{where}: expected a finite number, got an integer too large for a float ({got})").format(
+                where=where, got=describe(x)
+            )
         ) from None
     if not math.isfinite(number):
         raise ValueError(_("{where}: expected a finite number, got {number!r}").format(where=where, number=number))
@@ -75,7 +77,13 @@ def present(x: T | None, where: str) -> T:
     """
     if x is None:
         raise ValueError(
-            _("{where}: expected a value, since the parameter it belongs to exists, got None; gradients and updates are None only where the parameter is absent").format(where=where)
+            _(
+                "{where}: expected a value, since the parameter it belongs to exists, "
+                "got None; gradients and updates are None only where the parameter is "
+                "absent"
+            ).format(
+                where=where
+            )
         )
     return x
 

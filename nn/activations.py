@@ -51,8 +51,12 @@ ACTIVATIONS: tuple[str, ...] = (*ELEMENTWISE, *LAYERWISE)
 def check_activation(name: object, where: str = "activation") -> str:
     """`name` if it is a known activation; otherwise an error that lists the valid names."""
     if not isinstance(name, str):
-        raise TypeError(_("{where} must be a string such as 'relu', got {type_name}").format(where=where, type_name=type(name).__name__))
+        raise TypeError(_("{where} must be a string such as 'relu', got {type_name}").format(
+            where=where, type_name=type(name).__name__
+        ))
     if name not in ELEMENTWISE and name not in LAYERWISE:
         valid = ", ".join(repr(n) for n in ACTIVATIONS)
-        raise ValueError(_("{where}: unknown activation {name!r}; valid names are {valid}").format(where=where, name=name, valid=valid))
+        raise ValueError(_("{where}: unknown activation {name!r}; valid names are {valid}").format(
+            where=where, name=name, valid=valid
+        ))
     return name

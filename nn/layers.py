@@ -110,7 +110,12 @@ class Neuron(Module):
         """a = f(z) for the input list `x` (numbers or Values)."""
         if self._activate is None:
             raise ValueError(
-                _("a {activation!r} neuron needs the other neurons of its layer to be evaluated; call the Layer").format(activation=self._activation)
+                _(
+                    "a {activation!r} neuron needs the other neurons of its layer to be "
+                    "evaluated; call the Layer"
+                ).format(
+                    activation=self._activation
+                )
             )
         return self._forward(_as_values(x, self.nin, "Neuron"))
 
@@ -285,7 +290,9 @@ class MLP(Module):
     ) -> None:
         nin = count(nin, "nin")
         if not isinstance(nouts, (list, tuple)) or not nouts:
-            raise TypeError(_("nouts must be a non-empty list of layer sizes such as [16, 16, 1], got {got}").format(got=describe(nouts)))
+            raise TypeError(_("nouts must be a non-empty list of layer sizes such as [16, 16, 1], got {got}").format(
+                got=describe(nouts)
+            ))
         sizes = [nin] + [count(n, f"nouts[{position}]") for position, n in enumerate(nouts)]
         _check_hidden_activation(check_activation(activation), "activation")
         check_activation(output_activation, "output_activation")
@@ -359,7 +366,11 @@ class MLP(Module):
             for key in spec if isinstance(spec, Mapping) else ():
                 if key not in (*keys, "layer_index"):  # to_dict writes the layer's number too
                     raise ValueError(
-                        _("{path}: unknown key{suggestion}; a layer has {names}").format(path=key_path(f'layers[{position}]', key), suggestion=did_you_mean(str(key), keys), names=', '.join(sorted(keys)))
+                        _("{path}: unknown key{suggestion}; a layer has {names}").format(
+                            path=key_path(f'layers[{position}]', key),
+                            suggestion=did_you_mean(str(key), keys),
+                            names=', '.join(sorted(keys)),
+                        )
                     )
         fields = [[_field(spec, key, f"layers[{position}]") for key in keys] for position, spec in enumerate(specs)]
         weights, biases, activations = ([row[i] for row in fields] for i in range(len(keys)))
@@ -390,12 +401,22 @@ def _as_values(x: object, expected: int, owner: str) -> list[Value]:
     """
     if isinstance(x, (Mapping, AbstractSet)):  # iterating gives keys or an arbitrary order, never the inputs in order
         raise TypeError(
-            _("{owner} expects a sequence of {expected} numbers in input order, got {got}; a dict or set has no input order: pass a list, e.g. [d[key] for key in sorted(d)]").format(owner=owner, expected=expected, got=describe(x))
+            _(
+                "{owner} expects a sequence of {expected} numbers in input order, got "
+                "{got}; a dict or set has no input order: pass a list, e.g. [d[key] for "
+                "key in sorted(d)]"
+            ).format(
+                owner=owner, expected=expected, got=describe(x)
+            )
         )
     if isinstance(x, (Value, str, bytes)) or not hasattr(x, "__len__") or not hasattr(x, "__iter__"):
-        raise TypeError(_("{owner} expects a list of {expected} inputs, got {got}; wrap a single input as [x]").format(owner=owner, expected=expected, got=describe(x)))
+        raise TypeError(_("{owner} expects a list of {expected} inputs, got {got}; wrap a single input as [x]").format(
+            owner=owner, expected=expected, got=describe(x)
+        ))
     if len(x) != expected:
-        raise ValueError(_("{owner} expects {expected} inputs, got {count_x}").format(owner=owner, expected=expected, count_x=len(x)))
+        raise ValueError(_("{owner} expects {expected} inputs, got {count_x}").format(
+            owner=owner, expected=expected, count_x=len(x)
+        ))
     values = []
     for position, a in enumerate(x):
         if isinstance(a, Value):
@@ -404,21 +425,30 @@ def _as_values(x: object, expected: int, owner: str) -> list[Value]:
         try:
             values.append(Value(a, name=f"x{position + 1}"))
         except TypeError:
-            raise TypeError(_("{owner} input {position} must be a number or a Value, got {got}").format(owner=owner, position=position, got=describe(a))) from None
+            raise TypeError(_("{owner} input {position} must be a number or a Value, got {got}").format(
+                owner=owner, position=position, got=describe(a)
+            )) from None
     return values
 
 
 def _check_hidden_activation(activation: str, where: str) -> None:
     if activation in LAYERWISE:
         raise ValueError(
-            _("{where}: {activation!r} normalises across a layer and is only valid for the output layer (output_activation=...)").format(where=where, activation=activation)
+            _(
+                "{where}: {activation!r} normalises across a layer and is only valid for "
+                "the output layer (output_activation=...)"
+            ).format(
+                where=where, activation=activation
+            )
         )
 
 
 def _field(data: object, key: str, where: str) -> Any:
     """data[key], or ValueError naming the missing key."""
     if not isinstance(data, Mapping):
-        raise ValueError(_("{where}: expected an object with key {key!r}, got {got}").format(where=where, key=key, got=describe(data)))
+        raise ValueError(_("{where}: expected an object with key {key!r}, got {got}").format(
+            where=where, key=key, got=describe(data)
+        ))
     if key not in data:
         raise ValueError(_("{where}: missing key {key!r}").format(where=where, key=key))
     return data[key]
@@ -428,7 +458,9 @@ def _weight_row(row: object, expected: int | None, where: str) -> list[float | N
     """One neuron's weights: numbers or None (absent), `expected` of them if given."""
     entries = sequence(row, where)
     if expected is not None and len(entries) != expected:
-        raise ValueError(_("{where}: expected {numbers}, got {count_entries}").format(where=where, numbers=numbers(expected), count_entries=len(entries)))
+        raise ValueError(_("{where}: expected {numbers}, got {count_entries}").format(
+            where=where, numbers=numbers(expected), count_entries=len(entries)
+        ))
     return [None if w is None else finite_number(w, f"{where}[{j}]") for j, w in enumerate(entries)]
 
 
@@ -442,7 +474,12 @@ def _neuron(
 ) -> Neuron:
     if bias is None and all(weight is None for weight in weights):
         raise ValueError(
-            _("{where}: this neuron has no connections and no bias, so its weighted input would be an empty sum; give it a weight or a bias").format(where=where)
+            _(
+                "{where}: this neuron has no connections and no bias, so its weighted "
+                "input would be an empty sum; give it a weight or a bias"
+            ).format(
+                where=where
+            )
         )
     neuron = Neuron.__new__(Neuron)
     neuron._set_up(weights, bias, activation, layer_index, neuron_index)
@@ -460,10 +497,17 @@ def _layer(
 ) -> Layer:
     """A Layer from weight rows and biases, checking every shape and number."""
     if not rows:
-        raise ValueError(_("{weights_where}: a layer needs at least one neuron (one row of weights)").format(weights_where=weights_where))
+        raise ValueError(_("{weights_where}: a layer needs at least one neuron (one row of weights)").format(
+            weights_where=weights_where
+        ))
     bias_entries = None if biases is None else sequence(biases, biases_where)
     if bias_entries is not None and len(bias_entries) != len(rows):
-        raise ValueError(_("{biases_where}: expected {count_rows} biases (one per row of weights), got {count_bias_entries}").format(biases_where=biases_where, count_rows=len(rows), count_bias_entries=len(bias_entries)))
+        raise ValueError(_(
+            "{biases_where}: expected {count_rows} biases (one per row of weights), got "
+            "{count_bias_entries}"
+        ).format(
+            biases_where=biases_where, count_rows=len(rows), count_bias_entries=len(bias_entries)
+        ))
     neurons = []
     for k, row in enumerate(rows):
         row_where = f"{weights_where}[{k}]"
@@ -495,7 +539,9 @@ def _layers(
     names = [activations] * depth if isinstance(activations, str) else sequence(activations, "activations")
     for part, given in (("biases", bias_lists), ("activations", names)):
         if len(given) != depth:
-            raise ValueError(_("{part}: expected {depth} entries (one per layer of weights), got {count_given}").format(part=part, depth=depth, count_given=len(given)))
+            raise ValueError(_("{part}: expected {depth} entries (one per layer of weights), got {count_given}").format(
+                part=part, depth=depth, count_given=len(given)
+            ))
     layers = []
     nin = None
     for position in range(depth):
@@ -503,7 +549,9 @@ def _layers(
         if nin is None:
             nin = len(sequence(rows[0], f"{where(position, 'weights')}[0]")) if rows else 0
             if rows and nin == 0:
-                raise ValueError(_("{value}[0]: the first layer needs at least one input").format(value=where(position, 'weights')))
+                raise ValueError(_("{value}[0]: the first layer needs at least one input").format(
+                    value=where(position, 'weights')
+                ))
         activation = check_activation(names[position], where(position, "activations"))
         if position < depth - 1:
             _check_hidden_activation(activation, where(position, "activations"))

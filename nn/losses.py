@@ -88,7 +88,13 @@ def bce(outputs: Sequence[Output], targets: Sequence[Target], reduction: Reducti
         for o, y in zip(units, ys):
             if not 0.0 <= o.data <= 1.0:
                 raise ValueError(
-                    _("outputs[{index}]: bce expects probabilities in [0, 1] (e.g. a sigmoid output), got {data!r}; for raw scores use bce_with_logits").format(index=index, data=o.data)
+                    _(
+                        "outputs[{index}]: bce expects probabilities in [0, 1] (e.g. a "
+                        "sigmoid output), got {data!r}; for raw scores use "
+                        "bce_with_logits"
+                    ).format(
+                        index=index, data=o.data
+                    )
                 )
             p = o.clamp(BCE_EPSILON, 1.0 - BCE_EPSILON)
             terms.append(-(y * p.log() + (1.0 - y) * (1.0 - p).log()))
@@ -154,10 +160,14 @@ def l2(parameters: Sequence[Value], coefficient: float) -> Value:
     if strength < 0:
         raise ValueError(_("l2 coefficient must be >= 0, got {strength!r}").format(strength=strength))
     if isinstance(parameters, Value) or not isinstance(parameters, (list, tuple)):
-        raise TypeError(_("l2 expects a list of parameters (model.parameters()), got {got}").format(got=describe(parameters)))
+        raise TypeError(_("l2 expects a list of parameters (model.parameters()), got {got}").format(
+            got=describe(parameters)
+        ))
     for position, p in enumerate(parameters):
         if not isinstance(p, Value):
-            raise TypeError(_("l2 parameters[{position}] must be a Value, got {got}").format(position=position, got=describe(p)))
+            raise TypeError(_("l2 parameters[{position}] must be a Value, got {got}").format(
+                position=position, got=describe(p)
+            ))
     if not parameters:
         return Value(0.0)
     return strength * autograd.sum([p * p for p in parameters])
@@ -191,7 +201,9 @@ def _examples(
         raise ValueError(_("reduction must be 'sum' or 'mean', got {reduction!r}").format(reduction=reduction))
     if isinstance(outputs, Value) or not isinstance(outputs, (list, tuple)):
         raise TypeError(
-            _("outputs must be a list over examples (a batch), got {got}; for one example write [output]").format(got=describe(outputs))
+            _("outputs must be a list over examples (a batch), got {got}; for one example write [output]").format(
+                got=describe(outputs)
+            )
         )
     if not isinstance(targets, (list, tuple)):
         raise TypeError(_("targets must be a list over examples, got {got}").format(got=describe(targets)))
@@ -199,7 +211,13 @@ def _examples(
         raise ValueError(_("outputs is empty: a loss needs at least one example"))
     if len(outputs) != len(targets):
         raise ValueError(
-            _("outputs has {count_outputs} examples but targets has {count_targets}; outputs is a batch, so one example with several output units is written [[o1, o2]]").format(count_outputs=len(outputs), count_targets=len(targets))
+            _(
+                "outputs has {count_outputs} examples but targets has {count_targets}; "
+                "outputs is a batch, so one example with several output units is written "
+                "[[o1, o2]]"
+            ).format(
+                count_outputs=len(outputs), count_targets=len(targets)
+            )
         )
     examples = []
     for index, (output, target) in enumerate(zip(outputs, targets)):
@@ -243,10 +261,17 @@ def _numbers_per_unit(target: object, n_units: int, where: str) -> list[float | 
     """A number for a one-unit output, or a list with one number per unit."""
     if isinstance(target, (list, tuple)):
         if len(target) != n_units:
-            raise ValueError(_("{where}: expected {numbers} (one per output unit), got {count_target}").format(where=where, numbers=numbers(n_units), count_target=len(target)))
+            raise ValueError(_("{where}: expected {numbers} (one per output unit), got {count_target}").format(
+                where=where, numbers=numbers(n_units), count_target=len(target)
+            ))
         return [_target_number(y, f"{where}[{i}]") for i, y in enumerate(target)]
     if n_units != 1:
-        raise ValueError(_("{where}: the output has {n_units} units, so the target must be a list of {n_units} numbers").format(where=where, n_units=n_units))
+        raise ValueError(_(
+            "{where}: the output has {n_units} units, so the target must be a list of "
+            "{n_units} numbers"
+        ).format(
+            where=where, n_units=n_units
+        ))
     return [_target_number(target, where)]
 
 
@@ -255,7 +280,9 @@ def _probabilities(target: object, n_units: int, where: str) -> list[float | Val
     ys = _numbers_per_unit(target, n_units, where)
     for y in ys:
         if not 0.0 <= _data(y) <= 1.0:
-            raise ValueError(_("{where}: binary cross-entropy targets must lie in [0, 1], got {y!r}").format(where=where, y=y))
+            raise ValueError(_("{where}: binary cross-entropy targets must lie in [0, 1], got {y!r}").format(
+                where=where, y=y
+            ))
     return ys
 
 
@@ -264,7 +291,9 @@ def _signs(target: object, n_units: int, where: str) -> list[float | Value]:
     ys = _numbers_per_unit(target, n_units, where)
     for y in ys:
         if _data(y) not in (-1.0, 1.0):
-            raise ValueError(_("{where}: hinge labels must be -1 or +1, got {y!r}; map class 0 to -1").format(where=where, y=y))
+            raise ValueError(_("{where}: hinge labels must be -1 or +1, got {y!r}; map class 0 to -1").format(
+                where=where, y=y
+            ))
     return ys
 
 
@@ -273,13 +302,22 @@ def _class_distribution(target: object, n_classes: int, where: str) -> list[floa
     if isinstance(target, Integral) and not isinstance(target, bool):  # int, or NumPy's int64 and friends
         target = int(target)
         if not 0 <= target < n_classes:
-            raise ValueError(_("{where}: class index {target} is out of range for {n_classes} logits (0..{value})").format(where=where, target=target, n_classes=n_classes, value=n_classes - 1))
+            raise ValueError(_(
+                "{where}: class index {target} is out of range for {n_classes} logits "
+                "(0..{value})"
+            ).format(
+                where=where, target=target, n_classes=n_classes, value=n_classes - 1
+            ))
         return [1.0 if i == target else 0.0 for i in range(n_classes)]
     if not isinstance(target, (list, tuple)):
-        raise ValueError(_("{where}: expected a class index (int) or a one-hot list, got {got}").format(where=where, got=describe(target)))
+        raise ValueError(_("{where}: expected a class index (int) or a one-hot list, got {got}").format(
+            where=where, got=describe(target)
+        ))
     ys = _numbers_per_unit(target, n_classes, where)
     if any(_data(y) < 0.0 for y in ys) or not math.isclose(math.fsum(map(_data, ys)), 1.0, abs_tol=1e-9):
-        raise ValueError(_("{where}: a one-hot target must be non-negative and sum to 1, got {value!r}").format(where=where, value=list(target)))
+        raise ValueError(_("{where}: a one-hot target must be non-negative and sum to 1, got {value!r}").format(
+            where=where, value=list(target)
+        ))
     return ys
 
 

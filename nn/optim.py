@@ -41,14 +41,18 @@ def _hyperparameter(
     Infinity is never a hyperparameter: lr=inf turns every weight into inf or nan at the first step.
     """
     if isinstance(value, bool) or not isinstance(value, Real):
-        raise TypeError(_("{name} must be a real number, got {type_name} {value!r}").format(name=name, type_name=type(value).__name__, value=value))
+        raise TypeError(_("{name} must be a real number, got {type_name} {value!r}").format(
+            name=name, type_name=type(value).__name__, value=value
+        ))
     number = float(value)
     above = low < number if low_open else low <= number
     below = number < high if high_open else number <= high
     if not (above and below and math.isfinite(number)):
         lower = f"({low}" if low_open else f"[{low}"
         upper = f"{high})" if high_open or math.isinf(high) else f"{high}]"
-        raise ValueError(_("{name} must be a finite number in {lower}, {upper}, got {number!r}").format(name=name, lower=lower, upper=upper, number=number))
+        raise ValueError(_("{name} must be a finite number in {lower}, {upper}, got {number!r}").format(
+            name=name, lower=lower, upper=upper, number=number
+        ))
     return number
 
 
@@ -70,10 +74,17 @@ class Optimizer:
         seen: set[int] = set()
         for position, parameter in enumerate(self.params):
             if not isinstance(parameter, Value):
-                raise TypeError(_("params[{position}] must be a Value, got {type_name}").format(position=position, type_name=type(parameter).__name__))
+                raise TypeError(_("params[{position}] must be a Value, got {type_name}").format(
+                    position=position, type_name=type(parameter).__name__
+                ))
             if id(parameter) in seen:
                 raise ValueError(
-                    _("params[{position}] appears more than once; it would be updated twice per step. Pass each parameter once").format(position=position)
+                    _(
+                        "params[{position}] appears more than once; it would be updated "
+                        "twice per step. Pass each parameter once"
+                    ).format(
+                        position=position
+                    )
                 )
             seen.add(id(parameter))
         self.lr = lr
@@ -137,7 +148,13 @@ class SGD(Optimizer):
             raise TypeError(_("nesterov must be True or False, got {nesterov!r}").format(nesterov=nesterov))
         if nesterov and (self.momentum <= 0 or self.dampening != 0):
             raise ValueError(
-                _("nesterov=True needs momentum > 0 and dampening = 0, got momentum={momentum!r}, dampening={dampening!r}; set momentum (e.g. 0.9) or nesterov=False").format(momentum=self.momentum, dampening=self.dampening)
+                _(
+                    "nesterov=True needs momentum > 0 and dampening = 0, got "
+                    "momentum={momentum!r}, dampening={dampening!r}; set momentum (e.g. "
+                    "0.9) or nesterov=False"
+                ).format(
+                    momentum=self.momentum, dampening=self.dampening
+                )
             )
         self.nesterov = nesterov
         self.velocity: list[float | None] = [None] * len(self.params)

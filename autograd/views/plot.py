@@ -149,7 +149,9 @@ def _axes(scale: _Scale, steps: int, x_label: str, y_label: str) -> list[str]:
     return lines
 
 
-def _polyline(prefix: str, values: Sequence[float], steps: int, scale: _Scale, colour: str, diverged_note: str) -> list[str]:
+def _polyline(
+    prefix: str, values: Sequence[float], steps: int, scale: _Scale, colour: str, diverged_note: str
+) -> list[str]:
     lines = []
     previous = None
     for step, value in enumerate(values):

@@ -171,10 +171,18 @@ def derive(
             raise TypeError(_("derive needs an nn.MLP, got {got}").format(got=describe(model)))
         batch, batch_targets = _as_batch(inputs, targets)
         if loss not in LOSSES:
-            raise ValueError(_("unknown loss {loss!r}; valid names are {names}").format(loss=loss, names=', '.join(map(repr, LOSSES))))
+            raise ValueError(_("unknown loss {loss!r}; valid names are {names}").format(
+                loss=loss, names=', '.join(map(repr, LOSSES))
+            ))
         if loss in LOGIT_LOSSES and model.layers[-1].activation != "linear":
             raise ValueError(
-                _("{loss} takes logits and applies {function} itself, so the output layer must be 'linear', not {activation!r}; build the model with output_activation='linear'").format(loss=loss, function=LOGIT_LOSSES[loss], activation=model.layers[-1].activation)
+                _(
+                    "{loss} takes logits and applies {function} itself, so the output "
+                    "layer must be 'linear', not {activation!r}; build the model with "
+                    "output_activation='linear'"
+                ).format(
+                    loss=loss, function=LOGIT_LOSSES[loss], activation=model.layers[-1].activation
+                )
             )
         if reduction not in ("sum", "mean"):
             raise ValueError(_("reduction must be 'sum' or 'mean', got {reduction!r}").format(reduction=reduction))
@@ -182,11 +190,20 @@ def derive(
         if rate <= 0:
             raise ValueError(_("learning_rate must be positive, got {rate!r}").format(rate=rate))
         if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= MAX_STEPS:
-            raise ValueError(_("steps must be an int from 1 to {limit} (each step is recorded in full), got {steps!r}").format(limit=MAX_STEPS, steps=steps))
+            raise ValueError(_(
+                "steps must be an int from 1 to {limit} (each step is recorded in full), "
+                "got {steps!r}"
+            ).format(
+                limit=MAX_STEPS, steps=steps
+            ))
         if not isinstance(bias_as_weight, bool):
-            raise TypeError(_("bias_as_weight must be True or False, got {bias_as_weight!r}").format(bias_as_weight=bias_as_weight))
+            raise TypeError(_("bias_as_weight must be True or False, got {bias_as_weight!r}").format(
+                bias_as_weight=bias_as_weight
+            ))
         if form not in FORMS:
-            raise ValueError(_("form must be one of {names}, got {got}").format(names=', '.join(map(repr, FORMS)), got=describe(form)))
+            raise ValueError(_("form must be one of {names}, got {got}").format(
+                names=', '.join(map(repr, FORMS)), got=describe(form)
+            ))
         written = notation if isinstance(notation, Notation) else Notation.parse(notation or {})
         size = _batch_size(mode, batch_size, len(batch))
         if shuffle_seed is not None and (isinstance(shuffle_seed, bool) or not isinstance(shuffle_seed, int)):
@@ -244,13 +261,17 @@ def _finite(model: MLP, records: list[StepRecord]) -> bool:
 def _batch_size(mode: str, batch_size: int | None, examples: int) -> int:
     """Examples per step for a training mode, refusing a batch size the mode does not take."""
     if mode not in MODES:
-        raise ValueError(_("mode must be one of {names}, got {got}").format(names=', '.join(map(repr, MODES)), got=describe(mode)))
+        raise ValueError(_("mode must be one of {names}, got {got}").format(
+            names=', '.join(map(repr, MODES)), got=describe(mode)
+        ))
     if mode == "minibatch":
         if batch_size is None:
             raise ValueError(_("mode 'minibatch' needs a batch_size (the number of examples per step)"))
         return min(count(batch_size, "batch_size"), examples)
     if batch_size is not None:
-        raise ValueError(_("batch_size is for mode 'minibatch'; mode {mode!r} takes {value} examples per step").format(mode=mode, value='1' if mode == 'sgd' else _('all')))
+        raise ValueError(_("batch_size is for mode 'minibatch'; mode {mode!r} takes {value} examples per step").format(
+            mode=mode, value='1' if mode == 'sgd' else _('all')
+        ))
     return 1 if mode == "sgd" else examples
 
 
@@ -287,7 +308,12 @@ def _as_batch(inputs: Sequence[Any], targets: Any) -> tuple[list[list[float]], l
     ]
     target_list = sequence(targets, "targets")
     if len(target_list) != len(batch):
-        raise ValueError(_("targets: expected {count_batch} targets (one per example in inputs), got {count_target_list}").format(count_batch=len(batch), count_target_list=len(target_list)))
+        raise ValueError(_(
+            "targets: expected {count_batch} targets (one per example in inputs), got "
+            "{count_target_list}"
+        ).format(
+            count_batch=len(batch), count_target_list=len(target_list)
+        ))
     return batch, target_list
 
 
@@ -385,10 +411,18 @@ def _step(
     try:
         total = LOSSES[loss]([f.a[-1] for f in forwards], targets, reduction)
     except OverflowError as error:
-        raise OverflowError(_("step {number}: the loss overflowed although every z and a is finite: {error}").format(number=number, error=error)) from None
+        raise OverflowError(_("step {number}: the loss overflowed although every z and a is finite: {error}").format(
+            number=number, error=error
+        )) from None
     if not math.isfinite(total.data):
         raise OverflowError(
-            _("step {number}: the loss is {data!r} although every z and a is finite; the outputs reach a point where the loss is infinite (e.g. log of 0): check the targets").format(number=number, data=total.data)
+            _(
+                "step {number}: the loss is {data!r} although every z and a is finite; "
+                "the outputs reach a point where the loss is infinite (e.g. log of 0): "
+                "check the targets"
+            ).format(
+                number=number, data=total.data
+            )
         )
     # The loss function has checked every target; read them back as one number per output neuron.
     target_rows = [_target_row(loss, t, len(f.a[-1])) for t, f in zip(targets, forwards)]
@@ -502,7 +536,13 @@ def _check_updates(model: MLP, formulas: dict[str, float]) -> tuple[int, float]:
                 difference = _difference(formula, engine)
                 if not difference <= CHECK_TOLERANCE * max(1.0, abs(engine)):
                     raise GradientMismatchError(
-                        _("the update of {name}: the formulas give {formula!r} but nn.optim gives {engine!r} (difference {difference:.3g}); the derivation or the optimizer is wrong").format(name=name, formula=formula, engine=engine, difference=difference)
+                        _(
+                            "the update of {name}: the formulas give {formula!r} but "
+                            "nn.optim gives {engine!r} (difference {difference:.3g}); "
+                            "the derivation or the optimizer is wrong"
+                        ).format(
+                            name=name, formula=formula, engine=engine, difference=difference
+                        )
                     )
                 worst = max(worst, difference)
                 compared += 1
@@ -554,7 +594,14 @@ def _check_finite_forward(forwards: list[_Forward], step: int) -> None:
                 for node, name in ((z, weighted_input_name(l, k)), (a, activation_name(l, k))):
                     if not math.isfinite(node.data):
                         raise OverflowError(
-                            _("step {step}: the forward pass overflowed at {name}{example} = {data!r}; the weights or inputs are too large for floats: scale them down (or lower the learning rate if an earlier step blew them up)").format(step=step, name=name, example=example, data=node.data)
+                            _(
+                                "step {step}: the forward pass overflowed at "
+                                "{name}{example} = {data!r}; the weights or inputs are "
+                                "too large for floats: scale them down (or lower the "
+                                "learning rate if an earlier step blew them up)"
+                            ).format(
+                                step=step, name=name, example=example, data=node.data
+                            )
                         )
 
 
@@ -585,12 +632,24 @@ def _check(
     for name, formula, engine in pairs:
         if not (math.isfinite(formula) and math.isfinite(engine)):
             raise OverflowError(
-                _("{name}: the gradient overflowed (the formulas give {formula!r}, the engine {engine!r}) although the forward pass is finite; scale the weights, inputs or targets down").format(name=name, formula=formula, engine=engine)
+                _(
+                    "{name}: the gradient overflowed (the formulas give {formula!r}, the "
+                    "engine {engine!r}) although the forward pass is finite; scale the "
+                    "weights, inputs or targets down"
+                ).format(
+                    name=name, formula=formula, engine=engine
+                )
             )
         difference = abs(formula - engine)
         if not difference <= CHECK_TOLERANCE * max(1.0, abs(engine)):
             raise GradientMismatchError(
-                _("{name}: the formulas give {formula!r} but the engine's .grad is {engine!r} (difference {difference:.3g}); the derivation or the engine is wrong").format(name=name, formula=formula, engine=engine, difference=difference)
+                _(
+                    "{name}: the formulas give {formula!r} but the engine's .grad is "
+                    "{engine!r} (difference {difference:.3g}); the derivation or the "
+                    "engine is wrong"
+                ).format(
+                    name=name, formula=formula, engine=engine, difference=difference
+                )
             )
         worst = max(worst, difference)
     return len(pairs), worst

@@ -39,7 +39,8 @@ def loss_plot(derivation: DerivationRecord) -> Graph:
     write = derivation.notation.rewrite
     with language(derivation.lang):
         title = _("Loss over {examples}, step by step").format(examples=_examples(derivation))
-        return _loss_plot([(write(f"α = {format_number(derivation.learning_rate)}"), loss_curve(derivation))], title, write)
+        series = [(write(f"α = {format_number(derivation.learning_rate)}"), loss_curve(derivation))]
+        return _loss_plot(series, title, write)
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,8 @@ class LearningRateComparison:
                 verdict = _("{rate}: the loss rises from {start} to {end}: too high")
             else:
                 verdict = _("{rate}: the loss falls from {start} to {end}")
-            lines.append(verdict.format(rate=name, step=len(curve) - 1, start=format_number(curve[0]), end=format_number(last)))
+            start, end = format_number(curve[0]), format_number(last)
+            lines.append(verdict.format(rate=name, step=len(curve) - 1, start=start, end=end))
         return lines
 
     def title(self) -> str:

@@ -145,7 +145,9 @@ def matrix_blocks(derivation: DerivationRecord, record: StepRecord) -> tuple[Blo
     )
     for n, example in enumerate(record.examples, start=1):
         forward.remarks.append(
-            remark.format(n=n, output=_vector(example.output), target=_vector(example.target), loss=format_number(example.loss))
+            remark.format(
+                n=n, output=_vector(example.output), target=_vector(example.target), loss=format_number(example.loss)
+            )
         )
     return forward, backward
 

@@ -31,7 +31,8 @@ WEIGHT_LAYOUTS = ("w_kj", "w_jk")
 
 _ = Catalog("nn")
 
-_LAYER = re.compile(r"(?<=[wbzaδWZAΔ])\[(\d+)\]|(?<=\blayer )(\d+)\b|(?<=第 )(\d+)(?= 层)")  # "第 2 层": layer 2 in Chinese
+# w[2], "layer 2", and "第 2 层" (layer 2 in Chinese): the layer numbers another input layer shifts
+_LAYER = re.compile(r"(?<=[wbzaδWZAΔ])\[(\d+)\]|(?<=\blayer )(\d+)\b|(?<=第 )(\d+)(?= 层)")
 _WEIGHT = re.compile(r"(?<=w\[)([^\]]+)\]_(\d+,\d+|[0-9a-z]{2})")
 _COST = re.compile(r"(?<![A-Za-z])C(?![A-Za-z])")
 
@@ -49,23 +50,44 @@ class Notation:
     def parse(cls, data: object, where: str = "notation") -> Notation:
         """``{"input_layer": 1, "rate": "eta", "cost": "E", "weights": "w_jk"}`` (any subset); ValueError naming `where`."""
         if not isinstance(data, Mapping):
-            raise ValueError(_('{where}: expected an object such as {{"input_layer": 1, "rate": "eta"}}, got {got}').format(where=where, got=describe(data)))
+            raise ValueError(_(
+                '{where}: expected an object such as {{"input_layer": 1, "rate": '
+                '"eta"}}, got {got}'
+            ).format(
+                where=where, got=describe(data)
+            ))
         known = ("input_layer", "rate", "cost", "weights")
         for key in data:
             if key not in known:
-                raise ValueError(_("{path}: unknown key; notation has {names}").format(path=key_path(where, key), names=', '.join(known)))
+                raise ValueError(_("{path}: unknown key; notation has {names}").format(
+                    path=key_path(where, key), names=', '.join(known)
+                ))
         input_layer = data.get("input_layer", 0)
         if input_layer not in (0, 1) or isinstance(input_layer, bool):
-            raise ValueError(_("{where}.input_layer: expected 0 (input = a[0]) or 1 (input = layer 1), got {got}").format(where=where, got=describe(input_layer)))
+            raise ValueError(_(
+                "{where}.input_layer: expected 0 (input = a[0]) or 1 (input = layer 1), "
+                "got {got}"
+            ).format(
+                where=where, got=describe(input_layer)
+            ))
         rate = data.get("rate", "α")
         if rate not in RATE_SYMBOLS:
-            raise ValueError(_("{where}.rate: expected 'alpha' or 'eta' (or α, η), got {got}").format(where=where, got=describe(rate)))
+            raise ValueError(_("{where}.rate: expected 'alpha' or 'eta' (or α, η), got {got}").format(
+                where=where, got=describe(rate)
+            ))
         cost = data.get("cost", "C")
         if cost not in COST_SYMBOLS:
-            raise ValueError(_("{where}.cost: expected one of {names}, got {got}").format(where=where, names=', '.join(map(repr, COST_SYMBOLS)), got=describe(cost)))
+            raise ValueError(_("{where}.cost: expected one of {names}, got {got}").format(
+                where=where, names=', '.join(map(repr, COST_SYMBOLS)), got=describe(cost)
+            ))
         weights = data.get("weights", "w_kj")
         if weights not in WEIGHT_LAYOUTS:
-            raise ValueError(_("{where}.weights: expected 'w_kj' (row k receives) or 'w_jk' (the first index sends), got {got}").format(where=where, got=describe(weights)))
+            raise ValueError(_(
+                "{where}.weights: expected 'w_kj' (row k receives) or 'w_jk' (the first "
+                "index sends), got {got}"
+            ).format(
+                where=where, got=describe(weights)
+            ))
         return cls(int(input_layer), RATE_SYMBOLS[rate], cost, weights)
 
     @property

@@ -79,19 +79,30 @@ class OptimizerChoice:
         if isinstance(data, str):
             data = {"name": data}
         if not isinstance(data, Mapping):
-            raise ValueError(_("{where}: expected an optimizer name or an object with a 'name', got {got}").format(where=where, got=describe(data)))
+            raise ValueError(_("{where}: expected an optimizer name or an object with a 'name', got {got}").format(
+                where=where, got=describe(data)
+            ))
         name = data.get("name")
         if name not in _CLASSES:
-            raise ValueError(_("{where}.name: expected one of {names}, got {got}").format(where=where, names=', '.join(map(repr, OPTIMIZERS)), got=describe(name)))
+            raise ValueError(_("{where}.name: expected one of {names}, got {got}").format(
+                where=where, names=', '.join(map(repr, OPTIMIZERS)), got=describe(name)
+            ))
         hyperparameters = _defaults(name)
         for key, value in data.items():
             if key == "name":
                 continue
             if key == "lr":
-                raise ValueError(_("{where}.lr: the learning rate is the spec's 'learning_rate'; remove it here").format(where=where))
+                raise ValueError(_(
+                    "{where}.lr: the learning rate is the spec's 'learning_rate'; remove "
+                    "it here"
+                ).format(
+                    where=where
+                ))
             if key not in hyperparameters:
                 valid = ", ".join(sorted(hyperparameters))
-                raise ValueError(_("{path}: {name} has no hyper-parameter {key!r}; it has {valid}").format(path=key_path(where, key), name=name, key=key, valid=valid))
+                raise ValueError(_("{path}: {name} has no hyper-parameter {key!r}; it has {valid}").format(
+                    path=key_path(where, key), name=name, key=key, valid=valid
+                ))
             hyperparameters[key] = value
         choice = cls(name, hyperparameters)
         try:
@@ -99,7 +110,9 @@ class OptimizerChoice:
         except (TypeError, ValueError) as error:
             raise ValueError(located(where, error)) from None
         if name in ("momentum", "nesterov") and choice.hyperparameters["momentum"] == 0:
-            raise ValueError(_("{where}.momentum: {name} needs a momentum above 0; use 'sgd' for none").format(where=where, name=name))
+            raise ValueError(_("{where}.momentum: {name} needs a momentum above 0; use 'sgd' for none").format(
+                where=where, name=name
+            ))
         return choice
 
     def build(self, params: Iterable[Value], lr: float) -> optim.Optimizer:

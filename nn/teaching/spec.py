@@ -69,7 +69,9 @@ DESCRIPTIVE_KEYS = ("name", "source", "notes")
 TRANSLATED_KEYS = tuple(f"{key}_{lang}" for lang in LANGUAGES if lang != "en" for key in DESCRIPTIVE_KEYS)
 """The descriptive keys in another language: ``name_zh``, ``source_zh``, ``notes_zh``."""
 
-OPTIONAL_KEYS = ("steps", "reduction", "mode", "optimizer", "form", "notation", *DESCRIPTIVE_KEYS, *TRANSLATED_KEYS, "expected")
+OPTIONAL_KEYS = (
+    "steps", "reduction", "mode", "optimizer", "form", "notation", *DESCRIPTIVE_KEYS, *TRANSLATED_KEYS, "expected"
+)
 """Keys a spec may have; the descriptive keys and expected are kept but not computed with."""
 
 OUTPUT_ACTIVATIONS_FOR_LOSS = {
@@ -187,7 +189,9 @@ def _read_regular_file(path: str | os.PathLike[str]) -> str:
     if not stat.S_ISREG(status.st_mode):
         raise SpecError(_("not a regular file; give the path of a .json spec file"))
     if status.st_size > MAX_FILE_BYTES:
-        raise SpecError(_("{st_size} bytes is too large for a spec (the limit is {limit})").format(st_size=status.st_size, limit=MAX_FILE_BYTES))
+        raise SpecError(_("{st_size} bytes is too large for a spec (the limit is {limit})").format(
+            st_size=status.st_size, limit=MAX_FILE_BYTES
+        ))
     with open(path, "rb") as file:
         content = file.read(MAX_FILE_BYTES + 1)
     if len(content) > MAX_FILE_BYTES:
@@ -197,7 +201,9 @@ def _read_regular_file(path: str | os.PathLike[str]) -> str:
 
 def _json_integer(text: str) -> int:
     if len(text.lstrip("-")) > _MAX_INTEGER_DIGITS:
-        raise SpecError(_("an integer of {digits} digits is too large for a float; write it as 1e300").format(digits=len(text.lstrip('-'))))
+        raise SpecError(_("an integer of {digits} digits is too large for a float; write it as 1e300").format(
+            digits=len(text.lstrip('-'))
+        ))
     return int(text)
 
 
@@ -214,12 +220,16 @@ def parse_spec(data: object) -> Spec:
 def _parse(data: object) -> Spec:
     if not isinstance(data, Mapping):
         raise SpecError(
-            _("(top level): expected a JSON object with keys {names}, got {got}").format(names=', '.join(REQUIRED_KEYS), got=describe(data))
+            _("(top level): expected a JSON object with keys {names}, got {got}").format(
+                names=', '.join(REQUIRED_KEYS), got=describe(data)
+            )
         )
     known = {*REQUIRED_KEYS, *OPTIONAL_KEYS, "input", "inputs", "target", "targets"}
     for key in data:
         if key not in known:
-            raise SpecError(_("{path}: unknown key{suggestion}; a spec has {names}").format(path=key_path(None, key), suggestion=did_you_mean(key, known), names=', '.join(sorted(known))))
+            raise SpecError(_("{path}: unknown key{suggestion}; a spec has {names}").format(
+                path=key_path(None, key), suggestion=did_you_mean(key, known), names=', '.join(sorted(known))
+            ))
     for key in REQUIRED_KEYS:
         if key not in data:
             raise SpecError(_("{key}: missing key").format(key=key))
@@ -230,19 +240,31 @@ def _parse(data: object) -> Spec:
 
     loss = data["loss"]
     if not isinstance(loss, str) or loss not in LOSSES:
-        raise SpecError(_("loss: unknown loss {loss!r}; valid names are {names}").format(loss=loss, names=', '.join(map(repr, LOSSES))))
+        raise SpecError(_("loss: unknown loss {loss!r}; valid names are {names}").format(
+            loss=loss, names=', '.join(map(repr, LOSSES))
+        ))
     output_activation = layers[-1]["activation"]
     allowed = OUTPUT_ACTIVATIONS_FOR_LOSS.get(loss)
     if allowed is not None and output_activation not in allowed:
         raise SpecError(
-            _("layers[{value}].activation: the loss {loss!r} needs an output activation of {names}, got {output_activation!r}").format(value=len(layers) - 1, loss=loss, names=' or '.join(map(repr, allowed)), output_activation=output_activation)
+            _(
+                "layers[{value}].activation: the loss {loss!r} needs an output "
+                "activation of {names}, got {output_activation!r}"
+            ).format(
+                value=len(layers) - 1,
+                loss=loss,
+                names=' or '.join(map(repr, allowed)),
+                output_activation=output_activation,
+            )
         )
 
     batch = _one_of(data, "input", "inputs")
     targets_batch = _one_of(data, "target", "targets")
     if batch != targets_batch:
         given, wanted = ("inputs", "targets") if batch else ("input", "target")
-        raise SpecError(_("{value}: the spec gives {given!r}, so give {wanted!r} to match").format(value='target' if batch else 'targets', given=given, wanted=wanted))
+        raise SpecError(_("{value}: the spec gives {given!r}, so give {wanted!r} to match").format(
+            value='target' if batch else 'targets', given=given, wanted=wanted
+        ))
     input_key = "inputs" if batch else "input"
     examples = sequence(data[input_key], input_key) if batch else [data[input_key]]
     if not examples:
@@ -254,17 +276,26 @@ def _parse(data: object) -> Spec:
     target_key = "targets" if batch else "target"
     target_list = sequence(data[target_key], target_key) if batch else [data[target_key]]
     if len(target_list) != len(inputs):
-        raise SpecError(_("targets: expected {count_inputs} targets (one per example in inputs), got {count_target_list}").format(count_inputs=len(inputs), count_target_list=len(target_list)))
+        raise SpecError(_(
+            "targets: expected {count_inputs} targets (one per example in inputs), got "
+            "{count_target_list}"
+        ).format(
+            count_inputs=len(inputs), count_target_list=len(target_list)
+        ))
     target_paths = [f"targets[{n}]" for n in range(len(target_list))] if batch else ["target"]
     targets = [_target(target, outputs, path, loss) for target, path in zip(target_list, target_paths)]
     _check_target_values(loss, targets, target_paths, outputs)
 
     learning_rate = finite_number(data["learning_rate"], "learning_rate")
     if learning_rate <= 0:
-        raise SpecError(_("learning_rate: expected a positive number, got {learning_rate!r}").format(learning_rate=learning_rate))
+        raise SpecError(_("learning_rate: expected a positive number, got {learning_rate!r}").format(
+            learning_rate=learning_rate
+        ))
     steps = data.get("steps", 1)
     if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= MAX_STEPS:
-        raise SpecError(_("steps: expected a whole number from 1 to {limit}, got {got}").format(limit=MAX_STEPS, got=describe(steps)))
+        raise SpecError(_("steps: expected a whole number from 1 to {limit}, got {got}").format(
+            limit=MAX_STEPS, got=describe(steps)
+        ))
     reduction = data.get("reduction", "sum")
     if reduction not in ("sum", "mean"):
         raise SpecError(_("reduction: expected 'sum' or 'mean', got {got}").format(got=describe(reduction)))
@@ -279,7 +310,9 @@ def _parse(data: object) -> Spec:
     notation = Notation.parse(data.get("notation", {}), "notation")
     form = data.get("form", "neuron")
     if form not in FORMS:
-        raise SpecError(_("form: expected one of {names}, got {got}").format(names=', '.join(map(repr, FORMS)), got=describe(form)))
+        raise SpecError(_("form: expected one of {names}, got {got}").format(
+            names=', '.join(map(repr, FORMS)), got=describe(form)
+        ))
     return Spec(
         layers=layers,
         inputs=inputs,
@@ -311,29 +344,49 @@ def parse_mode(data: object, where: str) -> tuple[str, int | None, int | None]:
     if isinstance(data, str):
         data = {"name": data}
     if not isinstance(data, Mapping):
-        raise SpecError(_("{where}: expected a mode name or an object with a 'name', got {got}").format(where=where, got=describe(data)))
+        raise SpecError(_("{where}: expected a mode name or an object with a 'name', got {got}").format(
+            where=where, got=describe(data)
+        ))
     for key in data:
         if key not in ("name", "batch_size", "shuffle_seed"):
-            raise SpecError(_("{path}: unknown key; a mode has name, batch_size and shuffle_seed").format(path=key_path(where, key)))
+            raise SpecError(_("{path}: unknown key; a mode has name, batch_size and shuffle_seed").format(
+                path=key_path(where, key)
+            ))
     name = data.get("name")
     if name not in MODES:
-        raise SpecError(_("{where}.name: expected one of {names}, got {got}").format(where=where, names=', '.join(map(repr, MODES)), got=describe(name)))
+        raise SpecError(_("{where}.name: expected one of {names}, got {got}").format(
+            where=where, names=', '.join(map(repr, MODES)), got=describe(name)
+        ))
     batch_size = data.get("batch_size")
     if name == "minibatch":
         if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-            raise SpecError(_("{where}.batch_size: mode 'minibatch' needs a whole number of examples per step, got {got}").format(where=where, got=describe(batch_size)))
+            raise SpecError(_(
+                "{where}.batch_size: mode 'minibatch' needs a whole number of examples "
+                "per step, got {got}"
+            ).format(
+                where=where, got=describe(batch_size)
+            ))
     elif batch_size is not None:
-        raise SpecError(_("{where}.batch_size: only mode 'minibatch' takes a batch size; remove it or set name to 'minibatch'").format(where=where))
+        raise SpecError(_(
+            "{where}.batch_size: only mode 'minibatch' takes a batch size; remove it or "
+            "set name to 'minibatch'"
+        ).format(
+            where=where
+        ))
     seed = data.get("shuffle_seed")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-        raise SpecError(_("{where}.shuffle_seed: expected a whole number (or null for no shuffle), got {got}").format(where=where, got=describe(seed)))
+        raise SpecError(_("{where}.shuffle_seed: expected a whole number (or null for no shuffle), got {got}").format(
+            where=where, got=describe(seed)
+        ))
     return name, batch_size, seed
 
 
 def _one_of(data: Mapping[str, Any], single: str, batch: str) -> bool:
     """True if `data` has the batch key, False if the single key; SpecError if it has both or neither."""
     if single in data and batch in data:
-        raise SpecError(_("{batch}: give either {single!r} (one example) or {batch!r} (a batch), not both").format(batch=batch, single=single))
+        raise SpecError(_("{batch}: give either {single!r} (one example) or {batch!r} (a batch), not both").format(
+            batch=batch, single=single
+        ))
     if single not in data and batch not in data:
         raise SpecError(_("{single}: missing key (or {batch!r} for a batch)").format(single=single, batch=batch))
     return batch in data
@@ -343,7 +396,12 @@ def _target(target: object, outputs: int, path: str, loss: str) -> list[float]:
     """One example's target as one number per output neuron; for cross_entropy a class index becomes one-hot."""
     if loss == "cross_entropy" and isinstance(target, int) and not isinstance(target, bool):
         if not 0 <= target < outputs:
-            raise SpecError(_("{path}: class index {target} is out of range for {outputs} output neurons (0..{value})").format(path=path, target=target, outputs=outputs, value=outputs - 1))
+            raise SpecError(_(
+                "{path}: class index {target} is out of range for {outputs} output "
+                "neurons (0..{value})"
+            ).format(
+                path=path, target=target, outputs=outputs, value=outputs - 1
+            ))
         return [1.0 if k == target else 0.0 for k in range(outputs)]
     return _numbers(target if isinstance(target, list) or outputs > 1 else [target], outputs, path, N_("output neuron"))
 
@@ -351,7 +409,9 @@ def _target(target: object, outputs: int, path: str, loss: str) -> list[float]:
 def _numbers(value: object, count: int, path: str, per: str) -> list[float]:
     entries = sequence(value, path)
     if len(entries) != count:
-        raise SpecError(_("{path}: expected {numbers} (one per {per}), got {count_entries}").format(path=path, numbers=numbers(count), per=_(per), count_entries=len(entries)))
+        raise SpecError(_("{path}: expected {numbers} (one per {per}), got {count_entries}").format(
+            path=path, numbers=numbers(count), per=_(per), count_entries=len(entries)
+        ))
     return [finite_number(entry, f"{path}[{j}]") for j, entry in enumerate(entries)]
 
 

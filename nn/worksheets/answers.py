@@ -52,7 +52,9 @@ def read_answers(path: str | os.PathLike[str], student_of: Mapping[str, str]) ->
 
 def _number(value: object, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise AnswersError(_("{where}: expected a number, got {value}").format(where=where, value=json.dumps(value)[:40]))
+        raise AnswersError(_("{where}: expected a number, got {value}").format(
+            where=where, value=json.dumps(value)[:40]
+        ))
     number = float(value)
     if not math.isfinite(number):
         raise AnswersError(_("{where}: expected a finite number").format(where=where))
@@ -68,12 +70,18 @@ def _json_answers(name: str, text: str, student_of: Mapping[str, str]) -> Answer
         raise AnswersError(_('{name}: expected an object {{"student": ..., "answers": {{...}}}}').format(name=name))
     unknown = sorted(set(data) - {"student", "answers"})
     if unknown:
-        raise AnswersError(_("{name}: key {unknown!r}: unknown; an answers file has 'student' and 'answers'").format(name=name, unknown=unknown[0]))
+        raise AnswersError(_("{name}: key {unknown!r}: unknown; an answers file has 'student' and 'answers'").format(
+            name=name, unknown=unknown[0]
+        ))
     student = data.get("student")
     if not isinstance(student, str):
-        raise AnswersError(_('{name}: key \'student\': expected the student id as a string, such as "s01"').format(name=name))
+        raise AnswersError(_('{name}: key \'student\': expected the student id as a string, such as "s01"').format(
+            name=name
+        ))
     if student not in set(student_of.values()):
-        raise AnswersError(_("{name}: key 'student': {student!r} is not a student of this key").format(name=name, student=student))
+        raise AnswersError(_("{name}: key 'student': {student!r} is not a student of this key").format(
+            name=name, student=student
+        ))
     answers = data.get("answers")
     if not isinstance(answers, dict):
         raise AnswersError(_("{name}: key 'answers': expected an object {{question_id: number}}").format(name=name))
@@ -95,16 +103,24 @@ def _csv_answers(name: str, text: str, student_of: Mapping[str, str]) -> Answers
         if line == 1 and [cell.strip().lower() for cell in row] == ["question_id", "answer"]:
             continue
         if len(row) != 2:
-            raise AnswersError(_("{where}: expected two columns question_id,answer, got {count_row}").format(where=where, count_row=len(row)))
+            raise AnswersError(_("{where}: expected two columns question_id,answer, got {count_row}").format(
+                where=where, count_row=len(row)
+            ))
         question, text_value = row[0].strip(), row[1].strip()
         if question not in student_of:
-            raise AnswersError(_("{where}: unknown question id {question!r}; the ids are in key.json").format(where=where, question=question))
+            raise AnswersError(_("{where}: unknown question id {question!r}; the ids are in key.json").format(
+                where=where, question=question
+            ))
         if question in found:
-            raise AnswersError(_("{where}: question {question!r} is answered twice").format(where=where, question=question))
+            raise AnswersError(_("{where}: question {question!r} is answered twice").format(
+                where=where, question=question
+            ))
         try:
             number = float(text_value.replace("−", "-"))
         except ValueError:
-            raise AnswersError(_("{where}: {text_value!r} is not a number").format(where=where, text_value=text_value)) from None
+            raise AnswersError(_("{where}: {text_value!r} is not a number").format(
+                where=where, text_value=text_value
+            )) from None
         if not math.isfinite(number):
             raise AnswersError(_("{where}: expected a finite number").format(where=where))
         found[question] = number
@@ -112,7 +128,9 @@ def _csv_answers(name: str, text: str, student_of: Mapping[str, str]) -> Answers
     if not found:
         raise AnswersError(_("{name}: no answers; each line is question_id,answer").format(name=name))
     if len(students) > 1:
-        raise AnswersError(_("{name}: answers of several students ({names}); one file per student").format(name=name, names=', '.join(sorted(students))))
+        raise AnswersError(_("{name}: answers of several students ({names}); one file per student").format(
+            name=name, names=', '.join(sorted(students))
+        ))
     return Answers(students.pop(), found, name)
 
 
@@ -120,4 +138,6 @@ def _check_question(question: str, student: str, student_of: Mapping[str, str], 
     if question not in student_of:
         raise AnswersError(_("{where}: unknown question id; the ids are in key.json").format(where=where))
     if student_of[question] != student:
-        raise AnswersError(_("{where}: the question belongs to {student_of}, not to {student}").format(where=where, student_of=student_of[question], student=student))
+        raise AnswersError(_("{where}: the question belongs to {student_of}, not to {student}").format(
+            where=where, student_of=student_of[question], student=student
+        ))

@@ -130,7 +130,9 @@ def _worksheet(
     if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 6:
         raise ValueError(_("decimals must be a whole number from 0 to 6, got {decimals!r}").format(decimals=decimals))
     if names is not None and len(names) != students:
-        raise ValueError(_("names: expected {students} names (one per student), got {count_names}").format(students=students, count_names=len(names)))
+        raise ValueError(_("names: expected {students} names (one per student), got {count_names}").format(
+            students=students, count_names=len(names)
+        ))
     width = len(str(students))
     ids = [f"s{n:0{width}d}" for n in range(1, students + 1)]
     shown = [str(name) for name in names] if names is not None else list(ids)
@@ -204,7 +206,9 @@ def _probe(expression: str, draw: Callable[[random.Random], dict[str, float]]) -
             failure = error
         except (ArithmeticError, ValueError) as error:
             failure = error
-    raise ValueError(_("the expression cannot be evaluated at numbers drawn from its ranges: {failure}").format(failure=failure))
+    raise ValueError(_("the expression cannot be evaluated at numbers drawn from its ranges: {failure}").format(
+        failure=failure
+    ))
 
 
 def _expression_worksheet(
@@ -228,7 +232,9 @@ def _expression_worksheet(
                 drawn_ranges[name] = finite_number(float(value), f"variable {name}")
             except ValueError:
                 raise ValueError(
-                    _("variable {name}: expected a number or a range such as -2..2, got {value!r}").format(name=name, value=value)
+                    _("variable {name}: expected a number or a range such as -2..2, got {value!r}").format(
+                        name=name, value=value
+                    )
                 ) from None
     if not any(isinstance(value, Range) for value in drawn_ranges.values()):
         raise ValueError(_("variables: give at least one a range such as x=-2..2, so each student gets other numbers"))

@@ -34,7 +34,9 @@ def network_degeneracy(
     for quantity, value in values.items():
         activation = step.activations[quantity.layer - 1] if quantity.layer else ""
         if quantity.kind == "z" and activation in ("relu", "leaky_relu") and abs(value) < KINK_MARGIN:
-            return _("a relu at its kink ({quantity} within {margin} of 0)").format(quantity=quantity, margin=KINK_MARGIN)
+            return _("a relu at its kink ({quantity} within {margin} of 0)").format(
+                quantity=quantity, margin=KINK_MARGIN
+            )
         if quantity.kind == "delta" and abs(value) < SIGNIFICANT * smallest:
             return _("a delta that rounds to about 0 (a saturated or dead unit)")
         if quantity.kind in ("dw", "db") and abs(value) < SIGNIFICANT * smallest:
@@ -51,7 +53,9 @@ def expression_degeneracy(step: ExpressionStep, questions: list[Question], toler
     """Why an expression's numbers make a poor sheet (a relu at its kink, a vanishing gradient), or None."""
     for node in step.order:
         if node.op in ("relu", "leaky_relu") and abs(node.parents[0].data) < KINK_MARGIN:
-            return _("a relu at its kink (its input {input:g} is within {margin} of 0)").format(input=node.parents[0].data, margin=KINK_MARGIN)
+            return _("a relu at its kink (its input {input:g} is within {margin} of 0)").format(
+                input=node.parents[0].data, margin=KINK_MARGIN
+            )
     for question in questions:
         if question.quantity.startswith(f"d{step.output}/d") and abs(question.answer) < SIGNIFICANT * tolerance.of(0.0):
             return _("a gradient that vanishes at the sheet's precision")

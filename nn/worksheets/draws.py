@@ -53,11 +53,15 @@ def parse_range(text: str, where: str) -> Range:
     """``"LOW..HIGH"`` as a `Range`; ValueError naming `where` unless LOW < HIGH are finite numbers."""
     match = _RANGE.match(text) if isinstance(text, str) else None
     if match is None:
-        raise ValueError(_("{where}: expected a range such as '-1..1' (LOW..HIGH), got {text!r}").format(where=where, text=text))
+        raise ValueError(_("{where}: expected a range such as '-1..1' (LOW..HIGH), got {text!r}").format(
+            where=where, text=text
+        ))
     try:
         low, high = float(match["low"]), float(match["high"])
     except ValueError:
-        raise ValueError(_("{where}: expected a range such as '-1..1' (LOW..HIGH), got {text!r}").format(where=where, text=text)) from None
+        raise ValueError(_("{where}: expected a range such as '-1..1' (LOW..HIGH), got {text!r}").format(
+            where=where, text=text
+        )) from None
     if not (math.isfinite(low) and math.isfinite(high) and low < high):
         raise ValueError(_("{where}: a range needs finite LOW < HIGH, got {text!r}").format(where=where, text=text))
     return Range(low, high)
@@ -74,7 +78,9 @@ def load_template(path: str | os.PathLike[str]) -> dict[str, Any]:
     name = os.fspath(path)
     data = read_json_file(path, SpecError, kind=N_("template"))
     if not isinstance(data, dict):
-        raise SpecError(_("{name}: (top level): expected a JSON object, got {type_name}").format(name=name, type_name=type(data).__name__))
+        raise SpecError(_("{name}: (top level): expected a JSON object, got {type_name}").format(
+            name=name, type_name=type(data).__name__
+        ))
     return data
 
 
@@ -88,7 +94,9 @@ class NetworkTemplate:
         self.ranges = dict(ranges) if ranges else ({} if has_ranges else dict(DEFAULT_RANGES))
         unknown = set(self.ranges) - set(DEFAULT_RANGES)
         if unknown:
-            raise ValueError(_("ranges: unknown kind {value!r}; the kinds are weights, biases and inputs").format(value=sorted(unknown)[0]))
+            raise ValueError(_("ranges: unknown kind {value!r}; the kinds are weights, biases and inputs").format(
+                value=sorted(unknown)[0]
+            ))
         for path, value in _numbers(self.data):
             if _is_range(value):
                 parse_range(value, path)
@@ -165,6 +173,12 @@ def draw_class(
         else:
             common = max(reasons, key=reasons.__getitem__)
             raise ValueError(
-                _("student {n}: no usable numbers in {attempts} draws (most often: {common}); widen the template's ranges, add decimals or raise the learning rate").format(n=n, attempts=MAX_ATTEMPTS, common=common)
+                _(
+                    "student {n}: no usable numbers in {attempts} draws (most often: "
+                    "{common}); widen the template's ranges, add decimals or raise the "
+                    "learning rate"
+                ).format(
+                    n=n, attempts=MAX_ATTEMPTS, common=common
+                )
             )
     return drawn

@@ -101,7 +101,9 @@ class ExpressionStep:
         kind, label = ("gradient", notation[len(prefix) :]) if notation.startswith(prefix) else ("value", notation)
         if label not in self.nodes:
             raise ValueError(
-                _("{notation!r} names no node of {expression!r}; its nodes are {names}").format(notation=notation, expression=self.expression, names=', '.join(self.nodes))
+                _("{notation!r} names no node of {expression!r}; its nodes are {names}").format(
+                    notation=notation, expression=self.expression, names=', '.join(self.nodes)
+                )
             )
         return NodeQuantity(kind, label, self.output)
 

@@ -81,7 +81,9 @@ def load_key(path: str | os.PathLike[str]) -> WorksheetRecord:
 
 def _worksheet(data: Any) -> WorksheetRecord:
     if not isinstance(data, Mapping) or data.get("schema") != SCHEMA:
-        raise ValueError(_("schema: expected {schema!r}; give the key.json that `scalargrad worksheet` wrote").format(schema=SCHEMA))
+        raise ValueError(_("schema: expected {schema!r}; give the key.json that `scalargrad worksheet` wrote").format(
+            schema=SCHEMA
+        ))
     questions: dict[str, list[Question]] = {}
     for n, entry in enumerate(_list(data, "questions")):
         where = f"questions[{n}]"
@@ -115,7 +117,9 @@ def _worksheet(data: Any) -> WorksheetRecord:
             variables={str(k): float(v) for k, v in dict(entry.get("variables") or {}).items()},
         )
         if sheet.spec is None and sheet.expression is None:
-            raise ValueError(_("{where}: expected a 'spec' (a network sheet) or a top-level 'expression'").format(where=where))
+            raise ValueError(_("{where}: expected a 'spec' (a network sheet) or a top-level 'expression'").format(
+                where=where
+            ))
         try:
             sheet.rules()  # the student's numbers must still make their sheet
         except (ArithmeticError, ValueError) as error:

@@ -53,7 +53,12 @@ class NetworkStep:
         unsupported = [layer["activation"] for layer in network if layer["activation"] not in ELEMENTWISE]
         if unsupported:
             raise ValueError(
-                _("layers: worksheets take activations that act on each neuron alone ({names}), not {unsupported!r}").format(names=', '.join(ELEMENTWISE), unsupported=unsupported[0])
+                _(
+                    "layers: worksheets take activations that act on each neuron alone "
+                    "({names}), not {unsupported!r}"
+                ).format(
+                    names=', '.join(ELEMENTWISE), unsupported=unsupported[0]
+                )
             )
         self.weights: list[list[list[float | None]]] = [layer["weights"] for layer in network]
         self.biases: list[list[float | None] | None] = [layer["biases"] for layer in network]

@@ -71,7 +71,8 @@ def sheet_html(worksheet: WorksheetRecord, sheet: StudentSheet) -> str:
     }
     template = resources.files("nn.worksheets").joinpath("sheet_template.html").read_text(encoding="utf-8")
     page = template.replace(_LANG_PLACEHOLDER, HTML_LANGS[current_language()]).replace(_PLACEHOLDER, script_json(data))
-    page = page.replace("<title>worksheet</title>", f"<title>{html.escape(worksheet.title + ' · ' + sheet.name)}</title>", 1)
+    title = html.escape(f"{worksheet.title} · {sheet.name}")
+    page = page.replace("<title>worksheet</title>", f"<title>{title}</title>", 1)
     return _written_words(page, words)
 
 

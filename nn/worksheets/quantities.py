@@ -89,5 +89,10 @@ def parse_quantity(text: str) -> Quantity:
         if kind is not None and not updated:
             return Quantity(kind, name.layer, name.neuron, name.source or 0)
     raise ValueError(
-        _("{text!r} is not a quantity of a network worksheet; the names are z[l]_k, a[l]_k, C, delta[l]_k, dC/dw[l]_kj, dC/db[l]_k, w[l]_kj', b[l]_k' and C'").format(text=text)
+        _(
+            "{text!r} is not a quantity of a network worksheet; the names are z[l]_k, "
+            "a[l]_k, C, delta[l]_k, dC/dw[l]_kj, dC/db[l]_k, w[l]_kj', b[l]_k' and C'"
+        ).format(
+            text=text
+        )
     )

@@ -103,7 +103,12 @@ def parse_ask(ask: str | Sequence[str]) -> Asked:
             quantities.add(parse_quantity(choice))
         except ValueError:
             raise ValueError(
-                _("--ask: unknown choice {choice!r}; choose from {names}, or name quantities such as delta[1]_2 or dC/dw[2]_11").format(choice=choice, names=', '.join(ASK_KINDS))
+                _(
+                    "--ask: unknown choice {choice!r}; choose from {names}, or name "
+                    "quantities such as delta[1]_2 or dC/dw[2]_11"
+                ).format(
+                    choice=choice, names=', '.join(ASK_KINDS)
+                )
             ) from None
     if not kinds and not quantities:
         raise ValueError(_("--ask: choose at least one of {names}").format(names=', '.join(ASK_KINDS)))
@@ -142,7 +147,12 @@ def network_answers(step: NetworkStep, derivation: NetworkDerivation) -> dict[Qu
         expected = engine[quantity]
         if not abs(expected - value) <= AGREEMENT * max(1.0, abs(expected)):
             raise ArithmeticError(
-                _("{quantity}: nn.derive gives {expected!r} but the worksheet's rules give {value!r}; one of them is wrong").format(quantity=quantity, expected=expected, value=value)
+                _(
+                    "{quantity}: nn.derive gives {expected!r} but the worksheet's rules "
+                    "give {value!r}; one of them is wrong"
+                ).format(
+                    quantity=quantity, expected=expected, value=value
+                )
             )
     return engine
 
@@ -184,7 +194,9 @@ def expression_questions(
         expected = engine[quantity]
         if not abs(expected - value) <= AGREEMENT * max(1.0, abs(expected)):
             raise ArithmeticError(
-                _("{quantity}: autograd.explain gives {expected!r} but the worksheet's rules give {value!r}").format(quantity=quantity, expected=expected, value=value)
+                _("{quantity}: autograd.explain gives {expected!r} but the worksheet's rules give {value!r}").format(
+                    quantity=quantity, expected=expected, value=value
+                )
             )
     asked = [q for q in every if q in wanted] + sorted(wanted - set(every))
     return [
