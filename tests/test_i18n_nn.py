@@ -401,3 +401,10 @@ def test_nn_derive_with_lang_zh_refuses_bad_arguments_in_chinese() -> None:
         derive(model, [1.0, 2.0], [1.0], "mse", 0.1, reduction="avg", lang="zh")
     with pytest.raises(ValueError, match=r"^reduction must be 'sum' or 'mean', got 'avg'$"):
         derive(model, [1.0, 2.0], [1.0], "mse", 0.1, reduction="avg", lang="en")
+
+
+def test_a_lesson_too_big_for_a_batch_is_refused_in_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = spec_file(tmp_path, wide_batch())
+    code, _, err = run(capsys, "lesson", path, "--max-nodes", "20", "-o", str(tmp_path / "l.html"), "--lang", "zh")
+    assert code == 2 and err.startswith(f"scalargrad：错误：{path}：计算图有 ")
+    assert "超过了 max_nodes=20，而批量有 4 个样本" in err and not (tmp_path / "l.html").exists()
