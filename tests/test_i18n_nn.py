@@ -408,3 +408,22 @@ def test_a_lesson_too_big_for_a_batch_is_refused_in_chinese(tmp_path: Path, caps
     code, _, err = run(capsys, "lesson", path, "--max-nodes", "20", "-o", str(tmp_path / "l.html"), "--lang", "zh")
     assert code == 2 and err.startswith(f"scalargrad：错误：{path}：计算图有 ")
     assert "超过了 max_nodes=20，而批量有 4 个样本" in err and not (tmp_path / "l.html").exists()
+
+
+def test_nn_s_python_errors_follow_the_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    import nn
+    from nn.init import make_rng
+
+    model = nn.MLP.from_weights([[[0.1, 0.2]]], [[0.0]], ["linear"])
+    optimizer = nn.optim.SGD(model.parameters(), lr=0.1)
+    with language("zh"):
+        with pytest.raises(ValueError, match=r"^请给出 seed= 或 rng= 之一，不能两个都给$"):
+            make_rng(seed=1, rng=__import__("random").Random(1))
+        with pytest.raises(ValueError, match=r"^inputs 为空：训练至少需要一个样本$"):
+            nn.train.fit(model, [], [], loss="mse", optimizer=optimizer, epochs=1)
+    monkeypatch.setenv("SCALARGRAD_LANG", "zh")  # the environment chooses too
+    with pytest.raises(ValueError, match=r"^layers\[0\]\.weights\[1\]：应有 2 个数，实际有 1 个$"):
+        nn.MLP.from_dict({"layers": [{"activation": "linear", "weights": [[0.1, 0.2], [0.3]], "biases": None}]})
+    monkeypatch.delenv("SCALARGRAD_LANG")
+    with pytest.raises(ValueError, match=r"^inputs is empty: training needs at least one example$"):
+        nn.train.fit(model, [], [], loss="mse", optimizer=optimizer, epochs=1)
