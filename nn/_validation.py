@@ -14,10 +14,14 @@ from collections.abc import Iterable
 from numbers import Integral, Real
 from typing import TypeVar
 
+from autograd.i18n import Catalog
+
 # The engine's "type and clipped repr" wording, so nn's messages read like the engine's.
 from autograd.value import describe
 
-__all__ = ["count", "describe", "did_you_mean", "finite_number", "numbers", "present", "sequence"]
+_ = Catalog("nn")
+
+__all__ = ["count", "describe", "did_you_mean", "finite_number", "located", "numbers", "present", "sequence"]
 
 T = TypeVar("T")
 
@@ -29,36 +33,38 @@ def finite_number(x: object, where: str) -> float:
     often a mistake than a wish for 1.0.
     """
     if isinstance(x, bool) or not isinstance(x, Real):
-        raise ValueError(f"{where}: expected a number, got {describe(x)}")
+        raise ValueError(_("{where}: expected a number, got {got}").format(where=where, got=describe(x)))
     try:
         number = float(x)
     except OverflowError:
         raise ValueError(
-            f"{where}: expected a finite number, got an integer too large for a float ({describe(x)})"
+            _("{where}: expected a finite number, got an integer too large for a float ({got})").format(
+                where=where, got=describe(x)
+            )
         ) from None
     if not math.isfinite(number):
-        raise ValueError(f"{where}: expected a finite number, got {number!r}")
+        raise ValueError(_("{where}: expected a finite number, got {number!r}").format(where=where, number=number))
     return number
 
 
 def count(n: object, what: str, minimum: int = 1) -> int:
     """n as an int >= `minimum` (a number of inputs or neurons), or TypeError/ValueError naming `what`."""
     if isinstance(n, bool) or not isinstance(n, Integral):  # Integral: also NumPy's int64 and friends
-        raise TypeError(f"{what} must be an int, got {describe(n)}")
+        raise TypeError(_("{what} must be an int, got {got}").format(what=what, got=describe(n)))
     if n < minimum:
-        raise ValueError(f"{what} must be at least {minimum}, got {n}")
+        raise ValueError(_("{what} must be at least {minimum}, got {n}").format(what=what, minimum=minimum, n=n))
     return int(n)
 
 
 def numbers(n: int) -> str:
     """'1 number' or 'n numbers', for messages such as "expected 3 numbers, got 2"."""
-    return "1 number" if n == 1 else f"{n} numbers"
+    return _("1 number") if n == 1 else _("{n} numbers").format(n=n)
 
 
 def sequence(x: object, where: str) -> list[object]:
     """x as a list if it is a list or tuple, else ValueError naming `where`."""
     if not isinstance(x, (list, tuple)):
-        raise ValueError(f"{where}: expected a list, got {describe(x)}")
+        raise ValueError(_("{where}: expected a list, got {got}").format(where=where, got=describe(x)))
     return list(x)
 
 
@@ -71,8 +77,13 @@ def present(x: T | None, where: str) -> T:
     """
     if x is None:
         raise ValueError(
-            f"{where}: expected a value, since the parameter it belongs to exists, got None; "
-            "gradients and updates are None only where the parameter is absent"
+            _(
+                "{where}: expected a value, since the parameter it belongs to exists, "
+                "got None; gradients and updates are None only where the parameter is "
+                "absent"
+            ).format(
+                where=where
+            )
         )
     return x
 
@@ -89,10 +100,15 @@ def key_path(where: str | None, key: object) -> str:
     text = str(key)
     if _IDENTIFIER.fullmatch(text):
         return text if where is None else f"{where}.{text}"
-    return f"{where or '(top level)'} key {text!r}"
+    return _("{where} key {key!r}").format(where=where or _("(top level)"), key=text)
+
+
+def located(where: str, problem: object) -> str:
+    """``where: problem``: a problem and where it sits (a file, a JSON path, an option), as every message starts."""
+    return _("{where}: {problem}").format(where=where, problem=problem)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """``" (did you mean 'biases'?)"`` for the choice closest to a misspelt `word`, or '' if none is close."""
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return _(" (did you mean {choice!r}?)").format(choice=close[0]) if close else ""

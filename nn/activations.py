@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from autograd.i18n import Catalog
 import autograd
 from autograd import Value
+
+_ = Catalog("nn")
 
 LEAKY_RELU_SLOPE = 0.01
 """Slope of 'leaky_relu' for z <= 0; PyTorch's default ``negative_slope``."""
@@ -48,8 +51,12 @@ ACTIVATIONS: tuple[str, ...] = (*ELEMENTWISE, *LAYERWISE)
 def check_activation(name: object, where: str = "activation") -> str:
     """`name` if it is a known activation; otherwise an error that lists the valid names."""
     if not isinstance(name, str):
-        raise TypeError(f"{where} must be a string such as 'relu', got {type(name).__name__}")
+        raise TypeError(_("{where} must be a string such as 'relu', got {type_name}").format(
+            where=where, type_name=type(name).__name__
+        ))
     if name not in ELEMENTWISE and name not in LAYERWISE:
         valid = ", ".join(repr(n) for n in ACTIVATIONS)
-        raise ValueError(f"{where}: unknown activation {name!r}; valid names are {valid}")
+        raise ValueError(_("{where}: unknown activation {name!r}; valid names are {valid}").format(
+            where=where, name=name, valid=valid
+        ))
     return name

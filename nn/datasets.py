@@ -28,7 +28,10 @@ import random
 from collections.abc import Sequence
 from importlib import resources
 
+from autograd.i18n import Catalog
 from nn._validation import count, finite_number
+
+_ = Catalog("nn")
 
 __all__ = ["blobs", "circles", "moons", "pixel_digits", "spiral", "xor"]
 
@@ -38,7 +41,7 @@ Dataset = tuple[list[list[float]], list[int]]
 def _noise_level(noise: object) -> float:
     level = finite_number(noise, "noise")
     if level < 0:
-        raise ValueError(f"noise is a standard deviation and must be >= 0, got {level!r}")
+        raise ValueError(_("noise is a standard deviation and must be >= 0, got {level!r}").format(level=level))
     return level
 
 
@@ -100,7 +103,12 @@ def circles(n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: int = 
     level = _noise_level(noise)
     radius = finite_number(factor, "factor")
     if not 0.0 < radius < 1.0:
-        raise ValueError(f"factor is the inner radius relative to the outer one and must be in (0, 1), got {radius!r}")
+        raise ValueError(_(
+            "factor is the inner radius relative to the outer one and must be in (0, 1), "
+            "got {radius!r}"
+        ).format(
+            radius=radius
+        ))
     rng = random.Random(seed)
     outer = total // 2
     points: list[list[float]] = []
@@ -199,14 +207,20 @@ def blobs(
 
 def _centre_list(centers: object) -> list[list[float]]:
     if not isinstance(centers, (list, tuple)) or not centers:
-        raise TypeError(f"centers must be an int or a non-empty list of points, got {type(centers).__name__}")
+        raise TypeError(_("centers must be an int or a non-empty list of points, got {type_name}").format(
+            type_name=type(centers).__name__
+        ))
     result = []
     for index, centre in enumerate(centers):
         if not isinstance(centre, (list, tuple)) or not centre:
-            raise TypeError(f"centers[{index}] must be a list of coordinates, got {type(centre).__name__}")
+            raise TypeError(_("centers[{index}] must be a list of coordinates, got {type_name}").format(
+                index=index, type_name=type(centre).__name__
+            ))
         result.append([finite_number(x, f"centers[{index}][{j}]") for j, x in enumerate(centre)])
     if len({len(c) for c in result}) != 1:
-        raise ValueError(f"every centre needs the same number of coordinates, got {[len(c) for c in result]}")
+        raise ValueError(_("every centre needs the same number of coordinates, got {value}").format(
+            value=[len(c) for c in result]
+        ))
     return result
 
 

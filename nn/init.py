@@ -23,7 +23,10 @@ from __future__ import annotations
 import math
 import random
 
+from autograd.i18n import Catalog
 from nn._validation import describe
+
+_ = Catalog("nn")
 
 INITIALISERS: tuple[str, ...] = ("uniform", "xavier", "he")
 """The names accepted by ``init=``."""
@@ -38,7 +41,7 @@ def weight_bound(init: str, fan_in: int, fan_out: int) -> float:
     if init == "he":
         return math.sqrt(6.0 / fan_in)
     valid = ", ".join(repr(name) for name in INITIALISERS)
-    raise ValueError(f"unknown init {init!r}; valid names are {valid}")
+    raise ValueError(_("unknown init {init!r}; valid names are {valid}").format(init=init, valid=valid))
 
 
 def initial_weights(init: str, fan_in: int, fan_out: int, rng: random.Random) -> list[float]:
@@ -54,13 +57,13 @@ def make_rng(seed: int | None = None, rng: random.Random | None = None) -> rando
     reading ("seed this rng" or "ignore the seed") would surprise someone.
     """
     if seed is not None and rng is not None:
-        raise ValueError("pass either seed= or rng=, not both")
+        raise ValueError(_("pass either seed= or rng=, not both"))
     if rng is not None:
         if not isinstance(rng, random.Random):
-            raise TypeError(f"rng must be a random.Random, got {describe(rng)}; or pass seed=<int>")
+            raise TypeError(_("rng must be a random.Random, got {got}; or pass seed=<int>").format(got=describe(rng)))
         return rng
     if seed is not None:
         if isinstance(seed, bool) or not isinstance(seed, int):
-            raise TypeError(f"seed must be an int, got {describe(seed)}")
+            raise TypeError(_("seed must be an int, got {got}").format(got=describe(seed)))
         return random.Random(seed)
     return random.Random()

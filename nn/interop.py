@@ -29,8 +29,11 @@ import importlib
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from autograd.i18n import Catalog
 from nn.activations import LEAKY_RELU_SLOPE
 from nn.layers import MLP, Layer
+
+_ = Catalog("nn")
 
 if TYPE_CHECKING:
     import torch
@@ -46,8 +49,7 @@ def _torch() -> ModuleType:
         return importlib.import_module("torch")
     except ImportError as error:
         raise ImportError(
-            "nn.interop needs PyTorch, which scalargrad does not install by default; "
-            "install it with: pip install 'scalargrad[torch]'"
+            _("nn.interop needs PyTorch, which scalargrad does not install by default; install it with: pip install 'scalargrad[torch]'")
         ) from error
 
 
@@ -73,9 +75,14 @@ def _dense(layer: Layer, position: int, absent_connections: str) -> tuple[list[l
         for j, weight in enumerate(neuron.w, start=1):
             if weight is None and absent_connections == "error":
                 raise ValueError(
-                    f"layers[{position}]: neuron {k} has no connection from input {j} (w[{position + 1}]_{k}{j} is "
-                    "absent), but torch.nn.Linear is dense; pass absent_connections='zero' to export it as a "
-                    "weight of 0 (torch will then train that weight unless you mask its gradient)"
+                    _(
+                        "layers[{position}]: neuron {k} has no connection from input {j} "
+                        "(w[{layer}]_{k}{j} is absent), but torch.nn.Linear is dense; "
+                        "pass absent_connections='zero' to export it as a weight of 0 "
+                        "(torch will then train that weight unless you mask its gradient)"
+                    ).format(
+                        position=position, k=k, j=j, layer=position + 1
+                    )
                 )
             row.append(0.0 if weight is None else weight.data)
         weights.append(row)
@@ -85,8 +92,13 @@ def _dense(layer: Layer, position: int, absent_connections: str) -> tuple[list[l
     if not all(present) and absent_connections == "error":
         missing = [k for k, has_bias in enumerate(present, start=1) if not has_bias]
         raise ValueError(
-            f"layers[{position}]: neurons {missing} have no bias while the others do, but torch.nn.Linear has "
-            "a bias for every neuron or for none; pass absent_connections='zero' to export the missing ones as 0"
+            _(
+                "layers[{position}]: neurons {missing} have no bias while the others do, "
+                "but torch.nn.Linear has a bias for every neuron or for none; pass "
+                "absent_connections='zero' to export the missing ones as 0"
+            ).format(
+                position=position, missing=missing
+            )
         )
     return weights, [0.0 if neuron.b is None else neuron.b.data for neuron in layer.neurons]
 
@@ -104,9 +116,11 @@ def to_torch(model: MLP, absent_connections: str = "error") -> torch.nn.Sequenti
     """
     torch = _torch()
     if not isinstance(model, MLP):
-        raise TypeError(f"to_torch converts an nn.MLP, got {type(model).__name__}")
+        raise TypeError(_("to_torch converts an nn.MLP, got {type_name}").format(type_name=type(model).__name__))
     if absent_connections not in ABSENT_CONNECTIONS:
-        raise ValueError(f"absent_connections must be 'error' or 'zero', got {absent_connections!r}")
+        raise ValueError(_("absent_connections must be 'error' or 'zero', got {absent_connections!r}").format(
+            absent_connections=absent_connections
+        ))
     modules = []
     for position, layer in enumerate(model.layers):
         weights, biases = _dense(layer, position, absent_connections)
@@ -135,13 +149,20 @@ def _activation_name(torch: ModuleType, module: Any, index: int) -> str | None:
     if isinstance(module, torch.nn.LeakyReLU):
         if module.negative_slope != LEAKY_RELU_SLOPE:
             raise ValueError(
-                f"module {index}: LeakyReLU(negative_slope={module.negative_slope}) differs from scalargrad's "
-                f"'leaky_relu' slope {LEAKY_RELU_SLOPE}; use torch.nn.LeakyReLU({LEAKY_RELU_SLOPE})"
+                _(
+                    "module {index}: LeakyReLU(negative_slope={negative_slope}) differs "
+                    "from scalargrad's 'leaky_relu' slope {slope}; use "
+                    "torch.nn.LeakyReLU({slope})"
+                ).format(
+                    index=index, negative_slope=module.negative_slope, slope=LEAKY_RELU_SLOPE
+                )
             )
         return "leaky_relu"
     if isinstance(module, torch.nn.Softmax):
         if module.dim not in (-1, 1):
-            raise ValueError(f"module {index}: Softmax(dim={module.dim}) must normalise over the features (dim=-1)")
+            raise ValueError(_("module {index}: Softmax(dim={dim}) must normalise over the features (dim=-1)").format(
+                index=index, dim=module.dim
+            ))
         return "softmax"
     return None
 
@@ -157,7 +178,9 @@ def from_torch(sequential: torch.nn.Sequential) -> MLP:
     """
     torch = _torch()
     if not isinstance(sequential, torch.nn.Sequential):
-        raise TypeError(f"from_torch converts a torch.nn.Sequential, got {type(sequential).__name__}")
+        raise TypeError(_("from_torch converts a torch.nn.Sequential, got {type_name}").format(
+            type_name=type(sequential).__name__
+        ))
     weights: list[list[list[float]]] = []
     biases: list[list[float] | None] = []
     activations: list[str] = []
@@ -172,16 +195,25 @@ def from_torch(sequential: torch.nn.Sequential) -> MLP:
         name = _activation_name(torch, module, index)
         if name is None:
             raise ValueError(
-                f"module {index} ({type(module).__name__}) has no scalargrad counterpart; from_torch takes Linear "
-                "layers each followed by at most one Tanh, Sigmoid, ReLU, LeakyReLU, Softmax or Identity"
+                _(
+                    "module {index} ({type_name}) has no scalargrad counterpart; "
+                    "from_torch takes Linear layers each followed by at most one Tanh, "
+                    "Sigmoid, ReLU, LeakyReLU, Softmax or Identity"
+                ).format(
+                    index=index, type_name=type(module).__name__
+                )
             )
         if not awaiting_activation:
             raise ValueError(
-                f"module {index} ({type(module).__name__}) must follow a Linear layer directly; "
-                "an MLP applies one activation after each Linear"
+                _(
+                    "module {index} ({type_name}) must follow a Linear layer directly; "
+                    "an MLP applies one activation after each Linear"
+                ).format(
+                    index=index, type_name=type(module).__name__
+                )
             )
         activations[-1] = name
         awaiting_activation = False
     if not weights:
-        raise ValueError("the Sequential has no Linear layer, so there is no MLP to build")
+        raise ValueError(_("the Sequential has no Linear layer, so there is no MLP to build"))
     return MLP.from_weights(weights, biases, activations)

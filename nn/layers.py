@@ -31,6 +31,7 @@ from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from typing import Any
 
+from autograd.i18n import Catalog
 import autograd
 from autograd import Value
 from autograd.notation import activation_name, bias_name, weight_name, weighted_input_name
@@ -38,6 +39,8 @@ from nn._validation import count, describe, did_you_mean, finite_number, key_pat
 from nn.activations import ELEMENTWISE, LAYERWISE, check_activation
 from nn.init import initial_weights, make_rng
 from nn.module import Module
+
+_ = Catalog("nn")
 
 Inputs = Sequence[Value | float]
 
@@ -107,7 +110,12 @@ class Neuron(Module):
         """a = f(z) for the input list `x` (numbers or Values)."""
         if self._activate is None:
             raise ValueError(
-                f"a {self._activation!r} neuron needs the other neurons of its layer to be evaluated; call the Layer"
+                _(
+                    "a {activation!r} neuron needs the other neurons of its layer to be "
+                    "evaluated; call the Layer"
+                ).format(
+                    activation=self._activation
+                )
             )
         return self._forward(_as_values(x, self.nin, "Neuron"))
 
@@ -282,7 +290,9 @@ class MLP(Module):
     ) -> None:
         nin = count(nin, "nin")
         if not isinstance(nouts, (list, tuple)) or not nouts:
-            raise TypeError(f"nouts must be a non-empty list of layer sizes such as [16, 16, 1], got {describe(nouts)}")
+            raise TypeError(_("nouts must be a non-empty list of layer sizes such as [16, 16, 1], got {got}").format(
+                got=describe(nouts)
+            ))
         sizes = [nin] + [count(n, f"nouts[{position}]") for position, n in enumerate(nouts)]
         _check_hidden_activation(check_activation(activation), "activation")
         check_activation(output_activation, "output_activation")
@@ -350,14 +360,17 @@ class MLP(Module):
         """
         specs = sequence(_field(data, "layers", "MLP data"), "layers")
         if not specs:
-            raise ValueError("layers: expected at least one layer")
+            raise ValueError(_("layers: expected at least one layer"))
         keys = ("weights", "biases", "activation")
         for position, spec in enumerate(specs):
             for key in spec if isinstance(spec, Mapping) else ():
                 if key not in (*keys, "layer_index"):  # to_dict writes the layer's number too
                     raise ValueError(
-                        f"{key_path(f'layers[{position}]', key)}: unknown key{did_you_mean(str(key), keys)}; "
-                        f"a layer has {', '.join(sorted(keys))}"
+                        _("{path}: unknown key{suggestion}; a layer has {names}").format(
+                            path=key_path(f'layers[{position}]', key),
+                            suggestion=did_you_mean(str(key), keys),
+                            names=', '.join(sorted(keys)),
+                        )
                     )
         fields = [[_field(spec, key, f"layers[{position}]") for key in keys] for position, spec in enumerate(specs)]
         weights, biases, activations = ([row[i] for row in fields] for i in range(len(keys)))
@@ -388,13 +401,22 @@ def _as_values(x: object, expected: int, owner: str) -> list[Value]:
     """
     if isinstance(x, (Mapping, AbstractSet)):  # iterating gives keys or an arbitrary order, never the inputs in order
         raise TypeError(
-            f"{owner} expects a sequence of {expected} numbers in input order, got {describe(x)}; "
-            "a dict or set has no input order: pass a list, e.g. [d[key] for key in sorted(d)]"
+            _(
+                "{owner} expects a sequence of {expected} numbers in input order, got "
+                "{got}; a dict or set has no input order: pass a list, e.g. [d[key] for "
+                "key in sorted(d)]"
+            ).format(
+                owner=owner, expected=expected, got=describe(x)
+            )
         )
     if isinstance(x, (Value, str, bytes)) or not hasattr(x, "__len__") or not hasattr(x, "__iter__"):
-        raise TypeError(f"{owner} expects a list of {expected} inputs, got {describe(x)}; wrap a single input as [x]")
+        raise TypeError(_("{owner} expects a list of {expected} inputs, got {got}; wrap a single input as [x]").format(
+            owner=owner, expected=expected, got=describe(x)
+        ))
     if len(x) != expected:
-        raise ValueError(f"{owner} expects {expected} inputs, got {len(x)}")
+        raise ValueError(_("{owner} expects {expected} inputs, got {count_x}").format(
+            owner=owner, expected=expected, count_x=len(x)
+        ))
     values = []
     for position, a in enumerate(x):
         if isinstance(a, Value):
@@ -403,24 +425,32 @@ def _as_values(x: object, expected: int, owner: str) -> list[Value]:
         try:
             values.append(Value(a, name=f"x{position + 1}"))
         except TypeError:
-            raise TypeError(f"{owner} input {position} must be a number or a Value, got {describe(a)}") from None
+            raise TypeError(_("{owner} input {position} must be a number or a Value, got {got}").format(
+                owner=owner, position=position, got=describe(a)
+            )) from None
     return values
 
 
 def _check_hidden_activation(activation: str, where: str) -> None:
     if activation in LAYERWISE:
         raise ValueError(
-            f"{where}: {activation!r} normalises across a layer and is only valid for the output layer "
-            "(output_activation=...)"
+            _(
+                "{where}: {activation!r} normalises across a layer and is only valid for "
+                "the output layer (output_activation=...)"
+            ).format(
+                where=where, activation=activation
+            )
         )
 
 
 def _field(data: object, key: str, where: str) -> Any:
     """data[key], or ValueError naming the missing key."""
     if not isinstance(data, Mapping):
-        raise ValueError(f"{where}: expected an object with key {key!r}, got {describe(data)}")
+        raise ValueError(_("{where}: expected an object with key {key!r}, got {got}").format(
+            where=where, key=key, got=describe(data)
+        ))
     if key not in data:
-        raise ValueError(f"{where}: missing key {key!r}")
+        raise ValueError(_("{where}: missing key {key!r}").format(where=where, key=key))
     return data[key]
 
 
@@ -428,7 +458,9 @@ def _weight_row(row: object, expected: int | None, where: str) -> list[float | N
     """One neuron's weights: numbers or None (absent), `expected` of them if given."""
     entries = sequence(row, where)
     if expected is not None and len(entries) != expected:
-        raise ValueError(f"{where}: expected {numbers(expected)}, got {len(entries)}")
+        raise ValueError(_("{where}: expected {numbers}, got {count_entries}").format(
+            where=where, numbers=numbers(expected), count_entries=len(entries)
+        ))
     return [None if w is None else finite_number(w, f"{where}[{j}]") for j, w in enumerate(entries)]
 
 
@@ -442,8 +474,12 @@ def _neuron(
 ) -> Neuron:
     if bias is None and all(weight is None for weight in weights):
         raise ValueError(
-            f"{where}: this neuron has no connections and no bias, so its weighted input would be an empty sum; "
-            "give it a weight or a bias"
+            _(
+                "{where}: this neuron has no connections and no bias, so its weighted "
+                "input would be an empty sum; give it a weight or a bias"
+            ).format(
+                where=where
+            )
         )
     neuron = Neuron.__new__(Neuron)
     neuron._set_up(weights, bias, activation, layer_index, neuron_index)
@@ -461,10 +497,17 @@ def _layer(
 ) -> Layer:
     """A Layer from weight rows and biases, checking every shape and number."""
     if not rows:
-        raise ValueError(f"{weights_where}: a layer needs at least one neuron (one row of weights)")
+        raise ValueError(_("{weights_where}: a layer needs at least one neuron (one row of weights)").format(
+            weights_where=weights_where
+        ))
     bias_entries = None if biases is None else sequence(biases, biases_where)
     if bias_entries is not None and len(bias_entries) != len(rows):
-        raise ValueError(f"{biases_where}: expected {len(rows)} biases (one per row of weights), got {len(bias_entries)}")
+        raise ValueError(_(
+            "{biases_where}: expected {count_rows} biases (one per row of weights), got "
+            "{count_bias_entries}"
+        ).format(
+            biases_where=biases_where, count_rows=len(rows), count_bias_entries=len(bias_entries)
+        ))
     neurons = []
     for k, row in enumerate(rows):
         row_where = f"{weights_where}[{k}]"
@@ -490,13 +533,15 @@ def _layers(
     """Layers from per-layer weight matrices, bias lists and activation names; `where(l, part)` labels errors."""
     matrices = sequence(weights, "weights")
     if not matrices:
-        raise ValueError("weights: expected at least one layer")
+        raise ValueError(_("weights: expected at least one layer"))
     depth = len(matrices)
     bias_lists = [None] * depth if biases is None else sequence(biases, "biases")
     names = [activations] * depth if isinstance(activations, str) else sequence(activations, "activations")
     for part, given in (("biases", bias_lists), ("activations", names)):
         if len(given) != depth:
-            raise ValueError(f"{part}: expected {depth} entries (one per layer of weights), got {len(given)}")
+            raise ValueError(_("{part}: expected {depth} entries (one per layer of weights), got {count_given}").format(
+                part=part, depth=depth, count_given=len(given)
+            ))
     layers = []
     nin = None
     for position in range(depth):
@@ -504,7 +549,9 @@ def _layers(
         if nin is None:
             nin = len(sequence(rows[0], f"{where(position, 'weights')}[0]")) if rows else 0
             if rows and nin == 0:
-                raise ValueError(f"{where(position, 'weights')}[0]: the first layer needs at least one input")
+                raise ValueError(_("{value}[0]: the first layer needs at least one input").format(
+                    value=where(position, 'weights')
+                ))
         activation = check_activation(names[position], where(position, "activations"))
         if position < depth - 1:
             _check_hidden_activation(activation, where(position, "activations"))

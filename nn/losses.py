@@ -26,9 +26,12 @@ from collections.abc import Callable, Sequence
 from numbers import Integral
 from typing import Literal
 
+from autograd.i18n import Catalog
 import autograd
 from autograd import Value
 from nn._validation import describe, finite_number, numbers
+
+_ = Catalog("nn")
 
 Output = Value | float | Sequence[Value | float]
 Target = float | Sequence[float]
@@ -85,8 +88,13 @@ def bce(outputs: Sequence[Output], targets: Sequence[Target], reduction: Reducti
         for o, y in zip(units, ys):
             if not 0.0 <= o.data <= 1.0:
                 raise ValueError(
-                    f"outputs[{index}]: bce expects probabilities in [0, 1] (e.g. a sigmoid output), got {o.data!r}; "
-                    "for raw scores use bce_with_logits"
+                    _(
+                        "outputs[{index}]: bce expects probabilities in [0, 1] (e.g. a "
+                        "sigmoid output), got {data!r}; for raw scores use "
+                        "bce_with_logits"
+                    ).format(
+                        index=index, data=o.data
+                    )
                 )
             p = o.clamp(BCE_EPSILON, 1.0 - BCE_EPSILON)
             terms.append(-(y * p.log() + (1.0 - y) * (1.0 - p).log()))
@@ -150,12 +158,16 @@ def l2(parameters: Sequence[Value], coefficient: float) -> Value:
     """
     strength = finite_number(coefficient, "l2 coefficient")
     if strength < 0:
-        raise ValueError(f"l2 coefficient must be >= 0, got {strength!r}")
+        raise ValueError(_("l2 coefficient must be >= 0, got {strength!r}").format(strength=strength))
     if isinstance(parameters, Value) or not isinstance(parameters, (list, tuple)):
-        raise TypeError(f"l2 expects a list of parameters (model.parameters()), got {describe(parameters)}")
+        raise TypeError(_("l2 expects a list of parameters (model.parameters()), got {got}").format(
+            got=describe(parameters)
+        ))
     for position, p in enumerate(parameters):
         if not isinstance(p, Value):
-            raise TypeError(f"l2 parameters[{position}] must be a Value, got {describe(p)}")
+            raise TypeError(_("l2 parameters[{position}] must be a Value, got {got}").format(
+                position=position, got=describe(p)
+            ))
     if not parameters:
         return Value(0.0)
     return strength * autograd.sum([p * p for p in parameters])
@@ -186,19 +198,26 @@ def _examples(
 ) -> list[tuple[list[Value], list[float | Value]]]:
     """(output units as Values, target per unit) for each example, after checking the whole batch."""
     if reduction not in ("sum", "mean"):
-        raise ValueError(f"reduction must be 'sum' or 'mean', got {reduction!r}")
+        raise ValueError(_("reduction must be 'sum' or 'mean', got {reduction!r}").format(reduction=reduction))
     if isinstance(outputs, Value) or not isinstance(outputs, (list, tuple)):
         raise TypeError(
-            f"outputs must be a list over examples (a batch), got {describe(outputs)}; for one example write [output]"
+            _("outputs must be a list over examples (a batch), got {got}; for one example write [output]").format(
+                got=describe(outputs)
+            )
         )
     if not isinstance(targets, (list, tuple)):
-        raise TypeError(f"targets must be a list over examples, got {describe(targets)}")
+        raise TypeError(_("targets must be a list over examples, got {got}").format(got=describe(targets)))
     if not outputs:
-        raise ValueError("outputs is empty: a loss needs at least one example")
+        raise ValueError(_("outputs is empty: a loss needs at least one example"))
     if len(outputs) != len(targets):
         raise ValueError(
-            f"outputs has {len(outputs)} examples but targets has {len(targets)}; outputs is a batch, "
-            "so one example with several output units is written [[o1, o2]]"
+            _(
+                "outputs has {count_outputs} examples but targets has {count_targets}; "
+                "outputs is a batch, so one example with several output units is written "
+                "[[o1, o2]]"
+            ).format(
+                count_outputs=len(outputs), count_targets=len(targets)
+            )
         )
     examples = []
     for index, (output, target) in enumerate(zip(outputs, targets)):
@@ -216,7 +235,7 @@ def _named_target(y: float | Value, unit: int) -> float | Value:
 def _output_units(output: object, where: str) -> list[Value]:
     entries = output if isinstance(output, (list, tuple)) else [output]
     if not entries:
-        raise ValueError(f"{where}: an example's output needs at least one unit")
+        raise ValueError(_("{where}: an example's output needs at least one unit").format(where=where))
     units = []
     for unit in entries:
         if isinstance(unit, Value):
@@ -242,10 +261,17 @@ def _numbers_per_unit(target: object, n_units: int, where: str) -> list[float | 
     """A number for a one-unit output, or a list with one number per unit."""
     if isinstance(target, (list, tuple)):
         if len(target) != n_units:
-            raise ValueError(f"{where}: expected {numbers(n_units)} (one per output unit), got {len(target)}")
+            raise ValueError(_("{where}: expected {numbers} (one per output unit), got {count_target}").format(
+                where=where, numbers=numbers(n_units), count_target=len(target)
+            ))
         return [_target_number(y, f"{where}[{i}]") for i, y in enumerate(target)]
     if n_units != 1:
-        raise ValueError(f"{where}: the output has {n_units} units, so the target must be a list of {n_units} numbers")
+        raise ValueError(_(
+            "{where}: the output has {n_units} units, so the target must be a list of "
+            "{n_units} numbers"
+        ).format(
+            where=where, n_units=n_units
+        ))
     return [_target_number(target, where)]
 
 
@@ -254,7 +280,9 @@ def _probabilities(target: object, n_units: int, where: str) -> list[float | Val
     ys = _numbers_per_unit(target, n_units, where)
     for y in ys:
         if not 0.0 <= _data(y) <= 1.0:
-            raise ValueError(f"{where}: binary cross-entropy targets must lie in [0, 1], got {y!r}")
+            raise ValueError(_("{where}: binary cross-entropy targets must lie in [0, 1], got {y!r}").format(
+                where=where, y=y
+            ))
     return ys
 
 
@@ -263,7 +291,9 @@ def _signs(target: object, n_units: int, where: str) -> list[float | Value]:
     ys = _numbers_per_unit(target, n_units, where)
     for y in ys:
         if _data(y) not in (-1.0, 1.0):
-            raise ValueError(f"{where}: hinge labels must be -1 or +1, got {y!r}; map class 0 to -1")
+            raise ValueError(_("{where}: hinge labels must be -1 or +1, got {y!r}; map class 0 to -1").format(
+                where=where, y=y
+            ))
     return ys
 
 
@@ -272,13 +302,22 @@ def _class_distribution(target: object, n_classes: int, where: str) -> list[floa
     if isinstance(target, Integral) and not isinstance(target, bool):  # int, or NumPy's int64 and friends
         target = int(target)
         if not 0 <= target < n_classes:
-            raise ValueError(f"{where}: class index {target} is out of range for {n_classes} logits (0..{n_classes - 1})")
+            raise ValueError(_(
+                "{where}: class index {target} is out of range for {n_classes} logits "
+                "(0..{value})"
+            ).format(
+                where=where, target=target, n_classes=n_classes, value=n_classes - 1
+            ))
         return [1.0 if i == target else 0.0 for i in range(n_classes)]
     if not isinstance(target, (list, tuple)):
-        raise ValueError(f"{where}: expected a class index (int) or a one-hot list, got {describe(target)}")
+        raise ValueError(_("{where}: expected a class index (int) or a one-hot list, got {got}").format(
+            where=where, got=describe(target)
+        ))
     ys = _numbers_per_unit(target, n_classes, where)
     if any(_data(y) < 0.0 for y in ys) or not math.isclose(math.fsum(map(_data, ys)), 1.0, abs_tol=1e-9):
-        raise ValueError(f"{where}: a one-hot target must be non-negative and sum to 1, got {list(target)!r}")
+        raise ValueError(_("{where}: a one-hot target must be non-negative and sum to 1, got {value!r}").format(
+            where=where, value=list(target)
+        ))
     return ys
 
 

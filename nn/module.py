@@ -22,9 +22,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
+from autograd.i18n import Catalog
 from autograd import Value
 from autograd.files import write_atomically
 from nn._validation import describe, finite_number
+
+_ = Catalog("nn")
 
 FILE_FORMAT = "scalargrad.nn"
 FILE_VERSION = 1
@@ -66,7 +69,9 @@ class Module:
         Nothing is changed unless every entry is valid.
         """
         if not isinstance(state, Mapping):
-            raise TypeError(f"load_state_dict expects a dict of name -> number, got {describe(state)}")
+            raise TypeError(_("load_state_dict expects a dict of name -> number, got {got}").format(
+                got=describe(state)
+            ))
         named = self.named_parameters()
         expected = {name for name, _ in named}
         missing = [name for name, _ in named if name not in state]
@@ -78,11 +83,12 @@ class Module:
             if unexpected:
                 problems.append(f"unexpected keys {unexpected}")
             raise ValueError(
-                f"state_dict does not match this {type(self).__name__}: {'; '.join(problems)}; "
-                "compare with model.state_dict().keys()"
+                _("state_dict does not match this {type_name}: {names}; compare with model.state_dict().keys()").format(
+                    type_name=type(self).__name__, names='; '.join(problems)
+                )
             )
         numbers = [finite_number(state[name], f"state_dict[{name!r}]") for name, _ in named]
-        for (_, parameter), number in zip(named, numbers):
+        for (_name, parameter), number in zip(named, numbers):
             parameter.data = number
 
     # ------------------------------------------------------------------ files
@@ -93,14 +99,23 @@ class Module:
         Subclasses that can be saved override this and `from_dict`.
         """
         raise NotImplementedError(
-            f"{type(self).__name__} does not define to_dict()/from_dict(), so it cannot be saved as a file; "
-            "save its state_dict() instead and load it with load_state_dict()"
+            _(
+                "{type_name} does not define to_dict()/from_dict(), so it cannot be "
+                "saved as a file; save its state_dict() instead and load it with "
+                "load_state_dict()"
+            ).format(
+                type_name=type(self).__name__
+            )
         )
 
     @classmethod
     def from_dict(cls: type[ModuleType], data: Mapping[str, Any]) -> ModuleType:
         """Rebuild a module from what `to_dict` wrote; subclasses that can be saved override this."""
-        raise NotImplementedError(f"{cls.__name__} does not define from_dict(), so it cannot be loaded from a file")
+        raise NotImplementedError(_(
+            "{type_name} does not define from_dict(), so it cannot be loaded from a file"
+        ).format(
+            type_name=cls.__name__
+        ))
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the module to `path` as JSON: its architecture and every parameter.
@@ -129,20 +144,28 @@ class Module:
             try:
                 data = json.load(file)
             except json.JSONDecodeError as error:
-                raise ValueError(f"{os.fspath(path)} is not valid JSON: {error}") from None
+                raise ValueError(_("{path} is not valid JSON: {error}").format(
+                    path=os.fspath(path), error=error
+                )) from None
         if not isinstance(data, dict):
-            raise ValueError(f"{os.fspath(path)}: expected a JSON object at the top, got {describe(data)}")
+            raise ValueError(_("{path}: expected a JSON object at the top, got {got}").format(
+                path=os.fspath(path), got=describe(data)
+            ))
         if data.get("format", FILE_FORMAT) != FILE_FORMAT:
-            raise ValueError(f"{os.fspath(path)}: 'format' is {data['format']!r}, expected {FILE_FORMAT!r}")
+            raise ValueError(_("{path}: 'format' is {data!r}, expected {expected!r}").format(
+                path=os.fspath(path), data=data['format'], expected=FILE_FORMAT
+            ))
         if data.get("version", FILE_VERSION) != FILE_VERSION:
             raise ValueError(
-                f"{os.fspath(path)}: file version {data['version']!r} is not supported "
-                f"(this scalargrad reads version {FILE_VERSION})"
+                _("{path}: file version {data!r} is not supported (this scalargrad reads version {supported})").format(
+                    path=os.fspath(path), data=data['version'], supported=FILE_VERSION
+                )
             )
         if data.get("type", cls.__name__) != cls.__name__:
             raise ValueError(
-                f"{os.fspath(path)} holds a {data['type']!r} but {cls.__name__}.load was called; "
-                f"use {data['type']}.load"
+                _("{path} holds a {data!r} but {type_name}.load was called; use {data}.load").format(
+                    path=os.fspath(path), data=data['type'], type_name=cls.__name__
+                )
             )
         return cls.from_dict(data)
 

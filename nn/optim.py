@@ -25,7 +25,10 @@ import math
 from collections.abc import Iterable
 from numbers import Real
 
+from autograd.i18n import Catalog
 from autograd import Value, no_grad
+
+_ = Catalog("nn")
 
 __all__ = ["Adam", "Optimizer", "RMSProp", "SGD"]
 
@@ -38,14 +41,18 @@ def _hyperparameter(
     Infinity is never a hyperparameter: lr=inf turns every weight into inf or nan at the first step.
     """
     if isinstance(value, bool) or not isinstance(value, Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
+        raise TypeError(_("{name} must be a real number, got {type_name} {value!r}").format(
+            name=name, type_name=type(value).__name__, value=value
+        ))
     number = float(value)
     above = low < number if low_open else low <= number
     below = number < high if high_open else number <= high
     if not (above and below and math.isfinite(number)):
         lower = f"({low}" if low_open else f"[{low}"
         upper = f"{high})" if high_open or math.isinf(high) else f"{high}]"
-        raise ValueError(f"{name} must be a finite number in {lower}, {upper}, got {number!r}")
+        raise ValueError(_("{name} must be a finite number in {lower}, {upper}, got {number!r}").format(
+            name=name, lower=lower, upper=upper, number=number
+        ))
     return number
 
 
@@ -60,18 +67,24 @@ class Optimizer:
 
     def __init__(self, params: Iterable[Value], lr: float) -> None:
         if isinstance(params, Value):
-            raise TypeError("params must be a list of Values, got a single Value; write [value]")
+            raise TypeError(_("params must be a list of Values, got a single Value; write [value]"))
         self.params: list[Value] = list(params)
         if not self.params:
-            raise ValueError("params is empty: pass model.parameters() (a model with at least one parameter)")
+            raise ValueError(_("params is empty: pass model.parameters() (a model with at least one parameter)"))
         seen: set[int] = set()
         for position, parameter in enumerate(self.params):
             if not isinstance(parameter, Value):
-                raise TypeError(f"params[{position}] must be a Value, got {type(parameter).__name__}")
+                raise TypeError(_("params[{position}] must be a Value, got {type_name}").format(
+                    position=position, type_name=type(parameter).__name__
+                ))
             if id(parameter) in seen:
                 raise ValueError(
-                    f"params[{position}] appears more than once; it would be updated twice per step. "
-                    "Pass each parameter once"
+                    _(
+                        "params[{position}] appears more than once; it would be updated "
+                        "twice per step. Pass each parameter once"
+                    ).format(
+                        position=position
+                    )
                 )
             seen.add(id(parameter))
         self.lr = lr
@@ -132,11 +145,16 @@ class SGD(Optimizer):
         self.dampening = _hyperparameter(dampening, "dampening")
         self.weight_decay = _hyperparameter(weight_decay, "weight_decay")
         if not isinstance(nesterov, bool):
-            raise TypeError(f"nesterov must be True or False, got {nesterov!r}")
+            raise TypeError(_("nesterov must be True or False, got {nesterov!r}").format(nesterov=nesterov))
         if nesterov and (self.momentum <= 0 or self.dampening != 0):
             raise ValueError(
-                f"nesterov=True needs momentum > 0 and dampening = 0, got momentum={self.momentum!r}, "
-                f"dampening={self.dampening!r}; set momentum (e.g. 0.9) or nesterov=False"
+                _(
+                    "nesterov=True needs momentum > 0 and dampening = 0, got "
+                    "momentum={momentum!r}, dampening={dampening!r}; set momentum (e.g. "
+                    "0.9) or nesterov=False"
+                ).format(
+                    momentum=self.momentum, dampening=self.dampening
+                )
             )
         self.nesterov = nesterov
         self.velocity: list[float | None] = [None] * len(self.params)
@@ -185,7 +203,7 @@ class RMSProp(Optimizer):
         self.weight_decay = _hyperparameter(weight_decay, "weight_decay")
         self.momentum = _hyperparameter(momentum, "momentum")
         if not isinstance(centered, bool):
-            raise TypeError(f"centered must be True or False, got {centered!r}")
+            raise TypeError(_("centered must be True or False, got {centered!r}").format(centered=centered))
         self.centered = centered
         count = len(self.params)
         self.square_average = [0.0] * count
@@ -232,7 +250,7 @@ class Adam(Optimizer):
     ) -> None:
         super().__init__(params, lr)
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise TypeError(f"betas must be a pair (beta1, beta2), got {betas!r}")
+            raise TypeError(_("betas must be a pair (beta1, beta2), got {betas!r}").format(betas=betas))
         self.betas = (
             _hyperparameter(betas[0], "betas[0]", high=1.0, high_open=True),
             _hyperparameter(betas[1], "betas[1]", high=1.0, high_open=True),

@@ -36,12 +36,15 @@ from typing import Any, Protocol, Union
 
 from tqdm import tqdm
 
+from autograd.i18n import Catalog
 import autograd
 from autograd import Value, no_grad
 from nn import losses
 from nn._validation import count, describe
 from nn.module import Module
 from nn.optim import Optimizer
+
+_ = Catalog("nn")
 
 __all__ = ["CLASSIFICATION_LOSSES", "Evaluation", "History", "StepInfo", "epoch_batches", "evaluate", "fit"]
 
@@ -115,21 +118,27 @@ class Evaluation:
 def _resolve_loss(loss: str | LossFunction, reduction: str) -> tuple[LossFunction, str | None]:
     """The loss as a function of (outputs, targets), and its name if it is one of `nn.losses`."""
     if reduction not in ("sum", "mean"):
-        raise ValueError(f"reduction must be 'sum' or 'mean', got {reduction!r}")
+        raise ValueError(_("reduction must be 'sum' or 'mean', got {reduction!r}").format(reduction=reduction))
     if isinstance(loss, str):
         if loss not in losses.LOSSES:
             valid = ", ".join(map(repr, losses.LOSSES))
-            raise ValueError(f"unknown loss {loss!r}; valid names are {valid}, or pass a function")
+            raise ValueError(_("unknown loss {loss!r}; valid names are {valid}, or pass a function").format(
+                loss=loss, valid=valid
+            ))
         return functools.partial(losses.LOSSES[loss], reduction=reduction), loss
     if not callable(loss):
-        raise TypeError(f"loss must be a name such as 'mse' or a function (outputs, targets) -> Value, got {describe(loss)}")
+        raise TypeError(_(
+            "loss must be a name such as 'mse' or a function (outputs, targets) -> "
+            "Value, got {got}"
+        ).format(
+            got=describe(loss)
+        ))
     for name, function in losses.LOSSES.items():
         if loss is function:
             return functools.partial(loss, reduction=reduction), name
     if reduction != "sum":
         raise ValueError(
-            "reduction applies to the losses of nn.losses; a custom loss function reduces the batch itself, "
-            "so leave reduction='sum'"
+            _("reduction applies to the losses of nn.losses; a custom loss function reduces the batch itself, so leave reduction='sum'")
         )
     return loss, None
 
@@ -167,8 +176,7 @@ def _argmax_judge(output: Output, target: Any) -> bool:
     """The class with the largest output must be the target class (an index, or the argmax of a one-hot)."""
     if not isinstance(output, list):
         raise ValueError(
-            "accuracy by largest output needs a model with several outputs; for one output use a "
-            "classification loss (hinge, bce, bce_with_logits) or metrics=None"
+            _("accuracy by largest output needs a model with several outputs; for one output use a classification loss (hinge, bce, bce_with_logits) or metrics=None")
         )
     predicted = _argmax(_units(output))
     if isinstance(target, (list, tuple)):
@@ -179,7 +187,7 @@ def _argmax_judge(output: Output, target: Any) -> bool:
 def _judge(loss_name: str | None, metrics: str | None) -> Judge | None:
     """How to tell a right answer from a wrong one, or None when no accuracy is measured."""
     if metrics not in ("auto", "accuracy", None):
-        raise ValueError(f"metrics must be 'auto', 'accuracy' or None, got {metrics!r}")
+        raise ValueError(_("metrics must be 'auto', 'accuracy' or None, got {metrics!r}").format(metrics=metrics))
     if metrics is None or (metrics == "auto" and loss_name not in CLASSIFICATION_LOSSES):
         return None
     if loss_name == "hinge":
@@ -197,11 +205,18 @@ def _judge(loss_name: str | None, metrics: str | None) -> Judge | None:
 def _check_data(inputs: Sequence[Any], targets: Sequence[Any]) -> int:
     for name, data in (("inputs", inputs), ("targets", targets)):
         if not isinstance(data, (list, tuple)):
-            raise TypeError(f"{name} must be a list (one entry per example), got {describe(data)}")
+            raise TypeError(_("{name} must be a list (one entry per example), got {got}").format(
+                name=name, got=describe(data)
+            ))
     if len(inputs) != len(targets):
-        raise ValueError(f"inputs and targets must have one entry per example, got {len(inputs)} and {len(targets)}")
+        raise ValueError(_(
+            "inputs and targets must have one entry per example, got {count_inputs} and "
+            "{count_targets}"
+        ).format(
+            count_inputs=len(inputs), count_targets=len(targets)
+        ))
     if not inputs:
-        raise ValueError("inputs is empty: training needs at least one example")
+        raise ValueError(_("inputs is empty: training needs at least one example"))
     return len(inputs)
 
 
@@ -274,9 +289,15 @@ class _CompiledSteps:
             compiled.verify(data)
         except autograd.TracingError as error:
             raise autograd.TracingError(
-                f"fit(compile=True) stopped before training on a wrong path: {error}. The model or loss decides "
-                "something on .data (or computes under no_grad()), which the compiled step cannot follow; "
-                "train with compile=False, or keep the choice inside an operation (relu, abs, clamp)"
+                _(
+                    "fit(compile=True) stopped before training on a wrong path: {error}. "
+                    "The model or loss decides something on .data (or computes under "
+                    "no_grad()), which the compiled step cannot follow; train with "
+                    "compile=False, or keep the choice inside an operation (relu, abs, "
+                    "clamp)"
+                ).format(
+                    error=error
+                )
             ) from None
 
 
@@ -401,11 +422,15 @@ def fit(
             traces nothing again; a different one replaces them.
     """
     if not isinstance(model, Module) or not callable(model):
-        raise TypeError(f"model must be a callable nn.Module such as an MLP, got {describe(model)}")
+        raise TypeError(_("model must be a callable nn.Module such as an MLP, got {got}").format(got=describe(model)))
     if not isinstance(optimizer, Optimizer):
         raise TypeError(
-            f"optimizer must be an nn.optim optimizer, e.g. nn.optim.SGD(model.parameters(), lr=0.1), "
-            f"got {describe(optimizer)}"
+            _(
+                "optimizer must be an nn.optim optimizer, e.g. "
+                "nn.optim.SGD(model.parameters(), lr=0.1), got {got}"
+            ).format(
+                got=describe(optimizer)
+            )
         )
     examples = _check_data(inputs, targets)
     count(epochs, "epochs")
@@ -415,8 +440,13 @@ def fit(
     parameters = model.parameters()
     if parameters and set(optimizer.params).isdisjoint(parameters):
         raise ValueError(
-            f"the optimizer updates none of this model's {len(parameters)} parameters, so training would change "
-            "nothing; build it on this model: nn.optim.SGD(model.parameters(), lr=...)"
+            _(
+                "the optimizer updates none of this model's {count_parameters} "
+                "parameters, so training would change nothing; build it on this model: "
+                "nn.optim.SGD(model.parameters(), lr=...)"
+            ).format(
+                count_parameters=len(parameters)
+            )
         )
     batch_objective = functools.partial(_batch_objective, model, loss_function, regularization, parameters)
     compiled_steps = None

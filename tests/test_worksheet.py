@@ -497,6 +497,19 @@ def test_cli_refuses_bad_worksheet_arguments(
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_first_draw_outside_the_domain_is_drawn_again_in_any_language(lang: str, tmp_path: Path) -> None:
+    """x from [-1, 0.1]: the first probe draws x = -0.07, where log is undefined, and later ones land above 0.
+
+    Whether to draw again must not depend on the words of the message, which are Chinese under --lang zh.
+    """
+    folder = tmp_path / "out"
+    assert main(["worksheet", "log(x)", "--var", "x=-1..0.1", "--students", "2", "--seed", "1",
+                 "-o", str(folder), "--lang", lang]) == 0
+    answers = json.loads((folder / "key.json").read_text())
+    assert answers
+
+
 # ---------------------------------------------------------------- rendering and inert user text
 
 HOSTILE = r"Zoë </script><script>alert(1)</script> \input{/etc/passwd} $x$ & 100% #1 _a_ ^~ `code` [l](j:x)"

@@ -111,6 +111,10 @@ class ParseError(ValueError):
         return f"{line}\n{' ' * self.position}^"
 
 
+class DomainError(ParseError):
+    """An expression that parses but cannot be evaluated at the numbers given (log of -1, 1/0, an overflow)."""
+
+
 class UndefinedVariableError(ParseError):
     """A name in the expression that is neither a given variable nor a function."""
 
@@ -361,8 +365,9 @@ class _Parser:
 
     # -- evaluation
 
-    def cannot_compute(self, token: _Token, why: str) -> str:
-        return _("cannot compute {operation} here: {why}").format(operation=self.describe(token), why=why)
+    def cannot_compute(self, token: _Token, why: str) -> DomainError:
+        message = _("cannot compute {operation} here: {why}").format(operation=self.describe(token), why=why)
+        return DomainError(message, self.expression, token.position)
 
     def negate(self, signs: list[_Token], operand: Number) -> Number:
         for sign in reversed(signs):
@@ -378,12 +383,12 @@ class _Parser:
         try:
             result = function(*arguments)
         except (ArithmeticError, ValueError) as error:
-            raise self.error(self.cannot_compute(token, python_reason(error)), token) from None
+            raise self.cannot_compute(token, python_reason(error)) from None
         if isinstance(result, complex):  # float ** float with a negative base and a fractional exponent
             message = _("a negative number to a fractional power is not real")
-            raise self.error(self.cannot_compute(token, message), token)
+            raise self.cannot_compute(token, message)
         if math.isinf(_number(result)) and all(math.isfinite(_number(a)) for a in arguments):  # an overflow
-            raise self.error(self.cannot_compute(token, _("the result overflows to inf")), token)
+            raise self.cannot_compute(token, _("the result overflows to inf"))
         return result
 
 

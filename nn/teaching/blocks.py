@@ -12,9 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from autograd.views.explain import TERMINAL_WIDTH, format_number
-from autograd.views.latex import text_to_latex
+from autograd.i18n import Catalog, current_language
+from autograd.views.explain import TERMINAL_WIDTH, align_columns, format_number, pad, terminal_width
+from autograd.views.latex import text_escape, text_to_latex
 from autograd.views.markdown import code_span
+
+_ = Catalog("nn")
 
 LATEX_TABLE_COLUMNS = 7
 """A LaTeX table has at most this many columns (the first repeated); wider ones are cut."""
@@ -59,15 +62,16 @@ class Block:
 
 
 def table_text(table: Table, indent: str = "    ") -> list[str]:
-    """The table as aligned columns (numbers right-aligned), cut into parts that fit `TERMINAL_WIDTH`."""
+    """The table as aligned columns (numbers right-aligned), cut into parts that fit `TERMINAL_WIDTH`.
+
+    Widths are terminal columns, so a Chinese header (two columns a character) lines up with the numbers.
+    """
     lines: list[str] = []
     for part in _parts(table, lambda columns: len(indent) + sum(columns) + 2 * (len(columns) - 1) <= TERMINAL_WIDTH):
-        widths = [max(len(cell) for cell in column) for column in zip(part.header, *part.rows)]
         if lines:
             lines.append("")
-        for row in [part.header, *part.rows]:
-            cells = [cell.ljust(w) if c == 0 else cell.rjust(w) for c, (cell, w) in enumerate(zip(row, widths))]
-            lines.append((indent + "  ".join(cells)).rstrip())
+        right = range(1, len(part.header))
+        lines += align_columns([part.header, *part.rows], indent=indent, right=right, separator="  ")
     return lines
 
 
@@ -85,7 +89,7 @@ def table_latex(table: Table) -> list[str]:
     """The table as ``tabular`` environments of at most `LATEX_TABLE_COLUMNS` columns, every cell in math."""
     parts = []
     for part in _parts(table, lambda columns: len(columns) <= LATEX_TABLE_COLUMNS):
-        rows = [" & ".join(f"${text_to_latex(cell)}$" if cell else "" for cell in row) for row in [part.header, *part.rows]]
+        rows = [" & ".join(_latex_cell(cell) for cell in row) for row in [part.header, *part.rows]]
         parts += [
             r"\par\noindent{\small\begin{tabular}{l" + "r" * (len(part.header) - 1) + "}",
             rows[0] + r" \\ \hline",
@@ -95,9 +99,16 @@ def table_latex(table: Table) -> list[str]:
     return parts
 
 
+def _latex_cell(cell: str) -> str:
+    """A table cell in math mode; '—' (no number: a run that diverged earlier) as a text dash."""
+    if cell == "—":
+        return r"\text{---}"
+    return f"${text_to_latex(cell)}$" if cell else ""
+
+
 def _parts(table: Table, fits: Callable[[list[int]], bool]) -> list[Table]:
     """The table cut by columns into tables that `fits` (given the column widths), each keeping column 0."""
-    widths = [max(len(cell) for cell in column) for column in zip(table.header, *table.rows)]
+    widths = [max(terminal_width(cell) for cell in column) for column in zip(table.header, *table.rows)]
     parts: list[Table] = []
     start = 1
     while start < len(widths) or not parts:
@@ -111,9 +122,14 @@ def _parts(table: Table, fits: Callable[[list[int]], bool]) -> list[Table]:
 
 
 def latex_document(body: list[str]) -> str:
-    """`body` (LaTeX lines) as a complete document: article, amsmath, 2 cm margins."""
-    preamble = [r"\documentclass{article}", r"\usepackage{amsmath}", r"\usepackage[margin=2cm]{geometry}"]
+    """`body` (LaTeX lines) as a complete document: article (in Chinese ctexart, for XeLaTeX), amsmath, 2 cm margins."""
+    preamble = [latex_document_class(), r"\usepackage{amsmath}", r"\usepackage[margin=2cm]{geometry}"]
     return "\n".join([*preamble, r"\begin{document}", *body, r"\end{document}"]) + "\n"
+
+
+def latex_document_class() -> str:
+    """``\\documentclass{article}``, or in Chinese ``\\documentclass{ctexart}`` (compiled with XeLaTeX)."""
+    return r"\documentclass{ctexart}" if current_language() == "zh" else r"\documentclass{article}"
 
 
 def matrix_equation_text(equation: MatrixEquation, indent: str = "    ") -> list[str]:
@@ -132,7 +148,7 @@ def matrix_equation_text(equation: MatrixEquation, indent: str = "    ") -> list
     rows: list[list[list[str]]] = [[]]
     width = len(indent)
     for piece in pieces:
-        piece_width = max(len(line) for line in piece) + 1
+        piece_width = max(terminal_width(line) for line in piece) + 1
         if rows[-1] and width + piece_width > TERMINAL_WIDTH:
             rows.append([])
             width = len(indent) + 4
@@ -144,10 +160,10 @@ def matrix_equation_text(equation: MatrixEquation, indent: str = "    ") -> list
         grid = [indent + ("    " if number else "")] * height
         for piece in row:
             top = (height - len(piece)) // 2
-            piece_width = max(len(line) for line in piece)
+            piece_width = max(terminal_width(line) for line in piece)
             for i in range(height):
                 text = piece[i - top] if 0 <= i - top < len(piece) else ""
-                grid[i] += text.ljust(piece_width) + " "
+                grid[i] += pad(text, piece_width) + " "
         lines += [line.rstrip() for line in grid]
     return lines
 
@@ -172,7 +188,8 @@ def matrix_equation_latex(equation: MatrixEquation) -> list[str]:
         for start, end in slices:
             columns = [row[start:end] for row in part]
             if len(slices) > 1:
-                pieces.append((rf"\text{{(columns {start + 1}--{end})}}", 16))
+                label = text_escape(_columns_label(start, end).replace("–", "--"))
+                pieces.append((rf"\text{{{label}}}", 16))
             pieces.append((_matrix_latex(columns), len(_matrix_text(columns)[0])))
     width = 0
     current: list[str] = []
@@ -204,9 +221,14 @@ def _matrix_slices(matrix: list[list[float]], room: int) -> list[list[str]]:
         return [_matrix_text(matrix)]
     pieces = []
     for start, end in slices:
-        pieces.append([f"(columns {start + 1}–{end})"])
+        pieces.append([_columns_label(start, end)])
         pieces.append(_matrix_text([row[start:end] for row in matrix]))
     return pieces
+
+
+def _columns_label(start: int, end: int) -> str:
+    """``(columns 3–5)``: the label of the slice of a wide matrix from column start + 1 to end."""
+    return _("(columns {first}–{last})").format(first=start + 1, last=end)
 
 
 def _matrix_text(matrix: list[list[float]]) -> list[str]:

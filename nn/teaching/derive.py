@@ -61,7 +61,7 @@ from typing import Any
 
 import autograd
 from autograd import Value
-from autograd.i18n import check_language, current_language, language
+from autograd.i18n import Catalog, check_language, current_language, language
 from autograd.notation import activation_name, bias_name, weight_name, weighted_input_name
 from nn._validation import count, describe, finite_number, present, sequence
 from nn.layers import MLP
@@ -82,6 +82,8 @@ from nn.teaching.records import (
     Weights,
 )
 from nn.train import epoch_batches
+
+_ = Catalog("nn")
 
 SCHEMA = "scalargrad.derive/2"
 """Identifies the layout of `NetworkDerivation.to_dict`."""
@@ -164,73 +166,90 @@ def derive(
         GradientMismatchError: a formula gradient differs from the engine's.
     """
     text_language = current_language() if lang is None else check_language(lang)
-    if not isinstance(model, MLP):
-        raise TypeError(f"derive needs an nn.MLP, got {describe(model)}")
-    batch, batch_targets = _as_batch(inputs, targets)
-    if loss not in LOSSES:
-        raise ValueError(f"unknown loss {loss!r}; valid names are {', '.join(map(repr, LOSSES))}")
-    if loss in LOGIT_LOSSES and model.layers[-1].activation != "linear":
-        raise ValueError(
-            f"{loss} takes logits and applies {LOGIT_LOSSES[loss]} itself, so the output layer must be 'linear', "
-            f"not {model.layers[-1].activation!r}; build the model with output_activation='linear'"
+    with language(text_language):  # its error messages too are in that language
+        if not isinstance(model, MLP):
+            raise TypeError(_("derive needs an nn.MLP, got {got}").format(got=describe(model)))
+        batch, batch_targets = _as_batch(inputs, targets)
+        if loss not in LOSSES:
+            raise ValueError(_("unknown loss {loss!r}; valid names are {names}").format(
+                loss=loss, names=', '.join(map(repr, LOSSES))
+            ))
+        if loss in LOGIT_LOSSES and model.layers[-1].activation != "linear":
+            raise ValueError(
+                _(
+                    "{loss} takes logits and applies {function} itself, so the output "
+                    "layer must be 'linear', not {activation!r}; build the model with "
+                    "output_activation='linear'"
+                ).format(
+                    loss=loss, function=LOGIT_LOSSES[loss], activation=model.layers[-1].activation
+                )
+            )
+        if reduction not in ("sum", "mean"):
+            raise ValueError(_("reduction must be 'sum' or 'mean', got {reduction!r}").format(reduction=reduction))
+        rate = finite_number(learning_rate, "learning_rate")
+        if rate <= 0:
+            raise ValueError(_("learning_rate must be positive, got {rate!r}").format(rate=rate))
+        if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= MAX_STEPS:
+            raise ValueError(_(
+                "steps must be an int from 1 to {limit} (each step is recorded in full), "
+                "got {steps!r}"
+            ).format(
+                limit=MAX_STEPS, steps=steps
+            ))
+        if not isinstance(bias_as_weight, bool):
+            raise TypeError(_("bias_as_weight must be True or False, got {bias_as_weight!r}").format(
+                bias_as_weight=bias_as_weight
+            ))
+        if form not in FORMS:
+            raise ValueError(_("form must be one of {names}, got {got}").format(
+                names=', '.join(map(repr, FORMS)), got=describe(form)
+            ))
+        written = notation if isinstance(notation, Notation) else Notation.parse(notation or {})
+        size = _batch_size(mode, batch_size, len(batch))
+        if shuffle_seed is not None and (isinstance(shuffle_seed, bool) or not isinstance(shuffle_seed, int)):
+            raise TypeError(_("shuffle_seed must be None or an int, got {got}").format(got=describe(shuffle_seed)))
+        choice = optimizer if isinstance(optimizer, OptimizerChoice) else OptimizerChoice.parse(optimizer or "sgd")
+        working = MLP.from_dict(model.to_dict())
+        data = _Data(batch, batch_targets, loss, reduction)
+        start_outputs, start_loss = data.evaluate(working)
+        state = OptimizerState(choice, rate)
+        check = choice.build(working.parameters(), rate)
+        schedule = epoch_batches(len(batch), size, shuffle=shuffle_seed is not None, seed=shuffle_seed or 0)
+        records: list[StepRecord] = []
+        diverged = False
+        for epoch, batches in enumerate(schedule, start=1):
+            for indices in batches[: steps - len(records)]:
+                if stop_when_diverged and not _finite(working, records):
+                    diverged = True
+                    break
+                try:
+                    records.append(_step(working, data, indices, state, check, len(records) + 1, epoch))
+                except ArithmeticError:
+                    if not stop_when_diverged:
+                        raise
+                    diverged = True
+                    break
+            if len(records) == steps or diverged:
+                break
+        regime = Regime(mode, size, shuffle_seed, choice.to_dict())
+        derivation = NetworkDerivation(
+            model.to_dict(),
+            batch,
+            batch_targets,
+            loss,
+            reduction,
+            rate,
+            bias_as_weight,
+            records,
+            regime=regime,
+            start_loss=start_loss,
+            start_outputs=start_outputs,
+            diverged=diverged,
+            form=form,
+            notation=written,
         )
-    if reduction not in ("sum", "mean"):
-        raise ValueError(f"reduction must be 'sum' or 'mean', got {reduction!r}")
-    rate = finite_number(learning_rate, "learning_rate")
-    if rate <= 0:
-        raise ValueError(f"learning_rate must be positive, got {rate!r}")
-    if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= MAX_STEPS:
-        raise ValueError(f"steps must be an int from 1 to {MAX_STEPS} (each step is recorded in full), got {steps!r}")
-    if not isinstance(bias_as_weight, bool):
-        raise TypeError(f"bias_as_weight must be True or False, got {bias_as_weight!r}")
-    if form not in FORMS:
-        raise ValueError(f"form must be one of {', '.join(map(repr, FORMS))}, got {describe(form)}")
-    written = notation if isinstance(notation, Notation) else Notation.parse(notation or {})
-    size = _batch_size(mode, batch_size, len(batch))
-    if shuffle_seed is not None and (isinstance(shuffle_seed, bool) or not isinstance(shuffle_seed, int)):
-        raise TypeError(f"shuffle_seed must be None or an int, got {describe(shuffle_seed)}")
-    choice = optimizer if isinstance(optimizer, OptimizerChoice) else OptimizerChoice.parse(optimizer or "sgd")
-    working = MLP.from_dict(model.to_dict())
-    data = _Data(batch, batch_targets, loss, reduction)
-    start_outputs, start_loss = data.evaluate(working)
-    state = OptimizerState(choice, rate)
-    check = choice.build(working.parameters(), rate)
-    schedule = epoch_batches(len(batch), size, shuffle=shuffle_seed is not None, seed=shuffle_seed or 0)
-    records: list[StepRecord] = []
-    diverged = False
-    for epoch, batches in enumerate(schedule, start=1):
-        for indices in batches[: steps - len(records)]:
-            if stop_when_diverged and not _finite(working, records):
-                diverged = True
-                break
-            try:
-                records.append(_step(working, data, indices, state, check, len(records) + 1, epoch))
-            except ArithmeticError:
-                if not stop_when_diverged:
-                    raise
-                diverged = True
-                break
-        if len(records) == steps or diverged:
-            break
-    regime = Regime(mode, size, shuffle_seed, choice.to_dict())
-    derivation = NetworkDerivation(
-        model.to_dict(),
-        batch,
-        batch_targets,
-        loss,
-        reduction,
-        rate,
-        bias_as_weight,
-        records,
-        regime=regime,
-        start_loss=start_loss,
-        start_outputs=start_outputs,
-        diverged=diverged,
-        form=form,
-        notation=written,
-    )
-    derivation.lang = text_language
-    return derivation
+        derivation.lang = text_language
+        return derivation
 
 
 def _finite(model: MLP, records: list[StepRecord]) -> bool:
@@ -242,13 +261,17 @@ def _finite(model: MLP, records: list[StepRecord]) -> bool:
 def _batch_size(mode: str, batch_size: int | None, examples: int) -> int:
     """Examples per step for a training mode, refusing a batch size the mode does not take."""
     if mode not in MODES:
-        raise ValueError(f"mode must be one of {', '.join(map(repr, MODES))}, got {describe(mode)}")
+        raise ValueError(_("mode must be one of {names}, got {got}").format(
+            names=', '.join(map(repr, MODES)), got=describe(mode)
+        ))
     if mode == "minibatch":
         if batch_size is None:
-            raise ValueError("mode 'minibatch' needs a batch_size (the number of examples per step)")
+            raise ValueError(_("mode 'minibatch' needs a batch_size (the number of examples per step)"))
         return min(count(batch_size, "batch_size"), examples)
     if batch_size is not None:
-        raise ValueError(f"batch_size is for mode 'minibatch'; mode {mode!r} takes {'1' if mode == 'sgd' else 'all'} examples per step")
+        raise ValueError(_("batch_size is for mode 'minibatch'; mode {mode!r} takes {value} examples per step").format(
+            mode=mode, value='1' if mode == 'sgd' else _('all')
+        ))
     return 1 if mode == "sgd" else examples
 
 
@@ -276,7 +299,7 @@ def _as_batch(inputs: Sequence[Any], targets: Any) -> tuple[list[list[float]], l
     """(batch of inputs, one target per example): a single example is recognised by its numbers."""
     entries = sequence(inputs, "inputs")
     if not entries:
-        raise ValueError("inputs: expected one example (a list of numbers) or a batch (a list of lists), got []")
+        raise ValueError(_("inputs: expected one example (a list of numbers) or a batch (a list of lists), got []"))
     if not isinstance(entries[0], (list, tuple)):
         return [[finite_number(x, f"inputs[{j}]") for j, x in enumerate(entries)]], [targets]
     batch = [
@@ -285,7 +308,12 @@ def _as_batch(inputs: Sequence[Any], targets: Any) -> tuple[list[list[float]], l
     ]
     target_list = sequence(targets, "targets")
     if len(target_list) != len(batch):
-        raise ValueError(f"targets: expected {len(batch)} targets (one per example in inputs), got {len(target_list)}")
+        raise ValueError(_(
+            "targets: expected {count_batch} targets (one per example in inputs), got "
+            "{count_target_list}"
+        ).format(
+            count_batch=len(batch), count_target_list=len(target_list)
+        ))
     return batch, target_list
 
 
@@ -383,11 +411,18 @@ def _step(
     try:
         total = LOSSES[loss]([f.a[-1] for f in forwards], targets, reduction)
     except OverflowError as error:
-        raise OverflowError(f"step {number}: the loss overflowed although every z and a is finite: {error}") from None
+        raise OverflowError(_("step {number}: the loss overflowed although every z and a is finite: {error}").format(
+            number=number, error=error
+        )) from None
     if not math.isfinite(total.data):
         raise OverflowError(
-            f"step {number}: the loss is {total.data!r} although every z and a is finite; "
-            "the outputs reach a point where the loss is infinite (e.g. log of 0): check the targets"
+            _(
+                "step {number}: the loss is {data!r} although every z and a is finite; "
+                "the outputs reach a point where the loss is infinite (e.g. log of 0): "
+                "check the targets"
+            ).format(
+                number=number, data=total.data
+            )
         )
     # The loss function has checked every target; read them back as one number per output neuron.
     target_rows = [_target_row(loss, t, len(f.a[-1])) for t, f in zip(targets, forwards)]
@@ -501,8 +536,13 @@ def _check_updates(model: MLP, formulas: dict[str, float]) -> tuple[int, float]:
                 difference = _difference(formula, engine)
                 if not difference <= CHECK_TOLERANCE * max(1.0, abs(engine)):
                     raise GradientMismatchError(
-                        f"the update of {name}: the formulas give {formula!r} but nn.optim gives {engine!r} "
-                        f"(difference {difference:.3g}); the derivation or the optimizer is wrong"
+                        _(
+                            "the update of {name}: the formulas give {formula!r} but "
+                            "nn.optim gives {engine!r} (difference {difference:.3g}); "
+                            "the derivation or the optimizer is wrong"
+                        ).format(
+                            name=name, formula=formula, engine=engine, difference=difference
+                        )
                     )
                 worst = max(worst, difference)
                 compared += 1
@@ -548,15 +588,20 @@ def _gradients(weights: Weights, biases: Biases, examples: list[ExampleRecord], 
 def _check_finite_forward(forwards: list[_Forward], step: int) -> None:
     """OverflowError naming the first z or a that is inf or nan, before anything is computed from it."""
     for n, forward in enumerate(forwards, start=1):
-        example = f" of example {n}" if len(forwards) > 1 else ""
+        example = _(" of example {n}").format(n=n) if len(forwards) > 1 else ""
         for l, (z_layer, a_layer) in enumerate(zip(forward.z, forward.a), start=1):
             for k, (z, a) in enumerate(zip(z_layer, a_layer), start=1):
                 for node, name in ((z, weighted_input_name(l, k)), (a, activation_name(l, k))):
                     if not math.isfinite(node.data):
                         raise OverflowError(
-                            f"step {step}: the forward pass overflowed at {name}{example} = {node.data!r}; "
-                            "the weights or inputs are too large for floats: scale them down (or lower the "
-                            "learning rate if an earlier step blew them up)"
+                            _(
+                                "step {step}: the forward pass overflowed at "
+                                "{name}{example} = {data!r}; the weights or inputs are "
+                                "too large for floats: scale them down (or lower the "
+                                "learning rate if an earlier step blew them up)"
+                            ).format(
+                                step=step, name=name, example=example, data=node.data
+                            )
                         )
 
 
@@ -587,14 +632,24 @@ def _check(
     for name, formula, engine in pairs:
         if not (math.isfinite(formula) and math.isfinite(engine)):
             raise OverflowError(
-                f"{name}: the gradient overflowed (the formulas give {formula!r}, the engine {engine!r}) although "
-                "the forward pass is finite; scale the weights, inputs or targets down"
+                _(
+                    "{name}: the gradient overflowed (the formulas give {formula!r}, the "
+                    "engine {engine!r}) although the forward pass is finite; scale the "
+                    "weights, inputs or targets down"
+                ).format(
+                    name=name, formula=formula, engine=engine
+                )
             )
         difference = abs(formula - engine)
         if not difference <= CHECK_TOLERANCE * max(1.0, abs(engine)):
             raise GradientMismatchError(
-                f"{name}: the formulas give {formula!r} but the engine's .grad is {engine!r} "
-                f"(difference {difference:.3g}); the derivation or the engine is wrong"
+                _(
+                    "{name}: the formulas give {formula!r} but the engine's .grad is "
+                    "{engine!r} (difference {difference:.3g}); the derivation or the "
+                    "engine is wrong"
+                ).format(
+                    name=name, formula=formula, engine=engine, difference=difference
+                )
             )
         worst = max(worst, difference)
     return len(pairs), worst
@@ -642,9 +697,6 @@ class NetworkDerivation(DerivationRecord):
         return loss
 
     # ------------------------------------------------------------ renderers (`nn.teaching.render`)
-
-    lang = "en"
-    """The language of the derivation's text (`autograd.i18n`): `derive` sets it; the numbers do not depend on it."""
 
     def __str__(self) -> str:
         with language(self.lang):

@@ -62,7 +62,9 @@ def loss_gradient(loss: str, outputs: list[float], targets: list[float]) -> list
         return [p - y for p, y in zip(_softmax(outputs), targets)]
     if loss == "hinge":
         return [-y if y * s < 1.0 else 0.0 for s, y in zip(outputs, targets)]
-    raise ValueError(f"unknown loss {loss!r}; valid names are {', '.join(map(repr, LOSSES))}")
+    raise ValueError(_("unknown loss {loss!r}; valid names are {names}").format(
+        loss=loss, names=', '.join(map(repr, LOSSES))
+    ))
 
 
 LOSS_GRADIENT_TEXT: dict[str, tuple[str, Callable[[float, float, int], str]]] = {

@@ -87,9 +87,14 @@ def _lesson(
     by_neuron = len(topological_order(root)) > max_nodes
     if by_neuron and len(record["examples"]) > 1:
         raise ValueError(
-            f"the graph has {len(topological_order(root))} Values, more than max_nodes={max_nodes}, and a batch of "
-            f"{len(record['examples'])} examples: a lesson steps through a big network neuron by neuron for one "
-            "example only. Give one example, or raise max_nodes"
+            _(
+                "the graph has {values} Values, more than max_nodes={max_nodes}, and a "
+                "batch of {examples} examples: a lesson steps through a big network "
+                "neuron by neuron for one example only. Give one example, or raise "
+                "max_nodes"
+            ).format(
+                values=len(topological_order(root)), max_nodes=max_nodes, examples=len(record['examples'])
+            )
         )
     graph = LessonGraph(root, group=group, rankdir=rankdir, max_nodes=max_nodes, collapse=by_neuron)
     _check_agreement(graph, record)
@@ -189,8 +194,12 @@ def _check_agreement(graph: LessonGraph, record: dict[str, Any]) -> None:
         shown, formula = graph.gradient(node), parameter.entry(record, "gradient")
         if not abs(shown - formula) <= CHECK_TOLERANCE * max(1.0, abs(shown)):
             raise GradientMismatchError(
-                f"{parameter.name}: the engine's backward pass gives {shown!r} but nn.derive's formulas {formula!r}; "
-                "the lesson would contradict itself"
+                _(
+                    "{name}: the engine's backward pass gives {shown!r} but nn.derive's "
+                    "formulas {formula!r}; the lesson would contradict itself"
+                ).format(
+                    name=parameter.name, shown=shown, formula=formula
+                )
             )
 
 

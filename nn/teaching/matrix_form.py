@@ -24,11 +24,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from autograd.i18n import Catalog
 from autograd.views.explain import format_number
 
 from nn.teaching.blocks import Block, MatrixEquation
 from nn.teaching.formulas import DERIVATIVES
 from nn.teaching.records import DerivationRecord, StepRecord
+
+_ = Catalog("nn")
 
 Matrix = list[list[float]]
 
@@ -98,7 +101,11 @@ def _layers(derivation: DerivationRecord, record: StepRecord) -> list[_Layer]:
         derivative: Matrix = []
         if l < top:
             if derivation.activations[l] not in DERIVATIVES:
-                raise ValueError(f"the matrix form needs elementwise hidden activations, not {derivation.activations[l]!r}")
+                raise ValueError(
+                    _("the matrix form needs elementwise hidden activations, not {activation!r}").format(
+                        activation=derivation.activations[l]
+                    )
+                )
             f_prime = DERIVATIVES[derivation.activations[l]].value
             derivative = [[f_prime(zk, ak) for zk, ak in zip(z_row, a_row)] for z_row, a_row in zip(z, a)]
             delta = hadamard(multiply(layers[0].delta, weights[l + 1]), derivative)
@@ -131,11 +138,16 @@ def matrix_blocks(derivation: DerivationRecord, record: StepRecord) -> tuple[Blo
     """(the forward pass, the deltas and gradients) of the step in matrix form, checked against the per-neuron numbers."""
     layers = _layers(derivation, record)
     forward, backward = (_vector_blocks if len(record.examples) == 1 else _batch_blocks)(derivation, layers)
+    remark = (
+        _("output o of example {n} = {output}, target y = {target}, loss C_{n} = {loss}")
+        if len(record.examples) > 1
+        else _("output o = {output}, target y = {target}, loss C = {loss}")
+    )
     for n, example in enumerate(record.examples, start=1):
-        which = f" of example {n}" if len(record.examples) > 1 else ""
         forward.remarks.append(
-            f"output o{which} = {_vector(example.output)}, target y = {_vector(example.target)}, "
-            f"loss C{'_' + str(n) if which else ''} = {format_number(example.loss)}"
+            remark.format(
+                n=n, output=_vector(example.output), target=_vector(example.target), loss=format_number(example.loss)
+            )
         )
     return forward, backward
 
@@ -148,7 +160,7 @@ def _vector_blocks(derivation: DerivationRecord, layers: list[_Layer]) -> tuple[
     sends_first = derivation.notation.weights == "w_jk"  # W[l] is (in, out): z = (W[l])ᵀ a + b
     product = "(W[{l}])ᵀ a[{below}]" if sends_first else "W[{l}] a[{below}]"
     forward = Block(
-        "Forward pass in matrix form (column vectors)",
+        _("Forward pass in matrix form (column vectors)"),
         [f"z[l] = {product.format(l='l', below='l−1')} + b[l],  a[l] = f(z[l])"],
     )
     for l, layer in enumerate(layers, start=1):
@@ -163,7 +175,7 @@ def _vector_blocks(derivation: DerivationRecord, layers: list[_Layer]) -> tuple[
     back = "W[l+1] δ[l+1]" if sends_first else "(W[l+1])ᵀ δ[l+1]"
     gradient = "a[l−1] (δ[l])ᵀ" if sends_first else "δ[l] (a[l−1])ᵀ"
     backward = Block(
-        "Deltas and gradients in matrix form",
+        _("Deltas and gradients in matrix form"),
         [f"δ[l] = {back} ⊙ f′(z[l]),  ∂C/∂W[l] = {gradient},  ∂C/∂b[l] = δ[l]"],
     )
     backward.matrices.append(MatrixEquation([f"δ[{top}] =", column(layers[-1].delta[0])]))
@@ -183,8 +195,13 @@ def _vector_blocks(derivation: DerivationRecord, layers: list[_Layer]) -> tuple[
         backward.matrices.append(MatrixEquation(parts))
         if layer.bias_gradient is not None:
             backward.matrices.append(MatrixEquation([f"∂C/∂b[{l}] = δ[{l}] =", column(layer.bias_gradient)]))
-    backward.remarks.append("every entry equals the per-neuron number of the same step (checked)")
+    backward.remarks.append(_checked_remark())
     return forward, backward
+
+
+def _checked_remark() -> str:
+    """The closing remark of a matrix form: its numbers were compared with the per-neuron derivation's."""
+    return _("every entry equals the per-neuron number of the same step (checked)")
 
 
 def _batch_blocks(derivation: DerivationRecord, layers: list[_Layer]) -> tuple[Block, Block]:
@@ -193,9 +210,9 @@ def _batch_blocks(derivation: DerivationRecord, layers: list[_Layer]) -> tuple[B
     n = len(layers[0].z)
     product = "A[{below}] W[{l}]" if sends_first else "A[{below}] (W[{l}])ᵀ"
     forward = Block(
-        f"Forward pass in matrix form (one row per example, N = {n})",
+        _("Forward pass in matrix form (one row per example, N = {n})").format(n=n),
         [f"Z[l] = {product.format(l='l', below='l−1')} + b[l],  A[l] = f(Z[l]),  A[0] = X"],
-        remarks=["row n of A[0] = X is example n's input; the bias row b[l] is added to every row of Z[l]"],
+        remarks=[_("row n of A[0] = X is example n's input; the bias row b[l] is added to every row of Z[l]")],
     )
     for l, layer in enumerate(layers, start=1):
         forward.matrices.append(MatrixEquation([f"W[{l}] =", transpose(layer.weights) if sends_first else layer.weights]))
@@ -210,9 +227,9 @@ def _batch_blocks(derivation: DerivationRecord, layers: list[_Layer]) -> tuple[B
     back = "Δ[l+1] (W[l+1])ᵀ" if sends_first else "Δ[l+1] W[l+1]"
     gradient = "(A[l−1])ᵀ Δ[l]" if sends_first else "(Δ[l])ᵀ A[l−1]"
     backward = Block(
-        "Deltas and gradients in matrix form (row n of Δ is example n's δ⁽ⁿ⁾)",
+        _("Deltas and gradients in matrix form (row n of Δ is example n's δ⁽ⁿ⁾)"),
         [f"Δ[l] = {back} ⊙ f′(Z[l]),  ∂C/∂W[l] = {scale}{gradient},  ∂C/∂b[l] = {scale}Σ_n Δ[l]_n"],
-        remarks=["Δ[l]_n, row n of Δ[l], is example n's delta δ[l]⁽ⁿ⁾"],
+        remarks=[_("Δ[l]_n, row n of Δ[l], is example n's delta δ[l]⁽ⁿ⁾")],
     )
     backward.matrices.append(MatrixEquation([f"Δ[{top}] =", layers[-1].delta]))
     for l in range(top - 1, 0, -1):
@@ -235,5 +252,5 @@ def _batch_blocks(derivation: DerivationRecord, layers: list[_Layer]) -> tuple[B
             backward.matrices.append(
                 MatrixEquation([f"∂C/∂b[{l}] = {scale}Σ_n Δ[{l}]_n =", [layer.bias_gradient]])
             )
-    backward.remarks.append("every entry equals the per-neuron number of the same step (checked)")
+    backward.remarks.append(_checked_remark())
     return forward, backward

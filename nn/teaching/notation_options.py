@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from autograd.i18n import Catalog
 from autograd.notation import weight_name
 from nn.teaching.blocks import Block, Equation, MatrixEquation, Table
 from nn._validation import describe, key_path
@@ -28,7 +29,10 @@ RATE_SYMBOLS = {"α": "α", "alpha": "α", "η": "η", "eta": "η"}
 COST_SYMBOLS = ("C", "E", "L")
 WEIGHT_LAYOUTS = ("w_kj", "w_jk")
 
-_LAYER = re.compile(r"(?<=[wbzaδWZAΔ])\[(\d+)\]|(?<=\blayer )(\d+)\b")
+_ = Catalog("nn")
+
+# w[2], "layer 2", and "第 2 层" (layer 2 in Chinese): the layer numbers another input layer shifts
+_LAYER = re.compile(r"(?<=[wbzaδWZAΔ])\[(\d+)\]|(?<=\blayer )(\d+)\b|(?<=第 )(\d+)(?= 层)")
 _WEIGHT = re.compile(r"(?<=w\[)([^\]]+)\]_(\d+,\d+|[0-9a-z]{2})")
 _COST = re.compile(r"(?<![A-Za-z])C(?![A-Za-z])")
 
@@ -46,23 +50,44 @@ class Notation:
     def parse(cls, data: object, where: str = "notation") -> Notation:
         """``{"input_layer": 1, "rate": "eta", "cost": "E", "weights": "w_jk"}`` (any subset); ValueError naming `where`."""
         if not isinstance(data, Mapping):
-            raise ValueError(f"{where}: expected an object such as {{\"input_layer\": 1, \"rate\": \"eta\"}}, got {describe(data)}")
+            raise ValueError(_(
+                '{where}: expected an object such as {{"input_layer": 1, "rate": '
+                '"eta"}}, got {got}'
+            ).format(
+                where=where, got=describe(data)
+            ))
         known = ("input_layer", "rate", "cost", "weights")
         for key in data:
             if key not in known:
-                raise ValueError(f"{key_path(where, key)}: unknown key; notation has {', '.join(known)}")
+                raise ValueError(_("{path}: unknown key; notation has {names}").format(
+                    path=key_path(where, key), names=', '.join(known)
+                ))
         input_layer = data.get("input_layer", 0)
         if input_layer not in (0, 1) or isinstance(input_layer, bool):
-            raise ValueError(f"{where}.input_layer: expected 0 (input = a[0]) or 1 (input = layer 1), got {describe(input_layer)}")
+            raise ValueError(_(
+                "{where}.input_layer: expected 0 (input = a[0]) or 1 (input = layer 1), "
+                "got {got}"
+            ).format(
+                where=where, got=describe(input_layer)
+            ))
         rate = data.get("rate", "α")
         if rate not in RATE_SYMBOLS:
-            raise ValueError(f"{where}.rate: expected 'alpha' or 'eta' (or α, η), got {describe(rate)}")
+            raise ValueError(_("{where}.rate: expected 'alpha' or 'eta' (or α, η), got {got}").format(
+                where=where, got=describe(rate)
+            ))
         cost = data.get("cost", "C")
         if cost not in COST_SYMBOLS:
-            raise ValueError(f"{where}.cost: expected one of {', '.join(map(repr, COST_SYMBOLS))}, got {describe(cost)}")
+            raise ValueError(_("{where}.cost: expected one of {names}, got {got}").format(
+                where=where, names=', '.join(map(repr, COST_SYMBOLS)), got=describe(cost)
+            ))
         weights = data.get("weights", "w_kj")
         if weights not in WEIGHT_LAYOUTS:
-            raise ValueError(f"{where}.weights: expected 'w_kj' (row k receives) or 'w_jk' (the first index sends), got {describe(weights)}")
+            raise ValueError(_(
+                "{where}.weights: expected 'w_kj' (row k receives) or 'w_jk' (the first "
+                "index sends), got {got}"
+            ).format(
+                where=where, got=describe(weights)
+            ))
         return cls(int(input_layer), RATE_SYMBOLS[rate], cost, weights)
 
     @property
@@ -76,15 +101,14 @@ class Notation:
 
     def describe(self) -> str:
         """One header line that says which conventions the text follows."""
-        parts = [
-            "the input is a[1] (layer 1)" if self.input_layer == 1 else "the input is a[0]",
-            f"learning rate {self.rate}",
-            f"cost {self.cost}",
-            "w[l]_jk from neuron j to neuron k (the first index sends)"
+        return _("Conventions: {input}; learning rate {rate}; cost {cost}; {weights}").format(
+            input=_("the input is a[1] (layer 1)") if self.input_layer == 1 else _("the input is a[0]"),
+            rate=self.rate,
+            cost=self.cost,
+            weights=_("w[l]_jk from neuron j to neuron k (the first index sends)")
             if self.weights == "w_jk"
-            else "w[l]_kj into neuron k from neuron j (row k receives)",
-        ]
-        return "Conventions: " + "; ".join(parts)
+            else _("w[l]_kj into neuron k from neuron j (row k receives)"),
+        )
 
     def rewrite(self, text: str) -> str:
         """`text` (written in BACKPROP.md's notation) in this notation."""
@@ -105,7 +129,7 @@ def _shift_layer(offset: int) -> Callable[[re.Match[str]], str]:
     def shift(match: re.Match[str]) -> str:
         if match[1] is not None:
             return f"[{int(match[1]) + offset}]"
-        return str(int(match[2]) + offset)
+        return str(int(match[2] or match[3]) + offset)
 
     return shift
 

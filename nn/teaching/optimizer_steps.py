@@ -26,10 +26,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from autograd.i18n import Catalog
 from autograd import Value
 from nn import optim
-from nn._validation import describe, key_path
+from nn._validation import describe, key_path, located
 from nn.teaching.records import ParameterUpdate
+
+_ = Catalog("nn")
 
 _CLASSES: dict[str, type[optim.Optimizer]] = {
     "sgd": optim.SGD,
@@ -76,27 +79,40 @@ class OptimizerChoice:
         if isinstance(data, str):
             data = {"name": data}
         if not isinstance(data, Mapping):
-            raise ValueError(f"{where}: expected an optimizer name or an object with a 'name', got {describe(data)}")
+            raise ValueError(_("{where}: expected an optimizer name or an object with a 'name', got {got}").format(
+                where=where, got=describe(data)
+            ))
         name = data.get("name")
         if name not in _CLASSES:
-            raise ValueError(f"{where}.name: expected one of {', '.join(map(repr, OPTIMIZERS))}, got {describe(name)}")
+            raise ValueError(_("{where}.name: expected one of {names}, got {got}").format(
+                where=where, names=', '.join(map(repr, OPTIMIZERS)), got=describe(name)
+            ))
         hyperparameters = _defaults(name)
         for key, value in data.items():
             if key == "name":
                 continue
             if key == "lr":
-                raise ValueError(f"{where}.lr: the learning rate is the spec's 'learning_rate'; remove it here")
+                raise ValueError(_(
+                    "{where}.lr: the learning rate is the spec's 'learning_rate'; remove "
+                    "it here"
+                ).format(
+                    where=where
+                ))
             if key not in hyperparameters:
                 valid = ", ".join(sorted(hyperparameters))
-                raise ValueError(f"{key_path(where, key)}: {name} has no hyper-parameter {key!r}; it has {valid}")
+                raise ValueError(_("{path}: {name} has no hyper-parameter {key!r}; it has {valid}").format(
+                    path=key_path(where, key), name=name, key=key, valid=valid
+                ))
             hyperparameters[key] = value
         choice = cls(name, hyperparameters)
         try:
             choice.build([Value(0.0)], 1.0)
         except (TypeError, ValueError) as error:
-            raise ValueError(f"{where}: {error}") from None
+            raise ValueError(located(where, error)) from None
         if name in ("momentum", "nesterov") and choice.hyperparameters["momentum"] == 0:
-            raise ValueError(f"{where}.momentum: {name} needs a momentum above 0; use 'sgd' for none")
+            raise ValueError(_("{where}.momentum: {name} needs a momentum above 0; use 'sgd' for none").format(
+                where=where, name=name
+            ))
         return choice
 
     def build(self, params: Iterable[Value], lr: float) -> optim.Optimizer:

@@ -109,10 +109,12 @@ class DerivationRecord:
         loss, reduction, learning_rate, bias_as_weight: as given to `derive`.
         title, source: what the example is and where it was published, for the
             rendered header (a spec file's ``name`` and ``source``); None if unknown.
+        lang: the language of its text (`autograd.i18n`); `derive` sets it, the numbers do not depend on it.
     """
 
     title: str | None = None
     source: str | None = None
+    lang = "en"
 
     def __init__(
         self,

@@ -15,7 +15,7 @@ import re
 import textwrap
 from collections.abc import Callable, Sequence
 
-from autograd.i18n import N_, Catalog, current_language
+from autograd.i18n import N_, Catalog
 from autograd.views.explain import TERMINAL_WIDTH, align_columns, format_factor, format_number, terminal_width
 from autograd.views.latex import DISPLAY_LINE_WIDTH, display_width, prose_segments, text_escape, text_to_latex
 from autograd.views.markdown import code_span, markdown_text
@@ -33,7 +33,14 @@ from nn.teaching.formulas import (
 )
 from nn.teaching.blocks import Block as _Block
 from nn.teaching.blocks import Equation as _Equation
-from nn.teaching.blocks import matrix_equation_latex, matrix_equation_text, table_latex, table_markdown, table_text
+from nn.teaching.blocks import (
+    latex_document_class,
+    matrix_equation_latex,
+    matrix_equation_text,
+    table_latex,
+    table_markdown,
+    table_text,
+)
 from nn.teaching import regime_blocks
 from nn.teaching.matrix_form import matrix_blocks
 from nn.teaching.notation_options import rewrite_block
@@ -127,7 +134,7 @@ def to_latex(derivation: DerivationRecord) -> str:
     on the next page, so nothing runs off the paper.
     """
     parts = [
-        r"\documentclass{ctexart}" if current_language() == "zh" else r"\documentclass{article}",
+        latex_document_class(),
         r"\usepackage{amsmath}",
         r"\usepackage[margin=2cm]{geometry}",
         r"\allowdisplaybreaks",

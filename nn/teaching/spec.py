@@ -24,6 +24,10 @@ examples in ``demos/examples/`` are::
                                       'adam' (or just the name), hyper-parameters as in nn.optim
      "name": ..., "source": ..., "notes": ..., "expected": {...}}   optional, not computed with
 
+``name_zh``, ``source_zh`` and ``notes_zh`` give the title, source and notes
+in Chinese: a derivation, lesson or worksheet written in Chinese shows them in
+place of ``name``, ``source`` and ``notes`` (which it shows where they are absent).
+
 ``weights`` rows are receiving neurons (w_kj: row k, column j), ``null`` is an
 absent connection, ``"biases": null`` a layer without biases. A target is a
 list with one number per output neuron (a bare number for a single output);
@@ -44,20 +48,31 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+from autograd.i18n import LANGUAGES, N_, Catalog, current_language, language
 from autograd import Value
 from nn._json_files import read_json_file
-from nn._validation import describe, did_you_mean, finite_number, key_path, numbers, sequence
+from nn._validation import describe, did_you_mean, finite_number, key_path, located, numbers, sequence
 from nn.teaching.derive import FORMS, MAX_STEPS, MODES, NetworkDerivation, derive
 from nn.teaching.notation_options import Notation
 from nn.teaching.optimizer_steps import OptimizerChoice
 from nn.layers import MLP
 from nn.losses import LOSSES
 
+_ = Catalog("nn")
+
 REQUIRED_KEYS = ("layers", "loss", "learning_rate")
 """Keys every spec has, besides one of input/inputs and one of target/targets."""
 
-OPTIONAL_KEYS = ("steps", "reduction", "mode", "optimizer", "form", "notation", "name", "source", "notes", "expected")
-"""Keys a spec may have; name, source, notes and expected are kept but not computed with."""
+DESCRIPTIVE_KEYS = ("name", "source", "notes")
+"""Text about the example (its title, where it was published, remarks), in English."""
+
+TRANSLATED_KEYS = tuple(f"{key}_{lang}" for lang in LANGUAGES if lang != "en" for key in DESCRIPTIVE_KEYS)
+"""The descriptive keys in another language: ``name_zh``, ``source_zh``, ``notes_zh``."""
+
+OPTIONAL_KEYS = (
+    "steps", "reduction", "mode", "optimizer", "form", "notation", *DESCRIPTIVE_KEYS, *TRANSLATED_KEYS, "expected"
+)
+"""Keys a spec may have; the descriptive keys and expected are kept but not computed with."""
 
 OUTPUT_ACTIVATIONS_FOR_LOSS = {
     "bce": ("sigmoid", "softmax"),
@@ -97,6 +112,11 @@ class Spec:
     optimizer: OptimizerChoice = field(default_factory=OptimizerChoice)
     form: str = "neuron"
     notation: Notation = field(default_factory=Notation)
+    translations: dict[str, str] = field(default_factory=dict)
+
+    def text(self, key: str) -> str | None:
+        """The spec's `key` (``"name"``, ``"source"``, ``"notes"``) in the current language, else in English."""
+        return self.translations.get(f"{key}_{current_language()}") or getattr(self, key)
 
     def model(self) -> MLP:
         """A fresh `MLP` with the spec's weights (a softmax output becomes logits for cross_entropy)."""
@@ -138,7 +158,8 @@ class Spec:
             notation=self.notation,
             lang=lang,
         )
-        derivation.title, derivation.source = self.name, self.source
+        with language(derivation.lang):
+            derivation.title, derivation.source = self.text("name"), self.text("source")
         return derivation
 
 
@@ -156,29 +177,33 @@ def load_spec(path: str | os.PathLike[str]) -> Spec:
     device or directory, which could block or never end).
     """
     name = os.fspath(path)
-    data = read_json_file(path, SpecError, kind="spec", read=_read_regular_file, parse_int=_json_integer)
+    data = read_json_file(path, SpecError, kind=N_("spec"), read=_read_regular_file, parse_int=_json_integer)
     try:
         return parse_spec(data)
     except SpecError as error:
-        raise SpecError(f"{name}: {error}") from None
+        raise SpecError(located(name, str(error))) from None
 
 
 def _read_regular_file(path: str | os.PathLike[str]) -> str:
     status = os.stat(path)
     if not stat.S_ISREG(status.st_mode):
-        raise SpecError("not a regular file; give the path of a .json spec file")
+        raise SpecError(_("not a regular file; give the path of a .json spec file"))
     if status.st_size > MAX_FILE_BYTES:
-        raise SpecError(f"{status.st_size} bytes is too large for a spec (the limit is {MAX_FILE_BYTES})")
+        raise SpecError(_("{st_size} bytes is too large for a spec (the limit is {limit})").format(
+            st_size=status.st_size, limit=MAX_FILE_BYTES
+        ))
     with open(path, "rb") as file:
         content = file.read(MAX_FILE_BYTES + 1)
     if len(content) > MAX_FILE_BYTES:
-        raise SpecError(f"the file is too large for a spec (the limit is {MAX_FILE_BYTES} bytes)")
+        raise SpecError(_("the file is too large for a spec (the limit is {limit} bytes)").format(limit=MAX_FILE_BYTES))
     return content.decode("utf-8")
 
 
 def _json_integer(text: str) -> int:
     if len(text.lstrip("-")) > _MAX_INTEGER_DIGITS:
-        raise SpecError(f"an integer of {len(text.lstrip('-'))} digits is too large for a float; write it as 1e300")
+        raise SpecError(_("an integer of {digits} digits is too large for a float; write it as 1e300").format(
+            digits=len(text.lstrip('-'))
+        ))
     return int(text)
 
 
@@ -195,15 +220,19 @@ def parse_spec(data: object) -> Spec:
 def _parse(data: object) -> Spec:
     if not isinstance(data, Mapping):
         raise SpecError(
-            f"(top level): expected a JSON object with keys {', '.join(REQUIRED_KEYS)}, got {describe(data)}"
+            _("(top level): expected a JSON object with keys {names}, got {got}").format(
+                names=', '.join(REQUIRED_KEYS), got=describe(data)
+            )
         )
     known = {*REQUIRED_KEYS, *OPTIONAL_KEYS, "input", "inputs", "target", "targets"}
     for key in data:
         if key not in known:
-            raise SpecError(f"{key_path(None, key)}: unknown key{did_you_mean(key, known)}; a spec has {', '.join(sorted(known))}")
+            raise SpecError(_("{path}: unknown key{suggestion}; a spec has {names}").format(
+                path=key_path(None, key), suggestion=did_you_mean(key, known), names=', '.join(sorted(known))
+            ))
     for key in REQUIRED_KEYS:
         if key not in data:
-            raise SpecError(f"{key}: missing key")
+            raise SpecError(_("{key}: missing key").format(key=key))
     entries = [dict(layer) if isinstance(layer, Mapping) else layer for layer in sequence(data["layers"], "layers")]
     model = MLP.from_dict({"layers": entries})  # checks every shape, number and activation, naming the path
     # Parsed JSON: from_dict has just refused any layer that is not an object, so each entry is a dict.
@@ -211,57 +240,79 @@ def _parse(data: object) -> Spec:
 
     loss = data["loss"]
     if not isinstance(loss, str) or loss not in LOSSES:
-        raise SpecError(f"loss: unknown loss {loss!r}; valid names are {', '.join(map(repr, LOSSES))}")
+        raise SpecError(_("loss: unknown loss {loss!r}; valid names are {names}").format(
+            loss=loss, names=', '.join(map(repr, LOSSES))
+        ))
     output_activation = layers[-1]["activation"]
     allowed = OUTPUT_ACTIVATIONS_FOR_LOSS.get(loss)
     if allowed is not None and output_activation not in allowed:
         raise SpecError(
-            f"layers[{len(layers) - 1}].activation: the loss {loss!r} needs an output activation of "
-            f"{' or '.join(map(repr, allowed))}, got {output_activation!r}"
+            _(
+                "layers[{value}].activation: the loss {loss!r} needs an output "
+                "activation of {names}, got {output_activation!r}"
+            ).format(
+                value=len(layers) - 1,
+                loss=loss,
+                names=' or '.join(map(repr, allowed)),
+                output_activation=output_activation,
+            )
         )
 
     batch = _one_of(data, "input", "inputs")
     targets_batch = _one_of(data, "target", "targets")
     if batch != targets_batch:
         given, wanted = ("inputs", "targets") if batch else ("input", "target")
-        raise SpecError(f"{'target' if batch else 'targets'}: the spec gives {given!r}, so give {wanted!r} to match")
+        raise SpecError(_("{value}: the spec gives {given!r}, so give {wanted!r} to match").format(
+            value='target' if batch else 'targets', given=given, wanted=wanted
+        ))
     input_key = "inputs" if batch else "input"
     examples = sequence(data[input_key], input_key) if batch else [data[input_key]]
     if not examples:
-        raise SpecError("inputs: expected at least one example")
+        raise SpecError(_("inputs: expected at least one example"))
     paths = [f"inputs[{n}]" for n in range(len(examples))] if batch else ["input"]
-    inputs = [_numbers(example, model.nin, path, "network input") for example, path in zip(examples, paths)]
+    inputs = [_numbers(example, model.nin, path, N_("network input")) for example, path in zip(examples, paths)]
 
     outputs = model.layers[-1].nout
     target_key = "targets" if batch else "target"
     target_list = sequence(data[target_key], target_key) if batch else [data[target_key]]
     if len(target_list) != len(inputs):
-        raise SpecError(f"targets: expected {len(inputs)} targets (one per example in inputs), got {len(target_list)}")
+        raise SpecError(_(
+            "targets: expected {count_inputs} targets (one per example in inputs), got "
+            "{count_target_list}"
+        ).format(
+            count_inputs=len(inputs), count_target_list=len(target_list)
+        ))
     target_paths = [f"targets[{n}]" for n in range(len(target_list))] if batch else ["target"]
     targets = [_target(target, outputs, path, loss) for target, path in zip(target_list, target_paths)]
     _check_target_values(loss, targets, target_paths, outputs)
 
     learning_rate = finite_number(data["learning_rate"], "learning_rate")
     if learning_rate <= 0:
-        raise SpecError(f"learning_rate: expected a positive number, got {learning_rate!r}")
+        raise SpecError(_("learning_rate: expected a positive number, got {learning_rate!r}").format(
+            learning_rate=learning_rate
+        ))
     steps = data.get("steps", 1)
     if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= MAX_STEPS:
-        raise SpecError(f"steps: expected a whole number from 1 to {MAX_STEPS}, got {describe(steps)}")
+        raise SpecError(_("steps: expected a whole number from 1 to {limit}, got {got}").format(
+            limit=MAX_STEPS, got=describe(steps)
+        ))
     reduction = data.get("reduction", "sum")
     if reduction not in ("sum", "mean"):
-        raise SpecError(f"reduction: expected 'sum' or 'mean', got {describe(reduction)}")
-    for key in ("name", "source", "notes"):
+        raise SpecError(_("reduction: expected 'sum' or 'mean', got {got}").format(got=describe(reduction)))
+    for key in (*DESCRIPTIVE_KEYS, *TRANSLATED_KEYS):
         if key in data and not isinstance(data[key], str):
-            raise SpecError(f"{key}: expected a string, got {describe(data[key])}")
+            raise SpecError(_("{key}: expected a string, got {got}").format(key=key, got=describe(data[key])))
     expected = data.get("expected")
     if expected is not None and not isinstance(expected, Mapping):
-        raise SpecError(f"expected: expected an object, got {describe(expected)}")
+        raise SpecError(_("expected: expected an object, got {got}").format(got=describe(expected)))
     mode, batch_size, shuffle_seed = parse_mode(data.get("mode", "batch"), "mode")
     optimizer = OptimizerChoice.parse(data.get("optimizer", "sgd"), "optimizer")
     notation = Notation.parse(data.get("notation", {}), "notation")
     form = data.get("form", "neuron")
     if form not in FORMS:
-        raise SpecError(f"form: expected one of {', '.join(map(repr, FORMS))}, got {describe(form)}")
+        raise SpecError(_("form: expected one of {names}, got {got}").format(
+            names=', '.join(map(repr, FORMS)), got=describe(form)
+        ))
     return Spec(
         layers=layers,
         inputs=inputs,
@@ -281,6 +332,7 @@ def _parse(data: object) -> Spec:
         optimizer=optimizer,
         form=form,
         notation=notation,
+        translations={key: data[key] for key in TRANSLATED_KEYS if key in data},
     )
 
 
@@ -292,31 +344,51 @@ def parse_mode(data: object, where: str) -> tuple[str, int | None, int | None]:
     if isinstance(data, str):
         data = {"name": data}
     if not isinstance(data, Mapping):
-        raise SpecError(f"{where}: expected a mode name or an object with a 'name', got {describe(data)}")
+        raise SpecError(_("{where}: expected a mode name or an object with a 'name', got {got}").format(
+            where=where, got=describe(data)
+        ))
     for key in data:
         if key not in ("name", "batch_size", "shuffle_seed"):
-            raise SpecError(f"{key_path(where, key)}: unknown key; a mode has name, batch_size and shuffle_seed")
+            raise SpecError(_("{path}: unknown key; a mode has name, batch_size and shuffle_seed").format(
+                path=key_path(where, key)
+            ))
     name = data.get("name")
     if name not in MODES:
-        raise SpecError(f"{where}.name: expected one of {', '.join(map(repr, MODES))}, got {describe(name)}")
+        raise SpecError(_("{where}.name: expected one of {names}, got {got}").format(
+            where=where, names=', '.join(map(repr, MODES)), got=describe(name)
+        ))
     batch_size = data.get("batch_size")
     if name == "minibatch":
         if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-            raise SpecError(f"{where}.batch_size: mode 'minibatch' needs a whole number of examples per step, got {describe(batch_size)}")
+            raise SpecError(_(
+                "{where}.batch_size: mode 'minibatch' needs a whole number of examples "
+                "per step, got {got}"
+            ).format(
+                where=where, got=describe(batch_size)
+            ))
     elif batch_size is not None:
-        raise SpecError(f"{where}.batch_size: only mode 'minibatch' takes a batch size; remove it or set name to 'minibatch'")
+        raise SpecError(_(
+            "{where}.batch_size: only mode 'minibatch' takes a batch size; remove it or "
+            "set name to 'minibatch'"
+        ).format(
+            where=where
+        ))
     seed = data.get("shuffle_seed")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-        raise SpecError(f"{where}.shuffle_seed: expected a whole number (or null for no shuffle), got {describe(seed)}")
+        raise SpecError(_("{where}.shuffle_seed: expected a whole number (or null for no shuffle), got {got}").format(
+            where=where, got=describe(seed)
+        ))
     return name, batch_size, seed
 
 
 def _one_of(data: Mapping[str, Any], single: str, batch: str) -> bool:
     """True if `data` has the batch key, False if the single key; SpecError if it has both or neither."""
     if single in data and batch in data:
-        raise SpecError(f"{batch}: give either {single!r} (one example) or {batch!r} (a batch), not both")
+        raise SpecError(_("{batch}: give either {single!r} (one example) or {batch!r} (a batch), not both").format(
+            batch=batch, single=single
+        ))
     if single not in data and batch not in data:
-        raise SpecError(f"{single}: missing key (or {batch!r} for a batch)")
+        raise SpecError(_("{single}: missing key (or {batch!r} for a batch)").format(single=single, batch=batch))
     return batch in data
 
 
@@ -324,15 +396,22 @@ def _target(target: object, outputs: int, path: str, loss: str) -> list[float]:
     """One example's target as one number per output neuron; for cross_entropy a class index becomes one-hot."""
     if loss == "cross_entropy" and isinstance(target, int) and not isinstance(target, bool):
         if not 0 <= target < outputs:
-            raise SpecError(f"{path}: class index {target} is out of range for {outputs} output neurons (0..{outputs - 1})")
+            raise SpecError(_(
+                "{path}: class index {target} is out of range for {outputs} output "
+                "neurons (0..{value})"
+            ).format(
+                path=path, target=target, outputs=outputs, value=outputs - 1
+            ))
         return [1.0 if k == target else 0.0 for k in range(outputs)]
-    return _numbers(target if isinstance(target, list) or outputs > 1 else [target], outputs, path, "output neuron")
+    return _numbers(target if isinstance(target, list) or outputs > 1 else [target], outputs, path, N_("output neuron"))
 
 
 def _numbers(value: object, count: int, path: str, per: str) -> list[float]:
     entries = sequence(value, path)
     if len(entries) != count:
-        raise SpecError(f"{path}: expected {numbers(count)} (one per {per}), got {len(entries)}")
+        raise SpecError(_("{path}: expected {numbers} (one per {per}), got {count_entries}").format(
+            path=path, numbers=numbers(count), per=_(per), count_entries=len(entries)
+        ))
     return [finite_number(entry, f"{path}[{j}]") for j, entry in enumerate(entries)]
 
 

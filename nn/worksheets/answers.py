@@ -15,7 +15,11 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from nn._json_files import invalid_json
+from autograd.i18n import Catalog
+from nn._json_files import cannot_read, invalid_json
+from nn._validation import located
+
+_ = Catalog("nn")
 
 
 class AnswersError(ValueError):
@@ -38,9 +42,9 @@ def read_answers(path: str | os.PathLike[str], student_of: Mapping[str, str]) ->
         with open(path, encoding="utf-8-sig", newline="") as file:
             text = file.read()
     except OSError as error:
-        raise AnswersError(f"{name}: cannot read the file: {error.strerror or error}") from None
+        raise AnswersError(cannot_read(name, error)) from None
     except UnicodeDecodeError:
-        raise AnswersError(f"{name}: not a UTF-8 text file") from None
+        raise AnswersError(_("{name}: not a UTF-8 text file").format(name=name)) from None
     if name.lower().endswith(".json") or text.lstrip().startswith("{"):
         return _json_answers(name, text, student_of)
     return _csv_answers(name, text, student_of)
@@ -48,10 +52,12 @@ def read_answers(path: str | os.PathLike[str], student_of: Mapping[str, str]) ->
 
 def _number(value: object, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise AnswersError(f"{where}: expected a number, got {json.dumps(value)[:40]}")
+        raise AnswersError(_("{where}: expected a number, got {value}").format(
+            where=where, value=json.dumps(value)[:40]
+        ))
     number = float(value)
     if not math.isfinite(number):
-        raise AnswersError(f"{where}: expected a finite number")
+        raise AnswersError(_("{where}: expected a finite number").format(where=where))
     return number
 
 
@@ -59,23 +65,29 @@ def _json_answers(name: str, text: str, student_of: Mapping[str, str]) -> Answer
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise AnswersError(f"{name}: {invalid_json(error)}") from None
+        raise AnswersError(located(name, invalid_json(error))) from None
     if not isinstance(data, dict):
-        raise AnswersError(f'{name}: expected an object {{"student": ..., "answers": {{...}}}}')
+        raise AnswersError(_('{name}: expected an object {{"student": ..., "answers": {{...}}}}').format(name=name))
     unknown = sorted(set(data) - {"student", "answers"})
     if unknown:
-        raise AnswersError(f"{name}: key {unknown[0]!r}: unknown; an answers file has 'student' and 'answers'")
+        raise AnswersError(_("{name}: key {unknown!r}: unknown; an answers file has 'student' and 'answers'").format(
+            name=name, unknown=unknown[0]
+        ))
     student = data.get("student")
     if not isinstance(student, str):
-        raise AnswersError(f"{name}: key 'student': expected the student id as a string, such as \"s01\"")
+        raise AnswersError(_('{name}: key \'student\': expected the student id as a string, such as "s01"').format(
+            name=name
+        ))
     if student not in set(student_of.values()):
-        raise AnswersError(f"{name}: key 'student': {student!r} is not a student of this key")
+        raise AnswersError(_("{name}: key 'student': {student!r} is not a student of this key").format(
+            name=name, student=student
+        ))
     answers = data.get("answers")
     if not isinstance(answers, dict):
-        raise AnswersError(f"{name}: key 'answers': expected an object {{question_id: number}}")
+        raise AnswersError(_("{name}: key 'answers': expected an object {{question_id: number}}").format(name=name))
     found = {}
     for question, value in answers.items():
-        where = f"{name}: key answers[{json.dumps(question)}]"
+        where = _("{name}: key answers[{question}]").format(name=name, question=json.dumps(question))
         _check_question(question, student, student_of, where)
         found[question] = _number(value, where)
     return Answers(student, found, name)
@@ -87,33 +99,45 @@ def _csv_answers(name: str, text: str, student_of: Mapping[str, str]) -> Answers
     for line, row in enumerate(csv.reader(text.splitlines()), start=1):
         if not row or all(not cell.strip() for cell in row):
             continue
-        where = f"{name}: line {line}"
+        where = _("{name}: line {line}").format(name=name, line=line)
         if line == 1 and [cell.strip().lower() for cell in row] == ["question_id", "answer"]:
             continue
         if len(row) != 2:
-            raise AnswersError(f"{where}: expected two columns question_id,answer, got {len(row)}")
+            raise AnswersError(_("{where}: expected two columns question_id,answer, got {count_row}").format(
+                where=where, count_row=len(row)
+            ))
         question, text_value = row[0].strip(), row[1].strip()
         if question not in student_of:
-            raise AnswersError(f"{where}: unknown question id {question!r}; the ids are in key.json")
+            raise AnswersError(_("{where}: unknown question id {question!r}; the ids are in key.json").format(
+                where=where, question=question
+            ))
         if question in found:
-            raise AnswersError(f"{where}: question {question!r} is answered twice")
+            raise AnswersError(_("{where}: question {question!r} is answered twice").format(
+                where=where, question=question
+            ))
         try:
             number = float(text_value.replace("−", "-"))
         except ValueError:
-            raise AnswersError(f"{where}: {text_value!r} is not a number") from None
+            raise AnswersError(_("{where}: {text_value!r} is not a number").format(
+                where=where, text_value=text_value
+            )) from None
         if not math.isfinite(number):
-            raise AnswersError(f"{where}: expected a finite number")
+            raise AnswersError(_("{where}: expected a finite number").format(where=where))
         found[question] = number
         students.add(student_of[question])
     if not found:
-        raise AnswersError(f"{name}: no answers; each line is question_id,answer")
+        raise AnswersError(_("{name}: no answers; each line is question_id,answer").format(name=name))
     if len(students) > 1:
-        raise AnswersError(f"{name}: answers of several students ({', '.join(sorted(students))}); one file per student")
+        raise AnswersError(_("{name}: answers of several students ({names}); one file per student").format(
+            name=name, names=', '.join(sorted(students))
+        ))
     return Answers(students.pop(), found, name)
 
 
 def _check_question(question: str, student: str, student_of: Mapping[str, str], where: str) -> None:
     if question not in student_of:
-        raise AnswersError(f"{where}: unknown question id; the ids are in key.json")
+        raise AnswersError(_("{where}: unknown question id; the ids are in key.json").format(where=where))
     if student_of[question] != student:
-        raise AnswersError(f"{where}: the question belongs to {student_of[question]}, not to {student}")
+        raise AnswersError(_("{where}: the question belongs to {student_of}, not to {student}").format(
+            where=where, student_of=student_of[question], student=student
+        ))

@@ -26,10 +26,10 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from autograd.i18n import Catalog, language
-from autograd.parser.expression import ParseError
-from nn._validation import finite_number
-from nn.teaching.spec import parse_spec
+from autograd.i18n import Catalog, current_language, language
+from autograd.parser.expression import DomainError, ParseError
+from nn._validation import finite_number, located
+from nn.teaching.spec import SpecError, parse_spec
 from nn.worksheets.degenerate import expression_degeneracy, network_degeneracy
 from nn.worksheets.draws import NetworkTemplate, Range, draw_class, load_template, parse_range
 from nn.worksheets.expression import ExpressionStep
@@ -124,13 +124,15 @@ def _worksheet(
     checks: bool,
 ) -> Worksheet:
     if isinstance(students, bool) or not isinstance(students, int) or students < 1:
-        raise ValueError(f"students must be a positive whole number, got {students!r}")
+        raise ValueError(_("students must be a positive whole number, got {students!r}").format(students=students))
     if isinstance(seed, bool) or not isinstance(seed, int):
-        raise ValueError(f"seed must be a whole number, got {seed!r}")
+        raise ValueError(_("seed must be a whole number, got {seed!r}").format(seed=seed))
     if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 6:
-        raise ValueError(f"decimals must be a whole number from 0 to 6, got {decimals!r}")
+        raise ValueError(_("decimals must be a whole number from 0 to 6, got {decimals!r}").format(decimals=decimals))
     if names is not None and len(names) != students:
-        raise ValueError(f"names: expected {students} names (one per student), got {len(names)}")
+        raise ValueError(_("names: expected {students} names (one per student), got {count_names}").format(
+            students=students, count_names=len(names)
+        ))
     width = len(str(students))
     ids = [f"s{n:0{width}d}" for n in range(1, students + 1)]
     shown = [str(name) for name in names] if names is not None else list(ids)
@@ -140,9 +142,14 @@ def _worksheet(
             template, ids, shown, seed, ask, variables or {}, decimals, tolerance, title, checks
         )
     if variables:
-        raise ValueError("variables are for an expression; a network template gives its inputs itself")
-    data = dict(template) if isinstance(template, Mapping) else load_template(template)
-    return _network_worksheet(data, ids, shown, seed, ask, ranges, decimals, tolerance, title, checks)
+        raise ValueError(_("variables are for an expression; a network template gives its inputs itself"))
+    if isinstance(template, Mapping):
+        return _network_worksheet(dict(template), ids, shown, seed, ask, ranges, decimals, tolerance, title, checks)
+    data = load_template(template)
+    try:
+        return _network_worksheet(data, ids, shown, seed, ask, ranges, decimals, tolerance, title, checks)
+    except SpecError as error:  # a JSON path inside the template file: name the file first, as load_template does
+        raise SpecError(located(os.fspath(template), str(error))) from None
 
 
 def _network_worksheet(
@@ -178,7 +185,8 @@ def _network_worksheet(
         answers = network_answers(step, spec.derive())
         questions = network_questions(student, step, answers, asked, tolerance)
         sheets.append(StudentSheet(student, name, questions, spec=spec_data))
-    shown_title = title if title is not None else str(data.get("name") or _("Backpropagation worksheet"))
+    own_title = data.get(f"name_{current_language()}") or data.get("name")
+    shown_title = title if title is not None else str(own_title or _("Backpropagation worksheet"))
     return Worksheet(shown_title, seed, list(asked.choices), tolerance, sheets, template=data, checks=checks)
 
 
@@ -192,13 +200,15 @@ def _probe(expression: str, draw: Callable[[random.Random], dict[str, float]]) -
     for attempt in range(PROBES):
         try:
             return ExpressionStep(expression, draw(random.Random(attempt)))
-        except ParseError as error:
-            if not error.message.startswith("cannot compute"):  # the parser's words for a number outside a domain
-                raise
+        except DomainError as error:  # another draw may land inside the domain
             failure = error
+        except ParseError:  # a mistake in the expression itself: no draw mends it
+            raise
         except (ArithmeticError, ValueError) as error:
             failure = error
-    raise ValueError(f"the expression cannot be evaluated at numbers drawn from its ranges: {failure}")
+    raise ValueError(_("the expression cannot be evaluated at numbers drawn from its ranges: {failure}").format(
+        failure=failure
+    ))
 
 
 def _expression_worksheet(
@@ -222,10 +232,12 @@ def _expression_worksheet(
                 drawn_ranges[name] = finite_number(float(value), f"variable {name}")
             except ValueError:
                 raise ValueError(
-                    f"variable {name}: expected a number or a range such as -2..2, got {value!r}"
+                    _("variable {name}: expected a number or a range such as -2..2, got {value!r}").format(
+                        name=name, value=value
+                    )
                 ) from None
     if not any(isinstance(value, Range) for value in drawn_ranges.values()):
-        raise ValueError("variables: give at least one a range such as x=-2..2, so each student gets other numbers")
+        raise ValueError(_("variables: give at least one a range such as x=-2..2, so each student gets other numbers"))
     wanted = EXPRESSION_ASK if ask is None else ask
     choices = [part.strip() for part in wanted.split(",")] if isinstance(wanted, str) else list(wanted)
 
@@ -243,7 +255,7 @@ def _expression_worksheet(
             step = ExpressionStep(expression, numbers)
             asked = expression_questions("s", step, choices, tolerance)
         except (ArithmeticError, ValueError) as error:
-            return f"numbers outside the expression's domain ({error})"
+            return _("numbers outside the expression's domain ({error})").format(error=error)
         return expression_degeneracy(step, asked, tolerance)
 
     drawn = draw_class(len(ids), seed, draw, degenerate)

@@ -22,8 +22,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from autograd.i18n import N_, Catalog
 from nn._json_files import read_json_file
 from nn.teaching.spec import SpecError, parse_spec
+
+_ = Catalog("nn")
 
 MAX_ATTEMPTS = 2000
 """Draws tried for one student before giving up and asking for wider ranges."""
@@ -50,13 +53,17 @@ def parse_range(text: str, where: str) -> Range:
     """``"LOW..HIGH"`` as a `Range`; ValueError naming `where` unless LOW < HIGH are finite numbers."""
     match = _RANGE.match(text) if isinstance(text, str) else None
     if match is None:
-        raise ValueError(f"{where}: expected a range such as '-1..1' (LOW..HIGH), got {text!r}")
+        raise ValueError(_("{where}: expected a range such as '-1..1' (LOW..HIGH), got {text!r}").format(
+            where=where, text=text
+        ))
     try:
         low, high = float(match["low"]), float(match["high"])
     except ValueError:
-        raise ValueError(f"{where}: expected a range such as '-1..1' (LOW..HIGH), got {text!r}") from None
+        raise ValueError(_("{where}: expected a range such as '-1..1' (LOW..HIGH), got {text!r}").format(
+            where=where, text=text
+        )) from None
     if not (math.isfinite(low) and math.isfinite(high) and low < high):
-        raise ValueError(f"{where}: a range needs finite LOW < HIGH, got {text!r}")
+        raise ValueError(_("{where}: a range needs finite LOW < HIGH, got {text!r}").format(where=where, text=text))
     return Range(low, high)
 
 
@@ -69,9 +76,11 @@ _DESCRIPTIVE = ("name", "source", "notes")
 def load_template(path: str | os.PathLike[str]) -> dict[str, Any]:
     """The JSON of a template file; SpecError naming the file if it cannot be read."""
     name = os.fspath(path)
-    data = read_json_file(path, SpecError, kind="template")
+    data = read_json_file(path, SpecError, kind=N_("template"))
     if not isinstance(data, dict):
-        raise SpecError(f"{name}: (top level): expected a JSON object, got {type(data).__name__}")
+        raise SpecError(_("{name}: (top level): expected a JSON object, got {type_name}").format(
+            name=name, type_name=type(data).__name__
+        ))
     return data
 
 
@@ -85,7 +94,9 @@ class NetworkTemplate:
         self.ranges = dict(ranges) if ranges else ({} if has_ranges else dict(DEFAULT_RANGES))
         unknown = set(self.ranges) - set(DEFAULT_RANGES)
         if unknown:
-            raise ValueError(f"ranges: unknown kind {sorted(unknown)[0]!r}; the kinds are weights, biases and inputs")
+            raise ValueError(_("ranges: unknown kind {value!r}; the kinds are weights, biases and inputs").format(
+                value=sorted(unknown)[0]
+            ))
         for path, value in _numbers(self.data):
             if _is_range(value):
                 parse_range(value, path)
@@ -150,10 +161,10 @@ def draw_class(
     for n in range(1, count + 1):
         generator = random.Random(f"scalargrad-worksheet/{seed}/{n}")
         reasons: dict[str, int] = {}
-        for _ in range(MAX_ATTEMPTS):
+        for _attempt in range(MAX_ATTEMPTS):
             candidate = draw(generator)
             fingerprint = json.dumps(candidate, sort_keys=True, default=str)
-            reason = "the same numbers as another student" if fingerprint in seen else degenerate(candidate)
+            reason = _("the same numbers as another student") if fingerprint in seen else degenerate(candidate)
             if reason is None:
                 seen.add(fingerprint)
                 drawn.append(candidate)
@@ -162,7 +173,12 @@ def draw_class(
         else:
             common = max(reasons, key=reasons.__getitem__)
             raise ValueError(
-                f"student {n}: no usable numbers in {MAX_ATTEMPTS} draws (most often: {common}); "
-                "widen the template's ranges, add decimals or raise the learning rate"
+                _(
+                    "student {n}: no usable numbers in {attempts} draws (most often: "
+                    "{common}); widen the template's ranges, add decimals or raise the "
+                    "learning rate"
+                ).format(
+                    n=n, attempts=MAX_ATTEMPTS, common=common
+                )
             )
     return drawn

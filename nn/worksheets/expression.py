@@ -16,11 +16,14 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from autograd.i18n import Catalog
 import autograd
 from autograd import Value, explain
 from autograd.backprop import topological_order
 from autograd.parser.expression import parse_expression
 from nn.worksheets.misconceptions import chain_under
+
+_ = Catalog("nn")
 
 ACTIVATIONS = ("tanh", "sigmoid", "relu", "leaky_relu", "softplus")
 """Operations a student may treat as having derivative 1 (missing_activation_derivative)."""
@@ -98,7 +101,9 @@ class ExpressionStep:
         kind, label = ("gradient", notation[len(prefix) :]) if notation.startswith(prefix) else ("value", notation)
         if label not in self.nodes:
             raise ValueError(
-                f"{notation!r} names no node of {self.expression!r}; its nodes are {', '.join(self.nodes)}"
+                _("{notation!r} names no node of {expression!r}; its nodes are {names}").format(
+                    notation=notation, expression=self.expression, names=', '.join(self.nodes)
+                )
             )
         return NodeQuantity(kind, label, self.output)
 

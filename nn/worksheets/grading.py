@@ -169,7 +169,9 @@ def _grade(
     for entry in read:
         if entry.student in seen:
             raise AnswersError(
-                f"{entry.source}: a second answers file of {entry.student} (the first is {seen[entry.student]})"
+                _("{source}: a second answers file of {student} (the first is {seen})").format(
+                    source=entry.source, student=entry.student, seen=seen[entry.student]
+                )
             )
         seen[entry.student] = entry.source
     marks = [m for entry in read for m in _grade_sheet(sheets[entry.student], entry.answers, carried_forward_credit)]

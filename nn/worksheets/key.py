@@ -21,9 +21,13 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from autograd.i18n import N_, Catalog
 from nn._json_files import read_json_file
+from nn._validation import located
 from nn.worksheets.records import StudentSheet, WorksheetRecord
 from nn.worksheets.questions import Question, Tolerance
+
+_ = Catalog("nn")
 
 SCHEMA = "scalargrad.worksheet-key/1"
 """Identifies the layout of key.json."""
@@ -67,22 +71,24 @@ def key_data(worksheet: WorksheetRecord) -> dict[str, Any]:
 def load_key(path: str | os.PathLike[str]) -> WorksheetRecord:
     """The worksheet a key.json describes (its sheets' numbers and questions); ValueError naming the problem."""
     name = os.fspath(path)
-    data = read_json_file(path, ValueError, kind="key")
+    data = read_json_file(path, ValueError, kind=N_("key"))
     try:
         return _worksheet(data)
     except (KeyError, TypeError, ValueError) as error:
         message = error.args[0] if error.args else str(error)
-        raise ValueError(f"{name}: not a worksheet key: {message}") from None
+        raise ValueError(_("{name}: not a worksheet key: {message}").format(name=name, message=message)) from None
 
 
 def _worksheet(data: Any) -> WorksheetRecord:
     if not isinstance(data, Mapping) or data.get("schema") != SCHEMA:
-        raise ValueError(f"schema: expected {SCHEMA!r}; give the key.json that `scalargrad worksheet` wrote")
+        raise ValueError(_("schema: expected {schema!r}; give the key.json that `scalargrad worksheet` wrote").format(
+            schema=SCHEMA
+        ))
     questions: dict[str, list[Question]] = {}
     for n, entry in enumerate(_list(data, "questions")):
         where = f"questions[{n}]"
         if not isinstance(entry, Mapping):
-            raise ValueError(f"{where}: expected an object")
+            raise ValueError(_("{where}: expected an object").format(where=where))
         try:
             question = Question(
                 str(entry["id"]),
@@ -92,15 +98,15 @@ def _worksheet(data: Any) -> WorksheetRecord:
                 float(entry["tolerance"]),
             )
         except KeyError as missing:
-            raise ValueError(f"{where}: missing key {missing}") from None
+            raise ValueError(_("{where}: missing key {missing}").format(where=where, missing=missing)) from None
         except (TypeError, ValueError):
-            raise ValueError(f"{where}: answer and tolerance must be numbers") from None
+            raise ValueError(_("{where}: answer and tolerance must be numbers").format(where=where)) from None
         questions.setdefault(question.student, []).append(question)
     sheets = []
     for n, entry in enumerate(_list(data, "students")):
         where = f"students[{n}]"
         if not isinstance(entry, Mapping) or not isinstance(entry.get("student"), str):
-            raise ValueError(f"{where}: expected an object with a 'student' id")
+            raise ValueError(_("{where}: expected an object with a 'student' id").format(where=where))
         student = entry["student"]
         sheet = StudentSheet(
             student,
@@ -111,11 +117,13 @@ def _worksheet(data: Any) -> WorksheetRecord:
             variables={str(k): float(v) for k, v in dict(entry.get("variables") or {}).items()},
         )
         if sheet.spec is None and sheet.expression is None:
-            raise ValueError(f"{where}: expected a 'spec' (a network sheet) or a top-level 'expression'")
+            raise ValueError(_("{where}: expected a 'spec' (a network sheet) or a top-level 'expression'").format(
+                where=where
+            ))
         try:
             sheet.rules()  # the student's numbers must still make their sheet
         except (ArithmeticError, ValueError) as error:
-            raise ValueError(f"{where}.{'spec' if sheet.spec is not None else 'variables'}: {error}") from None
+            raise ValueError(located(f"{where}.{'spec' if sheet.spec is not None else 'variables'}", error)) from None
         sheets.append(sheet)
     tolerance = Tolerance(int(data.get("answer_decimals", 4)), float(data.get("relative_tolerance", 0.005)))
     return WorksheetRecord(
@@ -131,5 +139,5 @@ def _worksheet(data: Any) -> WorksheetRecord:
 def _list(data: Mapping[str, Any], key: str) -> list[Any]:
     value = data.get(key)
     if not isinstance(value, list):
-        raise ValueError(f"{key}: expected a list")
+        raise ValueError(_("{key}: expected a list").format(key=key))
     return value

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any
 
+from autograd.i18n import Catalog
 import autograd
 from autograd import Value
 from nn.activations import ELEMENTWISE
@@ -28,6 +29,8 @@ from nn.teaching.formulas import DERIVATIVES, loss_gradient
 from nn.teaching.spec import Spec
 from nn.worksheets.misconceptions import chain_under
 from nn.worksheets.quantities import Quantity
+
+_ = Catalog("nn")
 
 Lookup = Callable[[Quantity], float]
 """Gives the number to use for an earlier quantity: the right one, or a student's."""
@@ -44,14 +47,18 @@ class NetworkStep:
     def __init__(self, spec: Spec) -> None:
         if spec.batch:
             raise ValueError(
-                "inputs: a worksheet asks about one example; give the template 'input' and 'target' instead of a batch"
+                _("inputs: a worksheet asks about one example; give the template 'input' and 'target' instead of a batch")
             )
         network = spec.model().to_dict()["layers"]
         unsupported = [layer["activation"] for layer in network if layer["activation"] not in ELEMENTWISE]
         if unsupported:
             raise ValueError(
-                f"layers: worksheets take activations that act on each neuron alone ({', '.join(ELEMENTWISE)}), "
-                f"not {unsupported[0]!r}"
+                _(
+                    "layers: worksheets take activations that act on each neuron alone "
+                    "({names}), not {unsupported!r}"
+                ).format(
+                    names=', '.join(ELEMENTWISE), unsupported=unsupported[0]
+                )
             )
         self.weights: list[list[list[float | None]]] = [layer["weights"] for layer in network]
         self.biases: list[list[float | None] | None] = [layer["biases"] for layer in network]

@@ -12,6 +12,8 @@ only checks that each answer is a number.
 
 from __future__ import annotations
 
+import html
+import re
 from importlib import resources
 
 from autograd.i18n import HTML_LANGS, N_, Catalog, current_language
@@ -48,9 +50,10 @@ PAGE_WORDS = {
 
 def sheet_html(worksheet: WorksheetRecord, sheet: StudentSheet) -> str:
     """The student's page, complete and self-contained."""
+    words = {key: _(word) for key, word in PAGE_WORDS.items()}
     data = {
         "title": worksheet.title,
-        "words": {key: _(word) for key, word in PAGE_WORDS.items()},
+        "words": words,
         "student": sheet.student,
         "name": sheet.name,
         "expression": worksheet.expression,
@@ -67,4 +70,19 @@ def sheet_html(worksheet: WorksheetRecord, sheet: StudentSheet) -> str:
         ],
     }
     template = resources.files("nn.worksheets").joinpath("sheet_template.html").read_text(encoding="utf-8")
-    return template.replace(_LANG_PLACEHOLDER, HTML_LANGS[current_language()]).replace(_PLACEHOLDER, script_json(data))
+    page = template.replace(_LANG_PLACEHOLDER, HTML_LANGS[current_language()]).replace(_PLACEHOLDER, script_json(data))
+    title = html.escape(f"{worksheet.title} · {sheet.name}")
+    page = page.replace("<title>worksheet</title>", f"<title>{title}</title>", 1)
+    return _written_words(page, words)
+
+
+def _written_words(page: str, words: dict[str, str]) -> str:
+    """The page with each ``data-word`` element's text already in the sheet's language, as the script would set it.
+
+    The script sets them again when it runs; written into the HTML, they are
+    right also where it has not run yet (a preview, a page saved as text).
+    """
+    def word(match: re.Match[str]) -> str:
+        return f'{match[1]}{html.escape(words[match[2]])}<'
+
+    return re.sub(r'(data-word="(\w+)"[^>]*>)[^<]*<', word, page)

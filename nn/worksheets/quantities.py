@@ -13,7 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from autograd.i18n import Catalog
 from autograd.notation import activation_name, bias_name, parse_network_name, weight_name, weighted_input_name
+
+_ = Catalog("nn")
 
 ASK_KINDS = {
     "forward": ("z", "a", "C"),
@@ -86,6 +89,10 @@ def parse_quantity(text: str) -> Quantity:
         if kind is not None and not updated:
             return Quantity(kind, name.layer, name.neuron, name.source or 0)
     raise ValueError(
-        f"{text!r} is not a quantity of a network worksheet; the names are "
-        "z[l]_k, a[l]_k, C, delta[l]_k, dC/dw[l]_kj, dC/db[l]_k, w[l]_kj', b[l]_k' and C'"
+        _(
+            "{text!r} is not a quantity of a network worksheet; the names are z[l]_k, "
+            "a[l]_k, C, delta[l]_k, dC/dw[l]_kj, dC/db[l]_k, w[l]_kj', b[l]_k' and C'"
+        ).format(
+            text=text
+        )
     )

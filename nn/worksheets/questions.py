@@ -13,10 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from autograd.i18n import Catalog
 from nn.teaching.derive import NetworkDerivation
 from nn.worksheets.expression import ExpressionStep, NodeQuantity
 from nn.worksheets.network import NetworkStep
 from nn.worksheets.quantities import ASK_KINDS, ORDER, Quantity, parse_quantity
+
+_ = Catalog("nn")
 
 AGREEMENT = 1e-9
 """The engine's answer e and the rules' r agree when |e − r| <= AGREEMENT·max(1, |e|)."""
@@ -84,7 +87,7 @@ class Asked:
         """ValueError if a quantity asked by name is not one of the network's."""
         absent = sorted(str(q) for q in self.quantities - set(step.quantities()))
         if absent:
-            raise ValueError(f"--ask: the network has no quantity {absent[0]}")
+            raise ValueError(_("--ask: the network has no quantity {absent}").format(absent=absent[0]))
 
 
 def parse_ask(ask: str | Sequence[str]) -> Asked:
@@ -100,11 +103,15 @@ def parse_ask(ask: str | Sequence[str]) -> Asked:
             quantities.add(parse_quantity(choice))
         except ValueError:
             raise ValueError(
-                f"--ask: unknown choice {choice!r}; choose from {', '.join(ASK_KINDS)}, "
-                "or name quantities such as delta[1]_2 or dC/dw[2]_11"
+                _(
+                    "--ask: unknown choice {choice!r}; choose from {names}, or name "
+                    "quantities such as delta[1]_2 or dC/dw[2]_11"
+                ).format(
+                    choice=choice, names=', '.join(ASK_KINDS)
+                )
             ) from None
     if not kinds and not quantities:
-        raise ValueError(f"--ask: choose at least one of {', '.join(ASK_KINDS)}")
+        raise ValueError(_("--ask: choose at least one of {names}").format(names=', '.join(ASK_KINDS)))
     return Asked(choices, frozenset(kinds), frozenset(quantities))
 
 
@@ -140,7 +147,12 @@ def network_answers(step: NetworkStep, derivation: NetworkDerivation) -> dict[Qu
         expected = engine[quantity]
         if not abs(expected - value) <= AGREEMENT * max(1.0, abs(expected)):
             raise ArithmeticError(
-                f"{quantity}: nn.derive gives {expected!r} but the worksheet's rules give {value!r}; one of them is wrong"
+                _(
+                    "{quantity}: nn.derive gives {expected!r} but the worksheet's rules "
+                    "give {value!r}; one of them is wrong"
+                ).format(
+                    quantity=quantity, expected=expected, value=value
+                )
             )
     return engine
 
@@ -174,15 +186,17 @@ def expression_questions(
             try:
                 wanted.add(step.parse(choice))
             except ValueError as error:
-                raise ValueError(f"--ask: {error}; or choose values or gradients") from None
+                raise ValueError(_("--ask: {error}; or choose values or gradients").format(error=error)) from None
     if not wanted:
-        raise ValueError("--ask: choose values, gradients, or nodes of the expression")
+        raise ValueError(_("--ask: choose values, gradients, or nodes of the expression"))
     engine = step.engine_numbers()
     for quantity, value in step.chain().items():
         expected = engine[quantity]
         if not abs(expected - value) <= AGREEMENT * max(1.0, abs(expected)):
             raise ArithmeticError(
-                f"{quantity}: autograd.explain gives {expected!r} but the worksheet's rules give {value!r}"
+                _("{quantity}: autograd.explain gives {expected!r} but the worksheet's rules give {value!r}").format(
+                    quantity=quantity, expected=expected, value=value
+                )
             )
     asked = [q for q in every if q in wanted] + sorted(wanted - set(every))
     return [

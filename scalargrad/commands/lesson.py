@@ -126,7 +126,7 @@ def _spec_lesson(args: argparse.Namespace) -> Lesson:
             spec.loss,
             spec.learning_rate if args.learning_rate is None else args.learning_rate,
             reduction=spec.reduction,
-            title=args.title if args.title is not None else spec.name,
+            title=args.title if args.title is not None else spec.text("name"),
             group=args.group,
             rankdir=args.rankdir,
             max_nodes=args.max_nodes,
