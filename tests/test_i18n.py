@@ -119,6 +119,7 @@ GLOSSARY = {
     r"vanishing gradients": "梯度消失",
     r"(?<!same )seed(?! must)": "初始梯度",  # the seed ∂L/∂L; "the same seed", "seed must be" (random numbers) are 种子
     r"lesson": "课程演示",
+    r"log scale": "对数坐标",
 }
 FORBIDDEN = {
     "偏差": "bias is 偏置 (偏差 also means statistical bias)",

@@ -355,7 +355,7 @@ def test_a_chinese_plot_says_log_scale_and_divergence_in_chinese() -> None:
     with language("zh"):
         picture = line_plot([("α = 2", [1.0, 100.0, 1e6, float("inf")])], title="损失", x_label="步", y_label="C")
     labels = re.findall(r'label="([^"]*)"', picture.source)
-    assert "C（对数刻度）" in labels and "第 2 步之后发散" in labels
+    assert "C（对数坐标）" in labels and "第 2 步之后发散" in labels
     assert english_words(" ".join(labels)) == []
     english = line_plot([("α = 2", [1.0, 100.0, 1e6, float("inf")])], title="loss", x_label="step", y_label="C")
     assert 'label="C (log scale)"' in english.source and 'label="diverged after step 2"' in english.source
