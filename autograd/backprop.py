@@ -151,9 +151,6 @@ def propagate(
     """
     check = state.anomaly
     observed = check or on_step is not None
-    if into_grad and not differentiable and not observed:
-        _propagate_floats_into_grad(order, seed)
-        return None
     output = order[-1]
     grads: dict[N, Any] = {}
     if into_grad:
@@ -204,7 +201,7 @@ def propagate(
 
 
 def _propagate_floats_into_grad(order: Sequence[Node], seed: float) -> None:
-    """`propagate` for plain `backward`: float gradients, added straight into ``.grad``, nothing observed.
+    """`propagate` with ``into_grad=True`` for plain `backward`: float gradients, nothing observed.
 
     The same loop as the general one in `propagate`, edge for edge and in the
     same order, so every gradient is the same float to the last bit (tested).
@@ -275,14 +272,23 @@ def backward(root: Node, seed: float = 1.0) -> None:
     one addition, so calling backward twice gives exactly twice the gradient.
     If the pass fails (an undefined derivative, `detect_anomaly`), the leaves
     keep the gradients they had; those of intermediate nodes are incomplete.
+
+    Under `detect_anomaly` it takes the general `topological_order` and
+    `propagate`, which check every step. Otherwise it takes their versions
+    written for this one case, which give the same order and the same floats
+    (tested): `_order_marking_gradients` and `_propagate_floats_into_grad`.
     """
-    order = _order_to_differentiate(root)
-    # Only leaves that hold a gradient need it added back (x + 0.0 is x): after
-    # zero_grad, or on the constants of a fresh graph, that is none of them.
-    holding = [node for node in order if node.local_grads is None and node.grad]
-    earlier = [leaf.grad for leaf in holding]
+    if state.anomaly:
+        order = _order_to_differentiate(root)
+        holding = [node for node in order if node.local_grads is None and node.grad]
+        earlier = [leaf.grad for leaf in holding]
+    else:
+        order, holding, earlier = _order_marking_gradients(root)
     try:
-        propagate(order, seed, differentiable=False, into_grad=True)
+        if state.anomaly:
+            propagate(order, seed, differentiable=False, into_grad=True)
+        else:
+            _propagate_floats_into_grad(order, seed)
     except BaseException:
         for node in order:
             if node.local_grads is None:
@@ -292,6 +298,59 @@ def backward(root: Node, seed: float = 1.0) -> None:
         raise
     for leaf, gradient in zip(holding, earlier):
         leaf.grad += gradient
+
+
+def _order_marking_gradients(root: Node) -> tuple[list[Node], list[Node], list[float]]:
+    """`topological_order` for `backward`, which is about to overwrite every ``.grad`` below `root` anyway.
+
+    The same depth-first search, giving the same order (tested), but a node is
+    marked as expanded by setting its ``.grad`` to a float object made for
+    this call, and recognised by identity, instead of being put in a set: on
+    a 400,000-node chain that is a third less time. So that backward can add
+    the leaves' earlier gradients back, it also returns the leaves that held
+    a gradient (anything but 0) and those gradients, read before marking.
+    `topological_order` itself never writes ``.grad``: drawing or pickling a
+    graph must leave it as it is, also while another thread reads it.
+    """
+    if not isinstance(root, Node):
+        raise TypeError(f"expected a Value to differentiate, got {type(root).__name__}")
+    expanded = float("-0.0")  # a new object on every call, so a mark left by an interrupted pass means nothing
+    order: list[Node] = []
+    holding: list[Node] = []
+    earlier: list[float] = []
+    stack: list[Any] = [root]
+    pop, extend, append = stack.pop, stack.extend, order.append
+    while stack:
+        node = pop()
+        if node is _PARENTS_ORDERED:
+            append(pop())
+            continue
+        gradient = node.grad
+        if gradient is expanded:
+            continue
+        node.grad = expanded
+        parents = node.parents
+        if not parents:
+            if gradient:
+                holding.append(node)
+                earlier.append(gradient)
+            append(node)
+            continue
+        if len(parents) == 2:
+            first, second = parents
+            if second.grad is expanded:
+                if first.grad is expanded:
+                    append(node)
+                    continue
+                extend((node, _PARENTS_ORDERED, first))
+            elif first.grad is expanded:
+                extend((node, _PARENTS_ORDERED, second))
+            else:
+                extend((node, _PARENTS_ORDERED, second, first))
+        else:
+            extend((node, _PARENTS_ORDERED))
+            extend(parents[::-1])
+    return order, holding, earlier
 
 
 def grad(output: N, inputs: Sequence[N], create_graph: bool = False) -> list[N]:
