@@ -181,6 +181,8 @@ def propagate(
                 local_derivatives = local_grads(node.data, parents[0].data)
             else:
                 local_derivatives = local_grads(node.data, *[p.data for p in parents])
+            if len(local_derivatives) != len(parents):
+                raise _wrong_count(node, local_derivatives)
             for parent, local in zip(parents, local_derivatives):
                 contribution = local * upstream  # the chain rule: ∂out/∂parent = ∂out/∂node · ∂node/∂parent
                 if observed:
@@ -230,10 +232,28 @@ def _propagate_floats_into_grad(order: Sequence[Node], seed: float) -> None:
                 (local_first,) = local_grads(node.data, first.data)
                 first.grad += local_first * upstream
             else:
-                for parent, local in zip(parents, local_grads(node.data, *[p.data for p in parents])):
+                local_derivatives = local_grads(node.data, *[p.data for p in parents])
+                if len(local_derivatives) != len(parents):
+                    raise _wrong_count(node, local_derivatives)
+                for parent, local in zip(parents, local_derivatives):
                     parent.grad += local * upstream
     except (ArithmeticError, ValueError) as error:
+        # Unpacking a one- or two-operand node's derivatives fails with a ValueError too when there are too many.
+        try:
+            derivatives = node.local_grads(node.data, *[p.data for p in node.parents])  # type: ignore[misc]
+        except (ArithmeticError, ValueError):
+            derivatives = node.parents  # it fails on its own: an undefined derivative
+        if len(derivatives) != len(node.parents):
+            raise _wrong_count(node, derivatives) from None
         raise _undefined_derivative(node, error, type(error)) from error
+
+
+def _wrong_count(node: Node, local_derivatives: Sequence[Any]) -> TypeError:
+    """A hand-made local-derivative function must give one derivative per operand, or the chain rule would skip some."""
+    return TypeError(
+        f"the local-derivative function of {node.op!r} gave {len(local_derivatives)} derivatives for "
+        f"{len(node.parents)} operands; it must return one per operand, in the order of .parents"
+    )
 
 
 def _undefined_derivative(node: Node, error: Exception, kind: type[Exception]) -> Exception:
@@ -278,49 +298,50 @@ def backward(root: Node, seed: float = 1.0) -> None:
     written for this one case, which give the same order and the same floats
     (tested): `_order_marking_gradients` and `_propagate_floats_into_grad`.
     """
-    if state.anomaly:
-        order = _order_to_differentiate(root)
-        holding = [node for node in order if node.local_grads is None and node.grad]
-        earlier = [leaf.grad for leaf in holding]
-    else:
-        order, holding, earlier = _order_marking_gradients(root)
+    order: list[Node] = []
+    holding: list[Node] = []  # the leaves that held a gradient before this pass,
+    earlier: list[float] = []  # and those gradients
     try:
         if state.anomaly:
+            order += _order_to_differentiate(root)
+            holding += [node for node in order if node.local_grads is None and node.grad]
+            earlier += [leaf.grad for leaf in holding]
             propagate(order, seed, differentiable=False, into_grad=True)
         else:
+            _order_marking_gradients(root, order, holding, earlier)
             _propagate_floats_into_grad(order, seed)
-    except BaseException:
+        for leaf, gradient in zip(holding, earlier):
+            leaf.grad += gradient
+    except BaseException:  # also KeyboardInterrupt while ordering: the leaves get their gradients back
         for node in order:
             if node.local_grads is None:
                 node.grad = 0.0
         for leaf, gradient in zip(holding, earlier):
             leaf.grad = gradient
         raise
-    for leaf, gradient in zip(holding, earlier):
-        leaf.grad += gradient
 
 
-def _order_marking_gradients(root: Node) -> tuple[list[Node], list[Node], list[float]]:
+def _order_marking_gradients(root: Node, order: list[Node], holding: list[Node], earlier: list[float]) -> None:
     """`topological_order` for `backward`, which is about to overwrite every ``.grad`` below `root` anyway.
 
     The same depth-first search, giving the same order (tested), but a node is
     marked as expanded by setting its ``.grad`` to a float object made for
     this call, and recognised by identity, instead of being put in a set: on
     a 400,000-node chain that is a third less time, and the pass that zeroed
-    every gradient is no longer needed. So that backward can add
-    the leaves' earlier gradients back, it also returns the leaves that held
-    a gradient (anything but 0) and those gradients, read before marking.
-    `topological_order` itself never writes ``.grad``: drawing or pickling a
-    graph must leave it as it is, also while another thread reads it.
+    every gradient is no longer needed. Fills `order`, and, so that backward
+    can add the leaves' earlier gradients back, `holding` with the leaves
+    (nodes without a local-derivative function) that held a gradient other
+    than 0 and `earlier` with those gradients, each read before its node is
+    marked. The caller owns the lists, so if ordering is interrupted it can
+    still put back what was read. `topological_order` itself never writes
+    ``.grad``: drawing or pickling a graph must leave it as it is, also while
+    another thread reads it.
     """
     if not isinstance(root, Node):
         raise TypeError(f"expected a Value to differentiate, got {type(root).__name__}")
     # A new object on every call, so a mark left by an interrupted pass means nothing; its value
     # is 0.0, so every gradient of the pass starts from it as `propagate` starts from 0.
     expanded = float("0.0")
-    order: list[Node] = []
-    holding: list[Node] = []
-    earlier: list[float] = []
     stack: list[Any] = [root]
     pop, extend, append = stack.pop, stack.extend, order.append
     while stack:
@@ -331,12 +352,12 @@ def _order_marking_gradients(root: Node) -> tuple[list[Node], list[Node], list[f
         gradient = node.grad
         if gradient is expanded:
             continue
+        if node.local_grads is None and gradient:
+            holding.append(node)  # first: interrupted before the next line, it still holds its gradient
+            earlier.append(gradient)
         node.grad = expanded
         parents = node.parents
         if not parents:
-            if gradient:
-                holding.append(node)
-                earlier.append(gradient)
             append(node)
             continue
         if len(parents) == 2:
@@ -353,7 +374,6 @@ def _order_marking_gradients(root: Node) -> tuple[list[Node], list[Node], list[f
         else:
             extend((node, _PARENTS_ORDERED))
             extend(parents[::-1])
-    return order, holding, earlier
 
 
 def grad(output: N, inputs: Sequence[N], create_graph: bool = False) -> list[N]:

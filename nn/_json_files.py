@@ -48,12 +48,15 @@ OS_PROBLEMS = (
 """The reasons the operating system most often gives for a file that cannot be read, marked for translation."""
 
 
+def os_reason(error: OSError) -> str:
+    """The system's reason a file could not be read or written, in the current language when it is a common one."""
+    reason = error.strerror or str(error)
+    return _(reason) if reason in OS_PROBLEMS else reason
+
+
 def cannot_read(name: str, error: OSError) -> str:
     """The message for a file `name` that could not be opened or read, with the system's reason."""
-    reason = error.strerror or str(error)
-    return _("{name}: cannot read the file: {reason}").format(
-        name=name, reason=_(reason) if reason in OS_PROBLEMS else reason
-    )
+    return _("{name}: cannot read the file: {reason}").format(name=name, reason=os_reason(error))
 
 
 def _read_text(path: str | os.PathLike[str]) -> str:

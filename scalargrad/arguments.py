@@ -20,6 +20,7 @@ from autograd.views.draw import Graph
 from autograd.views.plot import PLOT_SUFFIXES
 from nn.teaching.spec import Spec, SpecError, load_spec
 from autograd.i18n import N_, Catalog
+from nn._json_files import os_reason
 
 _ = Catalog("scalargrad")
 
@@ -69,7 +70,7 @@ def write_outputs(text: str, output: str | None, output_format: str, pictures: S
         for path, picture, _what in pictures:
             picture.save(path)
     except OSError as error:
-        raise CommandError(_("cannot write {filename}: {strerror}").format(filename=error.filename or _("the output"), strerror=error.strerror or error)) from None
+        raise CommandError(_("cannot write {filename}: {strerror}").format(filename=error.filename or _("the output"), strerror=os_reason(error))) from None
     if output is None:
         print(text, end="")
     else:

@@ -481,3 +481,74 @@ def test_plain_backward_matches_the_general_loop_on_an_operation_of_many_operand
     expected = _gradients_by_the_general_loop(root)
     root.backward()
     assert (x.grad, y.grad) == (expected[x], expected[y])
+
+
+# ------------------------------------------------ hand-made nodes and interrupted passes
+
+
+def _hand_made(parents: tuple, local_grads, op: str = "custom") -> Value:
+    node = Value(sum(p.data for p in parents))
+    node.op, node.parents, node.local_grads = op, parents, local_grads
+    return node
+
+
+@pytest.mark.parametrize("anomaly_mode", [False, True])
+@pytest.mark.parametrize("count", [1, 3])
+def test_a_local_derivative_function_with_the_wrong_count_is_named_on_every_path(anomaly_mode: bool, count: int) -> None:
+    x, y = Value(1.0), Value(2.0)
+    node = _hand_made((x, y), lambda out, a, b: (1.0,) * count)
+    mode = detect_anomaly() if anomaly_mode else contextlib.nullcontext()
+    with mode, pytest.raises(TypeError, match=rf"gave {count} derivatives for 2 operands"):
+        (node * 1.0).backward()
+    with pytest.raises(TypeError, match=rf"gave {count} derivatives for 2 operands"):
+        autograd.grad(node, [x])
+
+
+def test_an_n_ary_local_derivative_function_with_too_few_derivatives_is_named() -> None:
+    x, y, z = Value(1.0), Value(2.0), Value(3.0)
+    node = _hand_made((x, y, z), lambda out, *inputs: (1.0, 1.0))
+    with pytest.raises(TypeError, match="gave 2 derivatives for 3 operands"):
+        node.backward()
+
+
+class _ExplodingParents(Value):
+    """A node whose parents cannot be read: stands in for anything that stops backward while it orders the graph."""
+
+    @property  # type: ignore[override]
+    def parents(self):
+        raise KeyboardInterrupt
+
+    @parents.setter
+    def parents(self, value) -> None:
+        pass
+
+
+@pytest.mark.parametrize("anomaly_mode", [False, True])
+def test_an_interruption_while_ordering_leaves_the_leaves_their_gradients(anomaly_mode: bool) -> None:
+    x, w = Value(2.0), Value(3.0)
+    x.grad, w.grad = 5.0, -1.5
+    stuck = _ExplodingParents(1.0)
+    stuck.local_grads = Value._mul_local
+    out = (x * w) * stuck
+    mode = detect_anomaly() if anomaly_mode else contextlib.nullcontext()
+    with mode, pytest.raises(KeyboardInterrupt):
+        out.backward()
+    assert (x.grad, w.grad) == (5.0, -1.5)
+    out2 = x * w
+    out2.backward()  # ∂(xw)/∂x = w = 3, ∂/∂w = x = 2, added to what they held
+    assert (x.grad, w.grad) == (8.0, 0.5)
+
+
+def test_a_node_without_a_local_derivative_function_accumulates_like_a_leaf_on_every_path() -> None:
+    """A node with parents but no local-derivative function passes nothing back: like a leaf, it accumulates."""
+    results = []
+    for mode in (contextlib.nullcontext, detect_anomaly):
+        x = Value(1.0)
+        blocked = _hand_made((x,), None)
+        blocked.grad = 10.0
+        out = blocked * 2.0
+        with mode():
+            out.backward()
+            out.backward()
+        results.append((blocked.grad, x.grad))
+    assert results == [(14.0, 0.0), (14.0, 0.0)]  # 10 + 2 + 2; nothing reaches x

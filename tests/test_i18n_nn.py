@@ -101,6 +101,8 @@ def test_every_kind_of_chinese_derivation_has_no_english_prose(
     for phrase in phrases:
         if output_format == "latex":  # its symbols are in math mode: the Chinese words before them are as written
             phrase = re.match(r"[^\x00-\x7f]*", phrase)[0]  # type: ignore[index]
+        if output_format == "markdown":  # its formulas are code spans: the words around them are as written
+            out = out.replace("`", "")
         assert phrase in out.replace("--", "–"), phrase  # LaTeX writes the dash of "1–9" as --
 
 
@@ -429,3 +431,12 @@ def test_nn_s_python_errors_follow_the_language(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.delenv("SCALARGRAD_LANG")
     with pytest.raises(ValueError, match=r"^inputs is empty: training needs at least one example$"):
         nn.train.fit(model, [], [], loss="mse", optimizer=optimizer, epochs=1)
+
+
+def test_chinese_markdown_sets_chinese_words_as_text_and_only_formulas_as_code(capsys: pytest.CaptureFixture[str]) -> None:
+    """Chinese punctuation touches formulas without a space ('学习率：α = 0.5'): the words must stay out of the code spans."""
+    code, markdown, _ = run(capsys, "derive", str(MAZUR), "--format", "markdown", "--lang", "zh")
+    assert code == 0
+    spans = re.findall(r"`([^`]+)`", markdown)
+    assert spans and not [span for span in spans if re.search(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]", span)]
+    assert "学习率：`α = 0.5`" in markdown

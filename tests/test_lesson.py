@@ -317,3 +317,15 @@ def test_cli_errors_exit_with_2_and_write_nothing(
 def test_cli_wants_an_html_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     assert main(["lesson", "x", "--var", "x=1", "-o", str(tmp_path / "lesson.svg")]) == 2
     assert "extension .html" in capsys.readouterr().err
+
+
+def test_the_root_s_local_derivative_is_written_with_its_expression_not_as_the_gradient_itself() -> None:
+    """Written ∂L/∂v5, the first chain-rule step would read ∂L/∂v5 = ∂L/∂L · ∂L/∂v5, which says nothing."""
+    x, w, b = Value(2.0, name="x"), Value(-3.0, name="w"), Value(1.0, name="b")
+    z = x * w + b
+    loss = z.tanh()
+    loss.name = "L"
+    steps = [step.equation for step in lesson(loss).steps if step.phase == "backward"]
+    first_operand = steps[0].split(" = ")[0].removeprefix("∂L/∂")
+    assert steps[0] == f"∂L/∂{first_operand} = ∂L/∂L · ∂tanh({first_operand})/∂{first_operand}"
+    assert all("· ∂L/∂" not in equation for equation in steps)

@@ -108,35 +108,39 @@ def test_backward_on_graphs_built_out_of_order_matches_central_differences() -> 
             assert math.isclose(leaf.grad, numeric, rel_tol=1e-6, abs_tol=1e-8)
 
 
-def test_backwards_own_order_is_the_depth_first_order() -> None:
-    """backward orders the graph by marking .grad instead of filling a set: the order must be the definition's."""
+def backwards_order(root: Value) -> tuple[list[Value], list[Value], list[float]]:
     from autograd.backprop import _order_marking_gradients
 
+    order: list[Value] = []
+    holding: list[Value] = []
+    earlier: list[float] = []
+    _order_marking_gradients(root, order, holding, earlier)
+    return order, holding, earlier
+
+
+def test_backwards_own_order_is_the_depth_first_order() -> None:
+    """backward orders the graph by marking .grad instead of filling a set: the order must be the definition's."""
     for seed in range(40):
         for root in (unusual_dag(seed), random_dag(seed)):
             expected = _depth_first_order(root)
-            order, _, _ = _order_marking_gradients(root)
+            order, _, _ = backwards_order(root)
             assert order == expected
 
 
 def test_backwards_order_reports_the_leaves_that_hold_a_gradient() -> None:
-    from autograd.backprop import _order_marking_gradients
-
     x, w, b = Value(1.0), Value(2.0), Value(3.0)
     w.grad, b.grad = 0.5, float("nan")
     out = x * w + b
-    order, holding, earlier = _order_marking_gradients(out)
+    order, holding, earlier = backwards_order(out)
     assert order == [x, w, order[2], b, out]
     assert holding == [w, b] and earlier[0] == 0.5 and math.isnan(earlier[1])
 
 
 def test_marks_left_by_an_interrupted_backward_hide_nothing_from_the_next() -> None:
     """y = x·x + x: dy/dx = 2x + 1 = 7 at x = 3, whatever an earlier pass left in .grad."""
-    from autograd.backprop import _order_marking_gradients
-
     x = Value(3.0)
     y = x * x + x
-    _order_marking_gradients(y)  # as if interrupted right after ordering: every .grad holds that pass's mark
+    backwards_order(y)  # as if interrupted right after ordering: every .grad holds that pass's mark
     x.grad = 0.0
     y.backward()
     assert x.grad == 7.0

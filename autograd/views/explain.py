@@ -189,6 +189,15 @@ def _parameter(node: Value) -> tuple[str, float] | None:
     return None
 
 
+def partial_of_expression(expression: str, operand: str) -> str:
+    """The local derivative of the root by its operand, written with the root's expression.
+
+    ``∂L/∂v1 = ∂L/∂L · ∂tanh(v1)/∂v1``: written ∂L/∂v1, the local derivative
+    would look like the total gradient it helps compute.
+    """
+    return f"∂{expression if ' ' not in expression else f'({expression})'}/∂{operand}"
+
+
 def node_expression(node: Value, operands: list[str], latex_operands: list[str]) -> tuple[str, str]:
     """How `node` is computed from its operands' labels, as plain text and as LaTeX.
 
@@ -310,15 +319,10 @@ class Derivation:
         return f"∂{of}/∂{by}"
 
     def _local_partial(self, step: EdgeStep) -> str:
-        """∂node/∂parent, written with the root's expression where the node is the root.
-
-        ``∂L/∂v1 = ∂L/∂L · ∂tanh(v1)/∂v1``: written ∂L/∂v1, the local
-        derivative would look like the total gradient it helps compute.
-        """
+        """∂node/∂parent, written with the root's expression where the node is the root (see `partial_of_expression`)."""
         if step.node != self.root:
             return self._partial(step.node, step.parent)
-        expression = self.forward[-1].expression
-        return f"∂{expression if ' ' not in expression else f'({expression})'}/∂{step.parent}"
+        return partial_of_expression(self.forward[-1].expression, step.parent)
 
     def _edge_cells(self, step: EdgeStep) -> list[str]:
         target = self._partial(self.root, step.parent)
@@ -425,7 +429,7 @@ class Derivation:
         for forward_step in self.forward:
             label, number = latex_label(forward_step.label), _latex_number(forward_step.value)
             if not forward_step.op:
-                entries.append((label, [f"= {number}"], r"\text{leaf}", len(number) + 2))
+                entries.append((label, [f"= {number}"], rf"\text{{{_latex_words(_('leaf'))}}}", len(number) + 2))
                 continue
             text = f"{forward_step.label} = {forward_step.expression} = {format_number(forward_step.value)}"
             width = display_width(text)

@@ -178,6 +178,11 @@ def text_to_latex(text: str, prose: bool = False) -> str:
     return re.sub(r"\^\(([^()]*)\)", r"^{\1}", latex)
 
 
+def contains_chinese(text: str) -> bool:
+    """Whether `text` has Chinese words or punctuation in it (which are always prose, never formula)."""
+    return re.search(_CHINESE, text) is not None
+
+
 def prose_segments(text: str) -> list[tuple[bool, str]]:
     """`text` cut into runs of prose and runs of formula, as ``(is_formula, run)`` pairs in order.
 
@@ -188,10 +193,16 @@ def prose_segments(text: str) -> list[tuple[bool, str]]:
     trimmed to itself: spaces, punctuation after it and a bracket it does not
     open go to the prose around it. Joining the runs gives `text` back.
     """
-    tokens = re.split(r"(\s+)", text)
     segments: list[tuple[bool, str]] = []
-    for is_formula, run in _runs(tokens, _token_kinds(tokens)):
-        pieces = _trimmed(run) if is_formula else [(False, run)]
+    # Chinese words and punctuation are prose however they touch a formula (no space before 'C = ½ Σ_k ...').
+    for index, part in enumerate(re.split(f"({_CHINESE}+)", text)):
+        if index % 2:
+            pieces = [(False, part)]
+        else:
+            tokens = re.split(r"(\s+)", part)
+            pieces = []
+            for is_formula, run in _runs(tokens, _token_kinds(tokens)):
+                pieces += _trimmed(run) if is_formula else [(False, run)]
         for kind, piece in pieces:
             if not piece:
                 continue

@@ -60,6 +60,7 @@ from autograd.views.explain import (
     format_factor,
     format_number,
     node_expression,
+    partial_of_expression,
 )
 from autograd.files import write_atomically
 from autograd.i18n import HTML_LANGS, LANGUAGES, N_, Catalog, check_language, current_language, language
@@ -663,6 +664,10 @@ class LessonGraph:
         node, parent = self._node_of[record.node], self._node_of[record.parent]
         upstream, local = self.grad(node), self.number("l", edge, record.local)
         n, p = self.labels[node], self.labels[parent]
+        local_partial = f"∂{n}/∂{p}"
+        if node is self.root:
+            operands = [self.labels[operand] for operand in node.parents]
+            local_partial = partial_of_expression(node_expression(node, operands, operands)[0], p)
         path = (
             "   " + _("(path {index} of {count})").format(index=record.index, count=record.count)
             if record.count > 1
@@ -692,7 +697,7 @@ class LessonGraph:
         return LessonStep(
             "backward",
             _("chain-rule step {number} of {count}").format(number=number, count=total),
-            f"{self._partial(parent)} = {self._partial(node)} · ∂{n}/∂{p}{path}",
+            f"{self._partial(parent)} = {self._partial(node)} · {local_partial}{path}",
             f"= {self.grad(node, 'f')} × {self.number('l', edge, record.local, 'f')} = "
             f"{self.number('c', edge, record.contribution)}",
             details=tuple(details),

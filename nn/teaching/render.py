@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 
 from autograd.i18n import N_, Catalog
 from autograd.views.explain import TERMINAL_WIDTH, align_columns, format_factor, format_number, terminal_width
-from autograd.views.latex import DISPLAY_LINE_WIDTH, display_width, prose_segments, text_escape, text_to_latex
+from autograd.views.latex import DISPLAY_LINE_WIDTH, contains_chinese, display_width, prose_segments, text_escape, text_to_latex
 from autograd.views.markdown import code_span, markdown_text
 from autograd.notation import activation_name, bias_name, weight_name, weighted_input_name
 from nn._validation import present
@@ -99,11 +99,16 @@ def to_markdown(derivation: DerivationRecord) -> str:
         lines += ["", f"## {markdown_text(title)}"]
         for block in blocks:
             lines += ["", f"**{_markdown_prose(block.title)}**", ""]
-            lines += [f"{code_span(formula)}  " for formula in block.formulas]
+            lines += [f"{_markdown_formula(formula)}  " for formula in block.formulas]
             if block.equations:
                 lines += ["", _("| quantity | formula | numbers | value |"), "|---|---|---|---:|"]
                 for e in block.equations:
-                    cells = [f"{code_span(e.lhs)} {e.relation}", code_span(e.formula), code_span(e.numbers), e.value]
+                    cells = [
+                        f"{_markdown_formula(e.lhs)} {e.relation}",
+                        _markdown_formula(e.formula),
+                        _markdown_formula(e.numbers),
+                        e.value,
+                    ]
                     lines.append("| " + " | ".join(cells) + " |")
             if block.remarks:
                 lines.append("")
@@ -119,11 +124,16 @@ DEFAULT_TITLE = N_("Gradient descent, step by step")
 """The heading of a derivation whose example has no title."""
 
 
-def _markdown_prose(text: str) -> str:
+def _markdown_prose(text: str, in_table: bool = False) -> str:
     """A sentence for Markdown: its words as text, its formulas (``z[l]_k``, ``|δ[1]|``) as code spans."""
     return "".join(
-        code_span(run, in_table=False) if is_formula else markdown_text(run) for is_formula, run in prose_segments(text)
+        code_span(run, in_table) if is_formula else markdown_text(run) for is_formula, run in prose_segments(text)
     )
+
+
+def _markdown_formula(text: str) -> str:
+    """A formula (a table cell or a line of its own) as one code span; Chinese words in it are set as text."""
+    return _markdown_prose(text, in_table=True) if contains_chinese(text) else code_span(text)
 
 
 def to_latex(derivation: DerivationRecord) -> str:

@@ -253,7 +253,7 @@ def _parse(data: object) -> Spec:
             ).format(
                 value=len(layers) - 1,
                 loss=loss,
-                names=' or '.join(map(repr, allowed)),
+                names=_(" or ").join(map(repr, allowed)),
                 output_activation=output_activation,
             )
         )

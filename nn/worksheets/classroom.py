@@ -226,10 +226,10 @@ def _expression_worksheet(
     drawn_ranges: dict[str, Range | float] = {}
     for name, value in variables.items():
         if isinstance(value, str) and ".." in value:
-            drawn_ranges[name] = parse_range(value, f"variable {name}")
+            drawn_ranges[name] = parse_range(value, _("variable {name}").format(name=name))
         else:
             try:
-                drawn_ranges[name] = finite_number(float(value), f"variable {name}")
+                drawn_ranges[name] = finite_number(float(value), _("variable {name}").format(name=name))
             except ValueError:
                 raise ValueError(
                     _("variable {name}: expected a number or a range such as -2..2, got {value!r}").format(

@@ -25,6 +25,7 @@ from autograd.value import Value
 from nn.losses import LOSSES
 from nn.teaching.spec import Spec
 from autograd.i18n import N_, Catalog
+from nn._json_files import os_reason
 
 _ = Catalog("scalargrad")
 
@@ -76,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         write_atomically(Path(args.output), text.encode("utf-8"))
     except OSError as error:
-        raise CommandError(_("cannot write {output}: {strerror}").format(output=args.output, strerror=error.strerror or error)) from None
+        raise CommandError(_("cannot write {output}: {strerror}").format(output=args.output, strerror=os_reason(error))) from None
     print(_("wrote {output}").format(output=args.output))
     return 0
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from nn.worksheets import AnswersError, grade
 from scalargrad.arguments import CommandError, check_output_folder
 from autograd.i18n import N_, Catalog
+from nn._json_files import os_reason
 
 _ = Catalog("scalargrad")
 
@@ -69,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         marks.save(output)
     except OSError as error:
-        raise CommandError(_("cannot write {output!r}: {strerror}").format(output=output, strerror=error.strerror or error)) from None
+        raise CommandError(_("cannot write {output!r}: {strerror}").format(output=output, strerror=os_reason(error))) from None
     print(marks.summary())
     print(_("\nwrote {output} ({marks} marks)").format(output=output, marks=len(marks.marks)))
     return 0

@@ -23,6 +23,7 @@ from autograd.views.draw import FORMATS, draw, node_ids
 from autograd.views.layout import LayoutError
 from autograd.parser.expression import FUNCTIONS
 from autograd.i18n import N_, Catalog
+from nn._json_files import os_reason
 
 _ = Catalog("scalargrad")
 
@@ -107,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
     except (ValueError, LayoutError) as error:
         raise CommandError(str(error)) from None
     except OSError as error:
-        raise CommandError(_("cannot write {output!r}: {strerror}").format(output=str(output), strerror=error.strerror or error)) from None
+        raise CommandError(_("cannot write {output!r}: {strerror}").format(output=str(output), strerror=os_reason(error))) from None
     digits = args.precision
     print(_("wrote {path}").format(path=path))
     print(_("value: {value}").format(value=f"{root.data:.{digits}g}"))

@@ -27,6 +27,7 @@ from autograd.views.draw import RANKDIRS
 from autograd.views.layout import LayoutError
 from autograd.views.lesson import MAX_NODES, Lesson, lesson
 from autograd.i18n import N_, Catalog
+from nn._json_files import os_reason
 
 _ = Catalog("scalargrad")
 
@@ -104,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         page.save(output)
     except OSError as error:
-        raise CommandError(_("cannot write {output!r}: {strerror}").format(output=str(output), strerror=error.strerror or error)) from None
+        raise CommandError(_("cannot write {output!r}: {strerror}").format(output=str(output), strerror=os_reason(error))) from None
     print(_("wrote {output} ({steps} steps, {value} KiB); open it in a browser").format(output=output, steps=len(page.steps), value=len(text) // 1024))
     return 0
 

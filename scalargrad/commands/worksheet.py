@@ -18,6 +18,7 @@ from nn.worksheets.classroom import is_expression, worksheet
 from nn.worksheets.questions import Tolerance
 from scalargrad.arguments import CommandError, add_variables_argument
 from autograd.i18n import N_, Catalog
+from nn._json_files import os_reason
 
 _ = Catalog("scalargrad")
 
@@ -133,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         written = sheets.save(args.output)
     except OSError as error:
-        raise CommandError(_("cannot write {filename}: {strerror}").format(filename=error.filename or args.output, strerror=error.strerror or error)) from None
+        raise CommandError(_("cannot write {filename}: {strerror}").format(filename=error.filename or args.output, strerror=os_reason(error))) from None
     folder = Path(args.output)
     print(_("wrote {written} files to {folder}: sheets/ (hand out), keys/ (keep), roster.csv, key.json").format(written=len(written), folder=folder))
     print(_("grade with: scalargrad grade {value} ANSWERS...").format(value=folder / 'key.json'))
@@ -157,7 +158,7 @@ def _names(path: str, count: int) -> list[str]:
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except OSError as error:
-        raise CommandError(_("--names {path}: cannot read the file: {strerror}").format(path=path, strerror=error.strerror or error)) from None
+        raise CommandError(_("--names {path}: cannot read the file: {strerror}").format(path=path, strerror=os_reason(error))) from None
     except UnicodeDecodeError:
         raise CommandError(_("--names {path}: not a UTF-8 text file").format(path=path)) from None
     names = [line.strip() for line in lines if line.strip()]
