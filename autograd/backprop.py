@@ -352,7 +352,7 @@ def _order_marking_gradients(root: Node, order: list[Node], holding: list[Node],
         gradient = node.grad
         if gradient is expanded:
             continue
-        if node.local_grads is None and gradient:
+        if gradient and node.local_grads is None:
             holding.append(node)  # first: interrupted before the next line, it still holds its gradient
             earlier.append(gradient)
         node.grad = expanded
