@@ -64,8 +64,8 @@ Second round:
     detection on): that was about a quarter of `_node`. Now a count of the
     mode blocks open in any thread is read first, and the thread's modes only
     when one is open (the MLP forward without the collector: 33 → 28 ms).
-  Callgrind, one backward: MLP 364 M → 192 M instructions (micrograd: 286 M);
-  chain 2,253 M → 1,565 M (micrograd: 1,330 M, but its recursion 400,000
+  Callgrind, one backward: MLP 364 M → 199 M instructions (micrograd: 286 M);
+  chain 2,253 M → 1,592 M (micrograd: 1,330 M, but its recursion 400,000
   frames deep costs it in memory traffic what it saves in instructions).
 """
 
