@@ -1,7 +1,8 @@
 """Switches that change how operations record the graph: `no_grad` and `detect_anomaly`.
 
-Both are context managers that restore the previous setting on exit, also when
-the block raises, and both nest. The switches are per thread, as PyTorch's
+Both are context managers that withdraw their setting on exit, also when the
+block raises or when blocks end out of order, and both nest (the innermost
+open block decides). The switches are per thread, as PyTorch's
 grad mode is: ``no_grad()`` in one thread leaves the graphs that other threads
 build untouched. A new thread starts with the defaults (recording on, anomaly
 detection off), whatever the thread that started it had switched.
@@ -16,16 +17,37 @@ from typing import Any
 
 
 class _Modes(threading.local):
-    """The current switches of this thread; read by every operation.
+    """The current switches of this thread; read by every operation while a mode block is open somewhere.
 
-    The class attributes are the defaults that every thread starts with; a
-    thread that switches a mode gets its own value, which no other thread sees.
+    Each thread keeps the blocks it has open, innermost last, and a switch is
+    the setting of the innermost open block that sets it (the default when
+    none does). A block removes its own entry when it ends, so blocks that end
+    out of order (asyncio tasks or generators interleaved in one thread, a
+    generator closed from another thread) still leave the defaults once all
+    have ended, as the shared count `blocks_open` then says.
     """
 
-    recording: bool = True
-    anomaly: bool = False
     comparison_guard: Callable[[Any, object, str], None] | None = None
     """Called by Value's ``<``, ``<=``, ``>``, ``>=`` with (value, other, symbol) while `autograd.compile` traces."""
+
+    def __init__(self) -> None:
+        self.blocks: list[tuple[str, bool]] = []
+
+    @property
+    def recording(self) -> bool:
+        """Whether operations record the graph (off inside `no_grad`)."""
+        return self._setting("recording", True)
+
+    @property
+    def anomaly(self) -> bool:
+        """Whether every number is checked (on inside `detect_anomaly`)."""
+        return self._setting("anomaly", False)
+
+    def _setting(self, mode: str, default: bool) -> bool:
+        for switched, setting in reversed(self.blocks):
+            if switched == mode:
+                return setting
+        return default
 
 
 state = _Modes()
@@ -43,15 +65,19 @@ _blocks_lock = threading.Lock()
 
 @contextmanager
 def _switched(mode: str, setting: bool) -> Iterator[None]:
-    """Set this thread's `mode` inside the block, restore it on exit (also when the block raises)."""
+    """Set `mode` in this thread inside the block; at its end the block's own entry goes, whatever ended before it."""
+    entry = (mode, setting)
+    blocks = state.blocks  # this thread's, also if the block is ended from another thread (a generator closed there)
     with _blocks_lock:
         blocks_open[0] += 1
-    previous = getattr(state, mode)
-    setattr(state, mode, setting)
+    blocks.append(entry)
     try:
         yield
     finally:
-        setattr(state, mode, previous)
+        for position in range(len(blocks) - 1, -1, -1):
+            if blocks[position] is entry:
+                del blocks[position]
+                break
         with _blocks_lock:
             blocks_open[0] -= 1
 

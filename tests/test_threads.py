@@ -181,3 +181,43 @@ def test_no_grad_opened_in_another_thread_after_this_thread_started_building() -
     finally:
         leave.set()
         join()
+
+
+def test_no_grad_blocks_that_end_out_of_order_leave_recording_on_and_say_so() -> None:
+    """Two asyncio tasks each in no_grad, interleaved in one thread, end in the order they did not begin."""
+    import asyncio
+
+    async def inside_no_grad() -> None:
+        with autograd.no_grad():
+            await asyncio.sleep(0)
+
+    async def both() -> None:
+        await asyncio.gather(inside_no_grad(), inside_no_grad())
+
+    asyncio.run(both())
+    x = Value(2.0)
+    assert autograd.is_grad_enabled() and (x * x).parents == (x, x) and blocks_open == [0]
+
+
+def test_a_generator_closed_in_another_thread_ends_its_block_in_its_own_thread() -> None:
+    def paused_in_no_grad():
+        with autograd.no_grad():
+            yield
+
+    generator = paused_in_no_grad()
+    next(generator)
+    assert not autograd.is_grad_enabled()
+    run_in_thread(generator.close)()
+    x = Value(2.0)
+    assert autograd.is_grad_enabled() and (x * x).parents == (x, x) and blocks_open == [0]
+
+
+def test_nested_blocks_take_the_innermost_setting() -> None:
+    x = Value(2.0)
+    with autograd.no_grad():
+        with autograd.enable_grad():
+            assert (x * x).parents == (x, x)
+            with autograd.detect_anomaly(), pytest.raises(FloatingPointError):
+                Value(1e308) * 10.0
+        assert (x * x).parents == () and not autograd.is_grad_enabled()
+    assert autograd.is_grad_enabled()
