@@ -23,6 +23,7 @@ from typing import Any, Literal, Protocol, TypeVar, overload, runtime_checkable
 
 from autograd.i18n import Catalog
 from autograd.modes import enable_grad, state
+from autograd.operands import SEVERAL
 from autograd.scalar import python_reason
 from autograd.stale import check_unchanged
 
@@ -38,9 +39,28 @@ class Node(Protocol):
     op: str
     parents: tuple[Any, ...]
     local_grads: Callable[..., tuple[Any, ...]] | None
+    _first: Any  # the parents as `autograd.operands` stores them: backward's fast paths read these
+    _second: Any
 
 
 N = TypeVar("N", bound=Node)
+
+
+def is_node(x: object) -> bool:
+    """``isinstance(x, Node)``, decided once per class.
+
+    The protocol's own check looks up every attribute of `Node` on each call,
+    about 20 µs: `grad` made two per input, and `detect_anomaly` one per edge.
+    """
+    cls = type(x)
+    known = _NODE_CLASSES.get(cls)
+    if known is None:
+        known = _NODE_CLASSES[cls] = isinstance(x, Node)
+    return known
+
+
+_NODE_CLASSES: dict[type, bool] = {}
+"""`is_node`'s answer for each class it has seen."""
 
 
 def topological_order(root: N) -> list[N]:
@@ -52,7 +72,7 @@ def topological_order(root: N) -> list[N]:
     Iterative depth-first search, so the depth of the graph is limited by memory,
     not by Python's recursion limit (a 1,000,000-deep chain is fine).
     """
-    if not isinstance(root, Node):
+    if not is_node(root):
         raise TypeError(f"expected a Value to differentiate, got {type(root).__name__}")
     order: list[N] = []
     expanded: set[N] = set()
@@ -62,10 +82,9 @@ def topological_order(root: N) -> list[N]:
     # all of them (a parent popped when already expanded is skipped). Marking
     # nodes when *pushed* instead would be wrong: in y = h·tanh(h), tanh(h)
     # could then be ordered before h. The stack holds bare nodes, not (node,
-    # state) pairs: this loop runs on every backward pass, and a tuple per edge
-    # was about a third of its time.
+    # state) pairs: a tuple per edge was about a third of this loop's time.
     stack: list[Any] = [root]
-    pop, push, extend, append, expand = stack.pop, stack.append, stack.extend, order.append, expanded.add
+    pop, extend, append, expand = stack.pop, stack.extend, order.append, expanded.add
     while stack:
         node = pop()
         if node is _PARENTS_ORDERED:
@@ -74,17 +93,18 @@ def topological_order(root: N) -> list[N]:
         if node in expanded:
             continue
         expand(node)
-        parents = node.parents
-        if not parents:
-            append(node)
-            continue
-        if len(parents) == 2:
+        first, second = node._first, node._second  # the parents, as `autograd.operands` stores them
+        if second is None:
+            if first is None or first in expanded:
+                append(node)  # a leaf, or an operation whose one operand is ordered already
+            else:
+                extend((node, _PARENTS_ORDERED, first))
+        elif second is not SEVERAL:
             # Most operations are binary, and their operands are often ordered
             # already (a weight, an activation used by every neuron of the next
             # layer): only the others are pushed, and with none the node is
             # ordered at once. (In a graph without cycles, an expanded operand
             # is an ordered one.)
-            first, second = parents
             if second in expanded:
                 if first in expanded:
                     append(node)
@@ -95,9 +115,8 @@ def topological_order(root: N) -> list[N]:
             else:
                 extend((node, _PARENTS_ORDERED, second, first))
         else:
-            push(node)
-            push(_PARENTS_ORDERED)
-            extend(parents[::-1])  # reversed, so the first operand is ordered first
+            extend((node, _PARENTS_ORDERED))
+            extend(first[::-1])  # reversed, so the first operand is ordered first
     return order
 
 
@@ -172,13 +191,14 @@ def propagate(
                 upstream = grads.get(node)
                 if upstream is None:
                     continue
-            parents = node.parents
+            first, second = node._first, node._second  # the parents, as `autograd.operands` stores them
+            parents = (first, second) if second is not None and second is not SEVERAL else node.parents
             if differentiable:
                 local_derivatives = local_grads(node, *parents)
             elif len(parents) == 2:
-                local_derivatives = local_grads(node.data, parents[0].data, parents[1].data)
+                local_derivatives = local_grads(node.data, first.data, second.data)
             elif len(parents) == 1:
-                local_derivatives = local_grads(node.data, parents[0].data)
+                local_derivatives = local_grads(node.data, first.data)
             else:
                 local_derivatives = local_grads(node.data, *[p.data for p in parents])
             if len(local_derivatives) != len(parents):
@@ -221,22 +241,23 @@ def _propagate_floats_into_grad(order: Sequence[Node], seed: float) -> None:
             if local_grads is None:
                 continue
             upstream = node.grad
-            parents = node.parents
-            if len(parents) == 2:
-                first, second = parents
+            first, second = node._first, node._second  # the operands, as `autograd.operands` keeps them
+            if second is None:
+                if first is not None:
+                    (local_first,) = local_grads(node.data, first.data)
+                    first.grad += local_first * upstream  # the chain rule, as in `propagate`
+                    continue
+            elif second is not SEVERAL:
                 local_first, local_second = local_grads(node.data, first.data, second.data)
-                first.grad += local_first * upstream  # the chain rule, as in `propagate`
-                second.grad += local_second * upstream
-            elif len(parents) == 1:
-                (first,) = parents
-                (local_first,) = local_grads(node.data, first.data)
                 first.grad += local_first * upstream
-            else:
-                local_derivatives = local_grads(node.data, *[p.data for p in parents])
-                if len(local_derivatives) != len(parents):
-                    raise _wrong_count(node, local_derivatives)
-                for parent, local in zip(parents, local_derivatives):
-                    parent.grad += local * upstream
+                second.grad += local_second * upstream
+                continue
+            parents = node.parents
+            local_derivatives = local_grads(node.data, *[p.data for p in parents])
+            if len(local_derivatives) != len(parents):
+                raise _wrong_count(node, local_derivatives)
+            for parent, local in zip(parents, local_derivatives):
+                parent.grad += local * upstream
     except (ArithmeticError, ValueError) as error:
         # Unpacking a one- or two-operand node's derivatives fails with a ValueError too when there are too many.
         try:
@@ -268,7 +289,7 @@ def _undefined_derivative(node: Node, error: Exception, kind: type[Exception]) -
 
 
 def _check_finite(contribution: Any, node: Node, parent: Node) -> None:
-    number = contribution.data if isinstance(contribution, Node) else contribution
+    number = contribution.data if is_node(contribution) else contribution
     if not math.isfinite(number):
         inputs = ", ".join(f"{p.data!r}" for p in node.parents)
         raise FloatingPointError(
@@ -337,7 +358,7 @@ def _order_marking_gradients(root: Node, order: list[Node], holding: list[Node],
     ``.grad``: drawing or pickling a graph must leave it as it is, also while
     another thread reads it.
     """
-    if not isinstance(root, Node):
+    if not is_node(root):
         raise TypeError(f"expected a Value to differentiate, got {type(root).__name__}")
     # A new object on every call, so a mark left by an interrupted pass means nothing; its value
     # is 0.0, so every gradient of the pass starts from it as `propagate` starts from 0.
@@ -356,12 +377,13 @@ def _order_marking_gradients(root: Node, order: list[Node], holding: list[Node],
             holding.append(node)  # first: interrupted before the next line, it still holds its gradient
             earlier.append(gradient)
         node.grad = expanded
-        parents = node.parents
-        if not parents:
-            append(node)
-            continue
-        if len(parents) == 2:
-            first, second = parents
+        first, second = node._first, node._second  # the operands, as `autograd.operands` keeps them
+        if second is None:
+            if first is None or first.grad is expanded:
+                append(node)  # a leaf, or one operand that is ordered already
+            else:
+                extend((node, _PARENTS_ORDERED, first))
+        elif second is not SEVERAL:
             if second.grad is expanded:
                 if first.grad is expanded:
                     append(node)
@@ -373,7 +395,7 @@ def _order_marking_gradients(root: Node, order: list[Node], holding: list[Node],
                 extend((node, _PARENTS_ORDERED, second, first))
         else:
             extend((node, _PARENTS_ORDERED))
-            extend(parents[::-1])
+            extend(first[::-1])
 
 
 def grad(output: N, inputs: Sequence[N], create_graph: bool = False) -> list[N]:
@@ -384,13 +406,13 @@ def grad(output: N, inputs: Sequence[N], create_graph: bool = False) -> list[N]:
     turn: second derivatives, Hessians, Newton's method. An input the output
     does not depend on gets a gradient of 0.
     """
-    if not isinstance(output, Node):
+    if not is_node(output):
         raise TypeError(f"grad's output must be a Value, got {type(output).__name__}")
-    if isinstance(inputs, Node):
+    if is_node(inputs):
         raise TypeError("grad's inputs must be a list of Values; write grad(y, [x]) for one input")
     inputs = list(inputs)
     for position, node in enumerate(inputs):
-        if not isinstance(node, Node):
+        if not is_node(node):
             raise TypeError(f"grad's inputs[{position}] must be a Value, got {type(node).__name__}")
     # As in PyTorch, create_graph records the gradients' graph even inside no_grad(): they are asked to be differentiable.
     order = _order_to_differentiate(output)
@@ -400,5 +422,5 @@ def grad(output: N, inputs: Sequence[N], create_graph: bool = False) -> list[N]:
     for node in inputs:
         g = grads.get(node, 0.0)
         # A float gradient becomes a leaf of the input's own class, `Value`, which this module does not import.
-        result.append(g if isinstance(g, Node) else type(node)(g))  # type: ignore[call-arg, arg-type]
+        result.append(g if is_node(g) else type(node)(g))  # type: ignore[call-arg, arg-type]
     return result

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, overload
 
 from autograd import scalar
-from autograd.value import Operand, Value, _node, _operand, _real_number, local_rules
+from autograd.value import Operand, Value, _node_of, _operand, _real_number, local_rules
 
 
 @overload
@@ -141,7 +141,7 @@ def _sum_local(out: Any, *inputs: Any) -> tuple[Any, ...]:
 def sum(values: Iterable[Operand]) -> Value:  # noqa: A001 - mirrors builtins.sum on purpose
     """x₁ + … + xₙ as one node with n parents (not a chain n deep)."""
     nodes = _operands(values, "sum")
-    return _node(builtins.sum([v.data for v in nodes]), nodes, "sum", _sum_local)
+    return _node_of(builtins.sum([v.data for v in nodes]), nodes, "sum", _sum_local)
 
 
 @local_rules("∂logsumexp(x)/∂xᵢ = e^(xᵢ − out) = softmax(x)ᵢ")
@@ -152,7 +152,7 @@ def _logsumexp_local(out: Any, *inputs: Any) -> tuple[Any, ...]:
 def logsumexp(values: Iterable[Operand]) -> Value:
     """log(Σ e^xᵢ) as one node, computed stably (the maximum is subtracted first)."""
     nodes = _operands(values, "logsumexp")
-    return _node(scalar.logsumexp([v.data for v in nodes]), nodes, "logsumexp", _logsumexp_local)
+    return _node_of(scalar.logsumexp([v.data for v in nodes]), nodes, "logsumexp", _logsumexp_local)
 
 
 def log_softmax(values: Sequence[Operand]) -> list[Value]:

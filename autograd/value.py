@@ -31,6 +31,7 @@ from typing import Any, Union
 from autograd import backprop, scalar
 from autograd.i18n import N_  # rules with words in them are translated where they are shown (autograd.explain)
 from autograd.modes import blocks_open, state
+from autograd.operands import SEVERAL, pack
 
 Operand = Union["Value", int, float]
 LocalGrads = Callable[..., tuple[Any, ...]]
@@ -120,13 +121,15 @@ class Value:
     and return a bool; they are not recorded in the graph.
     """
 
-    __slots__ = ("data", "grad", "_name", "op", "parents", "local_grads")
+    # The operands live in two slots rather than a tuple: see `autograd.operands`.
+    __slots__ = ("data", "grad", "_name", "op", "_first", "_second", "local_grads")
 
     data: float
     grad: float
     _name: str | None
     op: str
-    parents: tuple[Value, ...]
+    _first: Any
+    _second: Any
     local_grads: LocalGrads | None
 
     def __init__(self, data: float, name: str | None = None) -> None:
@@ -139,8 +142,22 @@ class Value:
         self.grad = 0.0
         self.name = name
         self.op = ""
-        self.parents = ()
+        self._first = self._second = None
         self.local_grads = None
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The operand nodes, in operand order, duplicates kept; ``()`` for a leaf."""
+        first, second = self._first, self._second  # stored as `autograd.operands` describes
+        if second is None:
+            return () if first is None else (first,)
+        if second is SEVERAL:
+            return first  # type: ignore[no-any-return]
+        return (first, second)
+
+    @parents.setter
+    def parents(self, parents: tuple[Value, ...]) -> None:
+        self._first, self._second = pack(tuple(parents))
 
     @property
     def name(self) -> str | None:
@@ -198,7 +215,7 @@ class Value:
     def __add__(self, other: Operand) -> Value:
         if type(other) is not Value:
             other = _operand(other, "+")
-        return _node(self.data + other.data, (self, other), "+", Value._add_local)
+        return _node(self.data + other.data, self, other, "+", Value._add_local)
 
     def __radd__(self, other: Operand) -> Value:
         return _operand(other, "+").__add__(self)
@@ -211,7 +228,7 @@ class Value:
     def __sub__(self, other: Operand) -> Value:
         if type(other) is not Value:
             other = _operand(other, "-")
-        return _node(self.data - other.data, (self, other), "-", Value._sub_local)
+        return _node(self.data - other.data, self, other, "-", Value._sub_local)
 
     def __rsub__(self, other: Operand) -> Value:
         return _operand(other, "-").__sub__(self)
@@ -224,7 +241,7 @@ class Value:
     def __mul__(self, other: Operand) -> Value:
         if type(other) is not Value:
             other = _operand(other, "*")
-        return _node(self.data * other.data, (self, other), "*", Value._mul_local)
+        return _node(self.data * other.data, self, other, "*", Value._mul_local)
 
     def __rmul__(self, other: Operand) -> Value:
         return _operand(other, "*").__mul__(self)
@@ -236,7 +253,7 @@ class Value:
 
     def __truediv__(self, other: Operand) -> Value:
         other = _operand(other, "/")
-        return _node(scalar.divide(self.data, other.data), (self, other), "/", Value._div_local)
+        return _node(scalar.divide(self.data, other.data), self, other, "/", Value._div_local)
 
     def __rtruediv__(self, other: Operand) -> Value:
         return _operand(other, "/").__truediv__(self)
@@ -247,7 +264,7 @@ class Value:
         return (-1.0,)
 
     def __neg__(self) -> Value:
-        return _node(-self.data, (self,), "neg", Value._neg_local)
+        return _node(-self.data, self, None, "neg", Value._neg_local)
 
     @staticmethod
     @local_rules(N_("∂|a|/∂a = sign(a)  (0 at a = 0)"))
@@ -255,7 +272,7 @@ class Value:
         return (1.0 if a > 0 else -1.0 if a < 0 else 0.0,)
 
     def __abs__(self) -> Value:
-        return _node(abs(self.data), (self,), "abs", Value._abs_local)
+        return _node(abs(self.data), self, None, "abs", Value._abs_local)
 
     @staticmethod
     @local_rules("∂(a^b)/∂a = b·a^(b−1)", "∂(a^b)/∂b = a^b·ln a")
@@ -280,9 +297,9 @@ class Value:
             if self.data <= 0:
                 raise ValueError(scalar.domain_message("positive_base", base=self.data))
             out = scalar.power(self.data, exponent.data)
-            return _node(out, (self, exponent), "**", Value._pow_local)
+            return _node(out, self, exponent, "**", Value._pow_local)
         c = _real_number(exponent, "the exponent of **")
-        return _node(scalar.power(self.data, c), (self,), f"**{_short(c)}", Value._constant_power_local(c))
+        return _node(scalar.power(self.data, c), self, None, f"**{_short(c)}", Value._constant_power_local(c))
 
     def __rpow__(self, base: Operand) -> Value:
         return _operand(base, "**").__pow__(self)
@@ -296,7 +313,7 @@ class Value:
 
     def exp(self) -> Value:
         """e**self."""
-        return _node(scalar.exp(self.data), (self,), "exp", Value._exp_local)
+        return _node(scalar.exp(self.data), self, None, "exp", Value._exp_local)
 
     @staticmethod
     @local_rules("∂ln(a)/∂a = 1/a")
@@ -305,7 +322,7 @@ class Value:
 
     def log(self) -> Value:
         """Natural logarithm; raises ValueError for data <= 0."""
-        return _node(scalar.log(self.data), (self,), "log", Value._log_local)
+        return _node(scalar.log(self.data), self, None, "log", Value._log_local)
 
     @staticmethod
     @local_rules("∂√a/∂a = 1/(2√a) = 0.5/out")
@@ -314,7 +331,7 @@ class Value:
 
     def sqrt(self) -> Value:
         """Square root; raises ValueError for data < 0."""
-        return _node(scalar.sqrt(self.data), (self,), "sqrt", Value._sqrt_local)
+        return _node(scalar.sqrt(self.data), self, None, "sqrt", Value._sqrt_local)
 
     @staticmethod
     @local_rules("∂tanh(a)/∂a = 1 − tanh²(a) = 1 − out²")
@@ -323,7 +340,7 @@ class Value:
 
     def tanh(self) -> Value:
         """Hyperbolic tangent."""
-        return _node(scalar.tanh(self.data), (self,), "tanh", Value._tanh_local)
+        return _node(scalar.tanh(self.data), self, None, "tanh", Value._tanh_local)
 
     @staticmethod
     @local_rules("∂σ(a)/∂a = σ(a)·(1 − σ(a)) = out·(1 − out)")
@@ -332,7 +349,7 @@ class Value:
 
     def sigmoid(self) -> Value:
         """Logistic function 1/(1+e^-x), stable for large |x|."""
-        return _node(scalar.sigmoid(self.data), (self,), "sigmoid", Value._sigmoid_local)
+        return _node(scalar.sigmoid(self.data), self, None, "sigmoid", Value._sigmoid_local)
 
     @staticmethod
     @local_rules(N_("∂relu(a)/∂a = 1 if a > 0 else 0"))
@@ -341,7 +358,7 @@ class Value:
 
     def relu(self) -> Value:
         """max(x, 0), and nan for nan; its derivative at exactly 0 is taken as 0."""
-        return _node(scalar.relu(self.data), (self,), "relu", Value._relu_local)
+        return _node(scalar.relu(self.data), self, None, "relu", Value._relu_local)
 
     @staticmethod
     @functools.lru_cache(maxsize=256)
@@ -357,7 +374,7 @@ class Value:
     def leaky_relu(self, slope: float = 0.01) -> Value:
         """x for x > 0, slope·x otherwise."""
         s = _real_number(slope, "leaky_relu slope")
-        return _node(scalar.leaky_relu(self.data, s), (self,), "leaky_relu", Value._leaky_relu_local(s))
+        return _node(scalar.leaky_relu(self.data, s), self, None, "leaky_relu", Value._leaky_relu_local(s))
 
     @staticmethod
     @functools.lru_cache(maxsize=256)
@@ -380,7 +397,7 @@ class Value:
         lo, hi = _real_number(low, "clamp's low"), _real_number(high, "clamp's high")
         if not lo <= hi:
             raise ValueError(f"clamp needs low <= high, got low={lo!r}, high={hi!r}")
-        return _node(scalar.clamp(self.data, lo, hi), (self,), "clamp", Value._clamp_local(lo, hi))
+        return _node(scalar.clamp(self.data, lo, hi), self, None, "clamp", Value._clamp_local(lo, hi))
 
     @staticmethod
     @local_rules("∂softplus(a)/∂a = σ(a)")
@@ -389,7 +406,7 @@ class Value:
 
     def softplus(self) -> Value:
         """log(1 + e^x), stable for large |x|; its derivative is sigmoid(x)."""
-        return _node(scalar.softplus(self.data), (self,), "softplus", Value._softplus_local)
+        return _node(scalar.softplus(self.data), self, None, "softplus", Value._softplus_local)
 
     @staticmethod
     @local_rules("∂sin(a)/∂a = cos(a)")
@@ -398,7 +415,7 @@ class Value:
 
     def sin(self) -> Value:
         """Sine (radians)."""
-        return _node(scalar.sin(self.data), (self,), "sin", Value._sin_local)
+        return _node(scalar.sin(self.data), self, None, "sin", Value._sin_local)
 
     @staticmethod
     @local_rules("∂cos(a)/∂a = −sin(a)")
@@ -407,7 +424,7 @@ class Value:
 
     def cos(self) -> Value:
         """Cosine (radians)."""
-        return _node(scalar.cos(self.data), (self,), "cos", Value._cos_local)
+        return _node(scalar.cos(self.data), self, None, "cos", Value._cos_local)
 
     # ---------------------------------------------------------------- gradients
 
@@ -474,7 +491,7 @@ def _operand(x: object, symbol: str) -> Value:
     leaf.grad = 0.0
     leaf._name = None
     leaf.op = ""
-    leaf.parents = ()
+    leaf._first = leaf._second = None
     leaf.local_grads = None
     return leaf
 
@@ -486,29 +503,41 @@ def _short(c: float) -> str:
 _new_value = object.__new__
 
 
-def _node(data: float, parents: tuple[Value, ...], op: str, local_grads: LocalGrads) -> Value:
-    """Make the output node of an operation; under `no_grad` it is a plain leaf."""
+def _node(data: float, first: Any, second: Any, op: str, local_grads: LocalGrads) -> Value:
+    """Make the output node of an operation on `first` and `second` (None for one operand).
+
+    Under `no_grad` it is a plain leaf. An operation with three or more
+    operands makes its node with `_node_of`.
+    """
     node = _new_value(Value)
     node.data = data
     node.grad = 0.0
     node._name = None
     if not blocks_open[0]:  # every thread has the default modes: record, check nothing
         node.op = op
-        node.parents = parents
+        node._first = first
+        node._second = second
         node.local_grads = local_grads
         return node
     if state.recording:
         node.op = op
-        node.parents = parents
+        node._first = first
+        node._second = second
         node.local_grads = local_grads
     else:
         node.op = ""
-        node.parents = ()
+        node._first = node._second = None
         node.local_grads = None
     if state.anomaly and not math.isfinite(data):
-        operands = ", ".join(f"{p.data!r}" for p in parents)
+        inputs = first if second is SEVERAL else (first,) if second is None else (first, second)
+        operands = ", ".join(f"{p.data!r}" for p in inputs)
         raise FloatingPointError(f"operation {op!r} produced {data!r} from operands ({operands})")
     return node
+
+
+def _node_of(data: float, parents: tuple[Value, ...], op: str, local_grads: LocalGrads) -> Value:
+    """`_node` for an operation with any number of operands (`autograd.sum`, `logsumexp`)."""
+    return _node(data, *pack(parents), op, local_grads)
 
 
 # ------------------------------------------------------------------ pickle and deepcopy
@@ -545,6 +574,6 @@ def _rebuild(
 ) -> Value:
     """A node from its fields; `ancestors` only made sure that its parents were rebuilt first."""
     node = _new_value(Value)
-    node.data, node.grad, node._name, node.op, node.parents = data, grad, name, op, tuple(parents)
+    node.data, node.grad, node._name, node.op, node.parents = data, grad, name, op, parents
     node.local_grads = local[0](*local[1]) if isinstance(local, tuple) else local
     return node

@@ -141,7 +141,7 @@ def test_a_rule_text_in_a_backward_comment_runs_nothing(tmp_path: Path, position
         return (1.0, 1.0)
 
     x, y = Value(1.0, "x"), Value(2.0, "y")
-    out = _node(x.data + y.data, (x, y), "+", hostile_add_local)
+    out = _node(x.data + y.data, x, y, "+", hostile_add_local)
     generated = codegen.generate(out, [x, y])
     namespace: dict = {}
     exec(compile(generated.source, "<generated>", "exec"), namespace)
