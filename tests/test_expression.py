@@ -218,6 +218,23 @@ def test_a_caret_for_a_power_suggests_two_stars():
     assert caught.value.position == 1
 
 
+@pytest.mark.parametrize(
+    ("expression", "position", "typed", "meant"),
+    [("tanh（x）", 4, "（", "("), ("x＊2", 1, "＊", "*"), ("ｘ + 1", 0, "ｘ", "x"), ("x，1", 1, "，", ",")],
+)
+def test_a_full_width_character_gets_its_ascii_form(expression: str, position: int, typed: str, meant: str) -> None:
+    with pytest.raises(ParseError) as caught:
+        parse_expression(expression, {"x": 1.0})
+    assert caught.value.message == f"unexpected character {typed!r}, a full-width form; write {meant!r} instead"
+    assert caught.value.position == position
+
+
+def test_a_wide_character_without_an_ascii_form_gets_no_suggestion() -> None:
+    with pytest.raises(ParseError) as caught:
+        parse_expression("x + 变量", {"x": 1.0})
+    assert caught.value.message == "unexpected character '变'"
+
+
 def test_every_function_of_the_readmes_operations_table_parses():
     from pathlib import Path
 

@@ -344,6 +344,12 @@ def _student_of(worksheet: Any) -> dict[str, str]:
             r'key answers\["s02-q01"\]: the question belongs to s02',
         ),
         ("a.json", '{"student": "s01", "answers": {"nope": 0.5}}', r'key answers\["nope"\]: unknown question id'),
+        (  # a student's words come back as they wrote them, not as \u escapes
+            "a.json",
+            '{"student": "s01", "answers": {"s01-q01": "零点五"}}',
+            r'key answers\["s01-q01"\]: expected a number, got "零点五"',
+        ),
+        ("a.json", '{"student": "s01", "answers": {"第一题": 0.5}}', r'key answers\["第一题"\]: unknown question id'),
         ("a.json", '{"student": "s01", "answers": {}, "extra": 1}', r"key 'extra': unknown"),
         ("a.csv", "question_id,answer\ns01-q01,0.5\ns01-q02,zero\n", r"a\.csv: line 3: 'zero' is not a number"),
         ("a.csv", "s01-q01,0.5,7\n", r"a\.csv: line 1: expected two columns"),

@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 import operator
 import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -151,11 +152,15 @@ def tokenize(expression: str) -> list[_Token]:
         match = _TOKEN.match(expression, position)
         if match is None:
             character = expression[position]
+            ascii_form = unicodedata.normalize("NFKC", character) if "\uff01" <= character <= "\uff5e" else character
             if character == "^":
                 message = _("unexpected character {character!r}; for a power write ** (x**2), as in Python")
+            elif ascii_form != character and _TOKEN.fullmatch(ascii_form):
+                # A full-width form (U+FF01..U+FF5E), as a Chinese input method types （ ） ＊ ２.
+                message = _("unexpected character {character!r}, a full-width form; write {ascii!r} instead")
             else:
                 message = _("unexpected character {character!r}")
-            raise ParseError(message.format(character=character), expression, position)
+            raise ParseError(message.format(character=character, ascii=ascii_form), expression, position)
         kind = match.lastgroup
         if kind == "symbol":
             tokens.append(_Token(match.group(), match.group(), position))

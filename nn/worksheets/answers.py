@@ -53,7 +53,7 @@ def read_answers(path: str | os.PathLike[str], student_of: Mapping[str, str]) ->
 def _number(value: object, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise AnswersError(_("{where}: expected a number, got {value}").format(
-            where=where, value=json.dumps(value)[:40]
+            where=where, value=json.dumps(value, ensure_ascii=False)[:40]
         ))
     number = float(value)
     if not math.isfinite(number):
@@ -87,7 +87,7 @@ def _json_answers(name: str, text: str, student_of: Mapping[str, str]) -> Answer
         raise AnswersError(_("{name}: key 'answers': expected an object {{question_id: number}}").format(name=name))
     found = {}
     for question, value in answers.items():
-        where = _("{name}: key answers[{question}]").format(name=name, question=json.dumps(question))
+        where = _("{name}: key answers[{question}]").format(name=name, question=json.dumps(question, ensure_ascii=False))
         _check_question(question, student, student_of, where)
         found[question] = _number(value, where)
     return Answers(student, found, name)
