@@ -39,8 +39,11 @@ class Node(Protocol):
     op: str
     parents: tuple[Any, ...]
     local_grads: Callable[..., tuple[Any, ...]] | None
-    _first: Any  # the parents as `autograd.operands` stores them: backward's fast paths read these
+    # How `Value` stores its parents (`autograd.operands`) and its op, name and local-derivative function
+    # (`autograd.value.Tag`): the loops below read these rather than the properties, per node.
+    _first: Any
     _second: Any
+    _tag: Any
 
 
 N = TypeVar("N", bound=Node)
@@ -182,7 +185,7 @@ def propagate(
     upstream: Any  # a float, or a Value when differentiable
     try:
         for node in reversed(order):
-            local_grads = node.local_grads
+            local_grads = node._tag.local_grads  # what the property .local_grads reads, without its call
             if local_grads is None:
                 continue
             if into_grad:
@@ -237,7 +240,7 @@ def _propagate_floats_into_grad(order: Sequence[Node], seed: float) -> None:
     node.grad = seed
     try:
         for node in reversed(order):
-            local_grads = node.local_grads
+            local_grads = node._tag.local_grads  # what the property .local_grads reads, without its call
             if local_grads is None:
                 continue
             upstream = node.grad
@@ -373,7 +376,7 @@ def _order_marking_gradients(root: Node, order: list[Node], holding: list[Node],
         gradient = node.grad
         if gradient is expanded:
             continue
-        if gradient and node.local_grads is None:
+        if gradient and node._tag.local_grads is None:
             holding.append(node)  # first: interrupted before the next line, it still holds its gradient
             earlier.append(gradient)
         node.grad = expanded

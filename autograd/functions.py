@@ -133,7 +133,7 @@ def _operands(values: Iterable[Operand], what: str) -> tuple[Value, ...]:
     return nodes
 
 
-@local_rules("∂(x₁+…+xₙ)/∂xᵢ = 1")
+@local_rules("∂(x₁+…+xₙ)/∂xᵢ = 1", op="sum")
 def _sum_local(out: Any, *inputs: Any) -> tuple[Any, ...]:
     return (1.0,) * len(inputs)
 
@@ -141,10 +141,10 @@ def _sum_local(out: Any, *inputs: Any) -> tuple[Any, ...]:
 def sum(values: Iterable[Operand]) -> Value:  # noqa: A001 - mirrors builtins.sum on purpose
     """x₁ + … + xₙ as one node with n parents (not a chain n deep)."""
     nodes = _operands(values, "sum")
-    return _node_of(builtins.sum([v.data for v in nodes]), nodes, "sum", _sum_local)
+    return _node_of(builtins.sum([v.data for v in nodes]), nodes, _sum_local)
 
 
-@local_rules("∂logsumexp(x)/∂xᵢ = e^(xᵢ − out) = softmax(x)ᵢ")
+@local_rules("∂logsumexp(x)/∂xᵢ = e^(xᵢ − out) = softmax(x)ᵢ", op="logsumexp")
 def _logsumexp_local(out: Any, *inputs: Any) -> tuple[Any, ...]:
     return tuple(exp(x - out) for x in inputs)
 
@@ -152,7 +152,7 @@ def _logsumexp_local(out: Any, *inputs: Any) -> tuple[Any, ...]:
 def logsumexp(values: Iterable[Operand]) -> Value:
     """log(Σ e^xᵢ) as one node, computed stably (the maximum is subtracted first)."""
     nodes = _operands(values, "logsumexp")
-    return _node_of(scalar.logsumexp([v.data for v in nodes]), nodes, "logsumexp", _logsumexp_local)
+    return _node_of(scalar.logsumexp([v.data for v in nodes]), nodes, _logsumexp_local)
 
 
 def log_softmax(values: Sequence[Operand]) -> list[Value]:

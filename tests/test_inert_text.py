@@ -136,12 +136,12 @@ def test_parameter_names_reach_the_script_as_data(tmp_path: Path) -> None:
 def test_a_rule_text_in_a_backward_comment_runs_nothing(tmp_path: Path, position: int) -> None:
     marker = tmp_path / "marker"
 
-    @local_rules(payloads(marker)[position])
+    @local_rules(payloads(marker)[position], op="+")
     def hostile_add_local(out, a, b):  # type: ignore[no-untyped-def]
         return (1.0, 1.0)
 
     x, y = Value(1.0, "x"), Value(2.0, "y")
-    out = _node(x.data + y.data, x, y, "+", hostile_add_local)
+    out = _node(x.data + y.data, x, y, hostile_add_local)
     generated = codegen.generate(out, [x, y])
     namespace: dict = {}
     exec(compile(generated.source, "<generated>", "exec"), namespace)
