@@ -467,6 +467,33 @@ def test_a_students_spec_in_the_key_recomputes_with_derive(tmp_path: Path, capsy
     assert again.kind == "network"
 
 
+def test_a_smaller_class_in_the_same_folder_removes_the_earlier_students_sheets_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "class"
+    assert main(["worksheet", str(MAZUR), "--students", "12", "--seed", "1", "-o", str(folder)]) == 0
+    (folder / "sheets" / "s11.pdf").write_text("compiled by the teacher")  # not a name this tool writes
+    (folder / "keys" / "notes.md").write_text("the teacher's notes")
+    capsys.readouterr()
+    assert main(["worksheet", str(MAZUR), "--students", "3", "--seed", "2", "-o", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "removed 48 sheets and keys that an earlier run wrote for students not in this one (s01 … s12)" in out
+    # 12 students need two digits (s01…s12), 3 need one (s1…s3): every sheet of the first run is gone.
+    assert sorted(p.name for p in (folder / "sheets").iterdir()) == sorted(
+        [f"s{n}.{kind}" for n in (1, 2, 3) for kind in ("md", "tex", "html")] + ["s11.pdf"]
+    )
+    assert sorted(p.name for p in (folder / "keys").iterdir()) == ["notes.md", "s1.md", "s2.md", "s3.md"]
+    key = json.loads((folder / "key.json").read_text())
+    assert [entry["student"] for entry in key["students"]] == ["s1", "s2", "s3"]
+
+
+def test_saving_the_same_class_again_removes_nothing(tmp_path: Path) -> None:
+    sheets = nn.worksheet(MAZUR, students=4, seed=5)
+    first = sorted(sheets.save(tmp_path))
+    assert sorted(sheets.save(tmp_path)) == first
+    assert sorted(p for p in tmp_path.rglob("*") if p.is_file()) == first
+
+
 def test_cli_refuses_a_malformed_answers_file_with_exit_code_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

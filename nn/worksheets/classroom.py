@@ -60,7 +60,10 @@ class Worksheet(WorksheetRecord):
     """A class set of sheets; `save` writes them with roster.csv and key.json."""
 
     def save(self, folder: str | os.PathLike[str]) -> list[Path]:
-        """Write every sheet, key, the roster and key.json into `folder` (created if missing); the paths written."""
+        """Write every sheet, key, the roster and key.json into `folder` (created if missing); the paths written.
+
+        Sheets and keys that an earlier run left there for students not in this worksheet are removed.
+        """
         return save_worksheet(self, Path(folder))
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 from autograd.files import write_atomically
@@ -53,12 +54,43 @@ def _render(worksheet: WorksheetRecord) -> dict[str, str]:
 
 
 def save_worksheet(worksheet: WorksheetRecord, folder: Path) -> list[Path]:
-    """Render, then write every file under `folder` (created with its subfolders); the paths written."""
+    """Render, then write every file under `folder` (created with its subfolders); the paths written.
+
+    Then the sheets and keys that an earlier run wrote there for students
+    this worksheet does not have are removed (`earlier_run_files`): they
+    would match no key in the new key.json, so handing one out is a mistake.
+    """
     files = render_worksheet(worksheet)
+    earlier = earlier_run_files(worksheet, folder)
     written = []
     for relative, text in files.items():
         target = folder / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(target, text.encode("utf-8"))
         written.append(target)
+    for path in earlier:
+        path.unlink(missing_ok=True)
     return written
+
+
+_SHEET_NAME = re.compile(r"s\d+\.(?:md|tex|html)")
+"""A file name that `sheet_files` gives a student (ids are s1, s2, … or s01, s02, …)."""
+
+
+def earlier_run_files(worksheet: WorksheetRecord, folder: Path) -> list[Path]:
+    """Files in `folder`'s sheets/ and keys/ named as this tool names a student's files, for students not in `worksheet`.
+
+    Only those names: anything else there (a PDF compiled from a sheet, a
+    teacher's notes) is left alone.
+    """
+    ours = {folder / relative for sheet in worksheet.students for relative in sheet_files(sheet.student).values()}
+    found = []
+    for subfolder in ("sheets", "keys"):
+        directory = folder / subfolder
+        if directory.is_dir():
+            found += [
+                path
+                for path in sorted(directory.iterdir())
+                if _SHEET_NAME.fullmatch(path.name) and path not in ours and path.is_file()
+            ]
+    return found

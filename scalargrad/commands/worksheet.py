@@ -15,6 +15,7 @@ from autograd.parser.expression import ParseError
 from nn.teaching.derive import GradientMismatchError
 from nn.teaching.spec import SpecError
 from nn.worksheets.classroom import is_expression, worksheet
+from nn.worksheets.files import earlier_run_files
 from nn.worksheets.questions import Tolerance
 from scalargrad.arguments import CommandError, add_variables_argument
 from autograd.i18n import N_, Catalog
@@ -131,12 +132,18 @@ def run(args: argparse.Namespace) -> int:
         ) from None
     except (ArithmeticError, ValueError) as error:
         raise CommandError(_("{template}: {error}").format(template=args.template, error=error)) from None
+    folder = Path(args.output)
+    earlier = earlier_run_files(sheets, folder)
     try:
-        written = sheets.save(args.output)
+        written = sheets.save(folder)
     except OSError as error:
         raise CommandError(_("cannot write {filename}: {strerror}").format(filename=error.filename or args.output, strerror=os_reason(error))) from None
-    folder = Path(args.output)
     print(_("wrote {written} files to {folder}: sheets/ (hand out), keys/ (keep), roster.csv, key.json").format(written=len(written), folder=folder))
+    if earlier:
+        students = sorted({path.stem for path in earlier}, key=lambda student: (len(student), student))
+        print(_("removed {count} sheets and keys that an earlier run wrote for students not in this one ({students})").format(
+            count=len(earlier), students=_(", ").join(students) if len(students) <= 3 else f"{students[0]} … {students[-1]}"
+        ))
     print(_("grade with: scalargrad grade {value} ANSWERS...").format(value=folder / 'key.json'))
     return 0
 
