@@ -572,6 +572,17 @@ def test_latex_sheets_compile(compile_latex: Callable[[str], None]) -> None:
     compile_latex(sheet_latex(expression, expression.students[0]))
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_latex_sheet_sets_the_notation_as_math(lang: str) -> None:
+    from nn.worksheets.sheets import sheet_latex
+
+    network = nn.worksheet(MAZUR, students=1, seed=2, lang=lang)
+    latex = sheet_latex(network, network.students[0])
+    assert "δ[l]" not in latex and "w[l]_kj" not in latex and "z[l]" not in latex
+    for math in (r"\delta^{[{l}]}_{k}", r"\frac{\partial {C}}{\partial {z^{[{l}]}_{k}}}", r"{w^{[{l}]}_{kj}}"):
+        assert math in latex
+
+
 def test_a_page_without_checks_holds_no_answers() -> None:
     from nn.worksheets.page import sheet_html
 

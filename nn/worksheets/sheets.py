@@ -149,8 +149,8 @@ def instructions(worksheet: WorksheetRecord) -> str:
     if worksheet.kind == "network":
         return _(
             "Do one step of gradient descent on your network by hand (forward pass, deltas, gradients, update). "
-            "Give each answer to {decimals} decimal places. δ[l]_k = ∂C/∂z[l]_k; "
-            "w[l]_kj joins neuron j of layer l−1 to neuron k of layer l; a prime marks a value after the update."
+            "Give each answer to {decimals} decimal places. δ[l]_k = ∂C/∂z[l]_k is the error of neuron k of layer l, "
+            "and w[l]_kj joins neuron j of layer l−1 to neuron k of layer l. Values after the update are marked with a prime."
         ).format(decimals=decimals)
     return _(
         "Compute each node's value (forward pass), then the gradient of the output with respect to each node "
@@ -247,7 +247,7 @@ def sheet_latex(worksheet: WorksheetRecord, sheet: StudentSheet) -> str:
             *rows,
             r"\end{itemize}",
             rf"\subsection*{{{latex_text(questions_title)}}}",
-            latex_text(instructions(worksheet)),
+            text_to_latex(instructions(worksheet), prose=True),  # the notation in it as math
             r"\begin{longtable}{|r|l|l|p{6cm}|}",
             rf"\hline {header} \\ \hline",
             *questions,
