@@ -12,6 +12,12 @@ chain rule.
 
 This module sits below `autograd.value` (``Value.backward`` calls it), so it
 does not import `Value`: it works on anything shaped like a node, `Node`.
+The loops that visit every node read how a `Value` stores it, which is
+quicker than its properties: its parents in ``_first`` and ``_second``
+(`autograd.operands`) and its local-derivative function in ``_tag``
+(`autograd.value.Tag`). `topological_order` reads ``.parents`` of a node of
+another class instead, and `propagate` reads the properties; plain
+`backward`'s fast loops take only Values.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from typing import Any, Literal, Protocol, TypeVar, overload, runtime_checkable
 
 from autograd.i18n import Catalog
 from autograd.modes import enable_grad, state
-from autograd.operands import SEVERAL
+from autograd.operands import SEVERAL, pack
 from autograd.scalar import python_reason
 from autograd.stale import check_unchanged
 
@@ -39,31 +45,29 @@ class Node(Protocol):
     op: str
     parents: tuple[Any, ...]
     local_grads: Callable[..., tuple[Any, ...]] | None
-    # How `Value` stores its parents (`autograd.operands`) and its op, name and local-derivative function
-    # (`autograd.value.Tag`): the loops below read these rather than the properties, per node.
-    _first: Any
-    _second: Any
-    _tag: Any
 
 
 N = TypeVar("N", bound=Node)
 
 
 def is_node(x: object) -> bool:
-    """``isinstance(x, Node)``, decided once per class.
+    """``isinstance(x, Node)``, remembered for a class once one of its objects passed.
 
     The protocol's own check looks up every attribute of `Node` on each call,
-    about 20 µs: `grad` made two per input, and `detect_anomaly` one per edge.
+    about 20 µs, and `grad` made two per input. A failed check is not
+    remembered: it is a single object's (a node whose slots are not set yet).
     """
     cls = type(x)
-    known = _NODE_CLASSES.get(cls)
-    if known is None:
-        known = _NODE_CLASSES[cls] = isinstance(x, Node)
-    return known
+    if cls in _NODE_CLASSES:
+        return True
+    if isinstance(x, Node):
+        _NODE_CLASSES.add(cls)
+        return True
+    return False
 
 
-_NODE_CLASSES: dict[type, bool] = {}
-"""`is_node`'s answer for each class it has seen."""
+_NODE_CLASSES: set[type] = set()
+"""The classes of which an object passed `is_node`."""
 
 
 def topological_order(root: N) -> list[N]:
@@ -96,7 +100,10 @@ def topological_order(root: N) -> list[N]:
         if node in expanded:
             continue
         expand(node)
-        first, second = node._first, node._second  # the parents, as `autograd.operands` stores them
+        try:
+            first, second = node._first, node._second  # a Value's parents (see the module's docstring)
+        except AttributeError:
+            first, second = pack(tuple(node.parents))  # a node of another class
         if second is None:
             if first is None or first in expanded:
                 append(node)  # a leaf, or an operation whose one operand is ordered already
@@ -185,7 +192,7 @@ def propagate(
     upstream: Any  # a float, or a Value when differentiable
     try:
         for node in reversed(order):
-            local_grads = node._tag.local_grads  # what the property .local_grads reads, without its call
+            local_grads = node.local_grads
             if local_grads is None:
                 continue
             if into_grad:
@@ -194,14 +201,13 @@ def propagate(
                 upstream = grads.get(node)
                 if upstream is None:
                     continue
-            first, second = node._first, node._second  # the parents, as `autograd.operands` stores them
-            parents = (first, second) if second is not None and second is not SEVERAL else node.parents
+            parents = node.parents
             if differentiable:
                 local_derivatives = local_grads(node, *parents)
             elif len(parents) == 2:
-                local_derivatives = local_grads(node.data, first.data, second.data)
+                local_derivatives = local_grads(node.data, parents[0].data, parents[1].data)
             elif len(parents) == 1:
-                local_derivatives = local_grads(node.data, first.data)
+                local_derivatives = local_grads(node.data, parents[0].data)
             else:
                 local_derivatives = local_grads(node.data, *[p.data for p in parents])
             if len(local_derivatives) != len(parents):
@@ -225,7 +231,7 @@ def propagate(
     return None if into_grad else grads
 
 
-def _propagate_floats_into_grad(order: Sequence[Node], seed: float) -> None:
+def _propagate_floats_into_grad(order: Sequence[Any], seed: float) -> None:
     """`propagate` with ``into_grad=True`` for plain `backward`: float gradients, nothing observed.
 
     Every ``.grad`` in `order` must be 0 already: `_order_marking_gradients`
@@ -235,6 +241,7 @@ def _propagate_floats_into_grad(order: Sequence[Node], seed: float) -> None:
     It is written out for one and two operands because those are almost all
     nodes, and iterating ``zip(parents, local_derivatives)`` for two edges took
     about 40% of the pass; an operation with more operands takes the loop.
+    The nodes are stored as `Value` stores them (see the module's docstring).
     """
     node = order[-1]
     node.grad = seed
@@ -292,7 +299,7 @@ def _undefined_derivative(node: Node, error: Exception, kind: type[Exception]) -
 
 
 def _check_finite(contribution: Any, node: Node, parent: Node) -> None:
-    number = contribution.data if is_node(contribution) else contribution
+    number = getattr(contribution, "data", contribution)  # a float, or a Value when differentiable
     if not math.isfinite(number):
         inputs = ", ".join(f"{p.data!r}" for p in node.parents)
         raise FloatingPointError(
@@ -317,16 +324,17 @@ def backward(root: Node, seed: float = 1.0) -> None:
     If the pass fails (an undefined derivative, `detect_anomaly`), the leaves
     keep the gradients they had; those of intermediate nodes are incomplete.
 
-    Under `detect_anomaly` it takes the general `topological_order` and
-    `propagate`, which check every step. Otherwise it takes their versions
-    written for this one case, which give the same order and the same floats
-    (tested): `_order_marking_gradients` and `_propagate_floats_into_grad`.
+    Under `detect_anomaly` (or for a node that is not a `Value`) it takes the
+    general `topological_order` and `propagate`, which check every step.
+    Otherwise it takes their versions written for this one case, which give
+    the same order and the same floats (tested): `_order_marking_gradients`
+    and `_propagate_floats_into_grad`.
     """
     order: list[Node] = []
     holding: list[Node] = []  # the leaves that held a gradient before this pass,
     earlier: list[float] = []  # and those gradients
     try:
-        if state.anomaly:
+        if state.anomaly or not hasattr(root, "_tag"):  # checking every step, or a node that is not a Value
             order += _order_to_differentiate(root)
             holding += [node for node in order if node.local_grads is None and node.grad]
             earlier += [leaf.grad for leaf in holding]
@@ -425,5 +433,5 @@ def grad(output: N, inputs: Sequence[N], create_graph: bool = False) -> list[N]:
     for node in inputs:
         g = grads.get(node, 0.0)
         # A float gradient becomes a leaf of the input's own class, `Value`, which this module does not import.
-        result.append(g if is_node(g) else type(node)(g))  # type: ignore[call-arg, arg-type]
+        result.append(type(node)(g) if isinstance(g, float) else g)  # type: ignore[call-arg, arg-type]
     return result

@@ -87,8 +87,8 @@ _LEAF = Tag("", None)
 def _tag_for(op: str, local_grads: LocalGrads | None, name: str | None) -> Tag:
     """The shared tag of this operation (or of a leaf) when it fits and there is no name; otherwise a new one."""
     shared = _LEAF if local_grads is None else getattr(local_grads, "tag", None)
-    if name is None and shared is not None and shared.op == op and shared.local_grads is local_grads:
-        return shared  # type: ignore[no-any-return]
+    if name is None and isinstance(shared, Tag) and shared.op == op and shared.local_grads is local_grads:
+        return shared
     return Tag(op, local_grads, name)
 
 
@@ -193,7 +193,11 @@ class Value:
 
     @parents.setter
     def parents(self, parents: tuple[Value, ...]) -> None:
-        self._first, self._second = pack(tuple(parents))
+        parents = tuple(parents)
+        for position, parent in enumerate(parents):
+            if not isinstance(parent, Value):
+                raise TypeError(f"parents[{position}] must be a Value, got {describe(parent)}")
+        self._first, self._second = pack(parents)
 
     @property
     def name(self) -> str | None:

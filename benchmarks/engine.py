@@ -83,14 +83,15 @@ Third round:
     the collector on, 0.39 s → 0.36 s (min of 5; the collector's part
     0.27 s → 0.235 s). Backward reads the local-derivative function through
     the tag, one load more per node: MLP 187 M → 189 M instructions.
-  - `topological_order` reads the two slots, as backward's ordering does, and
-    `propagate` makes the pair from them, so `grad` and `explain` do not pay
-    for a call of the ``.parents`` property per node (topological order of
-    the MLP graph: 92 M → 86 M).
+  - `topological_order` reads a Value's two slots, as backward's ordering
+    does (and ``.parents`` of a node of another class), so `grad` and
+    `explain` do not pay for a call of the property per node (topological
+    order of the MLP graph: 92 M → 86 M).
   - ``isinstance(x, Node)``, the protocol check, looks up each of Node's
     attributes on every call (about 20 µs); `grad` made two per input. It is
-    now decided once per class (`backprop.is_node`): `grad` of the MLP loss
-    with respect to its 337 parameters, 468 M → 397 M.
+    now remembered for a class once one of its objects passed
+    (`backprop.is_node`): `grad` of the MLP loss with respect to its 337
+    parameters, 468 M → 443 M.
 """
 
 from __future__ import annotations

@@ -6,6 +6,9 @@ given to the operation, in order, with duplicates.
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 import autograd
@@ -81,3 +84,44 @@ class _DuckNode:
 def test_is_node_answers_as_the_protocol_does(thing: object) -> None:
     assert backprop.is_node(thing) == isinstance(thing, backprop.Node)
     assert backprop.is_node(thing) == isinstance(thing, backprop.Node)  # the cached answer too
+
+
+@pytest.mark.parametrize("bad", [None, 1.0, "x"])
+def test_parents_must_be_values(bad: object) -> None:
+    node = Value(0.0)
+    with pytest.raises(TypeError, match=r"parents\[1\] must be a Value"):
+        node.parents = (Value(1.0), bad)  # type: ignore[assignment]
+    assert node.parents == ()
+
+
+def test_a_failed_node_check_on_one_object_does_not_condemn_its_class() -> None:
+    # In a fresh interpreter, so that no Value has been checked before the half-made one.
+    script = (
+        "import autograd\n"
+        "from autograd import Value\n"
+        "try:\n"
+        "    autograd.topological_order(Value.__new__(Value))  # no slot set yet: not shaped like a node\n"
+        "except TypeError:\n"
+        "    pass\n"
+        "x = Value(2.0)\n"
+        "(x * x).backward()\n"
+        "print(x.grad)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stdout.strip()) == (0, "4.0"), done.stderr
+
+
+class _PlainNode:
+    """A node of another class, with only the attributes `backprop.Node` names."""
+
+    def __init__(self, data: float, parents: tuple = (), op: str = "", local_grads: object = None) -> None:
+        self.data, self.grad, self.parents, self.op, self.local_grads = data, 0.0, parents, op, local_grads
+
+
+def test_nodes_of_another_class_are_ordered_and_differentiated_by_the_general_loops() -> None:
+    x = _PlainNode(3.0)
+    square = _PlainNode(9.0, (x,), "square", lambda out, a: (2.0 * a,))
+    y = _PlainNode(27.0, (square, x), "*", lambda out, a, b: (b, a))
+    assert autograd.topological_order(y) == [x, square, y]
+    backprop.backward(y)  # y = x³: dy/dx = 3x² = 27
+    assert x.grad == 27.0 and square.grad == 3.0

@@ -74,3 +74,21 @@ def test_pickle_and_copy_keep_names_ops_and_derivatives() -> None:
         x.grad = 0.0
     shallow = copy.copy(y)
     assert (shallow.name, shallow.op, shallow.parents) == ("y", "tanh", y.parents)
+
+
+def test_a_hand_made_derivative_with_its_own_tag_attribute_is_used_as_it_is() -> None:
+    class Tripled:
+        tag = "v1"  # an attribute of the user's own, not a Tag
+
+        def __call__(self, out: float, a: float) -> tuple[float]:
+            return (3.0,)
+
+    x = Value(2.0)
+    y = Value(0.0)
+    y.parents = (x,)
+    y.op = "triple"
+    y.local_grads = Tripled()
+    y.backward()
+    assert (x.grad, y.op) == (3.0, "triple")
+    clone = copy.copy(y)
+    assert clone.op == "triple" and isinstance(clone.local_grads, Tripled)
