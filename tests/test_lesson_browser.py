@@ -237,6 +237,38 @@ def test_a_small_network_lesson_is_readable_at_a_desk_and_on_a_phone(chromium: A
     assert opened.errors == []
 
 
+PHASE_IN_VIEW = """() => {
+  const row = document.getElementById('phases').getBoundingClientRect();
+  const current = document.querySelector('#phases button[aria-current="step"]');
+  const box = current.getBoundingClientRect();
+  return {name: current.textContent, left: box.left - row.left, right: box.right - row.left, row: row.width,
+          scrolls: document.getElementById('phases').scrollWidth > row.width + 1};
+}"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_on_a_phone_the_current_phase_stays_in_view(chromium: Any, tmp_path: Path, lang: str):
+    page_file = tmp_path / f"phases_{lang}.html"
+    from nn import MLP
+
+    model = MLP.from_weights([[[0.15, 0.2], [0.25, 0.3]], [[0.4, 0.45]]], [[0.35, 0.35], [0.6]], ["sigmoid", "sigmoid"])
+    network_lesson(model, [0.05, 0.1], [0.01], "half_sse", 0.5, lang=lang).save(page_file)
+    opened = OpenPage(chromium, page_file, viewport={"width": 390, "height": 844})
+    page = opened.page
+    page.wait_for_timeout(300)
+    page.keyboard.press("End")
+    page.wait_for_timeout(300)
+    last = page.evaluate(PHASE_IN_VIEW)
+    assert last["scrolls"], "at 390 px the phases no longer overflow their row: this test checks nothing"
+    assert last["left"] >= -1 and last["right"] <= last["row"] + 1, last  # the last phase (Result) is fully visible
+    page.keyboard.press("Home")
+    page.wait_for_timeout(300)
+    first = page.evaluate(PHASE_IN_VIEW)
+    assert first["left"] >= -1 and first["right"] <= first["row"] + 1, first
+    page.screenshot(path=str(tmp_path / f"phases_{lang}_390.png"))
+    assert opened.errors == []
+
+
 def test_play_has_a_speed_control(chromium: Any, tmp_path: Path):
     opened = OpenPage(chromium, _two_two_one_lesson(tmp_path))
     page = opened.page
