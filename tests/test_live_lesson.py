@@ -540,6 +540,17 @@ def test_train_control_draws_two_learning_rates_on_one_chart(open_page: Any) -> 
     page.page.screenshot(path=str(SHOTS / "live_train_chart.png"))
 
 
+def test_the_chart_axis_ends_differ_when_the_loss_hardly_moves(open_page: Any) -> None:
+    x = Value(0.5, name="x")
+    page = open_page(autograd.lesson((x - 0.3) ** 2, learning_rate=0.1, params=[x]))
+    losses = page.api("train", 4, 1e-5)  # the loss goes 0.04 → 0.03999968…: equal to three digits
+    assert f"{losses[0]:.3g}" == f"{losses[-1]:.3g}" and losses[-1] < losses[0]
+    ends = page.page.evaluate("() => [...document.querySelectorAll('#train-chart > text')].slice(0, 2).map((t) => t.textContent)")
+    high, low = (float(text.replace("\u2212", "-")) for text in ends)
+    assert high != low
+    assert high == pytest.approx(losses[0], rel=2e-4) and low == pytest.approx(losses[-1], rel=2e-4)  # rounded, not wrong
+
+
 # ------------------------------------------------------------------ practice
 
 
