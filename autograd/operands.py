@@ -14,8 +14,8 @@ two             the first operand       the second operand
 three or more   the tuple of operands   `SEVERAL`
 ==============  ======================  ==========================
 
-`pack` turns a tuple of operands into the two slots, and the property
-`Value.parents` reads them back as a tuple. The loops of `autograd.backprop`
+`pack` turns a tuple of operands into the two slots, and `unpack` (what
+the property `Value.parents` returns) reads them back as a tuple. The loops of `autograd.backprop`
 read the two slots directly; everything else reads ``.parents``.
 """
 
@@ -45,3 +45,11 @@ def pack(parents: tuple[Any, ...]) -> tuple[Any, Any]:
         return None, None
     return parents, SEVERAL
 
+
+def unpack(first: Any, second: Any) -> tuple[Any, ...]:
+    """The tuple of operands that the two slots hold."""
+    if second is None:
+        return () if first is None else (first,)
+    if second is SEVERAL:
+        return first  # type: ignore[no-any-return]
+    return (first, second)

@@ -31,7 +31,7 @@ from typing import Any, Union
 from autograd import backprop, scalar
 from autograd.i18n import N_  # rules with words in them are translated where they are shown (autograd.explain)
 from autograd.modes import blocks_open, state
-from autograd.operands import SEVERAL, pack
+from autograd.operands import pack, unpack
 
 Operand = Union["Value", int, float]
 LocalGrads = Callable[..., tuple[Any, ...]]
@@ -184,12 +184,7 @@ class Value:
     @property
     def parents(self) -> tuple[Value, ...]:
         """The operand nodes, in operand order, duplicates kept; ``()`` for a leaf."""
-        first, second = self._first, self._second  # stored as `autograd.operands` describes
-        if second is None:
-            return () if first is None else (first,)
-        if second is SEVERAL:
-            return first  # type: ignore[no-any-return]
-        return (first, second)
+        return unpack(self._first, self._second)
 
     @parents.setter
     def parents(self, parents: tuple[Value, ...]) -> None:
@@ -585,8 +580,7 @@ def _node(data: float, first: Any, second: Any, local_grads: LocalGrads) -> Valu
         node._first = node._second = None
         node._tag = _LEAF
     if state.anomaly and not math.isfinite(data):
-        inputs = first if second is SEVERAL else (first,) if second is None else (first, second)
-        operands = ", ".join(f"{p.data!r}" for p in inputs)
+        operands = ", ".join(f"{p.data!r}" for p in unpack(first, second))
         op = local_grads.tag.op  # type: ignore[attr-defined]
         raise FloatingPointError(f"operation {op!r} produced {data!r} from operands ({operands})")
     return node
