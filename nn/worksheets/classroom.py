@@ -64,7 +64,8 @@ class Worksheet(WorksheetRecord):
 
         Sheets and keys that an earlier run left there for students not in this worksheet are removed.
         """
-        return save_worksheet(self, Path(folder))
+        written, _removed = save_worksheet(self, Path(folder))
+        return written
 
 
 def is_expression(template: str | os.PathLike[str] | Mapping[str, Any]) -> bool:

@@ -53,8 +53,8 @@ def _render(worksheet: WorksheetRecord) -> dict[str, str]:
     return files
 
 
-def save_worksheet(worksheet: WorksheetRecord, folder: Path) -> list[Path]:
-    """Render, then write every file under `folder` (created with its subfolders); the paths written.
+def save_worksheet(worksheet: WorksheetRecord, folder: Path) -> tuple[list[Path], list[Path]]:
+    """Render, then write every file under `folder` (created with its subfolders); the paths written, and removed.
 
     Then the sheets and keys that an earlier run wrote there for students
     this worksheet does not have are removed (`earlier_run_files`): they
@@ -70,7 +70,7 @@ def save_worksheet(worksheet: WorksheetRecord, folder: Path) -> list[Path]:
         written.append(target)
     for path in earlier:
         path.unlink(missing_ok=True)
-    return written
+    return written, earlier
 
 
 _SHEET_NAME = re.compile(r"s\d+\.(?:md|tex|html)")

@@ -15,7 +15,7 @@ from autograd.parser.expression import ParseError
 from nn.teaching.derive import GradientMismatchError
 from nn.teaching.spec import SpecError
 from nn.worksheets.classroom import is_expression, worksheet
-from nn.worksheets.files import earlier_run_files
+from nn.worksheets.files import save_worksheet
 from nn.worksheets.questions import Tolerance
 from scalargrad.arguments import CommandError, add_variables_argument
 from autograd.i18n import N_, Catalog
@@ -133,9 +133,8 @@ def run(args: argparse.Namespace) -> int:
     except (ArithmeticError, ValueError) as error:
         raise CommandError(_("{template}: {error}").format(template=args.template, error=error)) from None
     folder = Path(args.output)
-    earlier = earlier_run_files(sheets, folder)
     try:
-        written = sheets.save(folder)
+        written, earlier = save_worksheet(sheets, folder)
     except OSError as error:
         raise CommandError(_("cannot write {filename}: {strerror}").format(filename=error.filename or args.output, strerror=os_reason(error))) from None
     print(_("wrote {written} files to {folder}: sheets/ (hand out), keys/ (keep), roster.csv, key.json").format(written=len(written), folder=folder))
